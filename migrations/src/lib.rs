@@ -1,0 +1,22 @@
+//! The database schema of Chamlo, as sea-orm migrations that run on SQLite and PostgreSQL.
+//!
+//! Migrations run at every start of the service (and in every test), so they must stay
+//! idempotent through `seaql_migrations` and portable: only statements both engines accept.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_create_schema;
+mod m20261126_000002_seed_units_and_categories;
+pub mod seed_data;
+
+/// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_schema::Migration),
+            Box::new(m20261126_000002_seed_units_and_categories::Migration),
+        ]
+    }
+}

@@ -1,0 +1,331 @@
+//! The seed data of a fresh database: the administrative units of the former Quận 9 and the
+//! catalogue of beneficiary categories with the abbreviations wards really type.
+//!
+//! Plain constants so that the migration that inserts them and the tests that check imports
+//! against them read the same list. Everything here is editable data once seeded, never a
+//! constant the application relies on.
+
+/// One administrative unit to seed: `parent_code` refers to another seeded unit.
+pub struct SeedUnit {
+    /// The official code (mã đơn vị hành chính); codes get reused, so it is not unique alone.
+    pub code: &'static str,
+    /// The Vietnamese name without its level prefix ("Hiệp Phú", not "Phường Hiệp Phú").
+    pub name: &'static str,
+    /// `city`, `district` or `ward`.
+    pub level: &'static str,
+    /// The code of the unit above, if any.
+    pub parent_code: Option<&'static str>,
+    /// First day the unit exists under this code and name (ISO date), if known.
+    pub valid_from: Option<&'static str>,
+    /// Last day it existed (ISO date), if it has been dissolved or merged.
+    pub valid_to: Option<&'static str>,
+}
+
+const WARD_VALID_TO: Option<&str> = Some("2025-06-30");
+
+/// Hồ Chí Minh City, the former Quận 9 and its 13 wards (DOMAIN.md, "Administrative units").
+/// Quận 9 merged into Thủ Đức city on 1 Jan 2021; its wards lasted until the 1 July 2025 reform.
+pub const UNITS: &[SeedUnit] = &[
+    SeedUnit {
+        code: "79",
+        name: "Hồ Chí Minh",
+        level: "city",
+        parent_code: None,
+        valid_from: None,
+        valid_to: None,
+    },
+    SeedUnit {
+        code: "763",
+        name: "Quận 9",
+        level: "district",
+        parent_code: Some("79"),
+        valid_from: None,
+        valid_to: Some("2020-12-31"),
+    },
+    ward("26830", "Long Bình"),
+    ward("26833", "Long Thạnh Mỹ"),
+    ward("26836", "Tân Phú"),
+    ward("26839", "Hiệp Phú"),
+    ward("26842", "Tăng Nhơn Phú A"),
+    ward("26845", "Tăng Nhơn Phú B"),
+    ward("26848", "Phước Long B"),
+    ward("26851", "Phước Long A"),
+    ward("26854", "Trường Thạnh"),
+    ward("26857", "Long Phước"),
+    ward("26860", "Long Trường"),
+    ward("26863", "Phước Bình"),
+    ward("26866", "Phú Hữu"),
+];
+
+const fn ward(code: &'static str, name: &'static str) -> SeedUnit {
+    SeedUnit {
+        code,
+        name,
+        level: "ward",
+        parent_code: Some("763"),
+        valid_from: None,
+        valid_to: WARD_VALID_TO,
+    }
+}
+
+/// One category of beneficiary (đối tượng) to seed.
+pub struct SeedCategory {
+    /// Short stable code used by the programs' amount tables and exports.
+    pub code: &'static str,
+    /// The Vietnamese name printed on lists.
+    pub name: &'static str,
+    /// `merit` (người có công and relatives) or `hardship`.
+    pub kind: &'static str,
+    /// Higher ranks win under "one gift per person at the highest level".
+    pub rank: i32,
+    /// Hardship gifts of this category go to a household rather than a person.
+    pub per_household: bool,
+    /// Health or HIV status: never printed or exported (Nghị định 20/2021 Điều 8).
+    pub sensitive: bool,
+    /// What wards type instead of the name; matched without case or diacritics.
+    pub synonyms: &'static [&'static str],
+}
+
+/// The catalogue of categories from DOMAIN.md ("Categories"), with common abbreviations.
+pub const CATEGORIES: &[SeedCategory] = &[
+    SeedCategory {
+        code: "BMVNAH",
+        name: "Bà mẹ Việt Nam anh hùng",
+        kind: "merit",
+        rank: 100,
+        per_household: false,
+        sensitive: false,
+        synonyms: &["BMVNAH", "Mẹ VNAH", "Mẹ Việt Nam anh hùng", "Bà mẹ VNAH"],
+    },
+    SeedCategory {
+        code: "AHLLVT",
+        name: "Anh hùng lực lượng vũ trang nhân dân",
+        kind: "merit",
+        rank: 95,
+        per_household: false,
+        sensitive: false,
+        synonyms: &["AHLLVT", "AHLLVTND", "Anh hùng LLVT", "Anh hùng LLVTND"],
+    },
+    SeedCategory {
+        code: "AHLD",
+        name: "Anh hùng Lao động trong thời kỳ kháng chiến",
+        kind: "merit",
+        rank: 95,
+        per_household: false,
+        sensitive: false,
+        synonyms: &[
+            "AHLĐ",
+            "Anh hùng lao động",
+            "Anh hùng lao động trong kháng chiến",
+        ],
+    },
+    SeedCategory {
+        code: "LTCM",
+        name: "Người hoạt động cách mạng trước ngày 01/01/1945",
+        kind: "merit",
+        rank: 95,
+        per_household: false,
+        sensitive: false,
+        synonyms: &["LTCM", "Lão thành cách mạng", "Cán bộ lão thành cách mạng"],
+    },
+    SeedCategory {
+        code: "TKN",
+        name: "Người hoạt động cách mạng từ 01/01/1945 đến khởi nghĩa tháng Tám năm 1945",
+        kind: "merit",
+        rank: 90,
+        per_household: false,
+        sensitive: false,
+        synonyms: &["TKN", "Tiền khởi nghĩa", "Cán bộ tiền khởi nghĩa"],
+    },
+    SeedCategory {
+        code: "TB81",
+        name: "Thương binh, người hưởng chính sách như thương binh suy giảm khả năng lao động từ 81% trở lên",
+        kind: "merit",
+        rank: 85,
+        per_household: false,
+        sensitive: false,
+        synonyms: &[
+            "TB 1/4",
+            "TB1/4",
+            "Thương binh 1/4",
+            "TB từ 81%",
+            "TB 81%",
+            "Thương binh từ 81% trở lên",
+        ],
+    },
+    SeedCategory {
+        code: "BB81",
+        name: "Bệnh binh suy giảm khả năng lao động từ 81% trở lên",
+        kind: "merit",
+        rank: 84,
+        per_household: false,
+        sensitive: false,
+        synonyms: &["BB 1/3", "BB1/3", "Bệnh binh 1/3", "BB từ 81%", "BB 81%"],
+    },
+    SeedCategory {
+        code: "TNLS",
+        name: "Thân nhân liệt sĩ",
+        kind: "merit",
+        rank: 80,
+        per_household: false,
+        sensitive: false,
+        synonyms: &[
+            "TNLS",
+            "LS",
+            "Liệt sĩ",
+            "Gia đình liệt sĩ",
+            "GĐLS",
+            "Thân nhân LS",
+            "Vợ liệt sĩ",
+            "Mẹ liệt sĩ",
+            "Cha liệt sĩ",
+            "Con liệt sĩ",
+            "Người có công nuôi liệt sĩ",
+        ],
+    },
+    SeedCategory {
+        code: "TB",
+        name: "Thương binh, người hưởng chính sách như thương binh",
+        kind: "merit",
+        rank: 70,
+        per_household: false,
+        sensitive: false,
+        synonyms: &[
+            "TB",
+            "Thương binh",
+            "TB 2/4",
+            "TB 3/4",
+            "TB 4/4",
+            "TB2/4",
+            "TB3/4",
+            "TB4/4",
+            "CSNTB",
+            "Người hưởng chính sách như thương binh",
+        ],
+    },
+    SeedCategory {
+        code: "BB",
+        name: "Bệnh binh",
+        kind: "merit",
+        rank: 65,
+        per_household: false,
+        sensitive: false,
+        synonyms: &["BB", "BB 2/3", "BB 3/3", "BB2/3", "BB3/3"],
+    },
+    SeedCategory {
+        code: "CDHH",
+        name: "Người hoạt động kháng chiến bị nhiễm chất độc hóa học",
+        kind: "merit",
+        rank: 60,
+        per_household: false,
+        sensitive: false,
+        synonyms: &[
+            "CĐHH",
+            "Chất độc hóa học",
+            "Nhiễm CĐHH",
+            "Nhiễm chất độc hóa học",
+            "NKCĐHH",
+        ],
+    },
+    SeedCategory {
+        code: "TUDAY",
+        name: "Người hoạt động cách mạng, hoạt động kháng chiến bị địch bắt tù, đày",
+        kind: "merit",
+        rank: 55,
+        per_household: false,
+        sensitive: false,
+        synonyms: &[
+            "Tù đày",
+            "Bị địch bắt tù đày",
+            "Bị địch bắt tù, đày",
+            "BĐBTĐ",
+        ],
+    },
+    SeedCategory {
+        code: "HDKC",
+        name: "Người hoạt động kháng chiến giải phóng dân tộc, bảo vệ Tổ quốc, làm nghĩa vụ quốc tế",
+        kind: "merit",
+        rank: 50,
+        per_household: false,
+        sensitive: false,
+        synonyms: &[
+            "HĐKC",
+            "Hoạt động kháng chiến",
+            "Người hoạt động kháng chiến",
+        ],
+    },
+    SeedCategory {
+        code: "GDCM",
+        name: "Người có công giúp đỡ cách mạng",
+        kind: "merit",
+        rank: 45,
+        per_household: false,
+        sensitive: false,
+        synonyms: &[
+            "GĐCM",
+            "CCGĐCM",
+            "Có công giúp đỡ cách mạng",
+            "Người có công giúp đỡ CM",
+        ],
+    },
+    SeedCategory {
+        code: "HN",
+        name: "Hộ nghèo",
+        kind: "hardship",
+        rank: 40,
+        per_household: true,
+        sensitive: false,
+        synonyms: &["HN", "Nghèo", "Hộ nghèo"],
+    },
+    SeedCategory {
+        code: "HCN",
+        name: "Hộ cận nghèo",
+        kind: "hardship",
+        rank: 35,
+        per_household: true,
+        sensitive: false,
+        synonyms: &["HCN", "Cận nghèo", "Hộ cận nghèo"],
+    },
+    SeedCategory {
+        code: "BTXH",
+        name: "Đối tượng bảo trợ xã hội",
+        kind: "hardship",
+        rank: 30,
+        per_household: false,
+        sensitive: false,
+        synonyms: &[
+            "BTXH",
+            "Bảo trợ xã hội",
+            "ĐTBTXH",
+            "Trợ cấp xã hội",
+            "TCXH",
+            "Người cao tuổi",
+            "Người khuyết tật nặng",
+            "Trẻ mồ côi",
+        ],
+    },
+    SeedCategory {
+        code: "HIV",
+        name: "Người nhiễm HIV thuộc hộ nghèo",
+        kind: "hardship",
+        rank: 30,
+        per_household: false,
+        sensitive: true,
+        synonyms: &["HIV", "Nhiễm HIV", "Người nhiễm HIV"],
+    },
+    SeedCategory {
+        code: "HCKK",
+        name: "Hộ có hoàn cảnh khó khăn",
+        kind: "hardship",
+        rank: 20,
+        per_household: true,
+        sensitive: false,
+        synonyms: &[
+            "HCKK",
+            "Hoàn cảnh khó khăn",
+            "Khó khăn",
+            "Hộ khó khăn",
+            "HCĐBKK",
+        ],
+    },
+];

@@ -1,0 +1,66 @@
+//! `chamlo serve`: migrate, make sure an administrator exists, and serve the web app.
+
+use std::sync::Arc;
+
+use crate::cli::{CliError, open_database};
+use crate::config::Config;
+use crate::domain::accounts::ensure_first_admin;
+use crate::web::{AppState, app};
+
+/// Runs the web service until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), CliError> {
+    let db = open_database(&config).await?;
+    let admin_password = std::env::var("CHAMLO_ADMIN_PASSWORD").ok();
+    let created = ensure_first_admin(&db, admin_password.clone())
+        .await
+        .map_err(|err| CliError::from(err.user_message()))?;
+    let listener = tokio::net::TcpListener::bind(config.bind).await?;
+    let address = listener.local_addr()?;
+    println!(
+        "Chamlo is running at http://{address}  (database: {})",
+        config.database_kind()
+    );
+    if let Some(password) = created {
+        println!();
+        println!("First start: an administrator account was created.");
+        println!("  username: admin");
+        if admin_password.is_some() {
+            println!("  password: the value of CHAMLO_ADMIN_PASSWORD");
+        } else {
+            println!("  password: {password}");
+            println!(
+                "  (shown only this once: log in and change it, or set CHAMLO_ADMIN_PASSWORD)"
+            );
+        }
+        println!();
+    }
+    tracing::info!(%address, database = config.database_kind(), "listening");
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+    };
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

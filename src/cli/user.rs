@@ -1,0 +1,109 @@
+//! `chamlo user create`: adds an account from the command line.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use clap::Subcommand;
+
+use crate::cli::{CliError, open_database};
+use crate::config::Config;
+use crate::domain::accounts::{NewUser, Role, create_user};
+use crate::domain::units::{all_units, display_name, find_unit};
+
+/// `chamlo user …`
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password comes from CHAMLO_PASSWORD or a prompt.
+    Create {
+        /// Login name (letters without diacritics, digits, . _ -).
+        #[arg(long)]
+        username: String,
+        /// admin, district or ward.
+        #[arg(long)]
+        role: String,
+        /// The unit served: a ward's or district's name (any case, with or without
+        /// diacritics) or its code. Not needed for admin.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The person's full name.
+        #[arg(long)]
+        full_name: Option<String>,
+    },
+}
+
+/// Runs a `user` subcommand.
+pub async fn run(config: &Config, command: UserCommand) -> Result<(), CliError> {
+    match command {
+        UserCommand::Create {
+            username,
+            role,
+            unit,
+            full_name,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                CliError::from(format!(
+                    "unknown role '{role}': use admin, district or ward"
+                ))
+            })?;
+            let db = open_database(config).await?;
+            let units = all_units(&db).await?;
+            let unit = match (&unit, role) {
+                (None, _) => None,
+                (Some(text), role) => {
+                    let level = if role == Role::Ward {
+                        "ward"
+                    } else {
+                        "district"
+                    };
+                    let found = find_unit(&units, level, text)
+                        .or_else(|| find_unit(&units, "city", text))
+                        .ok_or_else(|| CliError::from(format!("no {level} named '{text}'")))?;
+                    Some(found)
+                }
+            };
+            let password = read_password()?;
+            let user = create_user(
+                &db,
+                NewUser {
+                    username: &username,
+                    password: &password,
+                    role,
+                    unit_id: unit.map(|u| u.id),
+                    full_name: full_name.as_deref(),
+                },
+            )
+            .await
+            .map_err(|err| CliError::from(err.user_message()))?;
+            println!(
+                "created user '{}' ({}){}",
+                user.username,
+                role.as_str(),
+                unit.map(|u| format!(" for {}", display_name(u)))
+                    .unwrap_or_default()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The new password: CHAMLO_PASSWORD, else one line from standard input (prompting on a terminal).
+fn read_password() -> Result<String, CliError> {
+    if let Ok(password) = std::env::var("CHAMLO_PASSWORD")
+        && !password.is_empty()
+    {
+        return Ok(password);
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password: ");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err(CliError::from(
+            "no password given (set CHAMLO_PASSWORD or type one)",
+        ));
+    }
+    Ok(password)
+}

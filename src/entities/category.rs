@@ -1,0 +1,25 @@
+//! A category of beneficiary (đối tượng) in the editable catalogue.
+
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+/// A category of beneficiary (đối tượng) in the editable catalogue.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "categories")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub rank: i32,
+    pub per_household: bool,
+    pub sensitive: bool,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,37 @@
+//! One gift of one program to one recipient, with its distribution state.
+
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+/// One gift of one program to one recipient, with its distribution state.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "entries")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub campaign_id: i32,
+    pub ward_list_id: i32,
+    pub ward_id: i32,
+    pub program_id: i32,
+    pub person_id: i32,
+    pub household_id: Option<i32>,
+    pub category_id: i32,
+    pub amount: i64,
+    pub file_amount: Option<i64>,
+    pub status: String,
+    pub received_date: Option<Date>,
+    pub receiver_name: Option<String>,
+    pub receiver_relationship: Option<String>,
+    pub not_received_reason: Option<String>,
+    pub distribution_note: Option<String>,
+    pub note: Option<String>,
+    pub import_batch_id: Option<i32>,
+    pub source_row: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

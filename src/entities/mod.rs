@@ -1,0 +1,18 @@
+//! sea-orm entities, one per table, and nothing else.
+
+pub mod api_token;
+pub mod audit_event;
+pub mod campaign;
+pub mod category;
+pub mod category_synonym;
+pub mod duplicate_decision;
+pub mod entry;
+pub mod gift_program;
+pub mod household;
+pub mod import_batch;
+pub mod person;
+pub mod program_amount;
+pub mod session;
+pub mod unit;
+pub mod user;
+pub mod ward_list;

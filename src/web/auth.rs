@@ -1,0 +1,116 @@
+//! Logging in and out.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::domain::accounts::authenticate;
+use crate::domain::audit::{self, Actor, AuditEvent};
+use crate::error::AppResult;
+use crate::web::AppState;
+use crate::web::session::{
+    CurrentUser, clear_session_cookie, end_session, session_cookie, session_token, set_cookie,
+    start_session,
+};
+
+/// `/login` and `/logout`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(show_login).post(submit_login))
+        .route("/logout", post(submit_logout))
+}
+
+/// The login form.
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    username: String,
+    error: Option<String>,
+}
+
+async fn show_login(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+    if let Some(token) = session_token(&headers)
+        && CurrentUser::from_session(&state.db, &token, state.config.session_hours)
+            .await?
+            .is_some()
+    {
+        return Ok(Redirect::to("/").into_response());
+    }
+    Ok(LoginPage {
+        username: String::new(),
+        error: None,
+    }
+    .into_response())
+}
+
+/// The fields of the login form.
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+}
+
+async fn submit_login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    let Some(user) = authenticate(&state.db, &form.username, &form.password).await? else {
+        audit::record_action(
+            &state.db,
+            &Actor::system(&form.username.trim().to_lowercase()),
+            AuditEvent {
+                action: "login.failed",
+                entity_type: "user",
+                entity_id: None,
+                unit_id: None,
+            },
+        )
+        .await?;
+        let page = LoginPage {
+            username: form.username,
+            error: Some("Tên đăng nhập hoặc mật khẩu không đúng.".into()),
+        };
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    };
+    // A new session on every login: a token planted before login is worth nothing after it.
+    if let Some(old) = session_token(&headers) {
+        end_session(&state.db, &old).await?;
+    }
+    let token = start_session(&state.db, user.id, state.config.session_hours).await?;
+    audit::record_action(
+        &state.db,
+        &Actor::user(&user),
+        AuditEvent {
+            action: "login",
+            entity_type: "user",
+            entity_id: Some(user.id.to_string()),
+            unit_id: user.unit_id,
+        },
+    )
+    .await?;
+    let mut response = Redirect::to("/").into_response();
+    set_cookie(
+        response.headers_mut(),
+        session_cookie(
+            &token,
+            state.config.session_hours,
+            state.config.secure_cookies,
+        ),
+    );
+    Ok(response)
+}
+
+async fn submit_logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+    if let Some(token) = session_token(&headers) {
+        end_session(&state.db, &token).await?;
+    }
+    let mut response = Redirect::to("/login").into_response();
+    set_cookie(response.headers_mut(), clear_session_cookie());
+    Ok(response)
+}

@@ -1,0 +1,40 @@
+//! The web layer: thin handlers over the domain, one module per area, each with `routes()`.
+
+pub mod auth;
+pub mod health;
+pub mod home;
+pub mod layout;
+pub mod middleware;
+pub mod session;
+pub mod static_files;
+pub mod units;
+
+use std::sync::Arc;
+
+use axum::Router;
+use sea_orm::DatabaseConnection;
+
+use crate::config::Config;
+
+/// What every handler can reach: the database pool and the configuration. No global state,
+/// so tests build their own.
+#[derive(Clone)]
+pub struct AppState {
+    /// The connection pool (SQLite or PostgreSQL).
+    pub db: DatabaseConnection,
+    /// The service's configuration.
+    pub config: Arc<Config>,
+}
+
+/// The whole application as a router, ready to serve or to drive in tests with `oneshot`.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(auth::routes())
+        .merge(home::routes())
+        .merge(units::routes())
+        .merge(health::routes())
+        .merge(static_files::routes())
+        .layer(axum::middleware::from_fn(middleware::reject_cross_site))
+        .layer(axum::middleware::from_fn(middleware::log_request))
+        .with_state(state)
+}

@@ -1,0 +1,202 @@
+//! Login sessions kept in the database, so several app servers behind one balancer share them.
+//! The cookie holds a random token; the table holds only its SHA-256, so a copy of the
+//! database is no key to anyone's account.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
+use sha2::{Digest, Sha256};
+
+use crate::domain::accounts::Role;
+use crate::domain::scope::UnitScope;
+use crate::entities::{session, unit, user};
+use crate::error::AppError;
+use crate::web::AppState;
+
+/// The name of the session cookie.
+pub const COOKIE_NAME: &str = "chamlo_session";
+
+/// The SHA-256 of a token, hex encoded: what the tables store for sessions and API tokens.
+pub fn token_digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// A fresh random token (256 bits, hex).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Starts a session for `user_id` and returns the cookie token.
+pub async fn start_session(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    hours: i64,
+) -> Result<String, DbErr> {
+    let token = new_token();
+    let now = Utc::now();
+    session::ActiveModel {
+        id: Set(token_digest(&token)),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::hours(hours)),
+        last_seen_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Ends the session behind `token`, if any.
+pub async fn end_session(db: &impl ConnectionTrait, token: &str) -> Result<(), DbErr> {
+    session::Entity::delete_by_id(token_digest(token))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The session token sent by the browser, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// The Set-Cookie header value for a session token: HttpOnly, SameSite=Strict.
+pub fn session_cookie(token: &str, hours: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let value = format!(
+        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        hours * 3600
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The Set-Cookie header value that removes the session cookie.
+pub fn clear_session_cookie() -> HeaderValue {
+    HeaderValue::from_static("chamlo_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// Adds a Set-Cookie header to a response's headers.
+pub fn set_cookie(headers: &mut HeaderMap, value: HeaderValue) {
+    headers.append(SET_COOKIE, value);
+}
+
+/// The logged-in user of a request, with their role, unit and scope. Extracting it from a
+/// request without a valid session answers "not logged in" (a redirect to the login page).
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// The account.
+    pub user: user::Model,
+    /// Its role.
+    pub role: Role,
+    /// The unit it serves, if any.
+    pub unit: Option<unit::Model>,
+    /// The units whose data it may see.
+    pub scope: UnitScope,
+}
+
+impl CurrentUser {
+    /// Loads the user behind a session token, or `None` if the session is unknown or expired.
+    pub async fn from_session(
+        db: &impl ConnectionTrait,
+        token: &str,
+        hours: i64,
+    ) -> Result<Option<Self>, DbErr> {
+        let Some(found) = session::Entity::find_by_id(token_digest(token))
+            .one(db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        if found.expires_at <= now {
+            session::Entity::delete_by_id(found.id).exec(db).await?;
+            return Ok(None);
+        }
+        // Sliding expiry, written at most once a minute to keep page loads read-only.
+        if now - found.last_seen_at > Duration::minutes(1) {
+            let mut active: session::ActiveModel = found.clone().into();
+            active.last_seen_at = Set(now);
+            active.expires_at = Set(now + Duration::hours(hours));
+            active.update(db).await?;
+        }
+        Self::load(db, found.user_id).await
+    }
+
+    /// Loads an active user by id with its unit and scope.
+    pub async fn load(db: &impl ConnectionTrait, user_id: i32) -> Result<Option<Self>, DbErr> {
+        let Some(user) = user::Entity::find_by_id(user_id)
+            .filter(user::Column::Active.eq(true))
+            .one(db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(role) = Role::parse(&user.role) else {
+            return Ok(None);
+        };
+        let unit = match user.unit_id {
+            Some(id) => unit::Entity::find_by_id(id).one(db).await?,
+            None => None,
+        };
+        let scope = UnitScope::for_user(db, &user).await?;
+        Ok(Some(Self {
+            user,
+            role,
+            unit,
+            scope,
+        }))
+    }
+
+    /// The name shown in the header: the full name, else the login name.
+    pub fn display_name(&self) -> &str {
+        self.user
+            .full_name
+            .as_deref()
+            .unwrap_or(&self.user.username)
+    }
+
+    /// Refuses unless the user has one of `roles`.
+    pub fn require_role(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "Tài khoản của bạn không có quyền thực hiện thao tác này.".into(),
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(user) = parts.extensions.get::<CurrentUser>() {
+            return Ok(user.clone());
+        }
+        let token = session_token(&parts.headers).ok_or(AppError::Unauthorized)?;
+        let user = CurrentUser::from_session(&state.db, &token, state.config.session_hours)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        parts.extensions.insert(user.clone());
+        Ok(user)
+    }
+}

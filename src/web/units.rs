@@ -1,0 +1,120 @@
+//! Pages about administrative units: the list of units a user serves and one unit's page.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::domain::units::{all_units, display_name, level_label};
+use crate::entities::{person, unit, ward_list};
+use crate::error::{AppError, AppResult};
+use crate::web::AppState;
+use crate::web::layout::Chrome;
+use crate::web::session::CurrentUser;
+
+/// `/units` and `/units/{id}`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/units", get(list_units))
+        .route("/units/{id}", get(show_unit))
+}
+
+/// One row of the unit list.
+pub struct UnitRow {
+    /// Its id.
+    pub id: i32,
+    /// Its code.
+    pub code: String,
+    /// Its official name.
+    pub name: String,
+    /// Its level in Vietnamese.
+    pub level: &'static str,
+    /// The unit above it, if any.
+    pub parent: String,
+    /// Validity, e.g. "đến 30/06/2025".
+    pub validity: String,
+}
+
+fn unit_row(unit: &unit::Model, units: &[unit::Model]) -> UnitRow {
+    let parent = unit
+        .parent_id
+        .and_then(|id| units.iter().find(|u| u.id == id))
+        .map(display_name)
+        .unwrap_or_default();
+    let validity = match (unit.valid_from, unit.valid_to) {
+        (Some(from), Some(to)) => {
+            format!("{} – {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y"))
+        }
+        (Some(from), None) => format!("từ {}", from.format("%d/%m/%Y")),
+        (None, Some(to)) => format!("đến {}", to.format("%d/%m/%Y")),
+        (None, None) => "đang hoạt động".into(),
+    };
+    UnitRow {
+        id: unit.id,
+        code: unit.code.clone(),
+        name: display_name(unit),
+        level: level_label(&unit.level),
+        parent,
+        validity,
+    }
+}
+
+/// The units the user serves.
+#[derive(Template, WebTemplate)]
+#[template(path = "units.html")]
+struct UnitsPage {
+    chrome: Chrome,
+    units: Vec<UnitRow>,
+}
+
+async fn list_units(State(state): State<AppState>, user: CurrentUser) -> AppResult<UnitsPage> {
+    let units = all_units(&state.db).await?;
+    let rows = units
+        .iter()
+        .filter(|unit| user.scope.allows(unit.id))
+        .map(|unit| unit_row(unit, &units))
+        .collect();
+    Ok(UnitsPage {
+        chrome: Chrome::for_user(&user),
+        units: rows,
+    })
+}
+
+/// One unit: what it is and how many people and lists it has.
+#[derive(Template, WebTemplate)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    chrome: Chrome,
+    unit: UnitRow,
+    people: u64,
+    lists: u64,
+}
+
+async fn show_unit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i32>,
+) -> AppResult<UnitPage> {
+    user.scope.ensure(id)?;
+    let units = all_units(&state.db).await?;
+    let found = units
+        .iter()
+        .find(|unit| unit.id == id)
+        .ok_or_else(|| AppError::NotFound("Không tìm thấy đơn vị này.".into()))?;
+    let people = person::Entity::find()
+        .filter(person::Column::WardId.eq(id))
+        .count(&state.db)
+        .await?;
+    let lists = ward_list::Entity::find()
+        .filter(ward_list::Column::WardId.eq(id))
+        .count(&state.db)
+        .await?;
+    Ok(UnitPage {
+        chrome: Chrome::for_user(&user),
+        unit: unit_row(found, &units),
+        people,
+        lists,
+    })
+}
