@@ -1206,7 +1206,8 @@ def make_07():
         add_row([num_cell(i), text_cell(nm), num_cell(year), id_cell, text_cell(addr),
                  text_cell(kp), text_cell(typed), num_cell(amount), None])
         total += amount
-        expected.append(row(r, nm, year, gender, nid, addr, kp, ward, cat, amount))
+        # No Giới tính column and no Nam/Nữ columns: only a CCCD can tell the gender.
+        expected.append(row(r, nm, year, gender if nid else None, nid, addr, kp, ward, cat, amount))
         r += 1
     add_row([None, text_cell("Tổng cộng", st=bold), None, None, None, None, None, num_cell(total)])
     add_row([text_cell(f"Bằng chữ: {amount_in_words(total)}.", NCOL)])
@@ -1304,7 +1305,8 @@ def make_08():
         for c, v in enumerate(vals, start=1):
             s.put(r, c, v, box=True, center=c in (1, 3, 4, 6),
                   fmt="dd/mm/yyyy" if c == 3 else ("#,##0" if c == 8 else None))
-        expected.append(row(r, nm, year, gender, nid, addr, f"Khu phố {kp}", ward, cat, amount))
+        # No Giới tính column and no Nam/Nữ columns: only a CCCD can tell the gender.
+        expected.append(row(r, nm, year, gender if nid else None, nid, addr, f"Khu phố {kp}", ward, cat, amount))
         r += 1
     wb.active = 0
     save_xlsx(wb, name)

@@ -9,6 +9,8 @@ pub mod db;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod logging;
 pub mod web;
 

@@ -3,6 +3,15 @@
 pub mod accounts;
 pub mod audit;
 pub mod campaigns;
+pub mod catalogue;
+pub mod collation;
+pub mod entitlements;
+pub mod identity;
+pub mod import_commit;
+pub mod lunar;
+pub mod money_words;
+pub mod programs;
 pub mod scope;
 pub mod text;
 pub mod units;
+pub mod ward_lists;

@@ -1,0 +1,766 @@
+//! The signing sheet (danh sách ký nhận) of one ward and program, and the workbook of all
+//! wards with its summary sheet.
+//!
+//! Layout, top to bottom: the committee and the national motto side by side, the title,
+//! the program and its funding, the column headers (repeated on every printed page), then
+//! per category a section row, its people sorted the Vietnamese way, and a subtotal; the
+//! total, the total in words, the place and date, and the signature block.
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Formula, Workbook, Worksheet, XlsxError};
+use serde::{Deserialize, Serialize};
+
+use super::style::{
+    Place, Styles, roman, set_print_layout, upper, wrapped_row_height, write_user_text,
+};
+use super::{
+    Category, ENTRY_ID_HEADERS, ExportError, Program, SIGNATURE_HEADER, committee_heading,
+    place_and_date, printable_categories, unique_sheet_names,
+};
+use crate::domain::collation::name_sort_key;
+use crate::domain::lunar::lunar_year_label;
+use crate::domain::money_words::amount_in_words;
+
+/// A person's gender as the list prints it ("Nam", "Nữ").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Gender {
+    /// "Nam".
+    Male,
+    /// "Nữ".
+    Female,
+}
+
+impl Gender {
+    /// The label in the "Giới tính" column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Gender::Male => "Nam",
+            Gender::Female => "Nữ",
+        }
+    }
+}
+
+/// One recipient on a signing sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigningEntry {
+    /// The list entry's id: written in the hidden "Mã dòng" column so that the signed sheet
+    /// can be matched back row by row.
+    pub entry_id: i64,
+    /// Full name as it should be printed ("Nguyễn Văn An").
+    pub full_name: String,
+    /// Year of birth, when known.
+    pub birth_year: Option<i32>,
+    /// Gender, when known.
+    pub gender: Option<Gender>,
+    /// Address (house number, street).
+    pub address: String,
+    /// Khu phố / tổ dân phố.
+    pub quarter: String,
+    /// CCCD / CMND number, written as text so that leading zeros stay.
+    pub id_number: Option<String>,
+    /// The entry's category (see [`SigningSheet::categories`]).
+    pub category_id: i64,
+    /// The gift in đồng.
+    pub amount: i64,
+    /// Ghi chú, free text ("+ Con liệt sĩ", "Nhận thay: …").
+    pub note: String,
+}
+
+/// Names printed under the signature titles; `None` leaves the line blank for a pen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signers {
+    /// Người lập biểu.
+    pub preparer: Option<String>,
+    /// Kế toán.
+    pub accountant: Option<String>,
+    /// Chủ tịch ủy ban nhân dân.
+    pub chairman: Option<String>,
+}
+
+/// Everything a signing sheet of one ward and one program shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigningSheet {
+    /// The unit above the ward, with its type: "Quận 9", "Thành phố Thủ Đức".
+    pub parent_unit: String,
+    /// The ward, with its type: "Phường Long Bình".
+    pub ward: String,
+    /// The place on the date line ("Quận 9" in "Quận 9, ngày … tháng … năm …").
+    pub place: String,
+    /// The date on the date line; `None` leaves blanks to fill by hand.
+    pub date: Option<NaiveDate>,
+    /// The Gregorian year of the Tết (2021 for Tết Tân Sửu).
+    pub campaign_year: i32,
+    /// The program whose gifts the list hands out.
+    pub program: Program,
+    /// Whether the list is approved; an unapproved one says "DỰ THẢO" in its title and on
+    /// every printed page.
+    pub approved: bool,
+    /// An optional line under the title, e.g. "(Kèm theo Quyết định số 12/QĐ-UBND ngày
+    /// 20/01/2021 của Ủy ban nhân dân Quận 9)".
+    pub reference: Option<String>,
+    /// The categories the entries refer to, sensitive ones included (their entries are
+    /// left out here, not by the caller).
+    pub categories: Vec<Category>,
+    /// The recipients, in any order (the sheet sorts them).
+    pub entries: Vec<SigningEntry>,
+    /// Names under the signatures.
+    pub signers: Signers,
+}
+
+/// The columns, their headers and widths (in characters). The last one is hidden.
+const COLUMNS: [(&str, f64); 12] = [
+    ("STT", 5.0),
+    ("Họ và tên", 24.0),
+    ("Năm sinh", 7.0),
+    ("Giới tính", 7.0),
+    ("Địa chỉ", 26.0),
+    ("Khu phố", 8.0),
+    ("Số CCCD", 15.0),
+    ("Đối tượng", 18.0),
+    ("Số tiền (đồng)", 12.0),
+    (SIGNATURE_HEADER, 16.0),
+    ("Ghi chú", 14.0),
+    (ENTRY_ID_HEADERS[0], 10.0),
+];
+const COL_STT: u16 = 0;
+const COL_NAME: u16 = 1;
+const COL_YEAR: u16 = 2;
+const COL_GENDER: u16 = 3;
+const COL_ADDRESS: u16 = 4;
+const COL_QUARTER: u16 = 5;
+const COL_ID_NUMBER: u16 = 6;
+const COL_CATEGORY: u16 = 7;
+const COL_AMOUNT: u16 = 8;
+const COL_SIGNATURE: u16 = 9;
+const COL_NOTE: u16 = 10;
+const COL_ENTRY_ID: u16 = 11;
+/// The last printed column; the id column after it is hidden.
+const LAST_COL: u16 = COL_NOTE;
+/// The letter of the amount column, for formulas.
+const AMOUNT_LETTER: &str = "I";
+/// The left heading block spans A:E, the right one G:K.
+const LEFT_BLOCK: (u16, u16) = (0, 4);
+const RIGHT_BLOCK: (u16, u16) = (6, LAST_COL);
+/// Row of the column headers (0-based); the heading block is above it.
+const HEADER_ROW: u32 = 8;
+/// Data rows are at least tall enough to sign in (and for two lines of text).
+const DATA_ROW_HEIGHT: f64 = 30.0;
+
+/// The signing sheet of one ward and program, as .xlsx bytes, ready to print.
+pub fn write_signing_sheet(sheet: &SigningSheet) -> Result<Vec<u8>, ExportError> {
+    let prepared = prepare(sheet)?;
+    let mut workbook = new_workbook(&title(sheet), &sheet.ward);
+    let styles = Styles::install(&mut workbook)?;
+    let names = unique_sheet_names(&[sheet.ward.as_str()]);
+    let worksheet = workbook.add_worksheet();
+    if let Some(name) = names.first() {
+        worksheet.set_name(name)?;
+    }
+    write_sheet(worksheet, &prepared, &styles)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// The signing sheets of several wards for one program in one workbook: a summary sheet
+/// ("Tổng hợp": people and money per ward and category) first, then a sheet per ward.
+pub fn write_all_wards_workbook(sheets: &[SigningSheet]) -> Result<Vec<u8>, ExportError> {
+    let Some(first) = sheets.first() else {
+        return Err(ExportError::NothingToExport);
+    };
+    if sheets.iter().any(|s| s.program.id != first.program.id) {
+        return Err(ExportError::MixedPrograms);
+    }
+    let prepared = sheets.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
+    let mut workbook = new_workbook(&title(first), &first.parent_unit);
+    let styles = Styles::install(&mut workbook)?;
+
+    let mut wanted: Vec<&str> = vec!["Tổng hợp"];
+    wanted.extend(sheets.iter().map(|s| s.ward.as_str()));
+    let names = unique_sheet_names(&wanted);
+
+    let summary = workbook.add_worksheet();
+    summary.set_name(&names[0])?;
+    write_summary(summary, &prepared, &styles)?;
+
+    for (ward, name) in prepared.iter().zip(names.iter().skip(1)) {
+        let worksheet = workbook.add_worksheet();
+        worksheet.set_name(name)?;
+        write_sheet(worksheet, ward, &styles)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// A workbook whose document properties name the list and the committee that issues it.
+fn new_workbook(title: &str, issuer: &str) -> Workbook {
+    let mut workbook = Workbook::new();
+    let properties = rust_xlsxwriter::DocProperties::new()
+        .set_title(title)
+        .set_company(committee_heading(issuer));
+    workbook.set_properties(&properties);
+    // Level 3 writes a 100,000-row workbook markedly faster than the default 6, for files
+    // only slightly larger.
+    workbook.set_zip_compression_level(3);
+    workbook
+}
+
+/// A sheet's entries grouped by printable category and sorted, with the totals.
+pub(crate) struct PreparedSheet<'a> {
+    /// The input.
+    pub sheet: &'a SigningSheet,
+    /// Non-empty groups in category order, each sorted by name.
+    pub groups: Vec<(&'a Category, Vec<&'a SigningEntry>)>,
+    /// Printed people.
+    pub people: usize,
+    /// Their money, in đồng.
+    pub money: i64,
+}
+
+/// Drops entries of sensitive categories (through [`printable_categories`]), groups the
+/// rest by category and sorts each group the Vietnamese way (ties by entry id, so the
+/// order is the same on every export).
+pub(crate) fn prepare(sheet: &SigningSheet) -> Result<PreparedSheet<'_>, ExportError> {
+    let categories = printable_categories(&sheet.categories);
+    let mut groups: Vec<Vec<&SigningEntry>> = vec![Vec::new(); categories.printable.len()];
+    for entry in &sheet.entries {
+        if let Some(position) = categories.get(entry.category_id)? {
+            groups[position].push(entry);
+        }
+    }
+    let mut people = 0;
+    let mut money: i64 = 0;
+    let mut result = Vec::new();
+    for (category, mut entries) in categories.printable.iter().zip(groups) {
+        if entries.is_empty() {
+            continue;
+        }
+        entries.sort_by_cached_key(|e| (name_sort_key(&e.full_name), e.entry_id));
+        people += entries.len();
+        money = entries
+            .iter()
+            .fold(money, |sum, e| sum.saturating_add(e.amount));
+        result.push((*category, entries));
+    }
+    Ok(PreparedSheet {
+        sheet,
+        groups: result,
+        people,
+        money,
+    })
+}
+
+/// "DANH SÁCH KÝ NHẬN QUÀ TẾT NGUYÊN ĐÁN TÂN SỬU 2021", with "(DỰ THẢO)" until approved.
+fn title(sheet: &SigningSheet) -> String {
+    let mut title = format!(
+        "DANH SÁCH KÝ NHẬN QUÀ TẾT NGUYÊN ĐÁN {}",
+        upper(&lunar_year_label(sheet.campaign_year))
+    );
+    if !sheet.approved {
+        title.push_str(" (DỰ THẢO)");
+    }
+    title
+}
+
+/// The committee and the national motto side by side, as on every administrative document:
+/// the left block holds the parent unit's committee and, when given, the issuing unit's
+/// own (bold); the right block spans the columns `right`.
+pub(crate) fn write_heading(
+    ws: &mut Worksheet,
+    parent_unit: &str,
+    unit: Option<&str>,
+    right: (u16, u16),
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let (left_first, left_last) = LEFT_BLOCK;
+    match unit {
+        Some(unit) => {
+            write_user_text(
+                ws,
+                Place::Merged(0, left_first, 0, left_last),
+                &committee_heading(parent_unit),
+                &styles.unit,
+            )?;
+            write_user_text(
+                ws,
+                Place::Merged(1, left_first, 1, left_last),
+                &committee_heading(unit),
+                &styles.unit_bold,
+            )?;
+        }
+        None => {
+            write_user_text(
+                ws,
+                Place::Merged(0, left_first, 0, left_last),
+                &committee_heading(parent_unit),
+                &styles.unit_bold,
+            )?;
+        }
+    }
+    ws.merge_range(
+        0,
+        right.0,
+        0,
+        right.1,
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        &styles.nation,
+    )?;
+    ws.merge_range(
+        1,
+        right.0,
+        1,
+        right.1,
+        "Độc lập - Tự do - Hạnh phúc",
+        &styles.motto,
+    )?;
+    Ok(())
+}
+
+/// Title, program, funding and the optional reference line, rows 3 to 6.
+pub(crate) fn write_title_block(
+    ws: &mut Worksheet,
+    title: &str,
+    program: &Program,
+    reference: Option<&str>,
+    last_col: u16,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_row_height(3, 24)?;
+    ws.merge_range(3, 0, 3, last_col, title, styles.title.format())?;
+    write_user_text(
+        ws,
+        Place::Merged(4, 0, 4, last_col),
+        &format!("Chương trình: {}", program.name.trim()),
+        &styles.subtitle,
+    )?;
+    write_user_text(
+        ws,
+        Place::Merged(5, 0, 5, last_col),
+        &format!("Nguồn kinh phí: {}", program.funding.label()),
+        &styles.subtitle_italic,
+    )?;
+    if let Some(reference) = reference.map(str::trim).filter(|r| !r.is_empty()) {
+        write_user_text(
+            ws,
+            Place::Merged(6, 0, 6, last_col),
+            reference,
+            &styles.subtitle_italic,
+        )?;
+    }
+    Ok(())
+}
+
+fn write_sheet(ws: &mut Worksheet, p: &PreparedSheet, styles: &Styles) -> Result<(), XlsxError> {
+    let sheet = p.sheet;
+    for (col, (_, width)) in (0u16..).zip(COLUMNS.iter()) {
+        ws.set_column_width(col, *width)?;
+    }
+    ws.set_column_hidden(COL_ENTRY_ID)?;
+
+    write_heading(
+        ws,
+        &sheet.parent_unit,
+        Some(&sheet.ward),
+        RIGHT_BLOCK,
+        styles,
+    )?;
+    write_title_block(
+        ws,
+        &title(sheet),
+        &sheet.program,
+        sheet.reference.as_deref(),
+        LAST_COL,
+        styles,
+    )?;
+
+    ws.set_row_height(HEADER_ROW, 33)?;
+    for (col, (header, _)) in (0u16..).zip(COLUMNS.iter()) {
+        ws.write_string_with_format(HEADER_ROW, col, *header, styles.header.format())?;
+    }
+
+    let mut row = HEADER_ROW + 1;
+    let first_data_row = row;
+    let mut number = 0u32;
+    for (index, (category, entries)) in p.groups.iter().enumerate() {
+        ws.write_string_with_format(row, COL_STT, roman(index + 1), &styles.section_number)?;
+        write_user_text(
+            ws,
+            Place::Merged(row, COL_NAME, row, LAST_COL),
+            &category.name,
+            &styles.section,
+        )?;
+        row += 1;
+        let group_first = row;
+        let mut group_money: i64 = 0;
+        for entry in entries {
+            number += 1;
+            write_entry(ws, row, number, category, entry, styles)?;
+            group_money = group_money.saturating_add(entry.amount);
+            row += 1;
+        }
+        write_total_row(
+            ws,
+            row,
+            "Cộng",
+            entries.len(),
+            Some((group_first, row - 1)),
+            group_money,
+            styles,
+        )?;
+        row += 1;
+    }
+    let data_range = (row > first_data_row).then(|| (first_data_row, row - 1));
+    write_total_row(ws, row, "Tổng cộng", p.people, data_range, p.money, styles)?;
+    row += 1;
+
+    write_user_text(
+        ws,
+        Place::Merged(row, 0, row, LAST_COL),
+        &format!("Bằng chữ: {}.", amount_in_words(p.money)),
+        &styles.words,
+    )?;
+    row += 2;
+
+    write_user_text(
+        ws,
+        Place::Merged(row, RIGHT_BLOCK.0, row, RIGHT_BLOCK.1),
+        &place_and_date(&sheet.place, sheet.date),
+        &styles.date_line,
+    )?;
+    row += 1;
+    write_signatures(ws, row, &sheet.signers, styles)?;
+
+    set_print_layout(ws, Some((HEADER_ROW, HEADER_ROW)))?;
+    if !sheet.approved {
+        ws.set_header("&R&\"Times New Roman,Bold\"&12DỰ THẢO");
+    }
+    ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
+    Ok(())
+}
+
+fn write_entry(
+    ws: &mut Worksheet,
+    row: u32,
+    number: u32,
+    category: &Category,
+    entry: &SigningEntry,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let center = styles.cell_center.format();
+    let height = wrapped_row_height(
+        &[
+            (&entry.full_name, COLUMNS[COL_NAME as usize].1),
+            (&entry.address, COLUMNS[COL_ADDRESS as usize].1),
+            (&category.name, COLUMNS[COL_CATEGORY as usize].1),
+            (&entry.note, COLUMNS[COL_NOTE as usize].1),
+            (&entry.quarter, COLUMNS[COL_QUARTER as usize].1),
+        ],
+        DATA_ROW_HEIGHT,
+    );
+    ws.set_row_height(row, height)?;
+    ws.write_number_with_format(row, COL_STT, number, center)?;
+    write_user_text(
+        ws,
+        Place::Cell(row, COL_NAME),
+        &entry.full_name,
+        &styles.cell_text,
+    )?;
+    match entry.birth_year {
+        Some(year) => ws.write_number_with_format(row, COL_YEAR, year, center)?,
+        None => ws.write_blank(row, COL_YEAR, center)?,
+    };
+    match entry.gender {
+        Some(gender) => ws.write_string_with_format(row, COL_GENDER, gender.label(), center)?,
+        None => ws.write_blank(row, COL_GENDER, center)?,
+    };
+    write_user_text(
+        ws,
+        Place::Cell(row, COL_ADDRESS),
+        &entry.address,
+        &styles.cell_text,
+    )?;
+    write_user_text(
+        ws,
+        Place::Cell(row, COL_QUARTER),
+        &entry.quarter,
+        &styles.cell_center,
+    )?;
+    write_user_text(
+        ws,
+        Place::Cell(row, COL_ID_NUMBER),
+        entry.id_number.as_deref().unwrap_or(""),
+        &styles.cell_center,
+    )?;
+    write_user_text(
+        ws,
+        Place::Cell(row, COL_CATEGORY),
+        &category.name,
+        &styles.cell_text,
+    )?;
+    // Whole đồng fit f64 exactly up to 2^53, far above any gift.
+    ws.write_number_with_format(row, COL_AMOUNT, entry.amount as f64, &styles.cell_money)?;
+    ws.write_blank(row, COL_SIGNATURE, &styles.cell_blank)?;
+    write_user_text(
+        ws,
+        Place::Cell(row, COL_NOTE),
+        &entry.note,
+        &styles.cell_text,
+    )?;
+    ws.write_string(row, COL_ENTRY_ID, entry.entry_id.to_string())?;
+    Ok(())
+}
+
+/// A subtotal or total row: the label and head count, and the money as a SUBTOTAL formula
+/// with its result cached, so every reader sees the number and Excel keeps it right if a
+/// ward edits an amount. SUBTOTAL skips other SUBTOTALs, so the grand total can span the
+/// whole table, subtotal rows included.
+fn write_total_row(
+    ws: &mut Worksheet,
+    row: u32,
+    label: &str,
+    people: usize,
+    range: Option<(u32, u32)>,
+    money: i64,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let label_format = styles.total_label.format();
+    ws.write_blank(row, COL_STT, label_format)?;
+    ws.write_string_with_format(row, COL_NAME, label, label_format)?;
+    ws.merge_range(
+        row,
+        COL_YEAR,
+        row,
+        COL_CATEGORY,
+        &format!("Số người: {people}"),
+        label_format,
+    )?;
+    match range {
+        Some((first, last)) => {
+            let formula = Formula::new(format!(
+                "=SUBTOTAL(9,{AMOUNT_LETTER}{}:{AMOUNT_LETTER}{})",
+                first + 1,
+                last + 1
+            ))
+            .set_result(money.to_string());
+            ws.write_formula_with_format(row, COL_AMOUNT, formula, &styles.total_money)?;
+        }
+        None => {
+            ws.write_number_with_format(row, COL_AMOUNT, money as f64, &styles.total_money)?;
+        }
+    }
+    ws.write_blank(row, COL_SIGNATURE, label_format)?;
+    ws.write_blank(row, COL_NOTE, label_format)?;
+    Ok(())
+}
+
+/// Người lập biểu, Kế toán, and the committee's chair, with room to sign.
+fn write_signatures(
+    ws: &mut Worksheet,
+    row: u32,
+    signers: &Signers,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    const ROOM_TO_SIGN: u32 = 4;
+    let blocks: [(u16, u16, &str, &str, Option<&String>); 3] = [
+        (
+            1,
+            2,
+            "Người lập biểu",
+            "(Ký, ghi rõ họ tên)",
+            signers.preparer.as_ref(),
+        ),
+        (
+            4,
+            5,
+            "Kế toán",
+            "(Ký, ghi rõ họ tên)",
+            signers.accountant.as_ref(),
+        ),
+        (
+            RIGHT_BLOCK.0,
+            RIGHT_BLOCK.1,
+            "TM. ỦY BAN NHÂN DÂN",
+            "CHỦ TỊCH",
+            signers.chairman.as_ref(),
+        ),
+    ];
+    for (first, last, title, second, name) in blocks {
+        ws.merge_range(row, first, row, last, title, styles.sign_title.format())?;
+        let second_format = if second == "CHỦ TỊCH" {
+            styles.sign_title.format()
+        } else {
+            &styles.sign_hint
+        };
+        ws.merge_range(row + 1, first, row + 1, last, second, second_format)?;
+        if let Some(name) = name.map(|n| n.trim()).filter(|n| !n.is_empty()) {
+            write_user_text(
+                ws,
+                Place::Merged(row + 2 + ROOM_TO_SIGN, first, row + 2 + ROOM_TO_SIGN, last),
+                name,
+                &styles.sign_title,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The summary sheet of the all-wards workbook: per ward, people and money in total and by
+/// category, and a total row.
+fn write_summary(
+    ws: &mut Worksheet,
+    wards: &[PreparedSheet],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let Some(first) = wards.first() else {
+        return Ok(());
+    };
+    // Categories of all wards, once each, in print order.
+    let mut categories: Vec<&Category> = Vec::new();
+    for ward in wards {
+        for (category, _) in &ward.groups {
+            if !categories.iter().any(|c| c.id == category.id) {
+                categories.push(category);
+            }
+        }
+    }
+    categories.sort_by(|a, b| {
+        a.sort_order
+            .cmp(&b.sort_order)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let last_col = u16::try_from(3 + 2 * categories.len()).unwrap_or(u16::MAX);
+
+    ws.set_column_width(0, 5)?;
+    ws.set_column_width(1, 26)?;
+    for col in 2..=last_col {
+        ws.set_column_width(col, if col % 2 == 0 { 9 } else { 14 })?;
+    }
+
+    let sheet = first.sheet;
+    let wide = last_col.max(8);
+    write_heading(
+        ws,
+        &sheet.parent_unit,
+        None,
+        (wide.saturating_sub(3).max(LEFT_BLOCK.1 + 1), wide),
+        styles,
+    )?;
+    let mut summary_title = format!(
+        "TỔNG HỢP DANH SÁCH KÝ NHẬN QUÀ TẾT NGUYÊN ĐÁN {}",
+        upper(&lunar_year_label(sheet.campaign_year))
+    );
+    if wards.iter().any(|w| !w.sheet.approved) {
+        summary_title.push_str(" (DỰ THẢO)");
+    }
+    write_title_block(ws, &summary_title, &sheet.program, None, wide, styles)?;
+
+    let header = HEADER_ROW - 1;
+    ws.set_row_height(header, 33)?;
+    ws.set_row_height(header + 1, 33)?;
+    ws.merge_range(header, 0, header + 1, 0, "STT", styles.header.format())?;
+    ws.merge_range(header, 1, header + 1, 1, "Đơn vị", styles.header.format())?;
+    ws.merge_range(header, 2, header, 3, "Tổng cộng", styles.header.format())?;
+    for (i, category) in categories.iter().enumerate() {
+        let col = summary_col(i);
+        write_user_text(
+            ws,
+            Place::Merged(header, col, header, col + 1),
+            &category.name,
+            &styles.header,
+        )?;
+    }
+    for pair in 0..=categories.len() {
+        let col = 2 + 2 * u16::try_from(pair).unwrap_or(0);
+        ws.write_string_with_format(header + 1, col, "Số người", styles.header.format())?;
+        ws.write_string_with_format(
+            header + 1,
+            col + 1,
+            "Số tiền (đồng)",
+            styles.header.format(),
+        )?;
+    }
+
+    let mut row = header + 2;
+    let first_row = row;
+    let mut people_by_category = vec![0usize; categories.len()];
+    let mut money_by_category = vec![0i64; categories.len()];
+    for (index, ward) in wards.iter().enumerate() {
+        ws.write_number_with_format(row, 0, (index + 1) as f64, styles.cell_center.format())?;
+        write_user_text(ws, Place::Cell(row, 1), &ward.sheet.ward, &styles.cell_text)?;
+        ws.write_number_with_format(row, 2, ward.people as f64, &styles.cell_count)?;
+        ws.write_number_with_format(row, 3, ward.money as f64, &styles.cell_money)?;
+        for (i, category) in categories.iter().enumerate() {
+            let col = summary_col(i);
+            let (people, money) = ward
+                .groups
+                .iter()
+                .find(|(c, _)| c.id == category.id)
+                .map(|(_, entries)| {
+                    let money = entries
+                        .iter()
+                        .fold(0i64, |sum, e| sum.saturating_add(e.amount));
+                    (entries.len(), money)
+                })
+                .unwrap_or((0, 0));
+            people_by_category[i] += people;
+            money_by_category[i] = money_by_category[i].saturating_add(money);
+            ws.write_number_with_format(row, col, people as f64, &styles.cell_count)?;
+            ws.write_number_with_format(row, col + 1, money as f64, &styles.cell_money)?;
+        }
+        row += 1;
+    }
+
+    let total_people: usize = wards.iter().map(|w| w.people).sum();
+    let total_money = wards
+        .iter()
+        .fold(0i64, |sum, w| sum.saturating_add(w.money));
+    ws.write_blank(row, 0, styles.total_label.format())?;
+    ws.write_string_with_format(row, 1, "Tổng cộng", styles.total_label.format())?;
+    let mut totals = vec![(total_people as i64, total_money)];
+    totals.extend(
+        people_by_category
+            .iter()
+            .zip(&money_by_category)
+            .map(|(p, m)| (*p as i64, *m)),
+    );
+    for (pair, (people, money)) in totals.into_iter().enumerate() {
+        let col = 2 + 2 * u16::try_from(pair).unwrap_or(0);
+        write_sum(ws, row, col, first_row, people, &styles.total_count)?;
+        write_sum(ws, row, col + 1, first_row, money, &styles.total_money)?;
+    }
+    row += 1;
+    write_user_text(
+        ws,
+        Place::Merged(row, 0, row, last_col),
+        &format!("Bằng chữ: {}.", amount_in_words(total_money)),
+        &styles.words,
+    )?;
+
+    set_print_layout(ws, Some((header, header + 1)))?;
+    ws.set_freeze_panes(header + 2, 2)?;
+    Ok(())
+}
+
+/// The first of the two columns of the i-th category on the summary sheet.
+fn summary_col(i: usize) -> u16 {
+    4 + 2 * u16::try_from(i).unwrap_or(0)
+}
+
+/// A column total over the rows from `first_row` to the row above `row`, as a SUM formula
+/// with its result cached.
+fn write_sum(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    first_row: u32,
+    value: i64,
+    format: &rust_xlsxwriter::Format,
+) -> Result<(), XlsxError> {
+    if row == first_row {
+        ws.write_number_with_format(row, col, value as f64, format)?;
+        return Ok(());
+    }
+    let letter = rust_xlsxwriter::utility::column_number_to_name(col);
+    let formula = Formula::new(format!("=SUM({letter}{}:{letter}{})", first_row + 1, row))
+        .set_result(value.to_string());
+    ws.write_formula_with_format(row, col, formula, format)?;
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! People listed twice: within one file, and against the lists already in the campaign (the
+//! caller looks those up; this module only decides what counts as the same person).
+
+use super::{ImportRow, RowIssue, RowStatus, Severity};
+use crate::domain::text::{fold_key, name_key};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+/// What identifies a person (or a household) across lists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PersonKey {
+    /// The CCCD/CMND digits.
+    NationalId(String),
+    /// Normalised name, birth year and address, for people without an ID.
+    NameBirthAddress(String),
+    /// A household code from the poverty register.
+    Household(String),
+}
+
+impl PersonKey {
+    /// A single string for storing and looking the key up ("id:…", "nba:…", "hh:…").
+    /// It contains the ID, so it is personal data: never log it.
+    pub fn storage_key(&self) -> String {
+        match self {
+            PersonKey::NationalId(s) => format!("id:{s}"),
+            PersonKey::NameBirthAddress(s) => format!("nba:{s}"),
+            PersonKey::Household(s) => format!("hh:{s}"),
+        }
+    }
+
+    fn field(&self) -> &'static str {
+        match self {
+            PersonKey::NationalId(_) => "national_id",
+            PersonKey::NameBirthAddress(_) => "row",
+            PersonKey::Household(_) => "household_code",
+        }
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            PersonKey::NationalId(_) => "cùng số CCCD/CMND",
+            PersonKey::NameBirthAddress(_) => "cùng họ tên, năm sinh và địa chỉ",
+            PersonKey::Household(_) => "cùng mã hộ",
+        }
+    }
+}
+
+impl ImportRow {
+    /// The keys this row's person is recognised by: the ID when there is one, otherwise
+    /// name + birth year + address (when name and year are known); plus the household code.
+    pub fn person_keys(&self) -> Vec<PersonKey> {
+        let mut keys = Vec::with_capacity(2);
+        if let Some(id) = &self.national_id {
+            keys.push(PersonKey::NationalId(id.as_str().to_owned()));
+        } else if let Some(k) = self.name_birth_address() {
+            keys.push(PersonKey::NameBirthAddress(k));
+        }
+        if let Some(code) = &self.household_code {
+            keys.push(PersonKey::Household(fold_key(code)));
+        }
+        keys
+    }
+
+    fn name_birth_address(&self) -> Option<String> {
+        let name = self.full_name.as_deref()?;
+        let year = self.birth_year?;
+        let place = self
+            .address
+            .as_deref()
+            .or(self.khu_pho.as_deref())
+            .unwrap_or("");
+        Some(name_birth_address_key(&name_key(name), year, place))
+    }
+
+    fn mark_duplicate(&mut self, field: &'static str, message: String) {
+        self.issues.push(RowIssue {
+            field,
+            severity: Severity::Error,
+            message,
+        });
+        self.status = RowStatus::Duplicate;
+    }
+}
+
+/// Marks rows naming a person (or, in a household list, a household) already named on an
+/// earlier accepted row of the same file, naming that row.
+///
+/// Two rows with different IDs are different people even with the same name; a row without
+/// an ID matches an earlier row by name, birth year and address. Rows with errors take no
+/// part: they stay rejected, and are never the earlier row (they will not be imported).
+pub(crate) fn mark_in_file(rows: &mut [ImportRow], household_list: bool) {
+    let mut by_id: HashMap<String, u32> = HashMap::new();
+    let mut by_nba: HashMap<String, (u32, bool)> = HashMap::new();
+    let mut by_household: HashMap<String, u32> = HashMap::new();
+    for row in rows.iter_mut() {
+        if row.status != RowStatus::Accepted {
+            continue;
+        }
+        let mut found: Option<(u32, PersonKey)> = None;
+        if let Some(id) = &row.national_id {
+            match by_id.entry(id.as_str().to_owned()) {
+                Entry::Occupied(e) => {
+                    found = Some((*e.get(), PersonKey::NationalId(String::new())));
+                }
+                Entry::Vacant(e) => {
+                    e.insert(row.row);
+                }
+            }
+        }
+        if found.is_none()
+            && let Some(k) = row.name_birth_address()
+        {
+            let has_id = row.national_id.is_some();
+            match by_nba.entry(k) {
+                // Only when one of the two rows has no ID: two IDs already said "different".
+                Entry::Occupied(e) if !(has_id && e.get().1) => {
+                    found = Some((e.get().0, PersonKey::NameBirthAddress(String::new())));
+                }
+                Entry::Occupied(_) => {}
+                Entry::Vacant(e) => {
+                    e.insert((row.row, has_id));
+                }
+            }
+        }
+        if found.is_none()
+            && household_list
+            && let Some(code) = &row.household_code
+        {
+            match by_household.entry(fold_key(code)) {
+                Entry::Occupied(e) => {
+                    found = Some((*e.get(), PersonKey::Household(code.clone())));
+                }
+                Entry::Vacant(e) => {
+                    e.insert(row.row);
+                }
+            }
+        }
+        if let Some((other, key)) = found {
+            let message = match &key {
+                PersonKey::Household(code) => format!(
+                    "Trùng với dòng {other} (cùng mã hộ “{code}”); mỗi hộ chỉ ghi một lần, hãy xóa một trong hai dòng."
+                ),
+                k => format!(
+                    "Trùng với dòng {other} ({}); mỗi người chỉ ghi một lần, hãy xóa một trong hai dòng.",
+                    k.reason()
+                ),
+            };
+            row.mark_duplicate(key.field(), message);
+        }
+    }
+}
+
+/// The key of a person without an ID: the [`name_key`] of the name, the birth year and the
+/// address (or khu phố). Stored people are keyed the same way from their columns.
+pub fn name_birth_address_key(name_key_of_name: &str, year: i32, place: &str) -> String {
+    format!("{name_key_of_name}|{year}|{}", name_key(place))
+}
+
+/// Marks rows whose person is already listed elsewhere in the campaign.
+///
+/// `listed_in` is the caller's lookup: given a key, the name of the ward whose list already
+/// holds it, if any. Only accepted rows are checked: rejected rows will not be imported and
+/// rows already marked duplicate say so.
+pub fn mark_listed_elsewhere(
+    rows: &mut [ImportRow],
+    mut listed_in: impl FnMut(&PersonKey) -> Option<String>,
+) {
+    for row in rows.iter_mut() {
+        if row.status != RowStatus::Accepted {
+            continue;
+        }
+        for key in row.person_keys() {
+            if let Some(ward) = listed_in(&key) {
+                let who = if matches!(key, PersonKey::Household(_)) {
+                    "Hộ này"
+                } else {
+                    "Người này"
+                };
+                row.mark_duplicate(
+                    key.field(),
+                    format!(
+                        "{who} đã có trong danh sách của phường {ward} ({}); hãy kiểm tra lại, mỗi người (mỗi hộ) chỉ được ghi một lần.",
+                        key.reason()
+                    ),
+                );
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,526 @@
+//! Importing a ward's beneficiary list: bytes in, one row per person out, each with the
+//! problems found. Pure: no database, no web, so the web preview, the command line and the
+//! tests all run the same code.
+//!
+//! The steps: [`workbook`] opens the file (format by signature) and turns each sheet into
+//! text, converting TCVN3/VNI ([`legacy_encoding`]); [`header`] finds the header row and maps
+//! the columns; [`rows`] skips what is not a person (titles, sections, totals, signatures),
+//! normalises and validates each person; [`duplicates`] marks people listed twice.
+
+pub mod duplicates;
+pub mod header;
+pub mod legacy_encoding;
+mod rows;
+mod values;
+pub mod workbook;
+
+#[cfg(test)]
+mod sample_tests;
+#[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
+mod tests;
+
+pub use duplicates::{PersonKey, mark_listed_elsewhere};
+pub use header::{Field, MappedColumn};
+pub use legacy_encoding::LegacyEncoding;
+pub use workbook::{FileFormat, SheetText};
+
+use crate::domain::catalogue::{Catalogue, Category, CategoryKind};
+use crate::domain::identity::{Gender, NationalId};
+use crate::domain::text::fold_key;
+use chrono::NaiveDate;
+use serde::{Serialize, Serializer};
+use std::sync::Arc;
+
+/// What the import needs to know besides the file.
+#[derive(Debug, Clone)]
+pub struct ImportContext {
+    /// The categories and their synonyms.
+    pub catalogue: Catalogue,
+    /// The wards a list or a "Phường" column may name.
+    pub wards: Vec<KnownWard>,
+    /// The current year: birth years after it are errors.
+    pub current_year: i32,
+}
+
+/// A ward as the import resolves names to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KnownWard {
+    /// The database id of the unit.
+    pub id: i64,
+    /// The official code ("26836").
+    pub code: String,
+    /// The name without "Phường" ("Tân Phú").
+    pub name: String,
+}
+
+/// Why a file could not be read at all. Each message tells the ward officer what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// Zero bytes (or only whitespace).
+    #[error("Tệp rỗng, không có dữ liệu. Hãy chọn đúng tệp danh sách và tải lên lại.")]
+    Empty,
+    /// Not a workbook (a PDF, a Word document, a picture, a CSV…).
+    #[error(
+        "Tệp không phải bảng tính Excel (.xlsx, .xlsm, .xls) hay OpenDocument (.ods). Hãy mở danh sách bằng Excel, chọn Lưu thành (Save As) kiểu “Excel Workbook (*.xlsx)” rồi tải lên lại."
+    )]
+    NotSpreadsheet,
+    /// A web page saved with an .xls name (some systems export so).
+    #[error(
+        "Tệp là trang web (HTML) được đặt tên đuôi .xls, không phải bảng tính thật. Hãy mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu “Excel Workbook (*.xlsx)” rồi tải lên lại."
+    )]
+    WebPage,
+    /// Protected by a password to open.
+    #[error(
+        "Tệp được đặt mật khẩu nên không đọc được. Hãy mở tệp bằng Excel, gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, xóa mật khẩu), lưu lại rồi tải lên lại."
+    )]
+    Encrypted,
+    /// The container is damaged or truncated.
+    #[error(
+        "Tệp bị hỏng hoặc tải lên chưa trọn vẹn nên không đọc được. Hãy mở tệp bằng Excel để kiểm tra, lưu lại rồi tải lên lại."
+    )]
+    Corrupt {
+        /// The reader's own words, for the server log (holds no cell content).
+        detail: String,
+    },
+    /// No worksheet holds any cell.
+    #[error("Bảng tính không có trang tính nào chứa dữ liệu. Hãy kiểm tra lại tệp đã chọn.")]
+    NoData,
+    /// No sheet has a recognisable header in its first rows.
+    #[error(
+        "Không tìm thấy dòng tiêu đề của danh sách trong 30 dòng đầu của trang tính {sheets}. Dòng tiêu đề cần có cột “Họ và tên” và ít nhất một cột khác như “Năm sinh”, “Số CCCD”, “Đối tượng” hoặc “Số tiền”; hãy sửa tên cột cho đúng rồi tải lên lại."
+    )]
+    NoHeader {
+        /// The sheets searched, quoted and comma-separated.
+        sheets: String,
+    },
+    /// Larger than the reader's offsets can address (over 4 GB of text).
+    #[error("Tệp quá lớn để nhập một lần. Hãy chia danh sách thành nhiều tệp nhỏ hơn.")]
+    TooLarge,
+}
+
+/// Whether a row will be imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowStatus {
+    /// No error: will be imported.
+    Accepted,
+    /// Has at least one error: the ward must fix the file.
+    Rejected,
+    /// The same person is already on the list (earlier in the file or in another ward's list).
+    Duplicate,
+}
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The row cannot be imported as it is.
+    Error,
+    /// Worth checking, but the row is imported.
+    Warning,
+}
+
+/// One problem found on a row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowIssue {
+    /// The field concerned, as named in the JSON rows ("full_name", "national_id"…).
+    pub field: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong and what to do, in Vietnamese, quoting the text found.
+    pub message: String,
+}
+
+/// One person (or head of household) from the list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRow {
+    /// The sheet's own row number, 1-based.
+    pub row: u32,
+    /// Accepted, rejected or duplicate.
+    pub status: RowStatus,
+    /// Normalised name (NFC, single spaces, title case when typed in capitals).
+    pub full_name: Option<String>,
+    /// Year of birth.
+    pub birth_year: Option<i32>,
+    /// Full date of birth when the file gives one.
+    pub birth_date: Option<NaiveDate>,
+    /// From a gender column, the Nam/Nữ year columns, or the CCCD.
+    pub gender: Option<Gender>,
+    /// A well-formed CCCD or CMND (leading zero restored).
+    pub national_id: Option<NationalId>,
+    /// The ID cell as typed when it is not a well-formed CCCD or CMND (the row is rejected);
+    /// shown in place of `national_id` so the ward sees what to correct.
+    pub national_id_as_typed: Option<String>,
+    /// Address as typed (normalised).
+    pub address: Option<String>,
+    /// Khu phố / tổ dân phố as typed (normalised).
+    pub khu_pho: Option<String>,
+    /// Phone number as typed (normalised; a lost leading 0 restored).
+    pub phone: Option<String>,
+    /// The ward named in a "Phường" column, resolved.
+    pub ward: Option<KnownWard>,
+    /// The category, from the row's own cell or else its section heading.
+    pub category: Option<Arc<Category>>,
+    /// Amount in đồng.
+    pub amount: Option<i64>,
+    /// Ghi chú.
+    pub note: Option<String>,
+    /// Household code in a household list.
+    pub household_code: Option<String>,
+    /// Household size in a household list.
+    pub household_size: Option<i32>,
+    /// Every problem found, errors first in the order checked.
+    pub issues: Vec<RowIssue>,
+}
+
+impl ImportRow {
+    fn empty(row: u32) -> Self {
+        ImportRow {
+            row,
+            status: RowStatus::Accepted,
+            full_name: None,
+            birth_year: None,
+            birth_date: None,
+            gender: None,
+            national_id: None,
+            national_id_as_typed: None,
+            address: None,
+            khu_pho: None,
+            phone: None,
+            ward: None,
+            category: None,
+            amount: None,
+            note: None,
+            household_code: None,
+            household_size: None,
+            issues: Vec::new(),
+        }
+    }
+
+    /// Whether any issue is an error.
+    pub fn has_errors(&self) -> bool {
+        self.issues.iter().any(|i| i.severity == Severity::Error)
+    }
+
+    pub(crate) fn error(&mut self, field: &'static str, message: String) {
+        self.issues.push(RowIssue {
+            field,
+            severity: Severity::Error,
+            message,
+        });
+    }
+
+    pub(crate) fn warning(&mut self, field: &'static str, message: String) {
+        self.issues.push(RowIssue {
+            field,
+            severity: Severity::Warning,
+            message,
+        });
+    }
+}
+
+impl Serialize for ImportRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            row: u32,
+            status: RowStatus,
+            full_name: &'a Option<String>,
+            birth_year: Option<i32>,
+            birth_date: Option<NaiveDate>,
+            gender: Option<Gender>,
+            national_id: Option<&'a str>,
+            address: &'a Option<String>,
+            khu_pho: &'a Option<String>,
+            phone: &'a Option<String>,
+            ward: Option<&'a str>,
+            category: Option<&'a str>,
+            category_code: Option<&'a str>,
+            category_kind: Option<CategoryKind>,
+            amount: Option<i64>,
+            note: &'a Option<String>,
+            household_code: &'a Option<String>,
+            household_size: Option<i32>,
+            issues: &'a [RowIssue],
+        }
+        View {
+            row: self.row,
+            status: self.status,
+            full_name: &self.full_name,
+            birth_year: self.birth_year,
+            birth_date: self.birth_date,
+            gender: self.gender,
+            national_id: self
+                .national_id
+                .as_ref()
+                .map(NationalId::as_str)
+                .or(self.national_id_as_typed.as_deref()),
+            address: &self.address,
+            khu_pho: &self.khu_pho,
+            phone: &self.phone,
+            ward: self.ward.as_ref().map(|w| w.name.as_str()),
+            category: self.category.as_ref().map(|c| c.name.as_str()),
+            category_code: self.category.as_ref().map(|c| c.code.as_str()),
+            category_kind: self.category.as_ref().map(|c| c.kind),
+            amount: self.amount,
+            note: &self.note,
+            household_code: &self.household_code,
+            household_size: self.household_size,
+            issues: &self.issues,
+        }
+        .serialize(s)
+    }
+}
+
+/// A ward's list as read from one file.
+#[derive(Debug, Clone)]
+pub struct ParsedList {
+    /// The uploaded file's name, as given.
+    pub file: String,
+    /// The container format found.
+    pub format: FileFormat,
+    /// The sheet that holds the list.
+    pub sheet: String,
+    /// Why that sheet was chosen (Vietnamese, for the preview).
+    pub sheet_reason: String,
+    /// The (first) header row, 1-based.
+    pub header_row: u32,
+    /// The ward named by the title block ("UBND PHƯỜNG TÂN PHÚ"), resolved.
+    pub ward: Option<KnownWard>,
+    /// The ward name the title block gives when it is not a known ward.
+    pub ward_text: Option<String>,
+    /// Whether the list names households (head, size, code) rather than persons.
+    pub household_list: bool,
+    /// The legacy encoding converted, if any.
+    pub encoding: LegacyEncoding,
+    /// The columns recognised.
+    pub columns: Vec<MappedColumn>,
+    /// Remarks about the whole file (Vietnamese).
+    pub warnings: Vec<String>,
+    /// One entry per person row.
+    pub rows: Vec<ImportRow>,
+    /// Every cell of the chosen sheet as text (decoded to Unicode), for the annotated copy.
+    pub cells: SheetText,
+}
+
+impl ParsedList {
+    /// How many rows have this status.
+    pub fn count(&self, status: RowStatus) -> usize {
+        self.rows.iter().filter(|r| r.status == status).count()
+    }
+}
+
+impl Serialize for ParsedList {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            file: &'a str,
+            format: FileFormat,
+            sheet: &'a str,
+            sheet_reason: &'a str,
+            header_row: u32,
+            ward: Option<&'a str>,
+            ward_text: &'a Option<String>,
+            household_list: bool,
+            encoding: LegacyEncoding,
+            columns: &'a [MappedColumn],
+            warnings: &'a [String],
+            accepted: usize,
+            rejected: usize,
+            duplicates: usize,
+            rows: &'a [ImportRow],
+        }
+        View {
+            file: &self.file,
+            format: self.format,
+            sheet: &self.sheet,
+            sheet_reason: &self.sheet_reason,
+            header_row: self.header_row,
+            ward: self.ward.as_ref().map(|w| w.name.as_str()),
+            ward_text: &self.ward_text,
+            household_list: self.household_list,
+            encoding: self.encoding,
+            columns: &self.columns,
+            warnings: &self.warnings,
+            accepted: self.count(RowStatus::Accepted),
+            rejected: self.count(RowStatus::Rejected),
+            duplicates: self.count(RowStatus::Duplicate),
+            rows: &self.rows,
+        }
+        .serialize(s)
+    }
+}
+
+/// Reads a ward's list from an uploaded file.
+///
+/// The format is decided by the bytes; the sheet holding the list is the one whose header
+/// (searched in its first 30 rows) names the most columns. Never panics on any input.
+pub fn read_ward_file(
+    file_name: &str,
+    bytes: &[u8],
+    ctx: &ImportContext,
+) -> Result<ParsedList, ReadError> {
+    // The spreadsheet readers parse untrusted bytes; should one of them panic on a malformed
+    // file, the upload is reported as damaged instead of taking the worker down.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_ward_file_inner(file_name, bytes, ctx)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ReadError::Corrupt {
+            detail: "the spreadsheet reader panicked".to_owned(),
+        })
+    })
+}
+
+fn read_ward_file_inner(
+    file_name: &str,
+    bytes: &[u8],
+    ctx: &ImportContext,
+) -> Result<ParsedList, ReadError> {
+    let mut book = workbook::open(bytes)?;
+    if book.sheets.iter().all(|s| s.cells.height() == 0) {
+        return Err(ReadError::NoData);
+    }
+
+    // The best header per sheet; visible sheets before hidden ones, then the most columns
+    // recognised, then the most rows under the header.
+    let headers: Vec<Option<header::Header>> = book
+        .sheets
+        .iter()
+        .map(|s| header::detect_header(&s.cells))
+        .collect();
+    let with_header = headers.iter().filter(|h| h.is_some()).count();
+    let mut best: Option<(usize, header::Header, usize)> = None;
+    for (i, (sheet, h)) in book.sheets.iter().zip(headers).enumerate() {
+        let Some(h) = h else {
+            continue;
+        };
+        let data_rows = sheet.cells.height().saturating_sub(h.data_idx);
+        let better = match &best {
+            None => true,
+            Some((bi, bh, brows)) => {
+                let bvis = book.sheets[*bi].visible;
+                (sheet.visible, h.score(), data_rows) > (bvis, bh.score(), *brows)
+            }
+        };
+        if better {
+            best = Some((i, h, data_rows));
+        }
+    }
+    let Some((index, header, _)) = best else {
+        let sheets = book
+            .sheets
+            .iter()
+            .map(|s| format!("“{}”", s.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(ReadError::NoHeader { sheets });
+    };
+
+    let sheet_name = book.sheets[index].name.clone();
+    let sheet_reason = if book.sheets.len() == 1 {
+        "Tệp chỉ có một trang tính.".to_owned()
+    } else if with_header == 1 {
+        format!(
+            "Trong {} trang tính, chỉ trang “{}” có dòng tiêu đề danh sách.",
+            book.sheets.len(),
+            sheet_name
+        )
+    } else {
+        format!(
+            "Trong {} trang tính có dòng tiêu đề, trang “{}” nhận ra được nhiều cột nhất ({} cột){}.",
+            with_header,
+            sheet_name,
+            header.score(),
+            if book.sheets[index].visible {
+                ""
+            } else {
+                "; lưu ý: trang này đang bị ẩn"
+            }
+        )
+    };
+
+    let merged = book.merged_areas(&sheet_name);
+    let sheet = book.sheets.swap_remove(index);
+    let cells = sheet.cells;
+
+    let (ward, ward_text) = rows::title_ward(&cells, header.first_idx, &ctx.wards);
+    let household_list = header.names_household_head
+        || header.col(Field::HouseholdCode).is_some()
+        || header.col(Field::HouseholdSize).is_some();
+    let mut warnings = Vec::new();
+    if let Some(t) = &ward_text {
+        warnings.push(format!(
+            "Tiêu đề ghi “{t}” nhưng không có phường này trong danh mục; hãy kiểm tra lại tên phường."
+        ));
+    }
+    let encoding = cells.legacy_encoding();
+    match encoding {
+        LegacyEncoding::Tcvn3 => warnings.push(
+            "Tệp gõ bằng bảng mã TCVN3 (phông .VnTime); đã chuyển sang Unicode, hãy kiểm tra lại tên người khi xem trước.".to_owned(),
+        ),
+        LegacyEncoding::Vni => warnings.push(
+            "Tệp gõ bằng bảng mã VNI (phông VNI-Times); đã chuyển sang Unicode, hãy kiểm tra lại tên người khi xem trước.".to_owned(),
+        ),
+        LegacyEncoding::Unicode => {}
+    }
+
+    let columns = header
+        .columns
+        .iter()
+        .map(|(c, f, label)| {
+            let column = cells.first_col() + *c as u32;
+            MappedColumn {
+                column,
+                letter: header::column_letter(column),
+                field: *f,
+                header: label.clone(),
+            }
+        })
+        .collect();
+    let header_row = cells.first_row() + header.first_idx as u32;
+
+    let mut list_rows =
+        rows::read_rows(&cells, &header, &merged, ctx, household_list, ward.as_ref());
+    duplicates::mark_in_file(&mut list_rows, household_list);
+
+    Ok(ParsedList {
+        file: file_name.to_owned(),
+        format: book.format,
+        sheet: sheet_name,
+        sheet_reason,
+        header_row,
+        ward,
+        ward_text,
+        household_list,
+        encoding,
+        columns,
+        warnings,
+        rows: list_rows,
+        cells,
+    })
+}
+
+/// Resolves a ward name as wards type it ("P. Tân Phú", "phường Long Trường", "PHUOC BINH",
+/// "26836") against the known wards.
+pub fn resolve_ward<'a>(text: &str, wards: &'a [KnownWard]) -> Option<&'a KnownWard> {
+    let key = fold_key(text);
+    let mut k = key.trim().trim_end_matches(['.', ',', ';', ':']);
+    for prefix in ["phuong ", "phuong", "p. ", "p.", "p ", "f. ", "f.", "f "] {
+        if let Some(rest) = k.strip_prefix(prefix) {
+            k = rest.trim_start();
+            break;
+        }
+    }
+    if k.is_empty() {
+        return None;
+    }
+    let compact = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let kc = compact(k);
+    wards
+        .iter()
+        .find(|w| fold_key(&w.name) == k || w.code == k)
+        .or_else(|| wards.iter().find(|w| compact(&fold_key(&w.name)) == kc))
+}

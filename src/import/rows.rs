@@ -1,0 +1,773 @@
+//! From the rows under the header to people: skipping what is not a person, normalising
+//! each field and reporting every problem.
+
+use super::header::{Field, Header};
+use super::values::{self, AmountProblem};
+use super::workbook::{CellKind, MergedArea, SheetText};
+use super::{ImportContext, ImportRow, KnownWard, RowStatus, resolve_ward};
+use crate::domain::catalogue::Category;
+use crate::domain::identity::{
+    self, CccdMismatch, Gender, IdProblem, parse_national_id, restore_numeric_id,
+};
+use crate::domain::text::{fold_key, invalid_name_char, normalize, tidy_person_name};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Fields whose vertically merged cells hold the value of every row they span (a category
+/// or an address written once for a group of people).
+const FILL_DOWN_FIELDS: &[Field] = &[Field::Category, Field::Address, Field::KhuPho, Field::Ward];
+
+/// The ward named in the title block above the header ("ỦY BAN NHÂN DÂN PHƯỜNG TÂN PHÚ",
+/// "UBND P. TÂN PHÚ", "… TRÊN ĐỊA BÀN PHƯỜNG TÂN PHÚ"): the resolved ward, or the text
+/// when it names a ward the catalogue does not know.
+pub(crate) fn title_ward(
+    cells: &SheetText,
+    header_idx: usize,
+    wards: &[KnownWard],
+) -> (Option<KnownWard>, Option<String>) {
+    let mut unknown: Option<String> = None;
+    for r in 0..header_idx {
+        for c in 0..cells.width() {
+            let text = cells.at(r, c);
+            if text.is_empty() {
+                continue;
+            }
+            let folded = fold_key(text);
+            let tokens: Vec<&str> = folded
+                .split(|ch: char| !ch.is_alphanumeric())
+                .filter(|t| !t.is_empty())
+                .collect();
+            for i in 0..tokens.len() {
+                let is_marker = tokens[i] == "phuong"
+                    || (tokens[i] == "p" && i > 0 && matches!(tokens[i - 1], "ubnd" | "dan"));
+                if !is_marker {
+                    continue;
+                }
+                let rest = &tokens[i + 1..];
+                for k in (1..=rest.len().min(5)).rev() {
+                    let candidate = rest[..k].join(" ");
+                    if let Some(w) = wards.iter().find(|w| fold_key(&w.name) == candidate) {
+                        return (Some(w.clone()), None);
+                    }
+                }
+                if !rest.is_empty() && unknown.is_none() {
+                    unknown = Some(normalize(text));
+                }
+            }
+        }
+    }
+    (None, unknown)
+}
+
+/// Reads each row under the header until the table ends.
+pub(crate) fn read_rows(
+    cells: &SheetText,
+    header: &Header,
+    merged: &[MergedArea],
+    ctx: &ImportContext,
+    household_list: bool,
+    title_ward: Option<&KnownWard>,
+) -> Vec<ImportRow> {
+    let mut reader = RowReader::new(cells, header, merged, ctx, household_list);
+    reader.title_ward = title_ward;
+    let mut out = Vec::new();
+    let mut section: Option<Arc<Category>> = None;
+    for r in header.data_idx..cells.height() {
+        if cells.row_is_blank(r) || reader.is_numbering_row(r) {
+            continue;
+        }
+        // A total may carry counts in the Nam/Nữ columns, so a marker in the number or name
+        // column ends the table whatever else the row holds.
+        let lead = reader.leading_text(r);
+        if is_end_marker(&lead) {
+            break;
+        }
+        if !reader.has_person_data(r) {
+            if is_subtotal(&lead) {
+                continue;
+            }
+            if reader.ends_table(r) {
+                break;
+            }
+            if let Some(heading) = reader.section_heading(r) {
+                section = ctx.catalogue.resolve_heading(&heading).cloned();
+                continue;
+            }
+        }
+        if !reader.has_content(r) {
+            continue;
+        }
+        out.push(reader.read_person(r, section.as_ref()));
+    }
+    out
+}
+
+struct RowReader<'a> {
+    cells: &'a SheetText,
+    ctx: &'a ImportContext,
+    household_list: bool,
+    title_ward: Option<&'a KnownWard>,
+    /// Whether the khu phố column is a "Tổ dân phố" column (bare numbers become "Tổ n").
+    khu_pho_is_to: bool,
+    col: HashMap<Field, usize>,
+    /// (row, col) offset of a cell inside a merged area → its area's first cell.
+    fill_down: HashMap<(usize, usize), (usize, usize)>,
+}
+
+impl<'a> RowReader<'a> {
+    fn new(
+        cells: &'a SheetText,
+        header: &Header,
+        merged: &[MergedArea],
+        ctx: &'a ImportContext,
+        household_list: bool,
+    ) -> Self {
+        let col: HashMap<Field, usize> = header.columns.iter().map(|(c, f, _)| (*f, *c)).collect();
+        let mut fill_down = HashMap::new();
+        let row0 = cells.first_row() - 1;
+        let col0 = cells.first_col();
+        for &((r1, c1), (r2, c2)) in merged {
+            if r2 <= r1 {
+                continue;
+            }
+            for f in FILL_DOWN_FIELDS {
+                let Some(&c) = col.get(f) else { continue };
+                let abs_c = col0 + c as u32;
+                if !(c1..=c2).contains(&abs_c) || c1 != abs_c {
+                    continue;
+                }
+                let (Some(top), Some(bottom)) = (r1.checked_sub(row0), r2.checked_sub(row0)) else {
+                    continue;
+                };
+                let (top, bottom) = (top as usize, (bottom as usize).min(cells.height()));
+                if top < header.data_idx {
+                    continue;
+                }
+                for r in top + 1..=bottom {
+                    fill_down.insert((r, c), (top, c));
+                }
+            }
+        }
+        let khu_pho_is_to = header
+            .columns
+            .iter()
+            .find(|(_, f, _)| *f == Field::KhuPho)
+            .is_some_and(|(_, _, label)| {
+                let l = fold_key(label);
+                l.contains("to dan pho") || l == "to" || l.contains("tdp")
+            });
+        RowReader {
+            cells,
+            ctx,
+            household_list,
+            title_ward: None,
+            khu_pho_is_to,
+            col,
+            fill_down,
+        }
+    }
+
+    fn get(&self, r: usize, field: Field) -> (&'a str, CellKind) {
+        let Some(&c) = self.col.get(&field) else {
+            return ("", CellKind::Empty);
+        };
+        let (r, c) = match self.cells.kind_at(r, c) {
+            CellKind::Empty => self.fill_down.get(&(r, c)).copied().unwrap_or((r, c)),
+            _ => (r, c),
+        };
+        (self.cells.at(r, c).trim(), self.cells.kind_at(r, c))
+    }
+
+    fn text(&self, r: usize, field: Field) -> &'a str {
+        self.get(r, field).0
+    }
+
+    /// Values only a person row has.
+    fn has_person_data(&self, r: usize) -> bool {
+        [
+            Field::NationalId,
+            Field::BirthYear,
+            Field::BirthYearOf(Gender::Male),
+            Field::BirthYearOf(Gender::Female),
+            Field::Gender,
+            Field::HouseholdCode,
+        ]
+        .iter()
+        .any(|f| !self.text(r, *f).is_empty())
+    }
+
+    /// Anything a person row could hold, besides its number and signature.
+    fn has_content(&self, r: usize) -> bool {
+        self.col
+            .keys()
+            .filter(|f| !matches!(f, Field::Stt | Field::Signature))
+            .any(|f| !self.text(r, *f).is_empty())
+    }
+
+    /// A row such as "(1) (2) (3)…" or "A B 1 2…" under the header.
+    fn is_numbering_row(&self, r: usize) -> bool {
+        let mut count = 0;
+        for c in 0..self.cells.width() {
+            let t = self.cells.at(r, c).trim();
+            if t.is_empty() {
+                continue;
+            }
+            let inner = t.trim_start_matches('(').trim_end_matches(')');
+            let ok = (!inner.is_empty()
+                && inner.len() <= 2
+                && inner.bytes().all(|b| b.is_ascii_digit()))
+                || (inner.len() == 1 && inner.bytes().all(|b| b.is_ascii_alphabetic()));
+            if !ok {
+                return false;
+            }
+            count += 1;
+        }
+        count >= 3
+    }
+
+    /// Texts of the row's non-empty text cells, folded.
+    fn folded_texts(&self, r: usize) -> impl Iterator<Item = String> + '_ {
+        (0..self.cells.width()).filter_map(move |c| {
+            let t = self.cells.at(r, c);
+            (self.cells.kind_at(r, c) == CellKind::Text && !t.trim().is_empty())
+                .then(|| fold_key(t))
+        })
+    }
+
+    /// "Tổng cộng", "Bằng chữ", a signature line or the place-and-date line: the table is over.
+    fn ends_table(&self, r: usize) -> bool {
+        self.folded_texts(r).any(|t| is_end_marker(&t))
+    }
+
+    /// The folded text of the STT cell, or else of the name cell.
+    fn leading_text(&self, r: usize) -> String {
+        let stt = self.text(r, Field::Stt);
+        fold_key(if stt.is_empty() {
+            self.text(r, Field::FullName)
+        } else {
+            stt
+        })
+    }
+
+    /// The heading text of a section row ("I", "NGƯỜI CÓ CÔNG VỚI CÁCH MẠNG", "II. HỘ NGHÈO").
+    fn section_heading(&self, r: usize) -> Option<String> {
+        let stt = self.text(r, Field::Stt);
+        let name = self.text(r, Field::FullName);
+        let first_text = (0..self.cells.width())
+            .map(|c| self.cells.at(r, c).trim())
+            .find(|t| !t.is_empty())
+            .unwrap_or("");
+        let heading = if name.is_empty() { first_text } else { name };
+        if is_section_number(stt) {
+            return Some(if name.is_empty() && heading == stt {
+                String::new()
+            } else {
+                heading.to_owned()
+            });
+        }
+        if heading.is_empty() {
+            return None;
+        }
+        if self.ctx.catalogue.resolve_heading(heading).is_some()
+            || starts_with_enumerator(heading)
+            || is_generic_heading(&fold_key(heading))
+        {
+            return Some(heading.to_owned());
+        }
+        None
+    }
+
+    fn read_person(&self, r: usize, section: Option<&Arc<Category>>) -> ImportRow {
+        let sheet_row = self.cells.first_row() + r as u32;
+        let mut row = ImportRow::empty(sheet_row);
+        let current_year = self.ctx.current_year;
+
+        // Name.
+        let name = self.text(r, Field::FullName);
+        if name.is_empty() {
+            row.error(
+                "full_name",
+                "Thiếu họ và tên; hãy ghi họ và tên người nhận.".to_owned(),
+            );
+        } else {
+            let tidy = tidy_person_name(name);
+            if let Some(bad) = invalid_name_char(&tidy) {
+                row.error(
+                    "full_name",
+                    format!(
+                        "Họ và tên “{tidy}” có ký tự “{bad}” không thể có trong tên người; hãy sửa lại tên."
+                    ),
+                );
+            }
+            row.full_name = Some(tidy);
+        }
+
+        // Birth year and gender.
+        let mut row_gender: Option<Gender> = None;
+        let (birth_text, birth_kind) = self.get(r, Field::BirthYear);
+        let mut birth = None;
+        if !birth_text.is_empty() {
+            birth = values::parse_birth(birth_text, birth_kind);
+            if birth.is_none() {
+                row.error("birth_year", unreadable_birth(birth_text));
+            }
+        }
+        let male = self.get(r, Field::BirthYearOf(Gender::Male));
+        let female = self.get(r, Field::BirthYearOf(Gender::Female));
+        match (male.0.is_empty(), female.0.is_empty()) {
+            (false, false) => row.error(
+                "gender",
+                format!(
+                    "Có ghi cả ở cột Nam (“{}”) và cột Nữ (“{}”); hãy chỉ ghi vào cột đúng giới tính.",
+                    male.0, female.0
+                ),
+            ),
+            (false, true) | (true, false) => {
+                let (g, (t, k)) = if male.0.is_empty() {
+                    (Gender::Female, female)
+                } else {
+                    (Gender::Male, male)
+                };
+                row_gender = Some(g);
+                // A tick only gives the gender; anything else must be the year.
+                if !values::is_tick(t) {
+                    match values::parse_birth(t, k) {
+                        Some(b) => birth = Some(b),
+                        None => row.error("birth_year", unreadable_birth(t)),
+                    }
+                }
+            }
+            (true, true) => {}
+        }
+        if let Some(b) = birth {
+            row.birth_year = Some(b.year);
+            row.birth_date = b.date;
+            if b.year < 1900 || b.year > current_year {
+                row.error(
+                    "birth_year",
+                    format!(
+                        "Năm sinh {} không hợp lệ: năm sinh phải từ 1900 đến {current_year}; hãy kiểm tra lại.",
+                        b.year
+                    ),
+                );
+            }
+        }
+        let gender_text = self.text(r, Field::Gender);
+        if !gender_text.is_empty() {
+            match values::parse_gender(gender_text) {
+                Some(g) => {
+                    if let Some(from_cols) = row_gender
+                        && from_cols != g
+                    {
+                        row.warning(
+                            "gender",
+                            format!(
+                                "Cột Giới tính ghi “{gender_text}” nhưng năm sinh lại ghi ở cột {}; hãy kiểm tra lại.",
+                                from_cols.label()
+                            ),
+                        );
+                    }
+                    row_gender = Some(g);
+                }
+                None => row.warning(
+                    "gender",
+                    format!("Giới tính “{gender_text}” không rõ; hãy ghi “Nam” hoặc “Nữ”."),
+                ),
+            }
+        }
+        row.gender = row_gender;
+
+        // Identity number.
+        let (id_text, id_kind) = self.get(r, Field::NationalId);
+        if !id_text.is_empty() {
+            let restored;
+            let candidate = if id_kind == CellKind::Number {
+                restored = restore_numeric_id(id_text);
+                restored.as_str()
+            } else {
+                id_text
+            };
+            match parse_national_id(candidate) {
+                Ok(Some(id)) => {
+                    let year = row.birth_year.filter(|y| (1900..=current_year).contains(y));
+                    for m in identity::cross_check_cccd(&id, year, row_gender) {
+                        row.warning("national_id", mismatch_message(&id, &m));
+                    }
+                    if row.gender.is_none() {
+                        row.gender = id.cccd_birth_info().map(|i| i.gender);
+                    }
+                    row.national_id = Some(id);
+                }
+                Ok(None) => {}
+                Err(problem) => {
+                    row.national_id_as_typed = Some(candidate.to_owned());
+                    row.error(
+                        "national_id",
+                        id_problem_message(id_text, candidate, &problem),
+                    );
+                }
+            }
+        }
+
+        // Category: the row's own, else its section's.
+        let cat_text = self.text(r, Field::Category);
+        if cat_text.is_empty() {
+            row.category = section.cloned();
+            if row.category.is_none() {
+                row.error(
+                    "category",
+                    "Thiếu đối tượng; hãy ghi đối tượng (ví dụ “Thân nhân liệt sĩ”, “Hộ nghèo”) hoặc đặt người này dưới dòng tiêu đề mục của đối tượng đó.".to_owned(),
+                );
+            }
+        } else {
+            match self.ctx.catalogue.resolve(cat_text) {
+                Some(c) => row.category = Some(c.clone()),
+                None => row.error(
+                    "category",
+                    format!(
+                        "Đối tượng “{}” không có trong danh mục; hãy ghi đúng tên đối tượng (ví dụ “Thân nhân liệt sĩ”, “Hộ nghèo”) hoặc đề nghị quản trị viên thêm tên gọi này.",
+                        normalize(cat_text)
+                    ),
+                ),
+            }
+        }
+
+        // Amount.
+        let (amount_text, amount_kind) = self.get(r, Field::Amount);
+        if !amount_text.is_empty() {
+            match values::parse_amount(amount_text, amount_kind) {
+                Ok(v) => row.amount = Some(v),
+                Err(AmountProblem::NotANumber) => row.error(
+                    "amount",
+                    format!(
+                        "Số tiền “{amount_text}” không phải là số; hãy ghi số tiền bằng chữ số, ví dụ 600000 hoặc 600.000."
+                    ),
+                ),
+                Err(AmountProblem::Negative(v)) => {
+                    row.amount = Some(v);
+                    row.error(
+                        "amount",
+                        format!("Số tiền “{amount_text}” là số âm; hãy ghi số tiền không âm."),
+                    );
+                }
+                Err(AmountProblem::Fractional) => row.error(
+                    "amount",
+                    format!(
+                        "Số tiền “{amount_text}” có phần lẻ dưới một đồng; hãy ghi số tiền tròn đồng."
+                    ),
+                ),
+            }
+        }
+
+        row.address = non_empty(self.text(r, Field::Address));
+        row.khu_pho = non_empty(self.text(r, Field::KhuPho))
+            .map(|k| canonical_khu_pho(&k, self.khu_pho_is_to));
+        row.note = non_empty(self.text(r, Field::Note));
+        let (phone, phone_kind) = self.get(r, Field::Phone);
+        row.phone = if phone_kind == CellKind::Number && phone.len() == 9 {
+            Some(format!("0{phone}"))
+        } else {
+            non_empty(phone)
+        };
+
+        let ward_text = self.text(r, Field::Ward);
+        if !self.col.contains_key(&Field::Ward) {
+            row.ward = self.title_ward.cloned();
+        } else if ward_text.is_empty() {
+            row.error(
+                "ward",
+                "Thiếu tên phường; hãy ghi phường của người này vào cột Phường.".to_owned(),
+            );
+        } else {
+            match resolve_ward(ward_text, &self.ctx.wards) {
+                Some(w) => row.ward = Some(w.clone()),
+                None => row.error(
+                    "ward",
+                    format!(
+                        "Phường “{}” không có trong danh sách các phường; hãy ghi đúng tên phường.",
+                        normalize(ward_text)
+                    ),
+                ),
+            }
+        }
+
+        if self.household_list {
+            self.read_household(r, &mut row);
+        }
+
+        row.status = if row.has_errors() {
+            RowStatus::Rejected
+        } else {
+            RowStatus::Accepted
+        };
+        row
+    }
+
+    fn read_household(&self, r: usize, row: &mut ImportRow) {
+        row.household_code = non_empty(self.text(r, Field::HouseholdCode));
+        if row.household_code.is_none() && self.col.contains_key(&Field::HouseholdCode) {
+            row.warning(
+                "household_code",
+                "Thiếu mã hộ; hãy ghi mã hộ theo sổ theo dõi hộ nghèo, cận nghèo của phường (nếu là hộ mới, ghi chú rõ).".to_owned(),
+            );
+        }
+        let (size_text, size_kind) = self.get(r, Field::HouseholdSize);
+        if !size_text.is_empty() {
+            match values::parse_count(size_text, size_kind) {
+                Some(n) => row.household_size = Some(n),
+                None => row.warning(
+                    "household_size",
+                    format!(
+                        "Số nhân khẩu “{size_text}” không phải là số; hãy ghi số người trong hộ."
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+fn id_problem_message(typed: &str, digits: &str, problem: &IdProblem) -> String {
+    match problem {
+        IdProblem::NotDigits => format!(
+            "Số CCCD/CMND “{typed}” có ký tự không phải chữ số; hãy ghi đủ 12 chữ số của CCCD (hoặc 9 chữ số của CMND)."
+        ),
+        IdProblem::WrongLength(n) => format!(
+            "Số CCCD/CMND “{digits}” có {n} chữ số; CCCD phải có 12 chữ số, CMND có 9 chữ số. Hãy kiểm tra lại (nếu ô đang định dạng số, hãy đổi sang định dạng văn bản để giữ số 0 ở đầu)."
+        ),
+    }
+}
+
+/// "KP 3", "KP.4", "Khu phố 5", "Tổ 12", "TDP 10" and a bare number, written the one way:
+/// "Khu phố 3", "Tổ 10". A bare number takes the column's kind (`is_to`: a "Tổ dân phố"
+/// column). Anything else ("Ấp Long Thạnh") is kept as typed.
+fn canonical_khu_pho(value: &str, is_to: bool) -> String {
+    let folded = fold_key(value);
+    const PREFIXES: &[(&str, bool)] = &[
+        ("khu pho", false),
+        ("to dan pho", true),
+        ("tdp", true),
+        ("k.p", false),
+        ("kp", false),
+        ("khu", false),
+        ("to", true),
+    ];
+    let (rest, to) = PREFIXES
+        .iter()
+        .find_map(|(p, to)| folded.strip_prefix(p).map(|rest| (rest, *to)))
+        .unwrap_or((folded.as_str(), is_to));
+    let number = rest.trim_start_matches([' ', '.', ':', '-']).trim();
+    let number = number.strip_prefix("so ").unwrap_or(number);
+    let digits = number.trim_start_matches(|c: char| c.is_ascii_digit());
+    let well_formed = !number.is_empty()
+        && number.len() - digits.len() >= 1
+        && number.len() <= 4
+        && digits.chars().all(|c| c.is_ascii_alphabetic());
+    if !well_formed {
+        return value.to_owned();
+    }
+    format!(
+        "{} {}",
+        if to { "Tổ" } else { "Khu phố" },
+        number.to_uppercase()
+    )
+}
+
+/// "Cộng", "Cộng mục I" (folded): a subtotal inside the table.
+fn is_subtotal(folded: &str) -> bool {
+    let Some(rest) = folded.strip_prefix("cong") else {
+        return false;
+    };
+    if rest.starts_with(char::is_alphabetic) {
+        return false;
+    }
+    let rest = rest.trim_start_matches([' ', ':', '.', '-']);
+    let first = rest.split([' ', ':', '.']).next().unwrap_or("");
+    rest.is_empty()
+        || rest.starts_with(|c: char| c.is_ascii_digit() || c == '(')
+        || matches!(
+            first,
+            "muc" | "phan" | "nhom" | "i" | "ii" | "iii" | "iv" | "v" | "vi" | "a" | "b" | "c"
+        )
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let n = normalize(s);
+    (!n.is_empty()).then_some(n)
+}
+
+fn unreadable_birth(text: &str) -> String {
+    format!(
+        "Năm sinh “{text}” không đọc được; hãy ghi năm sinh (ví dụ 1950) hoặc ngày sinh dạng ngày/tháng/năm (ví dụ 05/03/1950)."
+    )
+}
+
+fn mismatch_message(id: &identity::NationalId, m: &CccdMismatch) -> String {
+    let masked = id.masked();
+    match m {
+        CccdMismatch::BirthYear { from_id, on_row } => format!(
+            "Số CCCD {masked} cho biết năm sinh {from_id} (chữ số thứ 4–6) nhưng dòng này ghi năm sinh {on_row}; hãy kiểm tra lại năm sinh hoặc số CCCD."
+        ),
+        CccdMismatch::Gender { from_id, on_row } => format!(
+            "Số CCCD {masked} cho biết giới tính {} (chữ số thứ 4) nhưng dòng này ghi {}; hãy kiểm tra lại giới tính hoặc số CCCD.",
+            from_id.label(),
+            on_row.label()
+        ),
+    }
+}
+
+/// Roman numerals and letters numbering sections ("I", "II.", "B", "a)").
+fn is_section_number(stt: &str) -> bool {
+    let t = stt.trim().trim_end_matches(['.', ')', ':', '-']).trim();
+    if t.is_empty() {
+        return false;
+    }
+    let upper = t.to_ascii_uppercase();
+    (upper.len() <= 5 && upper.bytes().all(|b| matches!(b, b'I' | b'V' | b'X')))
+        || (t.len() == 1 && t.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// "I.", "II -", "III/": a heading that starts with a roman numeral.
+fn starts_with_enumerator(text: &str) -> bool {
+    let t = text.trim_start();
+    let end = t
+        .find(|c: char| !matches!(c, 'I' | 'V' | 'X'))
+        .unwrap_or(t.len());
+    end > 0 && t[end..].starts_with(['.', ' ', '-', '/', ')', ':'])
+}
+
+/// Section words that name no single category.
+fn is_generic_heading(folded: &str) -> bool {
+    const HEADINGS: &[&str] = &[
+        "nguoi co cong",
+        "doi tuong",
+        "gia dinh chinh sach",
+        "gia dinh co cong",
+        "bao tro xa hoi",
+        "thanh phan",
+        "nhom ",
+        "phan ",
+        "muc ",
+        "danh sach",
+        "ho ngheo",
+        "ho can ngheo",
+        "ho gia dinh",
+    ];
+    HEADINGS.iter().any(|h| folded.starts_with(h))
+}
+
+/// Whether a folded text ends the table: a total, the amount in words, a signature line, or
+/// the place-and-date line.
+fn is_end_marker(t: &str) -> bool {
+    const WHOLE_WORDS: &[&str] = &[
+        "tong cong",
+        "tong so",
+        "tong tien",
+        "tong",
+        "chu tich",
+        "pho chu tich",
+        "ke toan",
+        "ke toan truong",
+        "thu quy",
+        "thu truong",
+        "thu truong don vi",
+        "xac nhan",
+        "nguoi nhan",
+        "truong phong",
+        "pho truong phong",
+    ];
+    const PREFIXES: &[&str] = &[
+        "bang chu",
+        "so tien bang chu",
+        "nguoi lap",
+        "lap bieu",
+        "tm.",
+        "tm ",
+        "t/m",
+        "tm/",
+        "kt.",
+        "kt ",
+        "kt/",
+        "(ky",
+        "ky ten",
+        "noi nhan",
+        "can bo lap",
+        "nguoi duyet",
+    ];
+    let t = t.trim();
+    if PREFIXES.iter().any(|p| t.starts_with(p)) {
+        return true;
+    }
+    if WHOLE_WORDS.iter().any(|w| {
+        t.strip_prefix(w)
+            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphabetic()))
+            && !(*w == "tong" && t.len() > 4 && !t[4..].trim_start().starts_with([':', '(']))
+    }) {
+        return true;
+    }
+    // "Tân Phú, ngày 15 tháng 01 năm 2026"
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).any(|w| w[0] == "ngay")
+        && words.contains(&"thang")
+        && words.contains(&"nam")
+        && words
+            .iter()
+            .any(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_signatures_and_date_lines_end_the_table() {
+        for t in [
+            "Tổng cộng",
+            "TỔNG CỘNG:",
+            "Tổng cộng (I+II)",
+            "Bằng chữ: Một triệu đồng",
+            "Người lập biểu",
+            "TM. ỦY BAN NHÂN DÂN",
+            "CHỦ TỊCH",
+            "Tân Phú, ngày 15 tháng 01 năm 2026",
+        ] {
+            assert!(is_end_marker(&fold_key(t)), "{t}");
+        }
+        for t in ["Tống Văn Minh", "Nguyễn Văn Chủ", "Tổng Thị Hoa"] {
+            assert!(!is_end_marker(&fold_key(t)), "{t}");
+        }
+    }
+
+    #[test]
+    fn khu_pho_is_written_one_way() {
+        assert_eq!(canonical_khu_pho("KP 3", false), "Khu phố 3");
+        assert_eq!(canonical_khu_pho("KP.4", false), "Khu phố 4");
+        assert_eq!(canonical_khu_pho("Khu phố 5", false), "Khu phố 5");
+        assert_eq!(canonical_khu_pho("khu pho 2a", false), "Khu phố 2A");
+        assert_eq!(canonical_khu_pho("1", false), "Khu phố 1");
+        assert_eq!(canonical_khu_pho("8", true), "Tổ 8");
+        assert_eq!(canonical_khu_pho("TDP 10", true), "Tổ 10");
+        assert_eq!(canonical_khu_pho("Tổ 12", false), "Tổ 12");
+        assert_eq!(canonical_khu_pho("Ấp Long Thạnh", false), "Ấp Long Thạnh");
+    }
+
+    #[test]
+    fn subtotals_are_told_from_names() {
+        assert!(is_subtotal(&fold_key("Cộng")));
+        assert!(is_subtotal(&fold_key("Cộng mục I:")));
+        assert!(!is_subtotal(&fold_key("Cống Quỳnh")));
+    }
+
+    #[test]
+    fn section_numbers_and_enumerated_headings() {
+        assert!(is_section_number("I"));
+        assert!(is_section_number("II."));
+        assert!(is_section_number("B"));
+        assert!(!is_section_number("1"));
+        assert!(starts_with_enumerator("II. HỘ NGHÈO"));
+        assert!(!starts_with_enumerator("Võ Văn Kiệt"));
+        assert!(!starts_with_enumerator("IVAN"));
+    }
+}
