@@ -26,9 +26,10 @@ pub struct Config {
     )]
     pub bind: SocketAddr,
 
-    /// Log filter in tracing's syntax, e.g. `info` or `chamlo=debug,sqlx=warn`.
-    #[arg(long, env = "CHAMLO_LOG", default_value = "info", global = true)]
-    pub log: String,
+    /// Log filter in tracing's syntax, e.g. `info` or `chamlo=debug,sqlx=warn`
+    /// (default: `info` for the service, `warn` for other commands).
+    #[arg(long, env = "CHAMLO_LOG", global = true)]
+    pub log: Option<String>,
 
     /// How long a login lasts without activity, in hours.
     #[arg(
@@ -64,7 +65,7 @@ impl Config {
         Self {
             database_url: database_url.to_owned(),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            log: "info".into(),
+            log: None,
             session_hours: 12,
             secure_cookies: false,
             max_upload_mb: 20,

@@ -1,6 +1,7 @@
 //! The `chamlo` command line: `serve` (the default) and the administrative subcommands, each a
 //! thin call into the domain.
 
+pub mod import;
 pub mod serve;
 pub mod user;
 
@@ -29,6 +30,8 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Import a ward's list from a spreadsheet into a campaign.
+    Import(import::ImportArgs),
 }
 
 /// An error a subcommand reports on stderr with the exit status it chooses.
@@ -51,15 +54,24 @@ impl<E: std::fmt::Display> From<E> for CliError {
 /// Parses the command line and runs it.
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
-    logging::init(&cli.config.log);
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // The service logs its requests; a one-shot command keeps stderr for its own answer.
+    let default_log = if matches!(command, Command::Serve) {
+        "info"
+    } else {
+        "warn"
+    };
+    logging::init(cli.config.log.as_deref().unwrap_or(default_log));
+    let result = match command {
         Command::Serve => serve::run(cli.config).await,
         Command::User(command) => user::run(&cli.config, command).await,
+        Command::Import(args) => import::run(&cli.config, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("chamlo: {}", err.message);
+            // One line, whatever the message holds.
+            eprintln!("chamlo: {}", err.message.replace(['\r', '\n'], " "));
             ExitCode::from(err.status)
         }
     }

@@ -10,8 +10,6 @@ pub mod identity;
 pub mod import_commit;
 pub mod lunar;
 pub mod money_words;
-pub mod programs;
 pub mod scope;
 pub mod text;
 pub mod units;
-pub mod ward_lists;

@@ -4,5 +4,6 @@
 mod accounts;
 mod cli;
 mod helpers;
+mod import;
 mod schema;
 mod scope;
