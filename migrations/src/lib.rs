@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_create_schema;
 mod m20261126_000002_seed_units_and_categories;
+mod m20261127_000001_create_pending_uploads;
 pub mod seed_data;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_create_schema::Migration),
             Box::new(m20261126_000002_seed_units_and_categories::Migration),
+            Box::new(m20261127_000001_create_pending_uploads::Migration),
         ]
     }
 }

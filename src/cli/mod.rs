@@ -1,8 +1,16 @@
 //! The `chamlo` command line: `serve` (the default) and the administrative subcommands, each a
 //! thin call into the domain.
 
+pub mod campaign;
+pub mod demo;
+pub mod distribute;
+pub mod export;
 pub mod import;
+pub mod list;
+pub mod program;
+pub mod report;
 pub mod serve;
+pub mod token;
 pub mod user;
 
 use std::process::ExitCode;
@@ -30,8 +38,32 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Campaigns: create, list, open, lock, close, carry forward.
+    #[command(subcommand)]
+    Campaign(campaign::CampaignCommand),
+    /// Gift programs of a campaign.
+    #[command(subcommand)]
+    Program(program::ProgramCommand),
+    /// Move a ward's list through approval: submit, approve, return, reopen.
+    #[command(subcommand)]
+    List(list::ListCommand),
+    /// Record who received their gift (or why not), or undo it.
+    Distribute(distribute::DistributeArgs),
+    /// Planned, received, not received and remaining, per ward and program.
+    Progress(distribute::ProgressArgs),
+    /// Personal API tokens.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Load a sample campaign and one account per role, to try Chamlo by hand.
+    Demo,
     /// Import a ward's list from a spreadsheet into a campaign.
     Import(import::ImportArgs),
+    /// Export signing sheets (one ward, or all wards in one workbook) for one program.
+    Export(export::ExportArgs),
+    /// Export the reports workbook: by ward, by funding source, reconciliation.
+    Report(report::ReportArgs),
+    /// Record the distribution from a signed sheet that came back filled in.
+    DistributeSheet(export::DistributeSheetArgs),
 }
 
 /// An error a subcommand reports on stderr with the exit status it chooses.
@@ -65,7 +97,17 @@ pub async fn run() -> ExitCode {
     let result = match command {
         Command::Serve => serve::run(cli.config).await,
         Command::User(command) => user::run(&cli.config, command).await,
+        Command::Campaign(command) => campaign::run(&cli.config, command).await,
+        Command::Program(command) => program::run(&cli.config, command).await,
+        Command::List(command) => list::run(&cli.config, command).await,
+        Command::Distribute(args) => distribute::run(&cli.config, args).await,
+        Command::Progress(args) => distribute::run_progress(&cli.config, args).await,
+        Command::Token(command) => token::run(&cli.config, command).await,
+        Command::Demo => demo::run(&cli.config).await,
         Command::Import(args) => import::run(&cli.config, args).await,
+        Command::Export(args) => export::run_export(&cli.config, args).await,
+        Command::Report(args) => report::run(&cli.config, args).await,
+        Command::DistributeSheet(args) => export::run_distribute_sheet(&cli.config, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -32,6 +32,7 @@ pub async fn run(config: Config) -> Result<(), CliError> {
                 "  (shown only this once: log in and change it, or set CHAMLO_ADMIN_PASSWORD)"
             );
         }
+        println!("To try it with sample lists and one account per role: chamlo demo");
         println!();
     }
     tracing::info!(%address, database = config.database_kind(), "listening");

@@ -1,15 +1,27 @@
 //! The rules of the domain and the queries that apply them.
 
 pub mod accounts;
+pub mod admin_queries;
+pub mod api_tokens;
 pub mod audit;
 pub mod campaigns;
+pub mod carry_forward;
 pub mod catalogue;
 pub mod collation;
+pub mod distribution;
+pub mod duplicates;
 pub mod entitlements;
+pub mod exports;
 pub mod identity;
 pub mod import_commit;
+pub mod list_queries;
 pub mod lunar;
 pub mod money_words;
+pub mod pending_uploads;
+pub mod programs;
+pub mod progress;
 pub mod scope;
+pub mod signed_sheet_apply;
 pub mod text;
 pub mod units;
+pub mod ward_lists;

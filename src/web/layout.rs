@@ -1,7 +1,14 @@
-//! What every page's frame shows: the user's name, role and unit, and the menu for the role.
+//! What every page's frame shows: the user's name, role and unit, and the menu for the role;
+//! plus the small helpers the page modules share (the operator of a request, form errors,
+//! safe "back" links, download responses).
+
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
 
 use crate::domain::accounts::Role;
+use crate::domain::audit::Actor;
 use crate::domain::units::display_name;
+use crate::domain::ward_lists::Operator;
 use crate::web::session::CurrentUser;
 
 /// The header of every logged-in page.
@@ -29,4 +36,84 @@ impl Chrome {
             is_supervisor: matches!(user.role, Role::Admin | Role::District),
         }
     }
+}
+
+/// The operator behind a web request, for domain calls.
+pub fn operator(user: &CurrentUser) -> Operator {
+    Operator {
+        actor: Actor::user(&user.user),
+        role: user.role,
+        scope: user.scope.clone(),
+    }
+}
+
+/// Problems of a submitted form, each next to its field.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors {
+    /// (field, message) pairs; the field "" is the form as a whole.
+    pub items: Vec<(&'static str, String)>,
+}
+
+impl FormErrors {
+    /// The errors given.
+    pub fn new(items: Vec<(&'static str, String)>) -> Self {
+        Self { items }
+    }
+
+    /// The message for `field`, or "" when it has none.
+    pub fn get(&self, field: &str) -> &str {
+        self.items
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or("", |(_, message)| message.as_str())
+    }
+
+    /// Whether there is any problem.
+    pub fn any(&self) -> bool {
+        !self.items.is_empty()
+    }
+}
+
+/// A local path to go back to after a form, or `fallback` when `back` could lead elsewhere.
+pub fn safe_back(back: Option<&str>, fallback: &str) -> String {
+    match back {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => fallback.to_owned(),
+    }
+}
+
+/// A workbook download with an ASCII file name.
+pub fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
+    let safe: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    (
+        [
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Money as Vietnamese papers print it: "1.200.000 đ".
+pub fn money(amount: i64) -> String {
+    crate::domain::money_words::format_vnd(amount)
 }

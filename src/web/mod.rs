@@ -1,10 +1,19 @@
 //! The web layer: thin handlers over the domain, one module per area, each with `routes()`.
 
+pub mod admin;
+pub mod api;
 pub mod auth;
+pub mod campaigns;
+pub mod duplicates;
+pub mod exports;
 pub mod health;
 pub mod home;
+pub mod imports;
 pub mod layout;
+pub mod lists;
 pub mod middleware;
+pub mod people;
+pub mod programs;
 pub mod session;
 pub mod static_files;
 pub mod units;
@@ -29,9 +38,18 @@ pub struct AppState {
 /// The whole application as a router, ready to serve or to drive in tests with `oneshot`.
 pub fn app(state: AppState) -> Router {
     Router::new()
+        .merge(api::routes())
         .merge(auth::routes())
         .merge(home::routes())
         .merge(units::routes())
+        .merge(campaigns::routes())
+        .merge(imports::routes(state.config.max_upload_mb))
+        .merge(lists::routes())
+        .merge(people::routes())
+        .merge(duplicates::routes())
+        .merge(programs::routes())
+        .merge(exports::routes())
+        .merge(admin::routes())
         .merge(health::routes())
         .merge(static_files::routes())
         .layer(axum::middleware::from_fn(middleware::reject_cross_site))

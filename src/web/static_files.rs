@@ -8,10 +8,13 @@ use axum::routing::get;
 use crate::web::AppState;
 
 const STYLE_CSS: &str = include_str!("../../static/style.css");
+const APP_JS: &str = include_str!("../../static/app.js");
 
 /// `/static/…` routes.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/static/style.css", get(style_css))
+    Router::new()
+        .route("/static/style.css", get(style_css))
+        .route("/static/app.js", get(app_js))
 }
 
 async fn style_css() -> impl IntoResponse {
@@ -21,5 +24,15 @@ async fn style_css() -> impl IntoResponse {
             (CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLE_CSS,
+    )
+}
+
+async fn app_js() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        APP_JS,
     )
 }

@@ -2,8 +2,18 @@
 //! PostgreSQL when `TEST_DATABASE_URL=postgres://…`.
 
 mod accounts;
+mod api;
+mod campaign_cycle;
 mod cli;
+mod cycle_support;
+mod distribution;
+mod e2e;
+mod exports;
 mod helpers;
 mod import;
+mod pages_supervision;
+mod pages_ward;
 mod schema;
 mod scope;
+mod signed_sheet;
+mod transitions;

@@ -1,0 +1,154 @@
+//! `chamlo campaign create|list|open|lock|close|carry-forward`: the campaign's life from the
+//! command line, as the system actor with administrator rights.
+
+use clap::Subcommand;
+
+use crate::cli::{CliError, open_database};
+use crate::config::Config;
+use crate::domain::campaigns::{NewCampaign, create_campaign, find_campaign, set_campaign_status};
+use crate::domain::carry_forward::carry_forward;
+use crate::domain::units::{all_units, find_unit};
+use crate::domain::ward_lists::Operator;
+use crate::entities::campaign;
+use sea_orm::{EntityTrait, QueryOrder};
+
+/// `chamlo campaign …`
+#[derive(Subcommand)]
+pub enum CampaignCommand {
+    /// Create the campaign of a Tết with its default program; prints the slug last.
+    Create {
+        /// The Gregorian year of the Tết (2021 → "Tết Nguyên đán Tân Sửu 2021").
+        #[arg(long)]
+        year: i32,
+        /// A title other than the lunar one.
+        #[arg(long)]
+        title: Option<String>,
+        /// The unit running it (district or city: name or code); defaults to the only
+        /// district, else the city.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Carry the lists forward from this campaign (its slug).
+        #[arg(long, value_name = "SLUG")]
+        carry_from: Option<String>,
+    },
+    /// List the campaigns, newest first.
+    List,
+    /// Reopen a locked or closed campaign.
+    Open {
+        /// The campaign's slug.
+        slug: String,
+    },
+    /// Lock a campaign: the lists are frozen, distribution goes on.
+    Lock {
+        /// The campaign's slug.
+        slug: String,
+    },
+    /// Close a campaign: nothing changes any more.
+    Close {
+        /// The campaign's slug.
+        slug: String,
+    },
+    /// Copy last year's lists into a campaign as drafts (deceased and moved people stay behind).
+    CarryForward {
+        /// Last year's campaign.
+        #[arg(long, value_name = "SLUG")]
+        from: String,
+        /// The new campaign.
+        #[arg(long, value_name = "SLUG")]
+        to: String,
+    },
+}
+
+/// Runs a `campaign` subcommand.
+pub async fn run(config: &Config, command: CampaignCommand) -> Result<(), CliError> {
+    let db = open_database(config).await?;
+    let operator = Operator::system("cli");
+    match command {
+        CampaignCommand::Create {
+            year,
+            title,
+            unit,
+            carry_from,
+        } => {
+            let units = all_units(&db).await?;
+            let unit = match &unit {
+                Some(text) => find_unit(&units, "district", text)
+                    .or_else(|| find_unit(&units, "city", text))
+                    .ok_or_else(|| CliError::from(format!("no district or city named '{text}'")))?,
+                None => {
+                    let districts: Vec<_> =
+                        units.iter().filter(|u| u.level == "district").collect();
+                    match districts.as_slice() {
+                        [only] => *only,
+                        _ => units.iter().find(|u| u.level == "city").ok_or_else(|| {
+                            CliError::from("no unit to run the campaign: pass --unit")
+                        })?,
+                    }
+                }
+            };
+            let made = create_campaign(
+                &db,
+                &operator.actor,
+                NewCampaign {
+                    year,
+                    title,
+                    unit_id: unit.id,
+                },
+            )
+            .await?;
+            println!("created campaign “{}” ({})", made.title, made.lunar_name);
+            if let Some(from) = carry_from {
+                let from = find_campaign(&db, &from).await?;
+                let summary = carry_forward(&db, &operator, &from, &made).await?;
+                println!(
+                    "carried forward from {}: {} lists, {} gifts ({} left behind)",
+                    from.slug,
+                    summary.lists_created,
+                    summary.entries_copied,
+                    summary.people_left_behind
+                );
+            }
+            println!("{}", made.slug);
+        }
+        CampaignCommand::List => {
+            let all = campaign::Entity::find()
+                .order_by_desc(campaign::Column::Year)
+                .order_by_desc(campaign::Column::Id)
+                .all(&db)
+                .await?;
+            for c in all {
+                println!("{}\t{}\t{}\t{}", c.slug, c.year, c.status, c.title);
+            }
+        }
+        CampaignCommand::Open { slug } => change_status(&db, &operator, &slug, "open").await?,
+        CampaignCommand::Lock { slug } => change_status(&db, &operator, &slug, "locked").await?,
+        CampaignCommand::Close { slug } => change_status(&db, &operator, &slug, "closed").await?,
+        CampaignCommand::CarryForward { from, to } => {
+            let from = find_campaign(&db, &from).await?;
+            let to = find_campaign(&db, &to).await?;
+            let summary = carry_forward(&db, &operator, &from, &to).await?;
+            println!(
+                "carried forward {} → {}: {} lists, {} gifts copied, {} left behind, {} already listed",
+                from.slug,
+                to.slug,
+                summary.lists_created,
+                summary.entries_copied,
+                summary.people_left_behind,
+                summary.already_listed
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn change_status(
+    db: &sea_orm::DatabaseConnection,
+    operator: &Operator,
+    slug: &str,
+    status: &str,
+) -> Result<(), CliError> {
+    let found = find_campaign(db, slug).await?;
+    let updated = set_campaign_status(db, &operator.actor, &found, status).await?;
+    println!("{}\t{}", updated.slug, updated.status);
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! `chamlo program add|list`: gift programs of a campaign from the command line.
+
+use clap::Subcommand;
+
+use crate::cli::{CliError, open_database};
+use crate::config::Config;
+use crate::domain::campaigns::find_campaign;
+use crate::domain::programs::{
+    CategoryAmount, FundingSource, ProgramInput, add_program, programs_of,
+};
+use crate::domain::ward_lists::Operator;
+
+/// `chamlo program …`
+#[derive(Subcommand)]
+pub enum ProgramCommand {
+    /// Add a program and compute its gifts for everyone already listed.
+    Add {
+        /// The campaign's slug.
+        #[arg(long)]
+        campaign: String,
+        /// The program's name.
+        #[arg(long)]
+        name: String,
+        /// Who pays: central, city, district, ward or sponsor (Vietnamese words work too).
+        #[arg(long)]
+        source: String,
+        /// The sponsor's name (for --source sponsor).
+        #[arg(long)]
+        sponsor: Option<String>,
+        /// Cash per category: CODE=AMOUNT in đồng (TNLS=600000); repeat for each category.
+        #[arg(long = "amount", value_name = "CODE=AMOUNT")]
+        amounts: Vec<String>,
+        /// Goods given with the cash.
+        #[arg(long)]
+        goods: Option<String>,
+        /// How many of the goods each recipient gets.
+        #[arg(long)]
+        goods_quantity: Option<i32>,
+        /// One gift per household.
+        #[arg(long)]
+        one_per_household: bool,
+    },
+    /// List the programs of a campaign with their amounts.
+    List {
+        /// The campaign's slug.
+        #[arg(long)]
+        campaign: String,
+    },
+}
+
+/// Parses `CODE=AMOUNT`; the amount may carry dots or "đ" ("600.000đ").
+fn parse_amount(text: &str) -> Result<CategoryAmount, CliError> {
+    let (code, amount) = text
+        .split_once('=')
+        .ok_or_else(|| CliError::from(format!("--amount '{text}': expected CODE=AMOUNT")))?;
+    let digits: String = amount
+        .trim()
+        .trim_end_matches(['đ', 'Đ'])
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' '))
+        .collect();
+    let amount = digits.parse::<i64>().map_err(|_| {
+        CliError::from(format!(
+            "--amount '{text}': the amount is not a whole number"
+        ))
+    })?;
+    Ok(CategoryAmount {
+        category: code.trim().to_owned(),
+        amount,
+    })
+}
+
+/// Runs a `program` subcommand.
+pub async fn run(config: &Config, command: ProgramCommand) -> Result<(), CliError> {
+    match command {
+        ProgramCommand::Add {
+            campaign,
+            name,
+            source,
+            sponsor,
+            amounts,
+            goods,
+            goods_quantity,
+            one_per_household,
+        } => {
+            let funding_source = FundingSource::parse(&source).ok_or_else(|| {
+                CliError::from(format!(
+                    "unknown --source '{source}': use central, city, district, ward or sponsor"
+                ))
+            })?;
+            let amounts = amounts
+                .iter()
+                .map(|a| parse_amount(a))
+                .collect::<Result<Vec<_>, _>>()?;
+            let db = open_database(config).await?;
+            let campaign = find_campaign(&db, &campaign).await?;
+            let input = ProgramInput {
+                name,
+                funding_source,
+                sponsor_name: sponsor,
+                goods_description: goods,
+                goods_quantity,
+                one_per_household,
+                amounts,
+            };
+            let (program, computed) =
+                add_program(&db, &Operator::system("cli"), &campaign, &input).await?;
+            println!(
+                "added program “{}” (#{}) to {}: {} gifts computed",
+                program.name, program.id, campaign.slug, computed.created
+            );
+            println!("{}", program.id);
+        }
+        ProgramCommand::List { campaign } => {
+            let db = open_database(config).await?;
+            let campaign = find_campaign(&db, &campaign).await?;
+            for program in programs_of(&db, campaign.id).await? {
+                let amounts: Vec<String> = program
+                    .amounts
+                    .iter()
+                    .map(|a| format!("{}={}", a.category, a.amount))
+                    .collect();
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    program.id,
+                    program.name,
+                    program.funding_source.code(),
+                    amounts.join(" ")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_amount;
+
+    #[test]
+    fn amounts_accept_dots_and_the_dong_sign() {
+        let parsed = parse_amount("TNLS=600.000đ")
+            .ok()
+            .map(|a| (a.category, a.amount));
+        assert_eq!(parsed, Some(("TNLS".to_owned(), 600_000)));
+        assert!(parse_amount("TNLS").is_err());
+        assert!(parse_amount("TNLS=sáu trăm").is_err());
+    }
+}

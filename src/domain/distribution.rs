@@ -1,0 +1,385 @@
+//! Handing the gifts out: each entry goes from pending to received (on a date, by the person
+//! or by a proxy with a name and relationship) or not received (deceased, moved, absent,
+//! refused, with a note); marking works on many entries at once and can be undone; every
+//! change is audited. Marking someone deceased or moved also updates the person, so next
+//! year's carry-forward leaves them behind.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::ward_lists::{ListStatus, Operator};
+use crate::entities::{audit_event, campaign, entry, person, ward_list};
+use crate::error::{AppError, AppResult};
+
+/// Where an entry stands in the distribution.
+pub mod status {
+    /// Not handed out yet.
+    pub const PENDING: &str = "pending";
+    /// Handed out.
+    pub const RECEIVED: &str = "received";
+    /// Will not be handed out (with a reason).
+    pub const NOT_RECEIVED: &str = "not_received";
+}
+
+/// Why a gift was not received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotReceivedReason {
+    /// The recipient has died (the person is marked deceased).
+    Deceased,
+    /// The recipient moved away (the person is marked moved).
+    Moved,
+    /// Nobody came to receive it.
+    Absent,
+    /// The recipient declined the gift.
+    Refused,
+}
+
+impl NotReceivedReason {
+    /// Parses a stored code or a Vietnamese word ("đã mất", "chuyển đi", "vắng", "từ chối").
+    pub fn parse(text: &str) -> Option<Self> {
+        match crate::domain::text::fold_key(text).as_str() {
+            "deceased" | "da mat" | "tu tran" | "mat" | "qua doi" => Some(Self::Deceased),
+            "moved" | "chuyen di" | "chuyen di noi khac" | "chuyen noi o" => Some(Self::Moved),
+            "absent" | "vang" | "vang mat" => Some(Self::Absent),
+            "refused" | "tu choi" | "khong nhan" => Some(Self::Refused),
+            _ => None,
+        }
+    }
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Deceased => "deceased",
+            Self::Moved => "moved",
+            Self::Absent => "absent",
+            Self::Refused => "refused",
+        }
+    }
+
+    /// The Vietnamese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Deceased => "Đã mất",
+            Self::Moved => "Chuyển đi nơi khác",
+            Self::Absent => "Vắng mặt",
+            Self::Refused => "Từ chối nhận",
+        }
+    }
+
+    /// The status the person gets, for reasons that say the person is gone.
+    fn person_status(self) -> Option<&'static str> {
+        match self {
+            Self::Deceased => Some("deceased"),
+            Self::Moved => Some("moved"),
+            Self::Absent | Self::Refused => None,
+        }
+    }
+}
+
+/// What to record for the entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Distribution {
+    /// Received on `date`, by the person or, when `proxy` is given, by someone for them.
+    Received {
+        /// The day it was handed out.
+        date: NaiveDate,
+        /// The proxy's name and relationship to the recipient ("Nguyễn Văn B", "con").
+        proxy: Option<(String, String)>,
+    },
+    /// Not received, with the reason and a note.
+    NotReceived {
+        /// Why.
+        reason: NotReceivedReason,
+        /// Anything worth keeping ("mất ngày 02/01").
+        note: Option<String>,
+    },
+    /// Back to pending, clearing what was recorded.
+    Undo,
+}
+
+/// Records `what` for every entry in `entry_ids`, all or nothing, in one transaction. Each
+/// entry must exist, lie in the operator's units, stand on an approved list of a campaign
+/// that is not closed, and be pending (or, for an undo, not pending). Returns the entries
+/// as they are after the change.
+pub async fn record_distribution<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    entry_ids: &[i32],
+    what: &Distribution,
+) -> AppResult<Vec<entry::Model>> {
+    let ids: Vec<i32> = {
+        let mut seen = HashSet::new();
+        entry_ids
+            .iter()
+            .copied()
+            .filter(|id| seen.insert(*id))
+            .collect()
+    };
+    if ids.is_empty() {
+        return Err(AppError::Invalid("Chưa chọn người nhận nào.".into()));
+    }
+    let what = check(what)?;
+    let txn = db.begin().await?;
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        found.extend(
+            entry::Entity::find()
+                .filter(entry::Column::Id.is_in(chunk.iter().copied()))
+                .order_by_asc(entry::Column::Id)
+                .all(&txn)
+                .await?,
+        );
+    }
+    if found.len() != ids.len() {
+        return Err(AppError::NotFound(
+            "Không tìm thấy một số người nhận đã chọn.".into(),
+        ));
+    }
+    for item in &found {
+        operator.scope.ensure(item.ward_id)?;
+    }
+    check_lists_and_campaigns(&txn, &found).await?;
+    for item in &found {
+        let pending = item.status == status::PENDING;
+        match (&what, pending) {
+            (Distribution::Undo, true) => {
+                return Err(AppError::Invalid(format!(
+                    "Mục #{} chưa được ghi nhận nên không có gì để hoàn tác.",
+                    item.id
+                )));
+            }
+            (Distribution::Received { .. } | Distribution::NotReceived { .. }, false) => {
+                return Err(AppError::Invalid(format!(
+                    "Mục #{} đã được ghi nhận; hãy hoàn tác trước khi ghi lại.",
+                    item.id
+                )));
+            }
+            _ => {}
+        }
+    }
+
+    let now = Utc::now();
+    let (new_status, date, name, relationship, reason, note) = match &what {
+        Distribution::Received { date, proxy } => (
+            status::RECEIVED,
+            Some(*date),
+            proxy.as_ref().map(|p| p.0.clone()),
+            proxy.as_ref().map(|p| p.1.clone()),
+            None,
+            None,
+        ),
+        Distribution::NotReceived { reason, note } => (
+            status::NOT_RECEIVED,
+            None,
+            None,
+            None,
+            Some(reason.code().to_owned()),
+            note.clone(),
+        ),
+        Distribution::Undo => (status::PENDING, None, None, None, None, None),
+    };
+    for chunk in ids.chunks(500) {
+        entry::Entity::update_many()
+            .col_expr(entry::Column::Status, Expr::value(new_status))
+            .col_expr(entry::Column::ReceivedDate, Expr::value(date))
+            .col_expr(entry::Column::ReceiverName, Expr::value(name.clone()))
+            .col_expr(
+                entry::Column::ReceiverRelationship,
+                Expr::value(relationship.clone()),
+            )
+            .col_expr(
+                entry::Column::NotReceivedReason,
+                Expr::value(reason.clone()),
+            )
+            .col_expr(entry::Column::DistributionNote, Expr::value(note.clone()))
+            .col_expr(entry::Column::UpdatedAt, Expr::value(now))
+            .filter(entry::Column::Id.is_in(chunk.iter().copied()))
+            .exec(&txn)
+            .await?;
+    }
+    update_people(&txn, &found, &what).await?;
+
+    let mut after = Vec::with_capacity(found.len());
+    for chunk in ids.chunks(500) {
+        after.extend(
+            entry::Entity::find()
+                .filter(entry::Column::Id.is_in(chunk.iter().copied()))
+                .order_by_asc(entry::Column::Id)
+                .all(&txn)
+                .await?,
+        );
+    }
+    let action = match &what {
+        Distribution::Received { .. } => "distribution.received",
+        Distribution::NotReceived { .. } => "distribution.not_received",
+        Distribution::Undo => "distribution.undo",
+    };
+    // One audit event per entry, written in batches: marking a whole ward stays a handful
+    // of statements.
+    let events: Vec<audit_event::ActiveModel> = found
+        .iter()
+        .zip(&after)
+        .map(|(before, now_state)| audit_event::ActiveModel {
+            actor_user_id: Set(operator.actor.user_id),
+            actor_name: Set(operator.actor.name.clone()),
+            unit_id: Set(Some(before.ward_id)),
+            action: Set(action.to_owned()),
+            entity_type: Set("entry".to_owned()),
+            entity_id: Set(Some(before.id.to_string())),
+            before_json: Set(serde_json::to_string(before).ok()),
+            after_json: Set(serde_json::to_string(now_state).ok()),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in events.chunks(500) {
+        audit_event::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Validates and tidies the request: names trimmed, a proxy needs both name and relationship.
+fn check(what: &Distribution) -> AppResult<Distribution> {
+    let clean = |text: &str| crate::domain::text::normalize(text);
+    Ok(match what {
+        Distribution::Received { date, proxy } => {
+            let proxy = match proxy {
+                None => None,
+                Some((name, relationship)) => {
+                    let (name, relationship) = (clean(name), clean(relationship));
+                    if name.is_empty() || relationship.is_empty() {
+                        return Err(AppError::Invalid(
+                            "Nhận thay cần ghi cả họ tên người nhận thay và quan hệ với người \
+                             được nhận quà."
+                                .into(),
+                        ));
+                    }
+                    Some((name, relationship))
+                }
+            };
+            Distribution::Received { date: *date, proxy }
+        }
+        Distribution::NotReceived { reason, note } => Distribution::NotReceived {
+            reason: *reason,
+            note: note.as_deref().map(clean).filter(|n| !n.is_empty()),
+        },
+        Distribution::Undo => Distribution::Undo,
+    })
+}
+
+/// Distribution happens on approved lists of campaigns that are not closed.
+async fn check_lists_and_campaigns(
+    db: &impl ConnectionTrait,
+    entries: &[entry::Model],
+) -> AppResult<()> {
+    let list_ids: HashSet<i32> = entries.iter().map(|e| e.ward_list_id).collect();
+    let lists = ward_list::Entity::find()
+        .filter(ward_list::Column::Id.is_in(list_ids))
+        .all(db)
+        .await?;
+    if lists
+        .iter()
+        .any(|l| ListStatus::parse(&l.status) != Some(ListStatus::Approved))
+    {
+        return Err(AppError::Invalid(
+            "Chỉ ghi nhận cấp phát trên danh sách đã được quận duyệt.".into(),
+        ));
+    }
+    let campaign_ids: HashSet<i32> = entries.iter().map(|e| e.campaign_id).collect();
+    let closed = campaign::Entity::find()
+        .filter(campaign::Column::Id.is_in(campaign_ids))
+        .filter(campaign::Column::Status.eq("closed"))
+        .one(db)
+        .await?;
+    if let Some(campaign) = closed {
+        return Err(AppError::Invalid(format!(
+            "Đợt quà “{}” đã kết thúc: không thể ghi nhận cấp phát nữa.",
+            campaign.title
+        )));
+    }
+    Ok(())
+}
+
+/// Deceased or moved marks the person; undoing that (or any undo of those reasons) makes
+/// them active again.
+async fn update_people(
+    db: &impl ConnectionTrait,
+    entries: &[entry::Model],
+    what: &Distribution,
+) -> AppResult<()> {
+    let now = Utc::now();
+    let mut by_status: HashMap<&'static str, Vec<i32>> = HashMap::new();
+    match what {
+        Distribution::NotReceived { reason, .. } => {
+            if let Some(person_status) = reason.person_status() {
+                by_status
+                    .entry(person_status)
+                    .or_default()
+                    .extend(entries.iter().map(|e| e.person_id));
+            }
+        }
+        Distribution::Undo => {
+            let restored = entries.iter().filter(|e| {
+                e.not_received_reason
+                    .as_deref()
+                    .and_then(NotReceivedReason::parse)
+                    .is_some_and(|r| r.person_status().is_some())
+            });
+            by_status
+                .entry("active")
+                .or_default()
+                .extend(restored.map(|e| e.person_id));
+        }
+        Distribution::Received { .. } => {}
+    }
+    for (person_status, ids) in by_status {
+        if ids.is_empty() {
+            continue;
+        }
+        for chunk in ids.chunks(500) {
+            person::Entity::update_many()
+                .col_expr(person::Column::Status, Expr::value(person_status))
+                .col_expr(person::Column::UpdatedAt, Expr::value(now))
+                .filter(person::Column::Id.is_in(chunk.iter().copied()))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The pending entries of a ward in a campaign (optionally of one program), for marking a
+/// whole ward at once.
+pub async fn pending_entry_ids(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+    ward_id: i32,
+    program_id: Option<i32>,
+) -> AppResult<Vec<i32>> {
+    let mut query = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::Id)
+        .filter(entry::Column::CampaignId.eq(campaign_id))
+        .filter(entry::Column::WardId.eq(ward_id))
+        .filter(entry::Column::Status.eq(status::PENDING));
+    if let Some(program_id) = program_id {
+        query = query.filter(entry::Column::ProgramId.eq(program_id));
+    }
+    Ok(query
+        .order_by_asc(entry::Column::Id)
+        .into_tuple::<i32>()
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,516 @@
+//! Duplicate review for the supervising staff: everyone listed twice in one program of a
+//! campaign — across wards, under two categories, or two members of one household in a
+//! one-per-household program — with the evidence, and the staff's decision: keep one (the
+//! other entry is removed, audited) or keep both (different people), recorded with who
+//! decided and when.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::audit::{self, AuditEvent};
+use crate::domain::programs::{compute_program_entries, listed_people};
+use crate::domain::text::fold_key;
+use crate::domain::units::{all_units, display_name};
+use crate::domain::ward_lists::{ListStatus, Operator};
+use crate::entities::{
+    campaign, category, duplicate_decision, entry, gift_program, person, ward_list,
+};
+use crate::error::{AppError, AppResult};
+
+/// Why two entries may name the same recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    /// Both entries name the same person record with the same national ID.
+    SameNationalId,
+    /// Both entries name the same person record (no ID on file).
+    SamePerson,
+    /// Two person records with the same normalised name, birth year and address.
+    SameNameBirthYearAddress,
+    /// Two members of one household in a one-per-household program.
+    SameHousehold,
+}
+
+impl Evidence {
+    /// The Vietnamese explanation.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SameNationalId => "Cùng số CCCD/CMND",
+            Self::SamePerson => "Cùng một người nhận",
+            Self::SameNameBirthYearAddress => "Trùng họ tên, năm sinh và địa chỉ",
+            Self::SameHousehold => "Cùng một hộ trong chương trình mỗi hộ một suất",
+        }
+    }
+}
+
+/// One side of a possible duplicate.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DuplicateSide {
+    /// The entry's id.
+    pub entry_id: i32,
+    /// The person's id.
+    pub person_id: i32,
+    /// The person's name.
+    pub full_name: String,
+    /// The birth year, if known.
+    pub birth_year: Option<i32>,
+    /// The address, if known.
+    pub address: Option<String>,
+    /// The ward's id.
+    pub ward_id: i32,
+    /// The ward's official name.
+    pub ward_name: String,
+    /// The category's code.
+    pub category_code: String,
+    /// The category's name.
+    pub category_name: String,
+    /// The entry's amount.
+    pub amount: i64,
+    /// The household, if any.
+    pub household_id: Option<i32>,
+    /// The status of the list it stands on.
+    pub list_status: String,
+}
+
+/// Two entries of one program that may be the same recipient.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DuplicatePair {
+    /// The program.
+    pub program_id: i32,
+    /// Its name.
+    pub program_name: String,
+    /// The entry with the smaller id.
+    pub a: DuplicateSide,
+    /// The other entry.
+    pub b: DuplicateSide,
+    /// Why they look the same.
+    pub evidence: Vec<Evidence>,
+    /// The evidence in Vietnamese.
+    pub evidence_labels: Vec<String>,
+    /// `keep_both` when the staff already decided they are different people.
+    pub decision: Option<String>,
+    /// When that was decided.
+    pub decided_at: Option<chrono::DateTime<Utc>>,
+}
+
+/// The staff's decision on a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    /// Keep this entry; the other one is removed.
+    KeepOne {
+        /// The entry to keep (one of the pair).
+        keep_entry_id: i32,
+    },
+    /// Different people: keep both.
+    KeepBoth,
+}
+
+struct Row {
+    entry: entry::Model,
+    person: Option<person::Model>,
+    household_id: Option<i32>,
+}
+
+/// The evidence that two entries of one program are the same recipient (empty: none).
+fn evidence_between(a: &Row, b: &Row, one_per_household: bool) -> Vec<Evidence> {
+    let mut found = Vec::new();
+    if a.entry.person_id == b.entry.person_id {
+        let has_id = a
+            .person
+            .as_ref()
+            .and_then(|p| p.national_id.as_deref())
+            .is_some_and(|id| !id.is_empty());
+        found.push(if has_id {
+            Evidence::SameNationalId
+        } else {
+            Evidence::SamePerson
+        });
+    } else {
+        if let (Some(pa), Some(pb)) = (&a.person, &b.person)
+            && let (Some(ka), Some(kb)) = (name_birth_address(pa), name_birth_address(pb))
+            && ka == kb
+        {
+            found.push(Evidence::SameNameBirthYearAddress);
+        }
+        if one_per_household && a.household_id.is_some() && a.household_id == b.household_id {
+            found.push(Evidence::SameHousehold);
+        }
+    }
+    found
+}
+
+/// Normalised name + birth year + folded address, when all three are known.
+fn name_birth_address(p: &person::Model) -> Option<String> {
+    let year = p.birth_year?;
+    let address = fold_key(p.address.as_deref()?);
+    if address.is_empty() || p.name_key.is_empty() {
+        return None;
+    }
+    Some(format!("{}|{year}|{address}", p.name_key))
+}
+
+/// Loads the campaign's entries in the operator's units with their people (two queries).
+async fn load_rows(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign_id: i32,
+) -> AppResult<Vec<Row>> {
+    let entries = entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign_id))
+        .filter(operator.scope.condition(entry::Column::WardId))
+        .all(db)
+        .await?;
+    let people: HashMap<i32, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.in_subquery(listed_people(campaign_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(entries
+        .into_iter()
+        .map(|entry| {
+            let person = people.get(&entry.person_id).cloned();
+            let household_id = entry
+                .household_id
+                .or_else(|| person.as_ref().and_then(|p| p.household_id));
+            Row {
+                entry,
+                person,
+                household_id,
+            }
+        })
+        .collect())
+}
+
+/// Every possible duplicate in the campaign's lists within the operator's units, by program
+/// then entry ids; pairs already judged "keep both" carry that decision. District staff and
+/// administrators only. A fixed number of queries.
+pub async fn find_duplicates(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+) -> AppResult<Vec<DuplicatePair>> {
+    operator.ensure_manages(campaign)?;
+    let rows = load_rows(db, operator, campaign.id).await?;
+    let programs: HashMap<i32, gift_program::Model> = gift_program::Entity::find()
+        .filter(gift_program::Column::CampaignId.eq(campaign.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    // Candidate pairs come from grouping on each kind of key; the evidence is then computed
+    // for the pair as a whole.
+    let mut groups: HashMap<(i32, String), Vec<usize>> = HashMap::new();
+    for (index, row) in rows.iter().enumerate() {
+        let program_id = row.entry.program_id;
+        groups
+            .entry((program_id, format!("p:{}", row.entry.person_id)))
+            .or_default()
+            .push(index);
+        if let Some(key) = row.person.as_ref().and_then(name_birth_address) {
+            groups
+                .entry((program_id, format!("n:{key}")))
+                .or_default()
+                .push(index);
+        }
+        if let Some(household) = row.household_id
+            && programs
+                .get(&program_id)
+                .is_some_and(|p| p.one_per_household)
+        {
+            groups
+                .entry((program_id, format!("h:{household}")))
+                .or_default()
+                .push(index);
+        }
+    }
+    let mut pairs: BTreeMap<(i32, i32), (usize, usize)> = BTreeMap::new();
+    for members in groups.values().filter(|m| m.len() > 1) {
+        for (i, &x) in members.iter().enumerate() {
+            for &y in &members[i + 1..] {
+                let (x, y) = if rows[x].entry.id < rows[y].entry.id {
+                    (x, y)
+                } else {
+                    (y, x)
+                };
+                pairs.insert((rows[x].entry.id, rows[y].entry.id), (x, y));
+            }
+        }
+    }
+    let decisions: HashMap<(i32, i32), duplicate_decision::Model> =
+        duplicate_decision::Entity::find()
+            .filter(duplicate_decision::Column::CampaignId.eq(campaign.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|d| ((d.entry_a_id, d.entry_b_id), d))
+            .collect();
+    let categories: HashMap<i32, category::Model> = category::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let lists: HashMap<i32, String> = ward_list::Entity::find()
+        .filter(ward_list::Column::CampaignId.eq(campaign.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.status))
+        .collect();
+    let units = all_units(db).await?;
+    let side = |row: &Row| {
+        let category = categories.get(&row.entry.category_id);
+        DuplicateSide {
+            entry_id: row.entry.id,
+            person_id: row.entry.person_id,
+            full_name: row
+                .person
+                .as_ref()
+                .map(|p| p.full_name.clone())
+                .unwrap_or_default(),
+            birth_year: row.person.as_ref().and_then(|p| p.birth_year),
+            address: row.person.as_ref().and_then(|p| p.address.clone()),
+            ward_id: row.entry.ward_id,
+            ward_name: units
+                .iter()
+                .find(|u| u.id == row.entry.ward_id)
+                .map(display_name)
+                .unwrap_or_default(),
+            category_code: category.map(|c| c.code.clone()).unwrap_or_default(),
+            category_name: category.map(|c| c.name.clone()).unwrap_or_default(),
+            amount: row.entry.amount,
+            household_id: row.household_id,
+            list_status: lists
+                .get(&row.entry.ward_list_id)
+                .cloned()
+                .unwrap_or_default(),
+        }
+    };
+    let mut out = Vec::new();
+    for ((a_id, b_id), (x, y)) in pairs {
+        let program = programs.get(&rows[x].entry.program_id);
+        let evidence = evidence_between(
+            &rows[x],
+            &rows[y],
+            program.is_some_and(|p| p.one_per_household),
+        );
+        if evidence.is_empty() {
+            continue;
+        }
+        let decision = decisions.get(&(a_id, b_id));
+        out.push(DuplicatePair {
+            program_id: rows[x].entry.program_id,
+            program_name: program.map(|p| p.name.clone()).unwrap_or_default(),
+            a: side(&rows[x]),
+            b: side(&rows[y]),
+            evidence_labels: evidence.iter().map(|e| e.label().to_owned()).collect(),
+            evidence,
+            decision: decision.map(|d| d.decision.clone()),
+            decided_at: decision.map(|d| d.decided_at),
+        });
+    }
+    out.sort_by_key(|p| (p.program_id, p.a.entry_id, p.b.entry_id));
+    Ok(out)
+}
+
+/// What a decision did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DecisionOutcome {
+    /// `keep_one` or `keep_both`.
+    pub decision: String,
+    /// The entry kept (for keep-one).
+    pub kept_entry_id: Option<i32>,
+    /// The entry removed (for keep-one).
+    pub removed_entry_id: Option<i32>,
+}
+
+/// Records the staff's decision on two entries that may be one recipient, in one transaction.
+/// Keep-both is stored in `duplicate_decisions` with who decided and when. Keep-one removes
+/// the other entry — for the same recipient, the whole other listing (that person and
+/// category on that list, in every program) and the computed programs are recomputed; for two
+/// members of one household, only that household gift. A decision row is deleted with its
+/// entries, so the audit log keeps a keep-one decision (who, when, the removed entries as they
+/// were). The removed entries must be pending and not on an approved list.
+pub async fn decide_duplicate<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    entry_ids: (i32, i32),
+    decision: Decision,
+    note: Option<&str>,
+) -> AppResult<DecisionOutcome> {
+    operator.ensure_manages(campaign)?;
+    let (a_id, b_id) = if entry_ids.0 <= entry_ids.1 {
+        entry_ids
+    } else {
+        (entry_ids.1, entry_ids.0)
+    };
+    if a_id == b_id {
+        return Err(AppError::Invalid("Hãy chọn hai mục khác nhau.".into()));
+    }
+    let txn = db.begin().await?;
+    let rows: Vec<Row> = load_rows(&txn, operator, campaign.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.entry.id == a_id || r.entry.id == b_id)
+        .collect();
+    let (Some(a), Some(b)) = (
+        rows.iter().find(|r| r.entry.id == a_id),
+        rows.iter().find(|r| r.entry.id == b_id),
+    ) else {
+        return Err(AppError::NotFound(
+            "Không tìm thấy hai mục này trong danh sách của đợt quà.".into(),
+        ));
+    };
+    let program = gift_program::Entity::find_by_id(a.entry.program_id)
+        .one(&txn)
+        .await?;
+    let evidence = if a.entry.program_id == b.entry.program_id {
+        evidence_between(a, b, program.is_some_and(|p| p.one_per_household))
+    } else {
+        Vec::new()
+    };
+    if evidence.is_empty() {
+        return Err(AppError::Invalid(
+            "Hai mục này không bị nghi trùng nên không cần quyết định.".into(),
+        ));
+    }
+    let note = note
+        .map(crate::domain::text::normalize)
+        .filter(|n| !n.is_empty());
+    let now = Utc::now();
+    let outcome = match decision {
+        Decision::KeepBoth => {
+            let stored = duplicate_decision::ActiveModel {
+                campaign_id: Set(campaign.id),
+                entry_a_id: Set(a_id),
+                entry_b_id: Set(b_id),
+                decision: Set("keep_both".into()),
+                note: Set(note),
+                decided_by: Set(operator.actor.user_id),
+                decided_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(|err| {
+                AppError::on_unique_violation(err, "Cặp này đã có quyết định trước đó.")
+            })?;
+            audit::record::<(), _>(
+                &txn,
+                &operator.actor,
+                AuditEvent {
+                    action: "duplicate.keep_both",
+                    entity_type: "duplicate_decision",
+                    entity_id: Some(stored.id.to_string()),
+                    unit_id: Some(campaign.unit_id),
+                },
+                None,
+                Some(&stored),
+            )
+            .await?;
+            DecisionOutcome {
+                decision: "keep_both".into(),
+                kept_entry_id: None,
+                removed_entry_id: None,
+            }
+        }
+        Decision::KeepOne { keep_entry_id } => {
+            let (kept, removed) = if keep_entry_id == a_id {
+                (a, b)
+            } else if keep_entry_id == b_id {
+                (b, a)
+            } else {
+                return Err(AppError::Invalid(
+                    "Mục được giữ lại phải là một trong hai mục đang xét.".into(),
+                ));
+            };
+            // The same recipient listed twice: the other listing goes, with every gift derived
+            // from it (same person, category and list in any program). Two members of one
+            // household are different people: only the household gift goes.
+            let same_recipient = evidence.iter().any(|e| *e != Evidence::SameHousehold);
+            let mut doomed = vec![removed.entry.clone()];
+            if same_recipient {
+                doomed = entry::Entity::find()
+                    .filter(entry::Column::WardListId.eq(removed.entry.ward_list_id))
+                    .filter(entry::Column::PersonId.eq(removed.entry.person_id))
+                    .filter(entry::Column::CategoryId.eq(removed.entry.category_id))
+                    .all(&txn)
+                    .await?;
+            }
+            let list = ward_list::Entity::find_by_id(removed.entry.ward_list_id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| AppError::NotFound("Không tìm thấy danh sách.".into()))?;
+            if ListStatus::parse(&list.status) == Some(ListStatus::Approved) {
+                return Err(AppError::Invalid(
+                    "Mục cần bỏ nằm trong danh sách đã duyệt; hãy mở lại danh sách trước.".into(),
+                ));
+            }
+            if doomed
+                .iter()
+                .any(|e| e.status != crate::domain::distribution::status::PENDING)
+            {
+                return Err(AppError::Invalid(
+                    "Mục cần bỏ đã được ghi nhận cấp phát; hãy hoàn tác trước.".into(),
+                ));
+            }
+            let doomed_ids: Vec<i32> = doomed.iter().map(|e| e.id).collect();
+            entry::Entity::delete_many()
+                .filter(entry::Column::Id.is_in(doomed_ids.clone()))
+                .exec(&txn)
+                .await?;
+            // The programs' gifts follow the listings that remain (a person still listed under
+            // another category may now get that one).
+            if same_recipient {
+                let computed = gift_program::Entity::find()
+                    .filter(gift_program::Column::CampaignId.eq(campaign.id))
+                    .filter(gift_program::Column::UseFileAmounts.eq(false))
+                    .all(&txn)
+                    .await?;
+                for program in computed {
+                    compute_program_entries(&txn, program.id).await?;
+                }
+            }
+            audit::record(
+                &txn,
+                &operator.actor,
+                AuditEvent {
+                    action: "duplicate.keep_one",
+                    entity_type: "entry",
+                    entity_id: Some(removed.entry.id.to_string()),
+                    unit_id: Some(removed.entry.ward_id),
+                },
+                Some(&doomed),
+                Some(&serde_json::json!({
+                    "decision": "keep_one",
+                    "kept_entry_id": kept.entry.id,
+                    "removed_entry_id": removed.entry.id,
+                    "removed_entry_ids": doomed_ids,
+                    "evidence": evidence,
+                    "note": note,
+                    "decided_at": now,
+                })),
+            )
+            .await?;
+            DecisionOutcome {
+                decision: "keep_one".into(),
+                kept_entry_id: Some(kept.entry.id),
+                removed_entry_id: Some(removed.entry.id),
+            }
+        }
+    };
+    txn.commit().await?;
+    Ok(outcome)
+}

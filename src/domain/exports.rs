@@ -1,0 +1,549 @@
+//! What the signing sheets, the all-wards workbook and the reports need from the database,
+//! and the exports themselves: load through the operator's [`UnitScope`] (so nobody exports
+//! a ward they do not serve), write the workbook off the async runtime, and record in the
+//! audit log who exported which personal data (Nghị định 13/2023/NĐ-CP).
+//!
+//! Entries of sensitive categories (HIV status) are left out of the queries already; the
+//! pure writers in [`crate::export`] drop them again, so neither layer alone has to be right.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::JoinType;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, RelationDef,
+};
+use serde::Serialize;
+
+use crate::domain::audit::{self, AuditEvent};
+use crate::domain::distribution::status;
+use crate::domain::lunar::slugify;
+use crate::domain::scope::UnitScope;
+use crate::domain::text::fold_key;
+use crate::domain::units::{all_units, display_name, find_unit};
+use crate::domain::ward_lists::Operator;
+use crate::entities::{campaign, category, entry, gift_program, person, unit, ward_list};
+use crate::error::{AppError, AppResult};
+use crate::export::{
+    self, DeliveryStatus, FundingSource, Gender, Program, ReportEntry, ReportInput, Signers,
+    SigningEntry, SigningSheet, Ward,
+};
+
+/// Rows per `IN (…)` list: well inside both engines' limits on bound parameters.
+const IN_CHUNK: usize = 500;
+
+/// A written workbook and what it holds, for the caller to save or send.
+#[derive(Debug, Clone)]
+pub struct ExportedFile {
+    /// A suggested file name, ASCII: "ky-nhan-tet-2021-phuong-hiep-phu.xlsx".
+    pub file_name: String,
+    /// The .xlsx bytes.
+    pub bytes: Vec<u8>,
+    /// Ward sheets in the workbook (0 for the reports).
+    pub sheets: usize,
+    /// People (entries) the workbook prints or counts, sensitive ones excluded.
+    pub entries: usize,
+}
+
+/// The program a user names: its id or its name (any case, with or without diacritics);
+/// without a name, the campaign's first program (the default "Quà Tết …" one).
+pub async fn find_program(
+    db: &impl ConnectionTrait,
+    campaign: &campaign::Model,
+    wanted: Option<&str>,
+) -> AppResult<gift_program::Model> {
+    let programs = gift_program::Entity::find()
+        .filter(gift_program::Column::CampaignId.eq(campaign.id))
+        .order_by_asc(gift_program::Column::Id)
+        .all(db)
+        .await?;
+    let wanted = wanted.map(str::trim).filter(|w| !w.is_empty());
+    let found = match wanted {
+        None => programs.into_iter().next(),
+        Some(text) => {
+            let by_id = text.parse::<i32>().ok();
+            let key = fold_key(text);
+            programs
+                .into_iter()
+                .find(|p| Some(p.id) == by_id || fold_key(&p.name) == key)
+        }
+    };
+    found.ok_or_else(|| match wanted {
+        Some(text) => AppError::NotFound(format!(
+            "Đợt quà “{}” không có chương trình “{text}”.",
+            campaign.title
+        )),
+        None => AppError::NotFound(format!(
+            "Đợt quà “{}” chưa có chương trình quà nào.",
+            campaign.title
+        )),
+    })
+}
+
+/// The ward a user names: its code or its name, any case, with or without diacritics.
+pub async fn find_ward(db: &impl ConnectionTrait, wanted: &str) -> AppResult<unit::Model> {
+    let units = all_units(db).await?;
+    find_unit(&units, "ward", wanted)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("Không tìm thấy phường “{}”.", wanted.trim())))
+}
+
+/// The funding source as the workbooks print it, from the stored code and sponsor name.
+pub fn funding_source(program: &gift_program::Model) -> FundingSource {
+    match program.funding_source.as_str() {
+        "central" => FundingSource::Central,
+        "city" => FundingSource::City,
+        "district" => FundingSource::District,
+        "ward" => FundingSource::Ward,
+        "sponsor" => FundingSource::Sponsor(program.sponsor_name.clone().unwrap_or_default()),
+        other => FundingSource::Other(other.to_owned()),
+    }
+}
+
+/// A program as the workbooks take it.
+fn export_program(program: &gift_program::Model) -> Program {
+    Program {
+        id: i64::from(program.id),
+        name: program.name.clone(),
+        funding: funding_source(program),
+        budget: None,
+    }
+}
+
+/// Every category of the catalogue with its sensitive flag; higher ranks print first.
+async fn export_categories(db: &impl ConnectionTrait) -> AppResult<Vec<export::Category>> {
+    Ok(category::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| export::Category {
+            id: i64::from(c.id),
+            name: c.name,
+            sort_order: -c.rank,
+            sensitive: c.sensitive,
+        })
+        .collect())
+}
+
+/// `entries.<from> = <to>.id`, for joins (the entities declare no relations).
+fn join_on<R: EntityTrait>(from: entry::Column, related: R, to: R::Column) -> RelationDef {
+    entry::Entity::belongs_to(related).from(from).to(to).into()
+}
+
+/// One printable entry with its person, read in one query.
+#[derive(Debug, FromQueryResult)]
+struct SheetRow {
+    entry_id: i32,
+    ward_list_id: i32,
+    category_id: i32,
+    amount: i64,
+    note: Option<String>,
+    full_name: String,
+    birth_year: Option<i32>,
+    gender: Option<String>,
+    national_id: Option<String>,
+    address: Option<String>,
+    khu_pho: Option<String>,
+}
+
+impl SheetRow {
+    fn into_signing_entry(self) -> SigningEntry {
+        SigningEntry {
+            entry_id: i64::from(self.entry_id),
+            full_name: self.full_name,
+            birth_year: self.birth_year,
+            gender: match self.gender.as_deref() {
+                Some("male") => Some(Gender::Male),
+                Some("female") => Some(Gender::Female),
+                _ => None,
+            },
+            address: self.address.unwrap_or_default(),
+            quarter: self.khu_pho.unwrap_or_default(),
+            id_number: self.national_id,
+            category_id: i64::from(self.category_id),
+            amount: self.amount,
+            note: self.note.unwrap_or_default(),
+        }
+    }
+}
+
+/// The printable entries of `program` on the lists `list_ids`, with their people: one query
+/// per 500 lists. Sensitive categories are left out here already.
+async fn sheet_rows(
+    db: &impl ConnectionTrait,
+    list_ids: &[i32],
+    program_id: i32,
+) -> AppResult<Vec<SheetRow>> {
+    let mut rows = Vec::new();
+    for chunk in list_ids.chunks(IN_CHUNK) {
+        rows.extend(
+            entry::Entity::find()
+                .select_only()
+                .column_as(entry::Column::Id, "entry_id")
+                .column(entry::Column::WardListId)
+                .column(entry::Column::CategoryId)
+                .column(entry::Column::Amount)
+                .column(entry::Column::Note)
+                .column(person::Column::FullName)
+                .column(person::Column::BirthYear)
+                .column(person::Column::Gender)
+                .column(person::Column::NationalId)
+                .column(person::Column::Address)
+                .column(person::Column::KhuPho)
+                .join(
+                    JoinType::InnerJoin,
+                    join_on(entry::Column::PersonId, person::Entity, person::Column::Id),
+                )
+                .join(
+                    JoinType::InnerJoin,
+                    join_on(
+                        entry::Column::CategoryId,
+                        category::Entity,
+                        category::Column::Id,
+                    ),
+                )
+                .filter(category::Column::Sensitive.eq(false))
+                .filter(entry::Column::WardListId.is_in(chunk.iter().copied()))
+                .filter(entry::Column::ProgramId.eq(program_id))
+                .order_by_asc(entry::Column::Id)
+                .into_model::<SheetRow>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
+/// One ward's signing sheet with the ward's id.
+#[derive(Debug, Clone)]
+pub struct WardSheet {
+    /// The ward (unit) the sheet is for.
+    pub ward_id: i32,
+    /// What the sheet prints.
+    pub sheet: SigningSheet,
+}
+
+/// The signing sheets of `program` in `campaign`: of one ward, or (without `ward`) of every
+/// ward with a list that the scope allows and that has entries of the program, in ward code
+/// order. A ward outside the scope is refused (403).
+pub async fn load_signing_sheets(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign: &campaign::Model,
+    ward: Option<&unit::Model>,
+    program: &gift_program::Model,
+) -> AppResult<Vec<WardSheet>> {
+    if program.campaign_id != campaign.id {
+        return Err(AppError::NotFound(format!(
+            "Chương trình “{}” không thuộc đợt quà “{}”.",
+            program.name, campaign.title
+        )));
+    }
+    if let Some(ward) = ward {
+        scope.ensure(ward.id)?;
+    }
+    let mut query = ward_list::Entity::find()
+        .filter(ward_list::Column::CampaignId.eq(campaign.id))
+        .filter(scope.condition(ward_list::Column::WardId));
+    if let Some(ward) = ward {
+        query = query.filter(ward_list::Column::WardId.eq(ward.id));
+    }
+    let lists = query.all(db).await?;
+    if lists.is_empty() {
+        return Err(AppError::NotFound(match ward {
+            Some(ward) => format!(
+                "{} chưa có danh sách trong đợt quà “{}”.",
+                display_name(ward),
+                campaign.title
+            ),
+            None => format!(
+                "Đợt quà “{}” chưa có danh sách nào để xuất.",
+                campaign.title
+            ),
+        }));
+    }
+    let list_ids: Vec<i32> = lists.iter().map(|l| l.id).collect();
+    let mut by_list: HashMap<i32, Vec<SigningEntry>> = HashMap::new();
+    for row in sheet_rows(db, &list_ids, program.id).await? {
+        by_list
+            .entry(row.ward_list_id)
+            .or_default()
+            .push(row.into_signing_entry());
+    }
+
+    let units = all_units(db).await?;
+    let units_by_id: HashMap<i32, &unit::Model> = units.iter().map(|u| (u.id, u)).collect();
+    let campaign_unit = units_by_id
+        .get(&campaign.unit_id)
+        .map(|u| display_name(u))
+        .unwrap_or_default();
+    let categories = export_categories(db).await?;
+    let export_program = export_program(program);
+
+    let mut sheets: Vec<(&str, WardSheet)> = Vec::with_capacity(lists.len());
+    for list in lists {
+        let entries = by_list.remove(&list.id).unwrap_or_default();
+        // The all-wards workbook leaves out wards with nobody on this program.
+        if ward.is_none() && entries.is_empty() {
+            continue;
+        }
+        let Some(ward_unit) = units_by_id.get(&list.ward_id) else {
+            continue;
+        };
+        let parent = ward_unit
+            .parent_id
+            .and_then(|id| units_by_id.get(&id))
+            .map(|u| display_name(u))
+            .unwrap_or_else(|| campaign_unit.clone());
+        sheets.push((
+            ward_unit.code.as_str(),
+            WardSheet {
+                ward_id: ward_unit.id,
+                sheet: SigningSheet {
+                    place: parent.clone(),
+                    parent_unit: parent,
+                    ward: display_name(ward_unit),
+                    date: None,
+                    campaign_year: campaign.year,
+                    program: export_program.clone(),
+                    approved: list.status == "approved",
+                    reference: None,
+                    categories: categories.clone(),
+                    entries,
+                    signers: Signers::default(),
+                },
+            },
+        ));
+    }
+    if sheets.is_empty() {
+        return Err(AppError::NotFound(format!(
+            "Không có người nhận nào của chương trình “{}” để xuất.",
+            program.name
+        )));
+    }
+    sheets.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.ward_id.cmp(&b.1.ward_id)));
+    Ok(sheets.into_iter().map(|(_, sheet)| sheet).collect())
+}
+
+/// What an export event records: which campaign, wards and program, and how many people.
+#[derive(Serialize)]
+struct ExportAudit<'a> {
+    campaign: &'a str,
+    ward_ids: Vec<i32>,
+    program_id: Option<i32>,
+    entries: usize,
+    file_name: &'a str,
+}
+
+/// Exports the signing sheet of one ward, or (without `ward`) the workbook of all wards the
+/// operator serves with its summary sheet, for one program; audited as
+/// `export.signing_sheet`.
+pub async fn export_signing_sheets(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    ward: Option<&unit::Model>,
+    program: &gift_program::Model,
+) -> AppResult<ExportedFile> {
+    let loaded = load_signing_sheets(db, &operator.scope, campaign, ward, program).await?;
+    let ward_ids: Vec<i32> = loaded.iter().map(|s| s.ward_id).collect();
+    let sheets: Vec<SigningSheet> = loaded.into_iter().map(|s| s.sheet).collect();
+    let entries: usize = sheets.iter().map(|s| s.entries.len()).sum();
+    let file_name = match ward {
+        Some(ward) => format!(
+            "ky-nhan-{}-{}-{}.xlsx",
+            campaign.slug,
+            slugify(&display_name(ward)),
+            slugify(&program.name)
+        ),
+        None => format!(
+            "ky-nhan-{}-tat-ca-phuong-{}.xlsx",
+            campaign.slug,
+            slugify(&program.name)
+        ),
+    };
+    let count = sheets.len();
+    let single = ward.is_some();
+    let bytes = spawn_blocking_write(move || match (single, sheets.first()) {
+        (true, Some(sheet)) => export::write_signing_sheet(sheet),
+        _ => export::write_all_wards_workbook(&sheets),
+    })
+    .await?;
+    audit::record::<(), _>(
+        db,
+        &operator.actor,
+        AuditEvent {
+            action: "export.signing_sheet",
+            entity_type: "campaign",
+            entity_id: Some(campaign.id.to_string()),
+            unit_id: Some(ward.map_or(campaign.unit_id, |w| w.id)),
+        },
+        None,
+        Some(&ExportAudit {
+            campaign: &campaign.slug,
+            ward_ids,
+            program_id: Some(program.id),
+            entries,
+            file_name: &file_name,
+        }),
+    )
+    .await?;
+    Ok(ExportedFile {
+        file_name,
+        bytes,
+        sheets: count,
+        entries,
+    })
+}
+
+/// One entry as the reports count it.
+#[derive(Debug, FromQueryResult)]
+struct ReportRow {
+    ward_id: i32,
+    category_id: i32,
+    program_id: i32,
+    amount: i64,
+    status: String,
+}
+
+/// The figures of the reports workbook for `campaign`, as of `as_of`: every program, the
+/// wards with a list or an entry in the scope (in ward code order), and their entries.
+pub async fn load_report(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign: &campaign::Model,
+    as_of: NaiveDate,
+) -> AppResult<ReportInput> {
+    let rows = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::WardId)
+        .column(entry::Column::CategoryId)
+        .column(entry::Column::ProgramId)
+        .column(entry::Column::Amount)
+        .column(entry::Column::Status)
+        .join(
+            JoinType::InnerJoin,
+            join_on(
+                entry::Column::CategoryId,
+                category::Entity,
+                category::Column::Id,
+            ),
+        )
+        .filter(category::Column::Sensitive.eq(false))
+        .filter(entry::Column::CampaignId.eq(campaign.id))
+        .filter(scope.condition(entry::Column::WardId))
+        .into_model::<ReportRow>()
+        .all(db)
+        .await?;
+    let list_wards: Vec<i32> = ward_list::Entity::find()
+        .select_only()
+        .column(ward_list::Column::WardId)
+        .filter(ward_list::Column::CampaignId.eq(campaign.id))
+        .filter(scope.condition(ward_list::Column::WardId))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?;
+    let ward_ids: BTreeSet<i32> = list_wards
+        .into_iter()
+        .chain(rows.iter().map(|r| r.ward_id))
+        .collect();
+
+    let units = all_units(db).await?;
+    let mut wards: Vec<&unit::Model> = units.iter().filter(|u| ward_ids.contains(&u.id)).collect();
+    wards.sort_by(|a, b| a.code.cmp(&b.code).then_with(|| a.id.cmp(&b.id)));
+    let issuing_unit = units
+        .iter()
+        .find(|u| u.id == campaign.unit_id)
+        .map(display_name)
+        .unwrap_or_default();
+    let programs = gift_program::Entity::find()
+        .filter(gift_program::Column::CampaignId.eq(campaign.id))
+        .order_by_asc(gift_program::Column::Id)
+        .all(db)
+        .await?;
+
+    Ok(ReportInput {
+        issuing_unit,
+        campaign_year: campaign.year,
+        as_of,
+        wards: wards
+            .iter()
+            .map(|w| Ward {
+                id: i64::from(w.id),
+                name: display_name(w),
+            })
+            .collect(),
+        categories: export_categories(db).await?,
+        programs: programs.iter().map(export_program).collect(),
+        entries: rows
+            .into_iter()
+            .map(|r| ReportEntry {
+                ward_id: i64::from(r.ward_id),
+                category_id: i64::from(r.category_id),
+                program_id: i64::from(r.program_id),
+                amount: r.amount,
+                status: match r.status.as_str() {
+                    status::RECEIVED => DeliveryStatus::Received,
+                    status::NOT_RECEIVED => DeliveryStatus::NotReceived,
+                    _ => DeliveryStatus::Pending,
+                },
+            })
+            .collect(),
+    })
+}
+
+/// Exports the reports workbook of `campaign` over the operator's units; audited as
+/// `export.report`.
+pub async fn export_report(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    as_of: NaiveDate,
+) -> AppResult<ExportedFile> {
+    let input = load_report(db, &operator.scope, campaign, as_of).await?;
+    let entries = input.entries.len();
+    let ward_ids: Vec<i32> = input
+        .wards
+        .iter()
+        .filter_map(|w| i32::try_from(w.id).ok())
+        .collect();
+    let file_name = format!("bao-cao-{}.xlsx", campaign.slug);
+    let bytes = spawn_blocking_write(move || export::write_reports(&input)).await?;
+    audit::record::<(), _>(
+        db,
+        &operator.actor,
+        AuditEvent {
+            action: "export.report",
+            entity_type: "campaign",
+            entity_id: Some(campaign.id.to_string()),
+            unit_id: Some(campaign.unit_id),
+        },
+        None,
+        Some(&ExportAudit {
+            campaign: &campaign.slug,
+            ward_ids,
+            program_id: None,
+            entries,
+            file_name: &file_name,
+        }),
+    )
+    .await?;
+    Ok(ExportedFile {
+        file_name,
+        bytes,
+        sheets: 0,
+        entries,
+    })
+}
+
+/// Runs a workbook writer on the blocking pool: writing is CPU work.
+async fn spawn_blocking_write<F>(write: F) -> AppResult<Vec<u8>>
+where
+    F: FnOnce() -> Result<Vec<u8>, export::ExportError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(write)
+        .await
+        .map_err(|err| AppError::Other(anyhow::anyhow!("workbook writer stopped: {err}")))?
+        .map_err(|err| AppError::Other(anyhow::anyhow!(err)))
+}

@@ -1,0 +1,447 @@
+//! Ward lists and their approval: draft → submitted (by the ward) → approved and locked, or
+//! returned with a comment (by the district); an approved list changes only after the district
+//! reopens it. Every transition checks the role and the unit of whoever acts and is audited.
+//!
+//! Also home of [`Operator`], who acts in a domain call: the audit actor with the role and the
+//! units it may touch, the same for a web session, an API token and the command line.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, TransactionSession, TransactionTrait,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::accounts::Role;
+use crate::domain::audit::{self, Actor, AuditEvent};
+use crate::domain::campaigns::{ensure_campaign_open, find_campaign};
+use crate::domain::scope::UnitScope;
+use crate::domain::units::{all_units, ancestry, display_name};
+use crate::entities::{campaign, entry, user, ward_list};
+use crate::error::{AppError, AppResult};
+
+/// Who acts in a domain call: the audit actor, the role that decides the actions and the
+/// scope that decides the units.
+#[derive(Debug, Clone)]
+pub struct Operator {
+    /// Recorded in the audit log.
+    pub actor: Actor,
+    /// What the operator may do.
+    pub role: Role,
+    /// Which units' data the operator may touch.
+    pub scope: UnitScope,
+}
+
+impl Operator {
+    /// The command line or another trusted system process: administrator rights everywhere.
+    pub fn system(name: &str) -> Self {
+        Self {
+            actor: Actor::system(name),
+            role: Role::Admin,
+            scope: UnitScope::All,
+        }
+    }
+
+    /// A user with the role and scope of their account.
+    pub async fn for_user(db: &impl ConnectionTrait, user: &user::Model) -> AppResult<Self> {
+        let role = Role::parse(&user.role).ok_or_else(|| {
+            AppError::Forbidden("Tài khoản của bạn không có quyền thực hiện thao tác này.".into())
+        })?;
+        Ok(Self {
+            actor: Actor::user(user),
+            role,
+            scope: UnitScope::for_user(db, user).await?,
+        })
+    }
+
+    /// Refuses with 403 unless the operator has one of `roles`.
+    pub fn require_role(&self, roles: &[Role]) -> AppResult<()> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "Tài khoản của bạn không có quyền thực hiện thao tác này.".into(),
+            ))
+        }
+    }
+
+    /// Refuses unless the operator supervises the campaign: district staff (or an
+    /// administrator) whose units include the unit running it.
+    pub fn ensure_manages(&self, campaign: &campaign::Model) -> AppResult<()> {
+        self.require_role(&[Role::Admin, Role::District])?;
+        self.scope.ensure(campaign.unit_id)
+    }
+}
+
+/// A campaign by slug, refused (403) when the operator may not see it: administrators see
+/// all, others those run by a unit they serve or by a unit above their own.
+pub async fn visible_campaign(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    slug: &str,
+) -> AppResult<campaign::Model> {
+    let found = find_campaign(db, slug).await?;
+    if operator.scope.allows(found.unit_id) {
+        return Ok(found);
+    }
+    if let Some(unit_id) = operator.actor.unit_id {
+        let units = all_units(db).await?;
+        if ancestry(&units, unit_id)
+            .iter()
+            .any(|unit| unit.id == found.unit_id)
+        {
+            return Ok(found);
+        }
+    }
+    Err(AppError::outside_scope())
+}
+
+/// Where a ward list stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListStatus {
+    /// Being prepared by the ward (imports and edits allowed).
+    Draft,
+    /// Sent to the district, waiting for a decision.
+    Submitted,
+    /// Approved by the district: locked; distribution happens on it.
+    Approved,
+    /// Sent back by the district with a comment; the ward corrects and submits again.
+    Returned,
+}
+
+impl ListStatus {
+    /// Parses the stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "draft" => Some(Self::Draft),
+            "submitted" => Some(Self::Submitted),
+            "approved" => Some(Self::Approved),
+            "returned" => Some(Self::Returned),
+            _ => None,
+        }
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Approved => "approved",
+            Self::Returned => "returned",
+        }
+    }
+
+    /// The Vietnamese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Đang lập",
+            Self::Submitted => "Chờ duyệt",
+            Self::Approved => "Đã duyệt",
+            Self::Returned => "Trả lại để chỉnh sửa",
+        }
+    }
+}
+
+/// A step of the approval flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListAction {
+    /// The ward sends its list up (from draft or returned).
+    Submit,
+    /// The district approves a submitted list, locking it.
+    Approve,
+    /// The district sends a submitted list back with a comment.
+    Return,
+    /// The district reopens an approved list so it can be changed again (back to draft).
+    Reopen,
+}
+
+impl ListAction {
+    /// Parses `submit`, `approve`, `return` or `reopen`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "submit" => Some(Self::Submit),
+            "approve" => Some(Self::Approve),
+            "return" => Some(Self::Return),
+            "reopen" => Some(Self::Reopen),
+            _ => None,
+        }
+    }
+
+    /// The name used in URLs, commands and the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Approve => "approve",
+            Self::Return => "return",
+            Self::Reopen => "reopen",
+        }
+    }
+
+    /// The statuses the action starts from, and where it leads.
+    fn moves(self) -> (&'static [ListStatus], ListStatus) {
+        use ListStatus::*;
+        match self {
+            Self::Submit => (&[Draft, Returned], Submitted),
+            Self::Approve => (&[Submitted], Approved),
+            Self::Return => (&[Submitted], Returned),
+            Self::Reopen => (&[Approved], Draft),
+        }
+    }
+
+    fn roles(self) -> &'static [Role] {
+        match self {
+            // District staff may submit for a ward whose list they typed in themselves.
+            Self::Submit => &[Role::Admin, Role::District, Role::Ward],
+            Self::Approve | Self::Return | Self::Reopen => &[Role::Admin, Role::District],
+        }
+    }
+}
+
+/// Applies `action` to the list of `ward_id` in `campaign`, after checking the operator's
+/// role and units, the campaign's and the list's state; audited with before and after.
+/// A return needs a comment; the comment of other actions is optional.
+pub async fn transition_list<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    ward_id: i32,
+    action: ListAction,
+    comment: Option<&str>,
+) -> AppResult<ward_list::Model> {
+    operator.require_role(action.roles())?;
+    operator.scope.ensure(ward_id)?;
+    ensure_campaign_open(campaign)?;
+    let comment = comment
+        .map(crate::domain::text::normalize)
+        .filter(|text| !text.is_empty());
+    if action == ListAction::Return && comment.is_none() {
+        return Err(AppError::Invalid(
+            "Hãy ghi lý do trả lại danh sách để phường biết cần sửa gì.".into(),
+        ));
+    }
+    let txn = db.begin().await?;
+    let list = ward_list::Entity::find()
+        .filter(ward_list::Column::CampaignId.eq(campaign.id))
+        .filter(ward_list::Column::WardId.eq(ward_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Phường này chưa có danh sách trong đợt quà.".into()))?;
+    let current = ListStatus::parse(&list.status).unwrap_or(ListStatus::Draft);
+    let (from, to) = action.moves();
+    if !from.contains(&current) {
+        return Err(AppError::Invalid(format!(
+            "Không thể {} danh sách đang ở trạng thái “{}”.",
+            action_verb(action),
+            current.label()
+        )));
+    }
+    if action == ListAction::Submit {
+        let count = entry::Entity::find()
+            .filter(entry::Column::WardListId.eq(list.id))
+            .select_only()
+            .column_as(entry::Column::Id.count(), "n")
+            .into_tuple::<i64>()
+            .one(&txn)
+            .await?
+            .unwrap_or(0);
+        if count == 0 {
+            return Err(AppError::Invalid(
+                "Danh sách chưa có người nhận nào: hãy nhập danh sách trước khi gửi.".into(),
+            ));
+        }
+    }
+    let now = Utc::now();
+    let mut update = ward_list::Entity::update_many()
+        .col_expr(ward_list::Column::Status, Expr::value(to.as_str()))
+        .col_expr(ward_list::Column::UpdatedAt, Expr::value(now))
+        .col_expr(ward_list::Column::Comment, Expr::value(comment.clone()));
+    update = match action {
+        ListAction::Submit => update
+            .col_expr(ward_list::Column::SubmittedAt, Expr::value(now))
+            .col_expr(
+                ward_list::Column::SubmittedBy,
+                Expr::value(operator.actor.user_id),
+            ),
+        _ => update
+            .col_expr(ward_list::Column::DecidedAt, Expr::value(now))
+            .col_expr(
+                ward_list::Column::DecidedBy,
+                Expr::value(operator.actor.user_id),
+            ),
+    };
+    // The status in the filter makes two concurrent transitions of one list safe: the
+    // second finds nothing to update.
+    let done = update
+        .filter(ward_list::Column::Id.eq(list.id))
+        .filter(ward_list::Column::Status.eq(list.status.clone()))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(AppError::Invalid(
+            "Danh sách vừa được người khác thay đổi; hãy tải lại và thử lại.".into(),
+        ));
+    }
+    let updated = ward_list::Entity::find_by_id(list.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Không tìm thấy danh sách.".into()))?;
+    audit::record(
+        &txn,
+        &operator.actor,
+        AuditEvent {
+            action: &format!("list.{}", action.as_str()),
+            entity_type: "ward_list",
+            entity_id: Some(list.id.to_string()),
+            unit_id: Some(ward_id),
+        },
+        Some(&list),
+        Some(&updated),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+fn action_verb(action: ListAction) -> &'static str {
+    match action {
+        ListAction::Submit => "gửi",
+        ListAction::Approve => "duyệt",
+        ListAction::Return => "trả lại",
+        ListAction::Reopen => "mở lại",
+    }
+}
+
+/// Refuses changes to a list's people or amounts unless it can take them: its campaign is
+/// open and the list is a draft or was returned. A submitted list waits for the district's
+/// decision; an approved one changes only after the district reopens it. Import and editing
+/// code calls this before writing; it returns the list.
+pub async fn ensure_list_editable(
+    db: &impl ConnectionTrait,
+    ward_list_id: i32,
+) -> AppResult<ward_list::Model> {
+    let list = ward_list::Entity::find_by_id(ward_list_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Không tìm thấy danh sách.".into()))?;
+    let campaign = campaign::Entity::find_by_id(list.campaign_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Không tìm thấy đợt quà.".into()))?;
+    ensure_campaign_open(&campaign)?;
+    ensure_status_editable(&list)?;
+    Ok(list)
+}
+
+/// The state part of [`ensure_list_editable`], for callers that already hold the list.
+pub fn ensure_status_editable(list: &ward_list::Model) -> AppResult<()> {
+    match ListStatus::parse(&list.status) {
+        Some(ListStatus::Approved) => Err(AppError::Invalid(
+            "Danh sách đã được duyệt và khóa; cần quận mở lại trước khi thay đổi.".into(),
+        )),
+        Some(ListStatus::Submitted) => Err(AppError::Invalid(
+            "Danh sách đã gửi lên quận và đang chờ duyệt; không thể thay đổi lúc này.".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// One ward's list in a campaign, with how many gifts and how much money it holds.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WardListSummary {
+    /// The list's id.
+    pub id: i32,
+    /// The ward's id.
+    pub ward_id: i32,
+    /// The ward's code.
+    pub ward_code: String,
+    /// The ward's official name.
+    pub ward_name: String,
+    /// draft, submitted, approved or returned.
+    pub status: ListStatus,
+    /// The status in Vietnamese.
+    pub status_label: String,
+    /// The district's comment (why it was returned or reopened).
+    pub comment: Option<String>,
+    /// The number of gifts (entries) on the list.
+    pub entries: i64,
+    /// Their total cash, in đồng.
+    pub amount: i64,
+    /// When the ward last submitted it.
+    pub submitted_at: Option<chrono::DateTime<Utc>>,
+    /// When the district last decided on it.
+    pub decided_at: Option<chrono::DateTime<Utc>>,
+}
+
+#[derive(FromQueryResult)]
+struct ListTotals {
+    ward_list_id: i32,
+    entries: i64,
+    amount: Option<i64>,
+}
+
+/// The lists of a campaign in the operator's units, by ward name, with their totals (two
+/// queries: the lists, and one aggregate over their entries).
+pub async fn list_ward_lists(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+) -> AppResult<Vec<WardListSummary>> {
+    let lists = ward_list::Entity::find()
+        .filter(ward_list::Column::CampaignId.eq(campaign.id))
+        .filter(operator.scope.condition(ward_list::Column::WardId))
+        .order_by_asc(ward_list::Column::Id)
+        .all(db)
+        .await?;
+    let totals: HashMap<i32, ListTotals> = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::WardListId)
+        .column_as(entry::Column::Id.count(), "entries")
+        .column_as(sum_bigint(entry::Column::Amount), "amount")
+        .filter(entry::Column::CampaignId.eq(campaign.id))
+        .filter(operator.scope.condition(entry::Column::WardId))
+        .group_by(entry::Column::WardListId)
+        .into_model::<ListTotals>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.ward_list_id, row))
+        .collect();
+    let units = all_units(db).await?;
+    let mut rows: Vec<WardListSummary> = lists
+        .into_iter()
+        .map(|list| {
+            let unit = units.iter().find(|unit| unit.id == list.ward_id);
+            let status = ListStatus::parse(&list.status).unwrap_or(ListStatus::Draft);
+            let total = totals.get(&list.id);
+            WardListSummary {
+                id: list.id,
+                ward_id: list.ward_id,
+                ward_code: unit.map(|u| u.code.clone()).unwrap_or_default(),
+                ward_name: unit.map(display_name).unwrap_or_default(),
+                status,
+                status_label: status.label().to_owned(),
+                comment: list.comment,
+                entries: total.map_or(0, |t| t.entries),
+                amount: total.and_then(|t| t.amount).unwrap_or(0),
+                submitted_at: list.submitted_at,
+                decided_at: list.decided_at,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        crate::domain::text::fold_key(&a.ward_name)
+            .cmp(&crate::domain::text::fold_key(&b.ward_name))
+    });
+    Ok(rows)
+}
+
+/// `SUM(column)` cast back to a 64-bit integer: PostgreSQL sums BIGINT into NUMERIC, which
+/// would not decode as `i64`; the cast is standard SQL and a no-op on SQLite.
+pub fn sum_bigint<C: ColumnTrait>(column: C) -> Expr {
+    column.sum().cast_as("BIGINT")
+}

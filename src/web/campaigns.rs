@@ -1,0 +1,199 @@
+//! A campaign's page. Supervising staff get the dashboard: every ward's list (submitted,
+//! approved), people, money and the share received, drawn as bars in inline SVG, with the
+//! links to review duplicates, programs and exports. A ward officer goes straight to their
+//! ward's list. Also creating a campaign.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::domain::accounts::Role;
+use crate::domain::campaigns::{NewCampaign, create_campaign};
+use crate::domain::progress::campaign_progress;
+use crate::domain::units::{all_units, display_name};
+use crate::domain::ward_lists::{ListStatus, list_ward_lists, visible_campaign};
+use crate::entities::campaign;
+use crate::error::{AppError, AppResult};
+use crate::web::AppState;
+use crate::web::layout::{Chrome, money, operator};
+use crate::web::session::CurrentUser;
+
+/// `/campaigns` (create) and `/campaigns/{slug}`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/campaigns", post(add_campaign))
+        .route("/campaigns/{slug}", get(show_campaign))
+}
+
+/// One ward on the dashboard.
+pub struct WardProgress {
+    /// The ward's id, for links.
+    pub ward_id: i32,
+    /// Its official name.
+    pub name: String,
+    /// The list's status code ("none" without a list).
+    pub status: String,
+    /// The status in Vietnamese.
+    pub status_label: String,
+    /// Gifts on the list.
+    pub people: i64,
+    /// Their money, formatted.
+    pub amount: String,
+    /// Gifts received.
+    pub received: i64,
+    /// Gifts not received.
+    pub not_received: i64,
+    /// Percent received, 0–100.
+    pub received_pct: i64,
+    /// Percent not received, 0–100 (drawn after the received part).
+    pub not_received_pct: i64,
+}
+
+/// The campaign dashboard.
+#[derive(Template, WebTemplate)]
+#[template(path = "campaign.html")]
+struct CampaignPage {
+    chrome: Chrome,
+    campaign: campaign::Model,
+    wards: Vec<WardProgress>,
+    lists_total: usize,
+    lists_submitted: usize,
+    lists_approved: usize,
+    people: i64,
+    amount: String,
+    received_amount: String,
+    received_pct: i64,
+}
+
+fn percent(part: i64, whole: i64) -> i64 {
+    if whole <= 0 {
+        0
+    } else {
+        (part * 100 + whole / 2) / whole
+    }
+}
+
+async fn show_campaign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let op = operator(&user);
+    let campaign = visible_campaign(&state.db, &op, &slug).await?;
+    if user.role == Role::Ward {
+        let ward_id = user.user.unit_id.ok_or_else(AppError::outside_scope)?;
+        return Ok(
+            Redirect::to(&format!("/campaigns/{}/wards/{ward_id}", campaign.slug)).into_response(),
+        );
+    }
+    let lists = list_ward_lists(&state.db, &op, &campaign).await?;
+    let progress = campaign_progress(&state.db, &op, &campaign).await?;
+    let units = all_units(&state.db).await?;
+    let mut wards: Vec<WardProgress> = units
+        .iter()
+        .filter(|u| u.level == "ward" && user.scope.allows(u.id))
+        .filter(|u| valid_in_year(u, campaign.year) || lists.iter().any(|l| l.ward_id == u.id))
+        .map(|u| {
+            let list = lists.iter().find(|l| l.ward_id == u.id);
+            let tally = progress
+                .wards
+                .iter()
+                .find(|w| w.ward_id == u.id)
+                .map(|w| w.tally)
+                .unwrap_or_default();
+            WardProgress {
+                ward_id: u.id,
+                name: display_name(u),
+                status: list.map_or("none".to_owned(), |l| l.status.as_str().to_owned()),
+                status_label: list.map_or("Chưa có danh sách".to_owned(), |l| {
+                    l.status_label.clone()
+                }),
+                people: tally.planned_people,
+                amount: money(tally.planned_amount),
+                received: tally.received_people,
+                not_received: tally.not_received_people,
+                received_pct: percent(tally.received_people, tally.planned_people),
+                not_received_pct: percent(tally.not_received_people, tally.planned_people),
+            }
+        })
+        .collect();
+    wards.sort_by_key(|w| crate::domain::text::fold_key(&w.name));
+    let count = |status: ListStatus| lists.iter().filter(|l| l.status == status).count();
+    let total = progress.total;
+    Ok(CampaignPage {
+        chrome: Chrome::for_user(&user),
+        lists_total: lists.len(),
+        lists_submitted: count(ListStatus::Submitted),
+        lists_approved: count(ListStatus::Approved),
+        people: total.planned_people,
+        amount: money(total.planned_amount),
+        received_amount: money(total.received_amount),
+        received_pct: percent(total.received_people, total.planned_people),
+        wards,
+        campaign,
+    }
+    .into_response())
+}
+
+/// Whether a unit existed on the first day of `year` (the wards of a 2021 campaign are the
+/// wards before the 2025 reform).
+fn valid_in_year(unit: &crate::entities::unit::Model, year: i32) -> bool {
+    let Some(day) = chrono::NaiveDate::from_ymd_opt(year, 1, 1) else {
+        return unit.valid_to.is_none();
+    };
+    unit.valid_from.is_none_or(|from| from <= day) && unit.valid_to.is_none_or(|to| to >= day)
+}
+
+/// The create-campaign form on the home page.
+#[derive(Deserialize)]
+struct CampaignForm {
+    year: String,
+    #[serde(default)]
+    title: String,
+}
+
+async fn add_campaign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<CampaignForm>,
+) -> AppResult<Redirect> {
+    let op = operator(&user);
+    op.require_role(&[Role::Admin, Role::District])?;
+    let year: i32 = form.year.trim().parse().map_err(|_| {
+        AppError::Invalid(format!(
+            "Năm “{}” không hợp lệ: hãy nhập năm dương lịch của Tết, ví dụ 2026.",
+            form.year.trim()
+        ))
+    })?;
+    let unit_id = match user.user.unit_id {
+        Some(id) => id,
+        // An administrator without a unit runs it for the first current district (or city).
+        None => {
+            let units = all_units(&state.db).await?;
+            let current = |level: &str| {
+                units
+                    .iter()
+                    .find(|u| u.level == level && u.valid_to.is_none())
+                    .map(|u| u.id)
+            };
+            current("district")
+                .or_else(|| current("city"))
+                .ok_or_else(|| AppError::Invalid("Chưa có quận nào để tổ chức đợt quà.".into()))?
+        }
+    };
+    let created = create_campaign(
+        &state.db,
+        &op.actor,
+        NewCampaign {
+            year,
+            title: Some(form.title),
+            unit_id,
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/campaigns/{}", created.slug)))
+}

@@ -1,0 +1,152 @@
+//! Reviewing possible duplicates across a campaign's lists: keep one of the two, or both.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::domain::duplicates::{Decision, DuplicatePair, decide_duplicate, find_duplicates};
+use crate::domain::ward_lists::visible_campaign;
+use crate::entities::campaign;
+use crate::error::{AppError, AppResult};
+use crate::web::AppState;
+use crate::web::layout::{Chrome, money, operator};
+use crate::web::session::CurrentUser;
+
+/// `/campaigns/{slug}/duplicates`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/campaigns/{slug}/duplicates", get(show_duplicates))
+        .route("/campaigns/{slug}/duplicates/decide", post(decide_pair))
+}
+
+/// The review page.
+#[derive(Template, WebTemplate)]
+#[template(path = "duplicates.html")]
+struct DuplicatesPage {
+    chrome: Chrome,
+    campaign: campaign::Model,
+    pairs: Vec<PairView>,
+    decided: bool,
+}
+
+/// One side of a pair as shown.
+pub struct SideView {
+    /// The entry's id.
+    pub entry_id: i32,
+    /// Name.
+    pub full_name: String,
+    /// Year of birth.
+    pub birth_year: String,
+    /// Address.
+    pub address: String,
+    /// Ward.
+    pub ward_name: String,
+    /// Category.
+    pub category_name: String,
+    /// Amount, formatted.
+    pub amount: String,
+}
+
+/// A pair as shown.
+pub struct PairView {
+    /// The program.
+    pub program_name: String,
+    /// Why they may be one recipient.
+    pub evidence: String,
+    /// Already judged "keep both".
+    pub decided: bool,
+    /// The two sides.
+    pub sides: Vec<SideView>,
+}
+
+fn side_view(side: &crate::domain::duplicates::DuplicateSide) -> SideView {
+    SideView {
+        entry_id: side.entry_id,
+        full_name: side.full_name.clone(),
+        birth_year: side.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+        address: side.address.clone().unwrap_or_default(),
+        ward_name: side.ward_name.clone(),
+        category_name: side.category_name.clone(),
+        amount: money(side.amount),
+    }
+}
+
+fn pair_view(pair: &DuplicatePair) -> PairView {
+    PairView {
+        program_name: pair.program_name.clone(),
+        evidence: pair.evidence_labels.join("; "),
+        decided: pair.decision.is_some(),
+        sides: vec![side_view(&pair.a), side_view(&pair.b)],
+    }
+}
+
+/// Whether the page follows a decision.
+#[derive(Deserialize)]
+struct DoneQuery {
+    #[serde(default)]
+    notice: String,
+}
+
+async fn show_duplicates(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<DoneQuery>,
+) -> AppResult<DuplicatesPage> {
+    let op = operator(&user);
+    let campaign = visible_campaign(&state.db, &op, &slug).await?;
+    let pairs = find_duplicates(&state.db, &op, &campaign).await?;
+    Ok(DuplicatesPage {
+        chrome: Chrome::for_user(&user),
+        campaign,
+        pairs: pairs.iter().map(pair_view).collect(),
+        decided: query.notice == "da-quyet-dinh",
+    })
+}
+
+/// A decision on one pair.
+#[derive(Deserialize)]
+struct DecisionForm {
+    a: i32,
+    b: i32,
+    /// `keep_a`, `keep_b` or `keep_both`.
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn decide_pair(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> AppResult<Redirect> {
+    let op = operator(&user);
+    let campaign = visible_campaign(&state.db, &op, &slug).await?;
+    let decision = match form.decision.as_str() {
+        "keep_a" => Decision::KeepOne {
+            keep_entry_id: form.a,
+        },
+        "keep_b" => Decision::KeepOne {
+            keep_entry_id: form.b,
+        },
+        "keep_both" => Decision::KeepBoth,
+        _ => return Err(AppError::BadRequest("Quyết định không hợp lệ.".into())),
+    };
+    decide_duplicate(
+        &state.db,
+        &op,
+        &campaign,
+        (form.a, form.b),
+        decision,
+        Some(&form.note),
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/campaigns/{slug}/duplicates?notice=da-quyet-dinh"
+    )))
+}

@@ -1,0 +1,120 @@
+//! Editing a person's details (name, birth year, ID, address…) from a ward list.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::domain::list_queries::{PersonError, PersonInput, find_person, update_person};
+use crate::error::{AppError, AppResult};
+use crate::web::AppState;
+use crate::web::layout::{Chrome, FormErrors, operator, safe_back};
+use crate::web::lists::{NewPersonForm, url_encode};
+use crate::web::session::CurrentUser;
+
+/// `/people/{id}/edit`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/people/{id}/edit", get(show_edit_person).post(save_person))
+}
+
+/// Where to go back to.
+#[derive(Deserialize)]
+struct BackQuery {
+    #[serde(default)]
+    back: String,
+}
+
+/// The edit form.
+#[derive(Template, WebTemplate)]
+#[template(path = "person_edit.html")]
+struct EditPersonPage {
+    chrome: Chrome,
+    person_id: i32,
+    back: String,
+    back_encoded: String,
+    form: NewPersonForm,
+    errors: FormErrors,
+}
+
+fn page(
+    user: &CurrentUser,
+    person_id: i32,
+    back: String,
+    form: NewPersonForm,
+    errors: FormErrors,
+) -> EditPersonPage {
+    EditPersonPage {
+        chrome: Chrome::for_user(user),
+        person_id,
+        back_encoded: url_encode(&back),
+        back,
+        form,
+        errors,
+    }
+}
+
+async fn show_edit_person(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i32>,
+    Query(query): Query<BackQuery>,
+) -> AppResult<EditPersonPage> {
+    let found = find_person(&state.db, &operator(&user), id).await?;
+    let form = NewPersonForm {
+        full_name: found.full_name,
+        birth_year: found.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+        national_id: found.national_id.unwrap_or_default(),
+        address: found.address.unwrap_or_default(),
+        khu_pho: found.khu_pho.unwrap_or_default(),
+        phone: found.phone.unwrap_or_default(),
+        notes: found.notes.unwrap_or_default(),
+        ..Default::default()
+    };
+    Ok(page(
+        &user,
+        id,
+        safe_back(Some(&query.back), "/"),
+        form,
+        FormErrors::default(),
+    ))
+}
+
+async fn save_person(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i32>,
+    Query(query): Query<BackQuery>,
+    Form(form): Form<NewPersonForm>,
+) -> AppResult<Response> {
+    let back = safe_back(Some(&query.back), "/");
+    let input = PersonInput {
+        full_name: form.full_name.clone(),
+        birth_year: form.birth_year.clone(),
+        national_id: form.national_id.clone(),
+        address: form.address.clone(),
+        khu_pho: form.khu_pho.clone(),
+        phone: form.phone.clone(),
+        notes: form.notes.clone(),
+    };
+    match update_person(&state.db, &operator(&user), id, &input).await {
+        Ok(_) => {
+            let join = if back.contains('?') { '&' } else { '?' };
+            Ok(Redirect::to(&format!("{back}{join}notice=sua")).into_response())
+        }
+        Err(PersonError::Fields(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(&user, id, back, form, FormErrors::new(errors)),
+        )
+            .into_response()),
+        Err(PersonError::App(AppError::Invalid(message))) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(&user, id, back, form, FormErrors::new(vec![("", message)])),
+        )
+            .into_response()),
+        Err(PersonError::App(other)) => Err(other),
+    }
+}

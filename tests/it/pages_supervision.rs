@@ -1,0 +1,351 @@
+//! Supervising staff's pages (dashboard, duplicates, programs, exports, users) and the
+//! administrator's (categories and synonyms, audit log), with who may open which; and
+//! `chamlo demo`.
+
+use axum::http::{StatusCode, header};
+use chamlo::domain::accounts::Role;
+use chamlo::entities::{campaign, category_synonym, gift_program, user};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::cli::run_chamlo;
+use crate::helpers::TestApp;
+use crate::import::{district_campaign, import_sample};
+use crate::pages_ward::upload_and_commit;
+
+#[tokio::test]
+async fn district_staff_see_the_dashboard_duplicates_programs_and_exports() {
+    let app = TestApp::spawn().await;
+    let campaign = district_campaign(&app, 2021).await;
+    // Two files that list one person twice (Tân Phú in the district-wide file, and again).
+    import_sample(&app, &campaign, "05-quan-9-toan-quan.xlsx", None).await;
+    let cookie = app
+        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .await;
+    let slug = &campaign.slug;
+
+    let home = app.get("/", Some(&cookie)).await;
+    assert!(home.body.contains(&format!("href=\"/campaigns/{slug}\"")));
+    assert!(home.body.contains("Tạo đợt quà mới"));
+
+    let dashboard = app.get(&format!("/campaigns/{slug}"), Some(&cookie)).await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(dashboard.body.contains("Tiến độ theo phường"));
+    assert!(dashboard.body.contains("Phường Phú Hữu"));
+    assert!(dashboard.body.contains("Chưa có danh sách") || dashboard.body.contains("Đang lập"));
+
+    let duplicates = app
+        .get(&format!("/campaigns/{slug}/duplicates"), Some(&cookie))
+        .await;
+    assert_eq!(duplicates.status, StatusCode::OK, "{}", duplicates.body);
+    assert!(duplicates.body.contains("Rà soát trùng lặp"));
+
+    let programs = app
+        .get(&format!("/campaigns/{slug}/programs"), Some(&cookie))
+        .await;
+    assert_eq!(programs.status, StatusCode::OK);
+    assert!(programs.body.contains("Quà Tết"));
+    let missing = app
+        .post_form(
+            &format!("/campaigns/{slug}/programs"),
+            &[("name", ""), ("funding_source", "")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("id=\"name-error\""));
+    let added = app
+        .post_form(
+            &format!("/campaigns/{slug}/programs"),
+            &[
+                ("name", "Quà của Chủ tịch nước"),
+                ("funding_source", "central"),
+                ("amount_BMVNAH", "600.000"),
+                ("amount_TNLS", "300000"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    assert_eq!(
+        gift_program::Entity::find()
+            .filter(gift_program::Column::CampaignId.eq(campaign.id))
+            .count(&app.db)
+            .await
+            .unwrap(),
+        2
+    );
+
+    let exports = app
+        .get(&format!("/campaigns/{slug}/exports"), Some(&cookie))
+        .await;
+    assert_eq!(exports.status, StatusCode::OK);
+    let report = app
+        .get(&format!("/campaigns/{slug}/exports/report"), Some(&cookie))
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    assert!(
+        report.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("bao-cao-")
+    );
+    let program = gift_program::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let sheets = app
+        .get(
+            &format!(
+                "/campaigns/{slug}/exports/signing-sheets?program={}",
+                program.id
+            ),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sheets.status, StatusCode::OK, "{}", sheets.body);
+
+    // Creating a campaign from the home page.
+    let created = app
+        .post_form(
+            "/campaigns",
+            &[("year", "2026"), ("title", "")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    assert_eq!(created.location(), "/campaigns/tet-2026");
+    let bad_year = app
+        .post_form("/campaigns", &[("year", "năm sau")], Some(&cookie))
+        .await;
+    assert_eq!(bad_year.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn ward_officers_cannot_open_supervision_or_administration_pages() {
+    let app = TestApp::spawn().await;
+    let campaign = district_campaign(&app, 2021).await;
+    let cookie = app
+        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .await;
+    let slug = &campaign.slug;
+    for path in [
+        format!("/campaigns/{slug}/duplicates"),
+        format!("/campaigns/{slug}/exports"),
+        format!("/campaigns/{slug}/exports/report"),
+        "/users".to_owned(),
+        "/admin".to_owned(),
+        "/admin/categories".to_owned(),
+        "/admin/audit".to_owned(),
+    ] {
+        let response = app.get(&path, Some(&cookie)).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN, "GET {path}");
+    }
+    let program = app
+        .post_form(
+            &format!("/campaigns/{slug}/programs"),
+            &[
+                ("name", "X"),
+                ("funding_source", "ward"),
+                ("amount_HN", "1"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(program.status, StatusCode::FORBIDDEN);
+    let campaign_post = app
+        .post_form("/campaigns", &[("year", "2026")], Some(&cookie))
+        .await;
+    assert_eq!(campaign_post.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn district_staff_add_ward_officers_of_their_wards_only() {
+    let app = TestApp::spawn().await;
+    let cookie = app
+        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .await;
+    let page = app.get("/users", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("quan9"));
+    let hiep_phu = app.unit("ward", "Hiệp Phú").await;
+    let short = app
+        .post_form(
+            "/users",
+            &[
+                ("username", "canbo.moi"),
+                ("unit_id", &hiep_phu.id.to_string()),
+                ("password", "ngan"),
+                ("role", "admin"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        short.body.contains("id=\"password-error\""),
+        "{}",
+        short.body
+    );
+    let made = app
+        .post_form(
+            "/users",
+            &[
+                ("username", "canbo.moi"),
+                ("full_name", "Lê Thị Mới"),
+                ("unit_id", &hiep_phu.id.to_string()),
+                ("password", "mat-khau-du-dai"),
+                ("role", "admin"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let stored = user::Entity::find()
+        .filter(user::Column::Username.eq("canbo.moi"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    // Asking for an admin account gives a ward officer all the same.
+    assert_eq!(stored.role, "ward");
+    // A unit outside their district is refused.
+    let outside = app
+        .post_form(
+            "/users",
+            &[
+                ("username", "x.y"),
+                ("unit_id", "999999"),
+                ("password", "mat-khau-du-dai"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(outside.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn administrators_edit_synonyms_and_filter_the_audit_log() {
+    let app = TestApp::spawn().await;
+    let campaign = district_campaign(&app, 2021).await;
+    let ward_cookie = app
+        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .await;
+    upload_and_commit(
+        &app,
+        &campaign.slug,
+        "01-hiep-phu-nguoi-co-cong.xlsx",
+        &ward_cookie,
+    )
+    .await;
+    let cookie = app.login_as("quantri", Role::Admin, None).await;
+
+    let admin = app.get("/admin", Some(&cookie)).await;
+    assert_eq!(admin.status, StatusCode::OK);
+    let categories = app.get("/admin/categories", Some(&cookie)).await;
+    assert_eq!(categories.status, StatusCode::OK);
+    assert!(categories.body.contains("Hộ nghèo"));
+    let poor = chamlo::entities::category::Entity::find()
+        .filter(chamlo::entities::category::Column::Code.eq("HN"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let added = app
+        .post_form(
+            "/admin/categories",
+            &[
+                ("category_id", &poor.id.to_string()),
+                ("synonym", "Hộ nghèo diện A"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let again = app
+        .post_form(
+            "/admin/categories",
+            &[
+                ("category_id", &poor.id.to_string()),
+                ("synonym", "HO NGHEO DIEN A"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again
+            .body
+            .contains(&format!("id=\"syn-error-{}\"", poor.id))
+    );
+    let synonym = category_synonym::Entity::find()
+        .filter(category_synonym::Column::Synonym.eq("Hộ nghèo diện A"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let removed = app
+        .post_form(
+            &format!("/admin/synonyms/{}/delete", synonym.id),
+            &[],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+
+    let hiep_phu = app.unit("ward", "Hiệp Phú").await;
+    let log = app
+        .get(
+            &format!(
+                "/admin/audit?user=canbo.hiepphu&ward={}&action=import.",
+                hiep_phu.id
+            ),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(log.body.contains("import.commit"), "{}", log.body);
+    assert!(log.body.contains("1 sự kiện"));
+    let none = app.get("/admin/audit?user=nobody", Some(&cookie)).await;
+    assert!(none.body.contains("0 sự kiện"));
+    let users = app.get("/users", Some(&cookie)).await;
+    assert!(users.body.contains("canbo.hiepphu"));
+}
+
+#[tokio::test]
+async fn chamlo_demo_loads_samples_and_accounts_once() {
+    let app = TestApp::spawn().await;
+    let first = run_chamlo(&app, &["demo"], &[]);
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(stdout.contains("demo.hiepphu"), "{stdout}");
+    assert!(stdout.contains("demo.quan9"));
+    assert!(stdout.contains("demo.admin"));
+    assert!(stdout.contains("chamlo-demo-2021"));
+    let second = run_chamlo(&app, &["demo"], &[]);
+    let again = String::from_utf8_lossy(&second.stdout);
+    assert!(second.status.success());
+    assert!(again.contains("already exists"), "{again}");
+    assert_eq!(campaign::Entity::find().count(&app.db).await.unwrap(), 1);
+
+    // The demo's ward officer logs in and finds the campaign.
+    let cookie = app.login("demo.hiepphu", "chamlo-demo-2021").await;
+    let home = app.get("/", Some(&cookie)).await;
+    assert!(home.body.contains("dữ liệu mẫu"), "{}", home.body);
+    let district = app.login("demo.quan9", "chamlo-demo-2021").await;
+    let slug = campaign::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .slug;
+    let dashboard = app
+        .get(&format!("/campaigns/{slug}"), Some(&district))
+        .await;
+    assert!(dashboard.body.contains("Đã duyệt"));
+    assert!(dashboard.body.contains("Chờ duyệt"));
+}
