@@ -17,6 +17,7 @@ use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::catalogue::{Catalogue, Category, CategoryKind};
 use crate::domain::entitlements::{ProgramRules, entitlements_for, load_program_rules};
 use crate::domain::money_words::format_vnd;
+use crate::domain::programs::compute_program_entries;
 use crate::domain::scope::UnitScope;
 use crate::domain::text::name_key;
 use crate::entities::{
@@ -335,7 +336,13 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
         }
     }
     let category_ids = category_ids_by_code(db).await?;
-    let programs = load_program_rules(db, campaign.id).await?;
+    // Programs that take the wards' figures get their entries here, row by row; programs with
+    // their own amounts and rules are computed once the rows are in (one place for the rules).
+    let (file_programs, rule_programs): (Vec<ProgramRules>, Vec<ProgramRules>) =
+        load_program_rules(db, campaign.id)
+            .await?
+            .into_iter()
+            .partition(|p| p.program.use_file_amounts);
     let txn = db.begin().await?;
     let mut outcome = Vec::with_capacity(by_ward.len());
     for (ward_id, (ward_name, rows)) in by_ward {
@@ -391,7 +398,7 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
             &list,
             &batch,
             &accepted,
-            &programs,
+            &file_programs,
             &category_ids,
         )
         .await?;
@@ -423,6 +430,11 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
             entries: stored,
             already_imported: false,
         });
+    }
+    if outcome.iter().any(|part| !part.already_imported) {
+        for rules in &rule_programs {
+            compute_program_entries(&txn, rules.program.id).await?;
+        }
     }
     txn.commit().await?;
     Ok(outcome)
