@@ -79,6 +79,16 @@ impl AppError {
     }
 }
 
+/// What an error page said, attached to its response so a layer that knows the user can draw
+/// the same message again inside the user's frame (see `web::middleware::frame_error_pages`).
+#[derive(Debug, Clone)]
+pub struct ShownError {
+    /// The status code.
+    pub status: u16,
+    /// The message shown, already safe for users.
+    pub message: String,
+}
+
 /// The page shown for an error.
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -100,9 +110,15 @@ impl IntoResponse for AppError {
             status: status.as_u16(),
             message: self.user_message(),
         };
-        match page.render() {
+        let shown = ShownError {
+            status: page.status,
+            message: page.message.clone(),
+        };
+        let mut response = match page.render() {
             Ok(html) => (status, axum::response::Html(html)).into_response(),
             Err(_) => (status, page.message).into_response(),
-        }
+        };
+        response.extensions_mut().insert(shown);
+        response
     }
 }

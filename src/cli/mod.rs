@@ -1,6 +1,7 @@
 //! The `chamlo` command line: `serve` (the default) and the administrative subcommands, each a
 //! thin call into the domain.
 
+pub mod backup;
 pub mod campaign;
 pub mod demo;
 pub mod distribute;
@@ -58,6 +59,10 @@ enum Command {
     Demo,
     /// Import a ward's list from a spreadsheet into a campaign.
     Import(import::ImportArgs),
+    /// Back the database up to a new file (SQLite: online copy; PostgreSQL: pg_dump).
+    Backup(backup::BackupArgs),
+    /// Restore the database from a backup (SQLite: stop the service first).
+    Restore(backup::RestoreArgs),
     /// Export signing sheets (one ward, or all wards in one workbook) for one program.
     Export(export::ExportArgs),
     /// Export the reports workbook: by ward, by funding source, reconciliation.
@@ -105,6 +110,8 @@ pub async fn run() -> ExitCode {
         Command::Token(command) => token::run(&cli.config, command).await,
         Command::Demo => demo::run(&cli.config).await,
         Command::Import(args) => import::run(&cli.config, args).await,
+        Command::Backup(args) => backup::run_backup(&cli.config, args).await,
+        Command::Restore(args) => backup::run_restore(&cli.config, args).await,
         Command::Export(args) => export::run_export(&cli.config, args).await,
         Command::Report(args) => report::run(&cli.config, args).await,
         Command::DistributeSheet(args) => export::run_distribute_sheet(&cli.config, args).await,

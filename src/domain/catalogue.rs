@@ -169,7 +169,7 @@ fn words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::test_catalogue;
+    use crate::import::seed_context::seed_catalogue;
 
     fn code(c: Option<&Arc<Category>>) -> Option<&str> {
         c.map(|c| c.code.as_str())
@@ -177,7 +177,7 @@ mod tests {
 
     #[test]
     fn synonyms_resolve_without_case_diacritics_spacing_or_punctuation() {
-        let cat = test_catalogue();
+        let cat = seed_catalogue();
         assert_eq!(code(cat.resolve("TB 2/4")), Some("TB"));
         assert_eq!(code(cat.resolve("tb2/4")), Some("TB"));
         assert_eq!(code(cat.resolve("TB 1/4")), Some("TB81"));
@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn headings_resolve_to_the_category_they_name() {
-        let cat = test_catalogue();
+        let cat = seed_catalogue();
         assert_eq!(code(cat.resolve_heading("THÂN NHÂN LIỆT SĨ")), Some("TNLS"));
         assert_eq!(code(cat.resolve_heading("HỘ NGHÈO")), Some("HN"));
         assert_eq!(code(cat.resolve_heading("II. HỘ CẬN NGHÈO")), Some("HCN"));

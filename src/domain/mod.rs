@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin_queries;
 pub mod api_tokens;
 pub mod audit;
+pub mod backup;
 pub mod campaigns;
 pub mod carry_forward;
 pub mod catalogue;

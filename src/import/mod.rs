@@ -8,6 +8,7 @@
 //! normalises and validates each person; [`duplicates`] marks people listed twice.
 
 pub mod duplicates;
+pub mod guard;
 pub mod header;
 pub mod legacy_encoding;
 mod rows;
@@ -16,8 +17,7 @@ pub mod workbook;
 
 #[cfg(test)]
 mod sample_tests;
-#[cfg(test)]
-pub(crate) mod test_support;
+pub mod seed_context;
 #[cfg(test)]
 mod tests;
 
@@ -66,6 +66,16 @@ pub enum ReadError {
         "Tệp không phải bảng tính Excel (.xlsx, .xlsm, .xls) hay OpenDocument (.ods). Hãy mở danh sách bằng Excel, chọn Lưu thành (Save As) kiểu “Excel Workbook (*.xlsx)” rồi tải lên lại."
     )]
     NotSpreadsheet,
+    /// A CSV text file (often renamed .xlsx, or exported so by another system).
+    #[error(
+        "Tệp là văn bản CSV (các giá trị ngăn cách bằng dấu phẩy), không phải bảng tính Excel. Hãy mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu “Excel Workbook (*.xlsx)” rồi tải lên lại."
+    )]
+    Csv,
+    /// A PDF document (a printout or a scan of the list, not the list itself).
+    #[error(
+        "Tệp là tài liệu PDF, không phải bảng tính, nên không đọc được danh sách từ đó. Hãy tìm tệp Excel gốc của danh sách (.xlsx hoặc .xls) rồi tải lên tệp đó."
+    )]
+    Pdf,
     /// A web page saved with an .xls name (some systems export so).
     #[error(
         "Tệp là trang web (HTML) được đặt tên đuôi .xls, không phải bảng tính thật. Hãy mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu “Excel Workbook (*.xlsx)” rồi tải lên lại."
@@ -95,7 +105,26 @@ pub enum ReadError {
         /// The sheets searched, quoted and comma-separated.
         sheets: String,
     },
-    /// Larger than the reader's offsets can address (over 4 GB of text).
+    /// A container built to exhaust the reader: a zip bomb (inflating hundreds of times its
+    /// size) or one with thousands of parts.
+    #[error(
+        "Tệp có cấu trúc nén bất thường (dữ liệu bung ra lớn gấp hàng trăm lần kích thước tệp hoặc có quá nhiều thành phần) nên hệ thống không mở để bảo vệ máy chủ. Hãy mở tệp bằng Excel, lưu thành một tệp mới rồi tải lên lại."
+    )]
+    Unsafe {
+        /// What was found, for the server log.
+        detail: String,
+    },
+    /// A sheet spans more cells than are read: a stray cell far below or to the right of the
+    /// list, or a sheet far larger than any ward list.
+    #[error(
+        "Trang tính “{sheet}” trải rộng quá lớn (quá 4 triệu ô, thường do có ô bị gõ nhầm ở rất xa phía dưới hoặc bên phải danh sách) nên không đọc được. Hãy xóa các dòng, cột thừa phía sau danh sách (hoặc chép riêng danh sách sang một tệp mới) rồi tải lên lại."
+    )]
+    SheetTooLarge {
+        /// The sheet's name ("(không rõ tên)" when the file does not say).
+        sheet: String,
+    },
+    /// Larger than is read at once: a file over 100 MB, a workbook inflating to over 200 MB,
+    /// more shared strings than believable, or over 4 GB of text.
     #[error("Tệp quá lớn để nhập một lần. Hãy chia danh sách thành nhiều tệp nhỏ hơn.")]
     TooLarge,
 }

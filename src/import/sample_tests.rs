@@ -2,7 +2,7 @@
 //! against `import-samples/expected/<file>.json`.
 
 use super::read_ward_file;
-use super::test_support::test_context;
+use super::seed_context::seed_context;
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -34,7 +34,7 @@ fn compare_sample(dir: &std::path::Path, file: &str, expected: &Value, problems:
             return;
         }
     };
-    let ctx = test_context(campaign_year(file));
+    let ctx = seed_context(campaign_year(file));
     let list = match read_ward_file(file, &bytes, &ctx) {
         Ok(l) => l,
         Err(e) => {

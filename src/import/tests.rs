@@ -1,7 +1,7 @@
 //! End-to-end tests of `read_ward_file` on workbooks built in the shapes wards send (title
 //! block, merged headers, sections, totals, signatures).
 
-use super::test_support::test_context;
+use super::seed_context::seed_context;
 use super::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 
@@ -45,7 +45,7 @@ fn book(rows: &[Vec<C>]) -> Vec<u8> {
 }
 
 fn read(bytes: &[u8]) -> ParsedList {
-    read_ward_file("test.xlsx", bytes, &test_context(2021)).unwrap()
+    read_ward_file("test.xlsx", bytes, &seed_context(2021)).unwrap()
 }
 
 fn row(list: &ParsedList, n: u32) -> &ImportRow {
@@ -796,10 +796,10 @@ fn people_listed_by_another_ward_are_marked_with_that_ward() {
 
 #[test]
 fn unreadable_files_say_why_in_vietnamese() {
-    let ctx = test_context(2021);
+    let ctx = seed_context(2021);
     let err = |bytes: &[u8]| read_ward_file("x.xlsx", bytes, &ctx).unwrap_err();
     assert_eq!(err(b""), ReadError::Empty);
-    assert_eq!(err(b"%PDF-1.4 ..."), ReadError::NotSpreadsheet);
+    assert_eq!(err(b"%PDF-1.4 ..."), ReadError::Pdf);
     assert_eq!(
         err(b"<html><table><tr><td>1</td></tr></table></html>"),
         ReadError::WebPage
@@ -820,7 +820,7 @@ fn unreadable_files_say_why_in_vietnamese() {
 
 #[test]
 fn garbage_never_panics() {
-    let ctx = test_context(2021);
+    let ctx = seed_context(2021);
     let good = simple(vec![person(1.0, "Lê Văn A", N(1950.0), T(""), "TB")]);
     let mut seed = 0x2545_f491_u32;
     for prefix in [
@@ -864,7 +864,7 @@ fn a_total_with_counts_ends_the_table_and_prenumbered_empty_rows_are_skipped() {
 
 #[test]
 fn ward_names_resolve_as_wards_type_them() {
-    let wards = super::test_support::test_wards();
+    let wards = super::seed_context::seed_wards();
     let name = |t: &str| resolve_ward(t, &wards).map(|w| w.name.as_str());
     assert_eq!(name("P. Tân Phú"), Some("Tân Phú"));
     assert_eq!(name("PHƯỚC BÌNH"), Some("Phước Bình"));

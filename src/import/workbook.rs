@@ -3,8 +3,9 @@
 //! one buffer, legacy encodings converted per column.
 
 use super::ReadError;
+use super::guard::{self, MAX_COLUMNS, MAX_ROWS, MAX_WORKBOOK_CELLS, OLE_MAGIC, ZIP_MAGIC};
 use super::legacy_encoding::{EncodingEvidence, LegacyEncoding, push_decoded};
-use calamine::{Data, Range, Reader, SheetType, SheetVisible, Sheets};
+use calamine::{Cell, Data, DataRef, Range, Reader, SheetType, SheetVisible, Sheets};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Cursor;
@@ -55,10 +56,6 @@ pub struct SheetText {
     encodings: Vec<LegacyEncoding>,
 }
 
-/// Columns past this are ignored: no ward list is that wide, and a stray cell far to the
-/// right must not make every row enormous.
-const MAX_COLUMNS: usize = 200;
-
 impl SheetText {
     /// Converts a calamine range, deciding the legacy encoding of each column from all its
     /// text cells (falling back on the sheet's when a column alone says nothing).
@@ -66,11 +63,14 @@ impl SheetText {
         let Some((first_row, first_col)) = range.start() else {
             return Ok(SheetText::default());
         };
-        let (height, full_width) = range.get_size();
-        let width = full_width.min(MAX_COLUMNS);
+        // Cells past guard::MAX_ROWS / MAX_COLUMNS are not read: no ward list is that long or
+        // wide, and a stray cell far away must not make every row enormous.
+        let (full_height, full_width) = range.get_size();
+        let height = full_height.min(MAX_ROWS.saturating_sub(first_row) as usize);
+        let width = full_width.min(MAX_COLUMNS.saturating_sub(first_col) as usize);
 
         let mut columns = vec![EncodingEvidence::default(); width];
-        for row in range.rows() {
+        for row in range.rows().take(height) {
             for (c, cell) in row.iter().take(width).enumerate() {
                 if let Data::String(s) = cell {
                     columns[c].add(s);
@@ -98,7 +98,7 @@ impl SheetText {
             kinds: Vec::with_capacity(cells),
             encodings,
         };
-        for row in range.rows() {
+        for row in range.rows().take(height) {
             for c in 0..width {
                 let cell = row.get(c).unwrap_or(&Data::Empty);
                 let kind = out.push_cell(cell, out.encodings[c]);
@@ -316,21 +316,35 @@ impl LoadedWorkbook {
             Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).ok(),
             _ => None,
         };
-        dims.unwrap_or_default()
+        let mut areas: Vec<MergedArea> = dims
+            .unwrap_or_default()
             .into_iter()
             .map(|d| (d.start, d.end))
-            .collect()
+            .filter(|&((r1, c1), (r2, c2))| r1 <= r2 && c1 <= c2 && r1 < MAX_ROWS)
+            .collect();
+        // Excel never lets merged areas overlap. A forged file whose areas do could make the
+        // fill-down of merged cells walk the same rows again for each of thousands of areas,
+        // so of the areas starting in one column only those that do not overlap are kept.
+        areas.sort_unstable_by_key(|&((r1, c1), _)| (c1, r1));
+        let mut last: Option<(u32, u32)> = None;
+        areas.retain(|&((r1, c1), (r2, _))| match last {
+            Some((col, end)) if col == c1 && r1 <= end => false,
+            _ => {
+                last = Some((c1, r2));
+                true
+            }
+        });
+        areas
     }
 }
-
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// Opens `bytes` as a workbook and reads every worksheet.
 pub(crate) fn open(bytes: &[u8]) -> Result<LoadedWorkbook, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
     }
+    // Sizes, counts and compression ratios, before calamine trusts them.
+    guard::inspect(bytes)?;
     // calamine's readers need an owned `Read + Seek`; one copy of the upload is acceptable.
     let cursor = || Cursor::new(bytes.to_vec());
     let (format, book) = if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(b"PK\x05\x06") {
@@ -385,15 +399,9 @@ pub(crate) fn open(bytes: &[u8]) -> Result<LoadedWorkbook, ReadError> {
         .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
         .collect();
     let mut sheets = Vec::with_capacity(metas.len());
+    let mut budget = MAX_WORKBOOK_CELLS;
     for (name, visible) in metas {
-        let range = match book.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(calamine::Error::Xls(calamine::XlsError::Password))
-            | Err(calamine::Error::Xlsx(calamine::XlsxError::Password)) => {
-                return Err(ReadError::Encrypted);
-            }
-            Err(e) => return Err(corrupt(&e)),
-        };
+        let range = read_sheet(&mut book, &name, &mut budget)?;
         let cells = SheetText::from_range(&range)?;
         sheets.push(LoadedSheet {
             name,
@@ -406,6 +414,75 @@ pub(crate) fn open(bytes: &[u8]) -> Result<LoadedWorkbook, ReadError> {
         sheets,
         book,
     })
+}
+
+/// Reads one worksheet, holding the workbook to `budget` cells. .xlsx and .xlsb sheets are
+/// streamed cell by cell, skipping cells past [`MAX_ROWS`] / [`MAX_COLUMNS`], so that two cells
+/// far apart never make calamine allocate the grid between them; .xls and .ods sheets were
+/// read whole by calamine, within the limits the guard checked beforehand.
+fn read_sheet(
+    book: &mut Sheets<Cursor<Vec<u8>>>,
+    name: &str,
+    budget: &mut u64,
+) -> Result<Range<Data>, ReadError> {
+    let xlsx_error = |e: calamine::XlsxError| match e {
+        calamine::XlsxError::Password => ReadError::Encrypted,
+        e => corrupt(&e),
+    };
+    let range = match book {
+        Sheets::Xlsx(x) => {
+            let mut reader = x.worksheet_cells_reader(name).map_err(xlsx_error)?;
+            collect_cells(|| reader.next_cell().map_err(xlsx_error), name, budget)?
+        }
+        Sheets::Xlsb(x) => {
+            let mut reader = x.worksheet_cells_reader(name).map_err(|e| corrupt(&e))?;
+            collect_cells(|| reader.next_cell().map_err(|e| corrupt(&e)), name, budget)?
+        }
+        book => match book.worksheet_range(name) {
+            Ok(r) => r,
+            Err(calamine::Error::Xls(calamine::XlsError::Password))
+            | Err(calamine::Error::Xlsx(calamine::XlsxError::Password)) => {
+                return Err(ReadError::Encrypted);
+            }
+            Err(e) => return Err(corrupt(&e)),
+        },
+    };
+    let (height, width) = range.get_size();
+    let cells = (height as u64).saturating_mul(width as u64);
+    *budget = budget.checked_sub(cells).ok_or_else(|| too_large(name))?;
+    Ok(range)
+}
+
+/// Gathers a streamed sheet's non-empty cells within the row and column limits into a range,
+/// refusing once they (or the rectangle they span) would exceed `budget` cells.
+fn collect_cells<'a>(
+    mut next: impl FnMut() -> Result<Option<Cell<DataRef<'a>>>, ReadError>,
+    name: &str,
+    budget: &u64,
+) -> Result<Range<Data>, ReadError> {
+    let mut cells: Vec<Cell<Data>> = Vec::new();
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    while let Some(cell) = next()? {
+        let (row, col) = cell.get_position();
+        if row >= MAX_ROWS || col >= MAX_COLUMNS || matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (r0, r1, c0, c1) = bounds.unwrap_or((row, row, col, col));
+        let b = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
+        let grid = u64::from(b.1 - b.0 + 1) * u64::from(b.3 - b.2 + 1);
+        if grid > *budget || cells.len() as u64 >= *budget {
+            return Err(too_large(name));
+        }
+        bounds = Some(b);
+        cells.push(Cell::new((row, col), Data::from(cell.get_value().clone())));
+    }
+    Ok(Range::from_sparse(cells))
+}
+
+fn too_large(sheet: &str) -> ReadError {
+    ReadError::SheetTooLarge {
+        sheet: sheet.to_owned(),
+    }
 }
 
 fn corrupt(e: &dyn std::fmt::Display) -> ReadError {

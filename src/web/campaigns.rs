@@ -1,18 +1,21 @@
 //! A campaign's page. Supervising staff get the dashboard: every ward's list (submitted,
 //! approved), people, money and the share received, drawn as bars in inline SVG, with the
 //! links to review duplicates, programs and exports. A ward officer goes straight to their
-//! ward's list. Also creating a campaign.
+//! ward's list. Also creating a campaign, opening, locking and closing it, and starting next
+//! year's campaign from it with its lists carried forward.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 use crate::domain::accounts::Role;
-use crate::domain::campaigns::{NewCampaign, create_campaign};
+use crate::domain::campaigns::{NewCampaign, create_campaign, set_campaign_status};
+use crate::domain::carry_forward::carry_forward;
 use crate::domain::progress::campaign_progress;
 use crate::domain::units::{all_units, display_name};
 use crate::domain::ward_lists::{ListStatus, list_ward_lists, visible_campaign};
@@ -27,6 +30,56 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/campaigns", post(add_campaign))
         .route("/campaigns/{slug}", get(show_campaign))
+        .route("/campaigns/{slug}/status", post(change_campaign_status))
+        .route("/campaigns/{slug}/next", post(start_next_campaign))
+}
+
+/// A campaign's status in Vietnamese.
+pub fn campaign_status_label(status: &str) -> &'static str {
+    match status {
+        "open" => "Đang mở",
+        "locked" => "Đã khóa danh sách",
+        "closed" => "Đã kết thúc",
+        _ => "Không rõ",
+    }
+}
+
+/// The query string of the campaign page after a good POST.
+#[derive(Debug, Default, Deserialize)]
+pub struct CampaignNotice {
+    /// What was just done.
+    #[serde(default)]
+    pub notice: String,
+    /// Lists carried forward.
+    #[serde(default)]
+    pub lists: Option<usize>,
+    /// Gifts carried forward.
+    #[serde(default)]
+    pub entries: Option<usize>,
+    /// Gifts left behind (deceased, moved).
+    #[serde(default)]
+    pub left: Option<usize>,
+}
+
+impl CampaignNotice {
+    fn text(&self) -> String {
+        match self.notice.as_str() {
+            "open" => "Đã mở đợt quà: các phường có thể tải lên và sửa danh sách.".into(),
+            "locked" => {
+                "Đã khóa đợt quà: danh sách không thay đổi nữa, việc cấp phát vẫn tiếp tục.".into()
+            }
+            "closed" => "Đã kết thúc đợt quà: không ghi nhận thay đổi nào nữa.".into(),
+            "chuyen" => format!(
+                "Đã tạo đợt quà mới và chuyển {} danh sách phường, {} suất quà từ đợt trước \
+                 ({} người không còn nhận: đã mất hoặc chuyển đi). Các danh sách ở trạng thái \
+                 nháp để phường cập nhật.",
+                self.lists.unwrap_or_default(),
+                self.entries.unwrap_or_default(),
+                self.left.unwrap_or_default()
+            ),
+            _ => String::new(),
+        }
+    }
 }
 
 /// One ward on the dashboard.
@@ -67,6 +120,13 @@ struct CampaignPage {
     amount: String,
     received_amount: String,
     received_pct: i64,
+    /// The campaign's status in Vietnamese.
+    status_label: &'static str,
+    /// Whether the user runs this campaign (opens, locks, closes, carries it forward).
+    manages: bool,
+    /// The year suggested for the next campaign.
+    next_year: i32,
+    notice: String,
 }
 
 fn percent(part: i64, whole: i64) -> i64 {
@@ -81,6 +141,7 @@ async fn show_campaign(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(slug): Path<String>,
+    Query(notice): Query<CampaignNotice>,
 ) -> AppResult<Response> {
     let op = operator(&user);
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
@@ -133,6 +194,10 @@ async fn show_campaign(
         amount: money(total.planned_amount),
         received_amount: money(total.received_amount),
         received_pct: percent(total.received_people, total.planned_people),
+        status_label: campaign_status_label(&campaign.status),
+        manages: op.ensure_manages(&campaign).is_ok(),
+        next_year: campaign.year + 1,
+        notice: notice.text(),
         wards,
         campaign,
     }
@@ -196,4 +261,78 @@ async fn add_campaign(
     )
     .await?;
     Ok(Redirect::to(&format!("/campaigns/{}", created.slug)))
+}
+
+/// The open / lock / close buttons.
+#[derive(Deserialize)]
+struct StatusForm {
+    status: String,
+}
+
+async fn change_campaign_status(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> AppResult<Redirect> {
+    let op = operator(&user);
+    let campaign = visible_campaign(&state.db, &op, &slug).await?;
+    op.ensure_manages(&campaign)?;
+    let updated = set_campaign_status(&state.db, &op.actor, &campaign, form.status.trim()).await?;
+    Ok(Redirect::to(&format!(
+        "/campaigns/{}?notice={}",
+        updated.slug, updated.status
+    )))
+}
+
+/// The "next year's campaign" form.
+#[derive(Deserialize)]
+struct NextCampaignForm {
+    year: String,
+    #[serde(default)]
+    title: String,
+}
+
+/// Creates the next campaign of the same unit and carries this one's lists into it, as
+/// `chamlo campaign create --carry-from` does, but in one transaction: a refusal leaves no
+/// half-made campaign behind.
+async fn start_next_campaign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<NextCampaignForm>,
+) -> AppResult<Redirect> {
+    let op = operator(&user);
+    let from = visible_campaign(&state.db, &op, &slug).await?;
+    op.ensure_manages(&from)?;
+    let year: i32 = form.year.trim().parse().map_err(|_| {
+        AppError::Invalid(format!(
+            "Năm “{}” không hợp lệ: hãy nhập năm dương lịch của Tết, ví dụ {}.",
+            form.year.trim(),
+            from.year + 1
+        ))
+    })?;
+    if year <= from.year {
+        return Err(AppError::Invalid(format!(
+            "Đợt quà mới phải của một năm sau {}.",
+            from.year
+        )));
+    }
+    let txn = state.db.begin().await?;
+    let made = create_campaign(
+        &txn,
+        &op.actor,
+        NewCampaign {
+            year,
+            title: Some(form.title),
+            unit_id: from.unit_id,
+        },
+    )
+    .await?;
+    let summary = carry_forward(&txn, &op, &from, &made).await?;
+    txn.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/campaigns/{}?notice=chuyen&lists={}&entries={}&left={}",
+        made.slug, summary.lists_created, summary.entries_copied, summary.people_left_behind
+    )))
 }

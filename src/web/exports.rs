@@ -37,6 +37,11 @@ struct ExportsPage {
     chrome: Chrome,
     campaign: campaign::Model,
     programs: Vec<gift_program::Model>,
+    /// Where a signed sheet of any ward is uploaded.
+    signed_action: String,
+    upload_max_mb: usize,
+    upload_max_bytes: usize,
+    signed_date: String,
 }
 
 async fn show_exports(
@@ -54,6 +59,10 @@ async fn show_exports(
         .await?;
     Ok(ExportsPage {
         chrome: Chrome::for_user(&user),
+        signed_action: format!("/campaigns/{}/exports/signed-sheet", campaign.slug),
+        upload_max_mb: state.config.max_upload_mb,
+        upload_max_bytes: state.config.max_upload_mb.saturating_mul(1024 * 1024),
+        signed_date: chrono::Local::now().date_naive().to_string(),
         campaign,
         programs,
     })

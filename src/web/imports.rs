@@ -30,10 +30,15 @@ use crate::web::session::CurrentUser;
 /// Room for the form's other fields and the multipart framing beyond the file itself.
 const FORM_OVERHEAD: usize = 64 * 1024;
 
+/// The body limit of a route that takes a spreadsheet: the file plus the form around it.
+pub fn upload_body_limit(max_upload_mb: usize) -> usize {
+    max_upload_mb.saturating_mul(1024 * 1024) + FORM_OVERHEAD
+}
+
 /// The upload, preview, annotated copy and commit routes; the upload alone accepts bodies up
 /// to `max_upload_mb`.
 pub fn routes(max_upload_mb: usize) -> Router<AppState> {
-    let limit = max_upload_mb.saturating_mul(1024 * 1024) + FORM_OVERHEAD;
+    let limit = upload_body_limit(max_upload_mb);
     Router::new()
         .route(
             "/campaigns/{slug}/import",
@@ -113,14 +118,15 @@ async fn show_upload_form(
 }
 
 /// The Vietnamese 413 message.
-fn too_large(max_upload_mb: usize) -> AppError {
+pub fn too_large(max_upload_mb: usize) -> AppError {
     AppError::TooLarge(format!(
         "Tệp tải lên lớn hơn giới hạn {max_upload_mb} MB. Hãy xóa các trang tính, hình ảnh thừa \
          trong tệp, hoặc chia danh sách thành nhiều tệp nhỏ hơn rồi tải lên lại."
     ))
 }
 
-fn multipart_error(err: MultipartError, max_upload_mb: usize) -> AppError {
+/// A broken or too large multipart body, in Vietnamese.
+pub fn multipart_error(err: MultipartError, max_upload_mb: usize) -> AppError {
     if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_large(max_upload_mb)
     } else {

@@ -241,6 +241,11 @@ struct WardListPage {
     today: String,
     errors: FormErrors,
     values: DistributionValues,
+    /// Where the signed sheet of this ward is uploaded.
+    signed_action: String,
+    upload_max_mb: usize,
+    upload_max_bytes: usize,
+    signed_date: String,
 }
 
 struct ListContext {
@@ -387,6 +392,10 @@ async fn build_page(
             .to_string(),
         errors,
         values,
+        signed_action: format!("{base}/signed-sheet"),
+        upload_max_mb: state.config.max_upload_mb,
+        upload_max_bytes: state.config.max_upload_mb.saturating_mul(1024 * 1024),
+        signed_date: chrono::Local::now().date_naive().to_string(),
         query,
         campaign,
     })

@@ -1,6 +1,7 @@
 //! The web layer: thin handlers over the domain, one module per area, each with `routes()`.
 
 pub mod admin;
+pub mod admin_catalogue;
 pub mod api;
 pub mod auth;
 pub mod campaigns;
@@ -15,7 +16,9 @@ pub mod middleware;
 pub mod people;
 pub mod programs;
 pub mod session;
+pub mod signed_sheets;
 pub mod static_files;
+pub mod tokens;
 pub mod units;
 
 use std::sync::Arc;
@@ -45,13 +48,21 @@ pub fn app(state: AppState) -> Router {
         .merge(campaigns::routes())
         .merge(imports::routes(state.config.max_upload_mb))
         .merge(lists::routes())
+        .merge(signed_sheets::routes(state.config.max_upload_mb))
         .merge(people::routes())
         .merge(duplicates::routes())
         .merge(programs::routes())
         .merge(exports::routes())
         .merge(admin::routes())
+        .merge(admin_catalogue::routes())
+        .merge(tokens::routes())
         .merge(health::routes())
         .merge(static_files::routes())
+        .fallback(middleware::page_not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::frame_error_pages,
+        ))
         .layer(axum::middleware::from_fn(middleware::reject_cross_site))
         .layer(axum::middleware::from_fn(middleware::log_request))
         .with_state(state)

@@ -141,6 +141,17 @@ async fn wait_for_path(client: &Client, part: &str) -> String {
     }
 }
 
+async fn wait_for_text(client: &Client, text: &str) {
+    let started = Instant::now();
+    while !body_text(client).await.contains(text) {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "never showed {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn login(client: &Client, base: &str, username: &str) {
     client.goto(&format!("{base}/login")).await.unwrap();
     client
@@ -320,6 +331,16 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
             .contains("Đã ghi nhận cấp phát cho 1 suất quà.")
     );
     shoot(&client, "08-cap-phat").await;
+    client
+        .goto(&format!("{base}{list_path}/signed-sheet"))
+        .await
+        .unwrap();
+    assert!(
+        body_text(&client)
+            .await
+            .contains("Nhận lại danh sách ký nhận")
+    );
+    shoot(&client, "08b-nhan-lai-danh-sach-da-ky").await;
     client.set_window_size(390, 844).await.unwrap();
     client
         .goto(&format!("{base}/campaigns/{slug}"))
@@ -335,7 +356,24 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
     let refused = body_text(&client).await;
     assert!(refused.contains("Không có quyền truy cập"), "{refused}");
     assert!(!refused.contains("Nguyễn Văn Hùng"));
+    assert!(
+        refused.contains("Cán bộ phường"),
+        "the frame stays: {refused}"
+    );
     shoot(&client, "10-tu-choi-phuong-khac").await;
+
+    // A personal API token, shown once.
+    client.goto(&format!("{base}/tokens")).await.unwrap();
+    client
+        .find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("script báo cáo")
+        .await
+        .unwrap();
+    click(&client, "form[action='/tokens'] button").await;
+    wait_for_text(&client, "mã chỉ hiện một lần").await;
+    shoot(&client, "11-ma-truy-cap").await;
 
     client.close().await.ok();
     drop(driver);

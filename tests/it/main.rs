@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api;
+mod backup;
 mod campaign_cycle;
 mod cli;
 mod cycle_support;
@@ -10,7 +11,9 @@ mod distribution;
 mod e2e;
 mod exports;
 mod helpers;
+mod hostile_files;
 mod import;
+mod pages_more;
 mod pages_supervision;
 mod pages_ward;
 mod schema;

@@ -30,7 +30,7 @@ fn handed_out() -> chrono::NaiveDate {
 
 /// A copy of an exported workbook as a ward returns it: every cell copied with its type,
 /// the "Ký nhận" cell of the entries in `marks` filled in, then `edit` for anything else.
-fn fill_in(
+pub fn fill_in(
     bytes: &[u8],
     marks: &HashMap<i32, &str>,
     edit: impl Fn(&mut Worksheet, &str, &Range<Data>),
@@ -66,7 +66,7 @@ fn fill_in(
 }
 
 /// Exports the signing sheet of one ward of the campaign's default program.
-async fn export_ward(app: &TestApp, campaign: &campaign::Model, ward: &str) -> Vec<u8> {
+pub async fn export_ward(app: &TestApp, campaign: &campaign::Model, ward: &str) -> Vec<u8> {
     let ward = find_ward(&app.db, ward).await.unwrap();
     let program = default_program(app, campaign).await;
     export_signing_sheets(

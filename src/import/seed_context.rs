@@ -1,15 +1,13 @@
-//! The seeded catalogue and wards, for tests.
-//!
-//! The only place tests reach the seed data. The scratch crate that builds these files alone
-//! sees it as `crate::seed_data`; in the main crate the `use` line reads
-//! `use migration::seed_data as seed;`.
+//! The seeded catalogue and wards as an [`ImportContext`], without a database: what the unit
+//! tests, the hostile-file tests, the fuzz target and the benchmarks read files with. The one
+//! place outside the migrations that turns the seed data into import values.
 
 use super::{ImportContext, KnownWard};
 use crate::domain::catalogue::{Catalogue, Category, CategoryKind};
 use migration::seed_data as seed;
 
 /// The seeded catalogue of categories with their synonyms.
-pub(crate) fn test_catalogue() -> Catalogue {
+pub fn seed_catalogue() -> Catalogue {
     Catalogue::new(
         seed::CATEGORIES
             .iter()
@@ -27,7 +25,7 @@ pub(crate) fn test_catalogue() -> Catalogue {
 }
 
 /// The 13 seeded wards of the former Quận 9, with made-up ids.
-pub(crate) fn test_wards() -> Vec<KnownWard> {
+pub fn seed_wards() -> Vec<KnownWard> {
     seed::UNITS
         .iter()
         .filter(|u| u.level == "ward")
@@ -41,10 +39,10 @@ pub(crate) fn test_wards() -> Vec<KnownWard> {
 }
 
 /// A context for a campaign of `year`.
-pub(crate) fn test_context(year: i32) -> ImportContext {
+pub fn seed_context(year: i32) -> ImportContext {
     ImportContext {
-        catalogue: test_catalogue(),
-        wards: test_wards(),
+        catalogue: seed_catalogue(),
+        wards: seed_wards(),
         current_year: year,
     }
 }
