@@ -57,6 +57,16 @@ pub struct Config {
         global = true
     )]
     pub max_upload_mb: usize,
+
+    /// Take the client's address from the last entry of `X-Forwarded-For` (set it only when
+    /// the service is reachable solely through a reverse proxy that appends that header).
+    #[arg(
+        long,
+        env = "CHAMLO_TRUST_PROXY",
+        default_value_t = false,
+        global = true
+    )]
+    pub trust_proxy: bool,
 }
 
 impl Config {
@@ -69,6 +79,7 @@ impl Config {
             session_hours: 12,
             secure_cookies: false,
             max_upload_mb: 20,
+            trust_proxy: false,
         }
     }
 

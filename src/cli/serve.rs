@@ -40,9 +40,13 @@ pub async fn run(config: Config) -> Result<(), CliError> {
         db,
         config: Arc::new(config),
     };
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // The peer address feeds the login throttle (see `web::auth::ClientAddress`).
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

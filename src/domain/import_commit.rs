@@ -344,6 +344,7 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
             .into_iter()
             .partition(|p| p.program.use_file_amounts);
     let txn = db.begin().await?;
+    lock_campaign(&txn, campaign.id).await?;
     let mut outcome = Vec::with_capacity(by_ward.len());
     for (ward_id, (ward_name, rows)) in by_ward {
         let list = list_for_import(&txn, campaign, ward_id, &ward_name).await?;
@@ -442,6 +443,20 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
 
 /// The ward's list in the campaign, created as a draft on first import; refused while it is
 /// submitted or approved (the district must return or reopen it first).
+/// Makes concurrent commits into one campaign take turns, so the same file sent twice at
+/// once is seen as "already imported" by the second instead of racing it. The first statement
+/// of the transaction is a write: on SQLite it takes the write lock at once (waiting out the
+/// busy timeout) rather than failing with "database is locked" when a read transaction later
+/// tries to write; on PostgreSQL it locks the campaign's row until the commit.
+async fn lock_campaign(txn: &impl ConnectionTrait, campaign_id: i32) -> AppResult<()> {
+    campaign::Entity::update_many()
+        .col_expr(campaign::Column::Id, Expr::col(campaign::Column::Id))
+        .filter(campaign::Column::Id.eq(campaign_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 async fn list_for_import(
     db: &impl ConnectionTrait,
     campaign: &campaign::Model,

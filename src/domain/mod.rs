@@ -16,6 +16,7 @@ pub mod exports;
 pub mod identity;
 pub mod import_commit;
 pub mod list_queries;
+pub mod login_throttle;
 pub mod lunar;
 pub mod money_words;
 pub mod pending_uploads;

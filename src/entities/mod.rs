@@ -10,6 +10,7 @@ pub mod entry;
 pub mod gift_program;
 pub mod household;
 pub mod import_batch;
+pub mod login_attempt;
 pub mod pending_upload;
 pub mod person;
 pub mod program_amount;

@@ -196,7 +196,28 @@ async fn add_user(
         )
         .await;
         match result {
-            Ok(_) => return Ok(Redirect::to("/users?notice=da-tao").into_response()),
+            Ok(created) => {
+                // A new account is a change like any other: it goes in the audit log.
+                crate::domain::audit::record::<(), _>(
+                    &state.db,
+                    &crate::domain::audit::Actor::user(&user.user),
+                    crate::domain::audit::AuditEvent {
+                        action: "user.create",
+                        entity_type: "user",
+                        entity_id: Some(created.id.to_string()),
+                        unit_id: created.unit_id,
+                    },
+                    None,
+                    Some(&serde_json::json!({
+                        "username": created.username,
+                        "role": created.role,
+                        "unit_id": created.unit_id,
+                        "full_name": created.full_name,
+                    })),
+                )
+                .await?;
+                return Ok(Redirect::to("/users?notice=da-tao").into_response());
+            }
             Err(AppError::Invalid(message)) => {
                 let folded = crate::domain::text::fold_key(&message);
                 let field = if folded.contains("mat khau") {

@@ -2,7 +2,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -11,6 +14,7 @@ use serde::Deserialize;
 
 use crate::domain::accounts::authenticate;
 use crate::domain::audit::{self, Actor, AuditEvent};
+use crate::domain::login_throttle;
 use crate::error::AppResult;
 use crate::web::AppState;
 use crate::web::session::{
@@ -55,12 +59,67 @@ struct LoginForm {
     password: String,
 }
 
+/// The client's address for the login throttle: the connection's peer, or — only when
+/// `CHAMLO_TRUST_PROXY` is set — the last entry of `X-Forwarded-For` (the one our own proxy
+/// appended; entries before it are whatever the client claimed). `None` when unknown, e.g.
+/// requests driven in-process by tests: then attempts are limited per account only.
+pub struct ClientAddress(pub Option<String>);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config.trust_proxy
+            && let Some(forwarded) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .flat_map(|value| value.split(','))
+                .map(str::trim)
+                .rfind(|entry| !entry.is_empty())
+        {
+            return Ok(ClientAddress(Some(forwarded.to_owned())));
+        }
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(peer)| peer.ip().to_string()),
+        ))
+    }
+}
+
 async fn submit_login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
+    let address = address.as_deref();
+    if login_throttle::is_refused(&state.db, &form.username, address).await? {
+        audit::record_action(
+            &state.db,
+            &Actor::system(&form.username.trim().to_lowercase()),
+            AuditEvent {
+                action: "login.refused",
+                entity_type: "user",
+                entity_id: None,
+                unit_id: None,
+            },
+        )
+        .await?;
+        let page = LoginPage {
+            username: form.username,
+            error: Some(login_throttle::refusal_message()),
+        };
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
     let Some(user) = authenticate(&state.db, &form.username, &form.password).await? else {
+        login_throttle::record_failure(&state.db, &form.username, address).await?;
         audit::record_action(
             &state.db,
             &Actor::system(&form.username.trim().to_lowercase()),
@@ -82,6 +141,7 @@ async fn submit_login(
     if let Some(old) = session_token(&headers) {
         end_session(&state.db, &old).await?;
     }
+    login_throttle::record_success(&state.db, &form.username).await?;
     let token = start_session(&state.db, user.id, state.config.session_hours).await?;
     audit::record_action(
         &state.db,

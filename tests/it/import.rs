@@ -120,11 +120,16 @@ async fn count_rows(app: &TestApp) -> (u64, u64, u64, u64) {
 }
 
 /// A small Tân Phú list in the usual shape: title block, header, two people, a total.
-fn tan_phu_file(people: &[(&str, i32, &str, &str, &str)]) -> Vec<u8> {
+pub fn tan_phu_file(people: &[(&str, i32, &str, &str, &str)]) -> Vec<u8> {
+    ward_file("TÂN PHÚ", people)
+}
+
+/// A small list of the ward named `ward` (upper case, e.g. "HIỆP PHÚ") in the usual shape.
+pub fn ward_file(ward: &str, people: &[(&str, i32, &str, &str, &str)]) -> Vec<u8> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.write(0, 0, "UBND QUẬN 9").unwrap();
-    sheet.write(1, 0, "UBND PHƯỜNG TÂN PHÚ").unwrap();
+    sheet.write(1, 0, format!("UBND PHƯỜNG {ward}")).unwrap();
     sheet
         .write(0, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
         .unwrap();
