@@ -7,10 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Utc;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    Set, Statement, TransactionSession, TransactionTrait, Value,
 };
 use serde::Serialize;
+use std::fmt::Write as _;
 
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
@@ -27,9 +28,13 @@ use crate::error::{AppError, AppResult};
 use crate::import::duplicates::{PersonKey, mark_listed_elsewhere, name_birth_address_key};
 use crate::import::{ImportContext, ImportRow, KnownWard, ParsedList, RowStatus};
 
-/// Rows per INSERT statement: well inside SQLite's 32,766 and PostgreSQL's 65,535 bound
-/// parameters for the widest table (entries, 20 columns).
+/// IDs per `IN (…)` lookup: well inside SQLite's 32,766 and PostgreSQL's 65,535 bound
+/// parameters.
 const INSERT_CHUNK: usize = 1000;
+
+/// Longest multi-row INSERT: past a couple of thousand rows a longer statement saves
+/// nothing and only costs memory.
+const MAX_ROWS_PER_INSERT: usize = 2000;
 
 /// The catalogue and wards as the import needs them, plus the category ids behind the codes.
 pub struct ImportSetup {
@@ -579,7 +584,7 @@ async fn store_rows(
 
     // Resolve or create each row's person.
     let mut person_ids: Vec<i32> = Vec::with_capacity(rows.len());
-    let mut new_people: Vec<(usize, person::ActiveModel)> = Vec::new();
+    let mut new_people: Vec<(usize, NewPerson)> = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         let household_id = row
             .household_code
@@ -601,17 +606,22 @@ async fn store_rows(
             }
         }
     }
-    for chunk in new_people.chunks(INSERT_CHUNK) {
-        let inserted = person::Entity::insert_many(chunk.iter().map(|(_, model)| model.clone()))
-            .exec_with_returning(db)
+    let mut inserts = BulkInsert::new(db.get_database_backend());
+    for chunk in new_people.chunks(inserts.rows_per_statement(PERSON_COLUMNS.len())) {
+        let mut values = Vec::with_capacity(chunk.len() * PERSON_COLUMNS.len());
+        for (_, person) in chunk {
+            person.push_values(&mut values);
+        }
+        let ids = inserts
+            .insert_returning_ids(db, "people", PERSON_COLUMNS, chunk.len(), values)
             .await?;
-        if inserted.len() != chunk.len() {
+        if ids.len() != chunk.len() {
             return Err(AppError::Other(anyhow::anyhow!(
                 "people insert returned a different count"
             )));
         }
-        for ((index, _), model) in chunk.iter().zip(inserted) {
-            person_ids[*index] = model.id;
+        for ((index, _), id) in chunk.iter().zip(ids) {
+            person_ids[*index] = id;
         }
     }
 
@@ -636,7 +646,10 @@ async fn store_rows(
     }
 
     // Entries: one per program that gives something to the row's category.
-    let mut entries: Vec<entry::ActiveModel> = Vec::new();
+    let mut values = Vec::new();
+    let mut pending = 0;
+    let mut created = 0;
+    let per_statement = inserts.rows_per_statement(ENTRY_COLUMNS.len());
     for (row, person_id) in rows.iter().zip(&person_ids) {
         let Some(category_id) = row
             .category
@@ -652,44 +665,227 @@ async fn store_rows(
             .and_then(|code| households.get(code))
             .map(|h| h.id);
         for entitlement in entitlements_for(programs, category_id, row.amount) {
-            entries.push(entry::ActiveModel {
-                campaign_id: Set(campaign.id),
-                ward_list_id: Set(list.id),
-                ward_id: Set(ward_id),
-                program_id: Set(entitlement.program_id),
-                person_id: Set(*person_id),
-                household_id: Set(household_id),
-                category_id: Set(category_id),
-                amount: Set(entitlement.amount),
-                file_amount: Set(row.amount),
-                status: Set("pending".into()),
-                received_date: Set(None),
-                receiver_name: Set(None),
-                receiver_relationship: Set(None),
-                not_received_reason: Set(None),
-                distribution_note: Set(None),
-                note: Set(row.note.clone()),
-                import_batch_id: Set(Some(batch.id)),
-                source_row: Set(Some(row.row as i32)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            });
+            values.extend([
+                campaign.id.into(),
+                list.id.into(),
+                ward_id.into(),
+                entitlement.program_id.into(),
+                (*person_id).into(),
+                household_id.into(),
+                category_id.into(),
+                entitlement.amount.into(),
+                row.amount.into(),
+                "pending".into(),
+                row.note.clone().into(),
+                Some(batch.id).into(),
+                Some(row.row as i32).into(),
+                now.into(),
+                now.into(),
+            ]);
+            pending += 1;
+            if pending == per_statement {
+                insert_entries(db, &mut inserts, pending, std::mem::take(&mut values)).await?;
+                created += pending;
+                pending = 0;
+            }
         }
     }
-    let created = entries.len();
-    for chunk in entries.chunks(INSERT_CHUNK) {
-        entry::Entity::insert_many(chunk.iter().cloned())
-            .exec_without_returning(db)
-            .await
-            .map_err(|err| {
-                AppError::on_unique_violation(
-                    err,
-                    "Một người trong tệp đã có trong chương trình quà này; không thêm gì.",
-                )
-            })?;
+    if pending > 0 {
+        insert_entries(db, &mut inserts, pending, values).await?;
+        created += pending;
     }
     Ok(created)
+}
+
+/// The entry columns an import sets, in the order `store_rows` gives their values; the
+/// others (distribution details) start empty.
+const ENTRY_COLUMNS: &[&str] = &[
+    "campaign_id",
+    "ward_list_id",
+    "ward_id",
+    "program_id",
+    "person_id",
+    "household_id",
+    "category_id",
+    "amount",
+    "file_amount",
+    "status",
+    "note",
+    "import_batch_id",
+    "source_row",
+    "created_at",
+    "updated_at",
+];
+
+async fn insert_entries(
+    db: &impl ConnectionTrait,
+    inserts: &mut BulkInsert,
+    rows: usize,
+    values: Vec<Value>,
+) -> AppResult<()> {
+    inserts
+        .insert(db, "entries", ENTRY_COLUMNS, rows, values)
+        .await
+        .map_err(|err| {
+            AppError::on_unique_violation(
+                err,
+                "Một người trong tệp đã có trong chương trình quà này; không thêm gì.",
+            )
+        })
+}
+
+/// The person columns an import sets, in the order of [`NewPerson::push_values`].
+const PERSON_COLUMNS: &[&str] = &[
+    "full_name",
+    "name_key",
+    "birth_year",
+    "birth_date",
+    "gender",
+    "national_id",
+    "address",
+    "khu_pho",
+    "ward_id",
+    "phone",
+    "status",
+    "created_at",
+    "updated_at",
+    "household_id",
+];
+
+/// A person to create, as the import knows them.
+struct NewPerson {
+    full_name: String,
+    name_key: String,
+    birth_year: Option<i32>,
+    birth_date: Option<chrono::NaiveDate>,
+    gender: Option<String>,
+    national_id: Option<String>,
+    address: Option<String>,
+    khu_pho: Option<String>,
+    ward_id: i32,
+    phone: Option<String>,
+    household_id: Option<i32>,
+    now: chrono::DateTime<Utc>,
+}
+
+impl NewPerson {
+    /// Appends the values of [`PERSON_COLUMNS`].
+    fn push_values(&self, values: &mut Vec<Value>) {
+        values.extend([
+            self.full_name.clone().into(),
+            self.name_key.clone().into(),
+            self.birth_year.into(),
+            self.birth_date.into(),
+            self.gender.clone().into(),
+            self.national_id.clone().into(),
+            self.address.clone().into(),
+            self.khu_pho.clone().into(),
+            self.ward_id.into(),
+            self.phone.clone().into(),
+            "active".into(),
+            self.now.into(),
+            self.now.into(),
+            self.household_id.into(),
+        ]);
+    }
+}
+
+/// Multi-row INSERT statements, their SQL written once per table and row count (so the
+/// driver prepares each once and reuses it), as many rows per statement as the engine's
+/// limit on bound parameters allows: 32,766 on SQLite, 65,535 on PostgreSQL.
+struct BulkInsert {
+    backend: DbBackend,
+    sql: HashMap<(&'static str, usize, bool), String>,
+}
+
+impl BulkInsert {
+    fn new(backend: DbBackend) -> Self {
+        BulkInsert {
+            backend,
+            sql: HashMap::new(),
+        }
+    }
+
+    /// Rows per statement for a table of `columns` columns.
+    fn rows_per_statement(&self, columns: usize) -> usize {
+        let limit = match self.backend {
+            DbBackend::Postgres => 65_535,
+            _ => 32_766,
+        };
+        (limit / columns.max(1)).clamp(1, MAX_ROWS_PER_INSERT)
+    }
+
+    fn statement(
+        &mut self,
+        table: &'static str,
+        columns: &[&str],
+        rows: usize,
+        returning: bool,
+        values: Vec<Value>,
+    ) -> Statement {
+        let backend = self.backend;
+        let sql = self.sql.entry((table, rows, returning)).or_insert_with(|| {
+            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+            let mut n = 0;
+            for row in 0..rows {
+                sql.push_str(if row == 0 { "(" } else { ", (" });
+                for column in 0..columns.len() {
+                    if column > 0 {
+                        sql.push_str(", ");
+                    }
+                    n += 1;
+                    match backend {
+                        DbBackend::Postgres => {
+                            let _ = write!(sql, "${n}");
+                        }
+                        _ => sql.push('?'),
+                    }
+                }
+                sql.push(')');
+            }
+            if returning {
+                sql.push_str(" RETURNING id");
+            }
+            sql
+        });
+        Statement::from_sql_and_values(backend, sql.as_str(), values)
+    }
+
+    /// Inserts `rows` rows whose values, row after row, are `values`.
+    async fn insert(
+        &mut self,
+        db: &impl ConnectionTrait,
+        table: &'static str,
+        columns: &[&str],
+        rows: usize,
+        values: Vec<Value>,
+    ) -> Result<(), DbErr> {
+        let statement = self.statement(table, columns, rows, false, values);
+        db.execute_raw(statement).await.map(|_| ())
+    }
+
+    /// Inserts like [`Self::insert`] and returns the new ids in the order of the rows.
+    ///
+    /// Both engines number the rows of one INSERT in the order of its VALUES, but neither
+    /// promises to return them in that order: the ids are sorted to match the rows.
+    async fn insert_returning_ids(
+        &mut self,
+        db: &impl ConnectionTrait,
+        table: &'static str,
+        columns: &[&str],
+        rows: usize,
+        values: Vec<Value>,
+    ) -> Result<Vec<i32>, DbErr> {
+        let statement = self.statement(table, columns, rows, true, values);
+        let mut ids = db
+            .query_all_raw(statement)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<i32>("", "id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.sort_unstable();
+        Ok(ids)
+    }
 }
 
 fn row_nba_key(row: &ImportRow) -> Option<String> {
@@ -708,25 +904,21 @@ fn new_person(
     ward_id: i32,
     household_id: Option<i32>,
     now: chrono::DateTime<Utc>,
-) -> person::ActiveModel {
+) -> NewPerson {
     let full_name = row.full_name.clone().unwrap_or_default();
-    person::ActiveModel {
-        name_key: Set(name_key(&full_name)),
-        full_name: Set(full_name),
-        birth_year: Set(row.birth_year),
-        birth_date: Set(row.birth_date),
-        gender: Set(row.gender.map(gender_code)),
-        national_id: Set(row.national_id.as_ref().map(|id| id.as_str().to_owned())),
-        address: Set(row.address.clone()),
-        khu_pho: Set(row.khu_pho.clone()),
-        ward_id: Set(ward_id),
-        phone: Set(row.phone.clone()),
-        notes: Set(None),
-        status: Set("active".into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        household_id: Set(household_id),
-        ..Default::default()
+    NewPerson {
+        name_key: name_key(&full_name),
+        full_name,
+        birth_year: row.birth_year,
+        birth_date: row.birth_date,
+        gender: row.gender.map(gender_code),
+        national_id: row.national_id.as_ref().map(|id| id.as_str().to_owned()),
+        address: row.address.clone(),
+        khu_pho: row.khu_pho.clone(),
+        ward_id,
+        phone: row.phone.clone(),
+        household_id,
+        now,
     }
 }
 
