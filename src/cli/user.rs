@@ -7,6 +7,7 @@ use clap::Subcommand;
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::accounts::{NewUser, Role, create_user};
+use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::units::{all_units, display_name, find_unit};
 
 /// `chamlo user …`
@@ -73,6 +74,19 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<(), CliError> 
             )
             .await
             .map_err(|err| CliError::from(err.user_message()))?;
+            audit::record::<(), _>(
+                &db,
+                &Actor::system("cli"),
+                AuditEvent {
+                    action: "user.create",
+                    entity_type: "user",
+                    entity_id: Some(user.id.to_string()),
+                    unit_id: user.unit_id,
+                },
+                None,
+                Some(&user),
+            )
+            .await?;
             println!(
                 "created user '{}' ({}){}",
                 user.username,

@@ -1,5 +1,6 @@
 //! The web layer: thin handlers over the domain, one module per area, each with `routes()`.
 
+pub mod account;
 pub mod admin;
 pub mod admin_catalogue;
 pub mod api;
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(auth::routes())
+        .merge(account::routes())
         .merge(home::routes())
         .merge(units::routes())
         .merge(campaigns::routes())

@@ -112,6 +112,24 @@ const MATRIX: &[Row] = &[
     row("GET", "/", "/", NO, "L A A A A"),
     row("GET", "/units", "/units", NO, "L A A A A"),
     row("GET", "/units/{id}", "/units/{unit}", NO, "L A F A A"),
+    row(
+        "GET",
+        "/account/password",
+        "/account/password",
+        NO,
+        "L A A A A",
+    ),
+    row(
+        "POST",
+        "/account/password",
+        "/account/password",
+        Send::Form(&[
+            ("current_password", "sai"),
+            ("new_password", "mat-khau-moi-1"),
+            ("confirm_password", "mat-khau-moi-1"),
+        ]),
+        "L A A A A",
+    ),
     row("GET", "/tokens", "/tokens", NO, "L A A A A"),
     row(
         "POST",

@@ -168,3 +168,64 @@ async fn health_check_reports_the_database() {
     assert_eq!(response.status, StatusCode::OK);
     assert!(response.body.contains(r#""status":"ok""#));
 }
+
+#[tokio::test]
+async fn a_user_changes_their_password_on_the_account_page() {
+    let app = TestApp::spawn().await;
+    let cookie = app
+        .login_as("longtruong", Role::Ward, Some(("ward", "Long Trường")))
+        .await;
+    let form = app.get("/account/password", Some(&cookie)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Đổi mật khẩu"));
+
+    let wrong = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", "khong-dung"),
+                ("new_password", "mat-khau-moi-2026"),
+                ("confirm_password", "mat-khau-moi-2026"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("Mật khẩu hiện tại không đúng."));
+
+    let mismatch = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "mat-khau-moi-2026"),
+                ("confirm_password", "mat-khau-khac-2026"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(mismatch.body.contains("không giống nhau"));
+
+    let changed = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "mat-khau-moi-2026"),
+                ("confirm_password", "mat-khau-moi-2026"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    assert_eq!(changed.location(), "/login");
+    assert_eq!(app.get("/", Some(&cookie)).await.location(), "/login");
+    app.login("longtruong", "mat-khau-moi-2026").await;
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("user.password_change"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+}
