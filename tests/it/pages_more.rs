@@ -748,3 +748,25 @@ async fn an_administrator_adds_edits_and_deactivates_a_category_audited() {
         .expect("count");
     assert_eq!(audited, 2);
 }
+
+#[tokio::test]
+async fn the_campaign_page_title_is_plain_text() {
+    let app = TestApp::spawn().await;
+    let campaign = crate::import::district_campaign(&app, 2021).await;
+    let cookie = app
+        .login_as("quan9.title", Role::District, Some(("district", "Quận 9")))
+        .await;
+    let page = app
+        .get(&format!("/campaigns/{}", campaign.slug), Some(&cookie))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let title = page
+        .body
+        .split("<title>")
+        .nth(1)
+        .and_then(|rest| rest.split("</title>").next())
+        .unwrap_or_default();
+    assert!(!title.contains('<'), "{title}");
+    assert!(title.contains("Tết Nguyên đán Tân Sửu 2021"));
+    assert_eq!(page.body.matches(r#"id="quan-ly-dot""#).count(), 1);
+}
