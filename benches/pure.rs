@@ -1,0 +1,111 @@
+//! Criterion benches of the pure parts of the import and the export: reading a workbook,
+//! normalising names, validating identity numbers and categories, and writing the signing
+//! sheet. No database: `scripts/bench.sh` measures the whole path end to end.
+//!
+//! `cargo bench` runs them; `cargo bench -- read` one group.
+
+#[path = "support/district_list.rs"]
+mod district_list;
+
+use std::hint::black_box;
+
+use chamlo::domain::identity::{cross_check_cccd, parse_national_id};
+use chamlo::domain::text::{fold_key, name_key, tidy_person_name};
+use chamlo::import::read_ward_file;
+use chamlo::import::seed_context::{seed_catalogue, seed_context};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+/// Rows in the in-memory list: big enough to dwarf the per-file work, small enough to repeat.
+const ROWS: u32 = 10_000;
+
+fn read(c: &mut Criterion) {
+    let bytes = district_list::district_list(ROWS).expect("the generator writes a workbook");
+    let ctx = seed_context(2024);
+    let mut group = c.benchmark_group("read");
+    group.throughput(Throughput::Elements(u64::from(ROWS)));
+    group.sample_size(20);
+    group.bench_function("read_ward_file 10k rows", |b| {
+        b.iter(|| {
+            let list = read_ward_file("list.xlsx", black_box(&bytes), &ctx).expect("readable");
+            assert_eq!(list.rows.len(), ROWS as usize);
+            list
+        })
+    });
+    group.finish();
+}
+
+/// Names as wards type them: ALL CAPS, doubled spaces, decomposed diacritics.
+fn typed_names() -> Vec<String> {
+    let base = [
+        "NGUYỄN VĂN TÂM",
+        "trần  thị   hoa",
+        "Le\u{0302}\u{0301} Va\u{0306}n Ba\u{0309}y",
+        "Phạm Thị Sen ",
+        "HOÀNG văn THÁI",
+        "Ngô Thị Lài",
+    ];
+    (0..1_000)
+        .map(|i| base[i % base.len()].to_owned())
+        .collect()
+}
+
+fn normalise(c: &mut Criterion) {
+    let names = typed_names();
+    let mut group = c.benchmark_group("normalise");
+    group.throughput(Throughput::Elements(names.len() as u64));
+    group.bench_function("tidy_person_name", |b| {
+        b.iter(|| names.iter().map(|n| tidy_person_name(black_box(n))).count())
+    });
+    group.bench_function("fold_key", |b| {
+        b.iter(|| names.iter().map(|n| fold_key(black_box(n))).count())
+    });
+    group.bench_function("name_key", |b| {
+        b.iter(|| names.iter().map(|n| name_key(black_box(n))).count())
+    });
+    group.finish();
+}
+
+fn validate(c: &mut Criterion) {
+    let ids: Vec<String> = (0..1_000)
+        .map(|i| match i % 4 {
+            0 => format!("079{}{:02}{:06}", i % 2, i % 100, i),
+            1 => format!("79{}{:02}{:06}", i % 2, i % 100, i), // leading zero lost by Excel
+            2 => format!("02{:07}", i),                        // 9-digit CMND
+            _ => format!("079 {:03} {:06}", i % 1000, i),      // typed with spaces
+        })
+        .collect();
+    let categories = [
+        "Hộ nghèo",
+        "TB 3/4",
+        "Con liệt sĩ",
+        "GĐCM",
+        "cận nghèo",
+        "BMVNAH",
+    ];
+    let catalogue = seed_catalogue();
+    let mut group = c.benchmark_group("validate");
+    group.throughput(Throughput::Elements(ids.len() as u64));
+    group.bench_function("national id + CCCD cross-check", |b| {
+        b.iter(|| {
+            ids.iter()
+                .filter_map(|t| parse_national_id(black_box(t)).ok().flatten())
+                .map(|id| cross_check_cccd(&id, Some(1950), None).len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("category text", |b| {
+        b.iter(|| {
+            (0..1_000)
+                .filter(|i| {
+                    catalogue
+                        .resolve(black_box(categories[i % categories.len()]))
+                        .is_some()
+                })
+                .count()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, read, normalise, validate);
+criterion_main!(benches);
