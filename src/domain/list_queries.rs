@@ -5,21 +5,24 @@
 //! Approval, distribution, exports and imports live with their owners (`ward_lists`,
 //! `distribution`, `exports`, `import_commit`); this module only reads and edits people.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::sea_query::{
     Alias, Cond, Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, SelectStatement,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic,
+    Iterable, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::entitlements::{entitlements_for, load_program_rules};
 use crate::domain::identity::parse_national_id;
+use crate::domain::scope::UnitScope;
 use crate::domain::text::{fold_key, name_key, tidy_person_name};
-use crate::domain::ward_lists::{Operator, ensure_list_editable};
-use crate::entities::{category, entry, gift_program, person, ward_list};
+use crate::domain::ward_lists::{ListStatus, Operator, ensure_list_editable};
+use crate::entities::{campaign, category, entry, gift_program, person, ward_list};
 use crate::error::{AppError, AppResult};
 
 /// Rows on one page of a list.
@@ -144,13 +147,24 @@ fn base_query(list_id: i32, filter: &ListFilter) -> SelectStatement {
         .to_owned()
 }
 
+/// Whether `filter` keeps every gift of the list (no search, category or status).
+fn keeps_everything(filter: &ListFilter) -> bool {
+    fold_key(&filter.query).trim().is_empty()
+        && filter.category_id.is_none()
+        && filter.status.as_deref().is_none_or(str::is_empty)
+}
+
 /// One page of a ward list's gifts matching `filter`, in the order of the file (then as
-/// added): one query for the rows and one for the count, whatever the list's size. The
+/// added): one query for the rows, walking `ix_entries_ward_list_order`, and one for the
+/// count, whatever the list's size. `list_size` is the number of the list's gifts when the
+/// caller knows it already (from the tallies): without a filter it is the count, and the
+/// count query is skipped. The count joins people only when searching by name or ID. The
 /// caller has checked that the operator may see the list's ward.
 pub async fn list_page(
     db: &impl ConnectionTrait,
     list: &ward_list::Model,
     filter: &ListFilter,
+    list_size: Option<u64>,
 ) -> AppResult<ListPage> {
     let (e, p, c, g) = (
         Alias::new("e"),
@@ -158,17 +172,28 @@ pub async fn list_page(
         Alias::new("c"),
         Alias::new("g"),
     );
-    let count_query = base_query(list.id, filter)
-        .expr_as(
-            Expr::col((e.clone(), entry::Column::Id)).count(),
-            Alias::new("n"),
-        )
-        .to_owned();
-    let total: i64 = match db.query_one(&count_query).await? {
-        Some(row) => row.try_get("", "n")?,
-        None => 0,
+    let total = match list_size {
+        Some(size) if keeps_everything(filter) => size,
+        _ => {
+            let mut count_query = if fold_key(&filter.query).trim().is_empty() {
+                Query::select()
+                    .from_as(entry::Entity, e.clone())
+                    .cond_where(filter_condition(list.id, filter))
+                    .to_owned()
+            } else {
+                base_query(list.id, filter)
+            };
+            count_query.expr_as(
+                Expr::col((e.clone(), entry::Column::Id)).count(),
+                Alias::new("n"),
+            );
+            let total: i64 = match db.query_one(&count_query).await? {
+                Some(row) => row.try_get("", "n")?,
+                None => 0,
+            };
+            u64::try_from(total).unwrap_or(0)
+        }
     };
-    let total = u64::try_from(total).unwrap_or(0);
     let pages = std::cmp::max(total.div_ceil(PAGE_SIZE), 1);
     let page = filter.page.clamp(1, pages);
     let query = base_query(list.id, filter)
@@ -213,11 +238,18 @@ pub async fn list_page(
         .order_by((e.clone(), entry::Column::SourceRow), Order::Asc)
         .order_by((e.clone(), entry::Column::PersonId), Order::Asc)
         .order_by((e, entry::Column::ProgramId), Order::Asc)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
         .to_owned();
+    // The page's bounds are written into the SQL as numbers (ours, never the user's text):
+    // SQLite 3.47+ plans with a bound LIMIT's value and so prepares the statement again
+    // each time one is bound, which cost more than the rest of the query.
+    let mut statement = db.get_database_backend().build(&query);
+    statement.sql = format!(
+        "{} LIMIT {PAGE_SIZE} OFFSET {}",
+        statement.sql,
+        (page - 1) * PAGE_SIZE
+    );
     let mut rows = Vec::new();
-    for row in db.query_all(&query).await? {
+    for row in db.query_all_raw(statement).await? {
         let address: Option<String> = row.try_get("", "address")?;
         let khu_pho: Option<String> = row.try_get("", "khu_pho")?;
         let receiver_name: Option<String> = row.try_get("", "receiver_name")?;
@@ -248,6 +280,103 @@ pub async fn list_page(
         page,
         pages,
     })
+}
+
+/// Adds every column of `E`, read from the table aliased `table`, named `{prefix}{column}`:
+/// several tables come back in one row (one query, one hand-off to the database's thread)
+/// and each is read with `Model::from_query_result(row, prefix)`.
+pub fn select_prefixed<E: EntityTrait>(query: &mut SelectStatement, table: &Alias, prefix: &str) {
+    for column in E::Column::iter() {
+        query.expr_as(
+            Expr::col((table.clone(), column)),
+            Alias::new(format!("{prefix}{}", column.as_str())),
+        );
+    }
+}
+
+/// A campaign by slug with the list of `ward_id` in it (if any) and its programs by id:
+/// what every list page starts from, in one query (one row per program).
+pub async fn campaign_with_list(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    ward_id: i32,
+) -> AppResult<(
+    campaign::Model,
+    Option<ward_list::Model>,
+    Vec<gift_program::Model>,
+)> {
+    let (c, l, g) = (Alias::new("c"), Alias::new("l"), Alias::new("g"));
+    let mut query = Query::select();
+    query.from_as(campaign::Entity, c.clone());
+    select_prefixed::<campaign::Entity>(&mut query, &c, "c_");
+    select_prefixed::<ward_list::Entity>(&mut query, &l, "l_");
+    select_prefixed::<gift_program::Entity>(&mut query, &g, "g_");
+    query
+        .join_as(
+            JoinType::LeftJoin,
+            ward_list::Entity,
+            l.clone(),
+            Expr::col((l.clone(), ward_list::Column::CampaignId))
+                .equals((c.clone(), campaign::Column::Id))
+                .and(Expr::col((l, ward_list::Column::WardId)).eq(ward_id)),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            gift_program::Entity,
+            g.clone(),
+            Expr::col((g.clone(), gift_program::Column::CampaignId))
+                .equals((c.clone(), campaign::Column::Id)),
+        )
+        .and_where(Expr::col((c, campaign::Column::Slug)).eq(slug.trim()))
+        .order_by((g, gift_program::Column::Id), Order::Asc);
+    let found = db.query_all(&query).await?;
+    let Some(first) = found.first() else {
+        return Err(AppError::NotFound(format!(
+            "Không tìm thấy đợt quà “{}”.",
+            slug.trim()
+        )));
+    };
+    let campaign = campaign::Model::from_query_result(first, "c_")?;
+    let list_id: Option<i32> = first.try_get("l_", "id")?;
+    let list = match list_id {
+        Some(_) => Some(ward_list::Model::from_query_result(first, "l_")?),
+        None => None,
+    };
+    let mut programs = Vec::with_capacity(found.len());
+    for row in &found {
+        let program_id: Option<i32> = row.try_get("g_", "id")?;
+        if program_id.is_some() {
+            programs.push(gift_program::Model::from_query_result(row, "g_")?);
+        }
+    }
+    Ok((campaign, list, programs))
+}
+
+/// Where each ward's list of `campaign_id` stands, by ward id, for the wards in `scope`
+/// (wards without a list are absent): one query over `ward_lists`, for the dashboard.
+pub async fn list_statuses(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+) -> AppResult<HashMap<i32, ListStatus>> {
+    let rows: Vec<(i32, String)> = ward_list::Entity::find()
+        .select_only()
+        .column(ward_list::Column::WardId)
+        .column(ward_list::Column::Status)
+        .filter(ward_list::Column::CampaignId.eq(campaign_id))
+        .filter(scope.condition(ward_list::Column::WardId))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(ward_id, status)| {
+            (
+                ward_id,
+                ListStatus::parse(&status).unwrap_or(ListStatus::Draft),
+            )
+        })
+        .collect())
 }
 
 /// The categories a list's filter offers: the active ones, highest rank first.

@@ -1,19 +1,23 @@
 //! How far the distribution has come, per ward and program: planned, received, not received
-//! and remaining, in gifts (people) and in money. One aggregate query, whatever the size.
+//! and remaining, in gifts (people) and in money.
+//!
+//! Every figure here is read from `entry_tallies`, which triggers keep in step with `entries`
+//! in the same transaction as each change (see the `page_indexes` migration): a campaign's
+//! progress is a few dozen rows whatever the number of entries, and it is right on every app
+//! server at once, since no copy lives outside the database.
 
 use std::collections::{BTreeMap, HashMap};
 
-use sea_orm::sea_query::ExprTrait;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::distribution::status;
+use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name};
-use crate::domain::ward_lists::{Operator, sum_bigint};
-use crate::entities::{campaign, entry, gift_program};
+use crate::domain::ward_lists::Operator;
+use crate::entities::{campaign, gift_program};
 use crate::error::AppResult;
 
 /// Counts and money of one slice of the distribution.
@@ -57,7 +61,8 @@ impl Tally {
         }
     }
 
-    fn merge(&mut self, other: &Tally) {
+    /// Adds `other`'s figures to these.
+    pub fn merge(&mut self, other: &Tally) {
         self.planned_people += other.planned_people;
         self.planned_amount += other.planned_amount;
         self.received_people += other.received_people;
@@ -109,6 +114,54 @@ pub struct WardTotal {
 }
 
 #[derive(FromQueryResult)]
+struct WardGroup {
+    ward_id: i32,
+    status: String,
+    people: i64,
+    amount: Option<i64>,
+}
+
+/// Each ward's figures in `campaign` within `scope`, all programs together (wards without
+/// entries are absent): one small query, for the dashboard.
+pub async fn ward_tallies(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+) -> AppResult<HashMap<i32, Tally>> {
+    let query = tally_query(campaign_id, scope, &["ward_id"]);
+    let mut wards: HashMap<i32, Tally> = HashMap::new();
+    for row in db.query_all(&query).await? {
+        let group = WardGroup::from_query_result(&row, "")?;
+        wards.entry(group.ward_id).or_default().add(
+            &group.status,
+            group.people,
+            group.amount.unwrap_or(0),
+        );
+    }
+    Ok(wards)
+}
+
+/// One ward list's figures, all programs together. The caller has checked the operator may
+/// see the list's ward.
+pub async fn list_tally(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+    ward_id: i32,
+    ward_list_id: i32,
+) -> AppResult<Tally> {
+    let mut query = tally_query(campaign_id, &UnitScope::Units(vec![ward_id]), &[]);
+    query.and_where(Expr::col(Alias::new("ward_list_id")).eq(ward_list_id));
+    let mut tally = Tally::default();
+    for row in db.query_all(&query).await? {
+        let status: String = row.try_get("", "status")?;
+        let people: i64 = row.try_get("", "people")?;
+        let amount: Option<i64> = row.try_get("", "amount")?;
+        tally.add(&status, people, amount.unwrap_or(0));
+    }
+    Ok(tally)
+}
+
+#[derive(FromQueryResult)]
 struct Group {
     ward_id: i32,
     program_id: i32,
@@ -117,27 +170,50 @@ struct Group {
     amount: Option<i64>,
 }
 
-/// The progress of `campaign` in the operator's units: one GROUP BY over the entries, folded.
+/// The tallies table, kept by triggers on `entries`.
+fn tallies() -> Alias {
+    Alias::new("entry_tallies")
+}
+
+/// `SUM(column)` of the tallies as a 64-bit integer (PostgreSQL sums BIGINT into NUMERIC).
+fn tally_sum(column: &str) -> Expr {
+    Expr::col(Alias::new(column)).sum().cast_as("BIGINT")
+}
+
+/// The tallies of `campaign_id` in `scope`, summed per the columns of `group` (besides
+/// `status`, which every caller needs).
+fn tally_query(campaign_id: i32, scope: &UnitScope, group: &[&str]) -> SelectStatement {
+    let mut query = Query::select();
+    query.from(tallies());
+    for column in group.iter().chain(&["status"]) {
+        query
+            .column(Alias::new(*column))
+            .group_by_col(Alias::new(*column));
+    }
+    query
+        .expr_as(tally_sum("people"), Alias::new("people"))
+        .expr_as(tally_sum("amount"), Alias::new("amount"))
+        .and_where(Expr::col(Alias::new("campaign_id")).eq(campaign_id))
+        .and_where(Expr::col(Alias::new("people")).ne(0));
+    if let UnitScope::Units(ids) = scope {
+        query.and_where(Expr::col(Alias::new("ward_id")).is_in(ids.iter().copied()));
+    }
+    query
+}
+
+/// The progress of `campaign` in the operator's units: its tallies, folded.
 pub async fn campaign_progress(
     db: &impl ConnectionTrait,
     operator: &Operator,
     campaign: &campaign::Model,
 ) -> AppResult<Progress> {
-    let groups = entry::Entity::find()
-        .select_only()
-        .column(entry::Column::WardId)
-        .column(entry::Column::ProgramId)
-        .column(entry::Column::Status)
-        .column_as(entry::Column::Id.count().cast_as("BIGINT"), "people")
-        .column_as(sum_bigint(entry::Column::Amount), "amount")
-        .filter(entry::Column::CampaignId.eq(campaign.id))
-        .filter(operator.scope.condition(entry::Column::WardId))
-        .group_by(entry::Column::WardId)
-        .group_by(entry::Column::ProgramId)
-        .group_by(entry::Column::Status)
-        .into_model::<Group>()
-        .all(db)
-        .await?;
+    let query = tally_query(campaign.id, &operator.scope, &["ward_id", "program_id"]);
+    let groups = db
+        .query_all(&query)
+        .await?
+        .iter()
+        .map(|row| Group::from_query_result(row, ""))
+        .collect::<Result<Vec<_>, _>>()?;
     let programs: HashMap<i32, String> = gift_program::Entity::find()
         .filter(gift_program::Column::CampaignId.eq(campaign.id))
         .all(db)
@@ -189,4 +265,237 @@ pub async fn campaign_progress(
         }
     }
     Ok(Progress { rows, wards, total })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The triggers keeping `entry_tallies` must agree with a GROUP BY over `entries` after
+    //! every kind of write: multi-row inserts, status and amount changes, moves between
+    //! programs, deletes and a campaign's cascade. On SQLite by default, on PostgreSQL when
+    //! `TEST_DATABASE_URL` names a server (a database is created and dropped for the test).
+
+    use chrono::Utc;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{
+        ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+        QueryFilter, Set,
+    };
+
+    use crate::domain::audit::Actor;
+    use crate::domain::campaigns::{NewCampaign, create_campaign};
+    use crate::domain::units::all_units;
+    use crate::entities::{campaign, category, entry, gift_program, person, ward_list};
+
+    type Rows = Vec<(i32, i32, i32, i32, String, i64, i64)>;
+
+    async fn rows(db: &DatabaseConnection, sql: &str) -> Rows {
+        let mut found = Vec::new();
+        for row in db
+            .query_all_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+        {
+            found.push((
+                row.try_get("", "campaign_id").unwrap(),
+                row.try_get("", "ward_id").unwrap(),
+                row.try_get("", "ward_list_id").unwrap(),
+                row.try_get("", "program_id").unwrap(),
+                row.try_get("", "status").unwrap(),
+                row.try_get("", "people").unwrap(),
+                row.try_get("", "amount").unwrap(),
+            ));
+        }
+        found
+    }
+
+    async fn assert_tallies_match(db: &DatabaseConnection, step: &str) {
+        const KEY: &str = "campaign_id, ward_id, ward_list_id, program_id, status";
+        let want = rows(
+            db,
+            &format!(
+                "SELECT {KEY}, CAST(COUNT(*) AS BIGINT) AS people, CAST(SUM(amount) AS BIGINT) \
+                 AS amount FROM entries GROUP BY {KEY} ORDER BY {KEY}"
+            ),
+        )
+        .await;
+        let got = rows(
+            db,
+            &format!("SELECT {KEY}, people, amount FROM entry_tallies ORDER BY {KEY}"),
+        )
+        .await;
+        assert_eq!(got, want, "tallies differ from the entries after {step}");
+    }
+
+    /// A fresh migrated database, and the PostgreSQL database to drop afterwards.
+    async fn fresh_database() -> (DatabaseConnection, Option<(String, String)>) {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(server) if server.starts_with("postgres") => {
+                let name = format!("chamlo_tally_{}", &crate::web::session::new_token()[..12]);
+                let admin = crate::db::connect(&server).await.unwrap();
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
+                let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
+                let db = crate::db::connect(&format!("{base}/{name}")).await.unwrap();
+                crate::db::migrate(&db).await.unwrap();
+                (db, Some((server, name)))
+            }
+            _ => {
+                let db = crate::db::connect("sqlite::memory:").await.unwrap();
+                crate::db::migrate(&db).await.unwrap();
+                (db, None)
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn tallies_follow_every_change_to_the_entries() {
+        let (db, postgres) = fresh_database().await;
+        let units = all_units(&db).await.unwrap();
+        let district = units.iter().find(|u| u.level == "district").unwrap().id;
+        let wards: Vec<i32> = units
+            .iter()
+            .filter(|u| u.level == "ward")
+            .map(|u| u.id)
+            .take(2)
+            .collect();
+        let made = create_campaign(
+            &db,
+            &Actor::system("test"),
+            NewCampaign {
+                year: 2030,
+                title: None,
+                unit_id: district,
+            },
+        )
+        .await
+        .unwrap();
+        let first_program = gift_program::Entity::find()
+            .filter(gift_program::Column::CampaignId.eq(made.id))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut second_program: gift_program::ActiveModel = first_program.clone().into();
+        second_program.id = sea_orm::ActiveValue::NotSet;
+        second_program.name = Set("Quà nhà tài trợ".into());
+        let second_program = second_program.insert(&db).await.unwrap();
+        let category_id = category::Entity::find().one(&db).await.unwrap().unwrap().id;
+        let now = Utc::now();
+        let mut new_entries = Vec::new();
+        for (w, ward_id) in wards.iter().enumerate() {
+            let list = ward_list::ActiveModel {
+                campaign_id: Set(made.id),
+                ward_id: Set(*ward_id),
+                status: Set("approved".into()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+            for n in 0..6 {
+                let someone = person::ActiveModel {
+                    full_name: Set(format!("Người {w} {n}")),
+                    name_key: Set(format!("nguoi {w} {n}")),
+                    ward_id: Set(*ward_id),
+                    status: Set("active".into()),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&db)
+                .await
+                .unwrap();
+                for program in [&first_program, &second_program] {
+                    new_entries.push(entry::ActiveModel {
+                        campaign_id: Set(made.id),
+                        ward_list_id: Set(list.id),
+                        ward_id: Set(*ward_id),
+                        program_id: Set(program.id),
+                        person_id: Set(someone.id),
+                        category_id: Set(category_id),
+                        amount: Set(500_000 + 100_000 * i64::from(n)),
+                        status: Set("pending".into()),
+                        source_row: Set(Some(n + 7)),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                        ..Default::default()
+                    });
+                }
+            }
+        }
+        entry::Entity::insert_many(new_entries)
+            .exec_without_returning(&db)
+            .await
+            .unwrap();
+        assert_tallies_match(&db, "a multi-row insert").await;
+
+        let ids: Vec<i32> = entry::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        entry::Entity::update_many()
+            .col_expr(entry::Column::Status, Expr::value("received"))
+            .filter(entry::Column::Id.is_in(ids[..7].iter().copied()))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_tallies_match(&db, "marking gifts received").await;
+        entry::Entity::update_many()
+            .col_expr(entry::Column::Status, Expr::value("not_received"))
+            .col_expr(entry::Column::Amount, Expr::value(123_456_i64))
+            .filter(entry::Column::Id.is_in(ids[5..12].iter().copied()))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_tallies_match(&db, "a status and amount change").await;
+        entry::Entity::update_many()
+            .col_expr(entry::Column::Note, Expr::value("ghi chú"))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_tallies_match(&db, "a change of other columns").await;
+        entry::Entity::update_many()
+            .col_expr(entry::Column::Status, Expr::value("pending"))
+            .filter(entry::Column::Id.is_in(ids[..3].iter().copied()))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_tallies_match(&db, "an undo").await;
+        entry::Entity::delete_many()
+            .filter(entry::Column::Id.is_in(ids[10..15].iter().copied()))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_tallies_match(&db, "deleting entries").await;
+        entry::Entity::delete_by_id(ids[20])
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_tallies_match(&db, "deleting one entry").await;
+
+        campaign::Entity::delete_by_id(made.id)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_tallies_match(&db, "deleting the campaign").await;
+
+        if let Some((server, name)) = postgres {
+            db.close().await.unwrap();
+            let admin = crate::db::connect(&server).await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE {name}"))
+                .await
+                .unwrap();
+        }
+    }
 }

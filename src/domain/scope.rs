@@ -4,8 +4,8 @@
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr};
 
 use crate::domain::accounts::Role;
-use crate::domain::units::{all_units, subtree_ids};
-use crate::entities::user;
+use crate::domain::units::{all_units, ancestry, subtree_ids};
+use crate::entities::{unit, user};
 use crate::error::{AppError, AppResult};
 
 /// The units a user serves: everything (admin), or a unit and all units below it.
@@ -24,11 +24,39 @@ impl UnitScope {
         if Role::parse(&user.role) == Some(Role::Admin) {
             return Ok(UnitScope::All);
         }
-        let Some(unit_id) = user.unit_id else {
+        if user.unit_id.is_none() {
             return Ok(UnitScope::Units(Vec::new()));
-        };
-        let units = all_units(db).await?;
-        Ok(UnitScope::Units(subtree_ids(&units, unit_id)))
+        }
+        Ok(Self::for_user_in(user, &all_units(db).await?))
+    }
+
+    /// The scope of `user` worked out from `units` (every unit, as [`all_units`] returns
+    /// them): for callers that hold the units already, so a request reads them once.
+    pub fn for_user_in(user: &user::Model, units: &[unit::Model]) -> Self {
+        if Role::parse(&user.role) == Some(Role::Admin) {
+            return UnitScope::All;
+        }
+        match user.unit_id {
+            Some(unit_id) => UnitScope::Units(subtree_ids(units, unit_id)),
+            None => UnitScope::Units(Vec::new()),
+        }
+    }
+
+    /// Whether a campaign run by `campaign_unit` is visible to a user of this scope serving
+    /// `own_unit`: the same rule as `ward_lists::visible_campaign` (a unit the user serves, or
+    /// a unit above their own), worked out from `units` without another query.
+    pub fn sees_campaign_of(
+        &self,
+        units: &[unit::Model],
+        own_unit: Option<i32>,
+        campaign_unit: i32,
+    ) -> bool {
+        self.allows(campaign_unit)
+            || own_unit.is_some_and(|own| {
+                ancestry(units, own)
+                    .iter()
+                    .any(|unit| unit.id == campaign_unit)
+            })
     }
 
     /// Whether data of `unit_id` is visible.

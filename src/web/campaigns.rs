@@ -16,13 +16,14 @@ use serde::Deserialize;
 use crate::domain::accounts::Role;
 use crate::domain::campaigns::{NewCampaign, create_campaign, set_campaign_status};
 use crate::domain::carry_forward::carry_forward;
-use crate::domain::progress::campaign_progress;
+use crate::domain::list_queries::list_statuses;
+use crate::domain::progress::{Tally, ward_tallies};
 use crate::domain::units::{all_units, display_name};
-use crate::domain::ward_lists::{ListStatus, list_ward_lists, visible_campaign};
+use crate::domain::ward_lists::{ListStatus, visible_campaign};
 use crate::entities::campaign;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
-use crate::web::layout::{Chrome, money, operator};
+use crate::web::layout::{Chrome, money, operator, visible_campaign_for};
 use crate::web::session::CurrentUser;
 
 /// `/campaigns` (create) and `/campaigns/{slug}`.
@@ -144,35 +145,34 @@ async fn show_campaign(
     Query(notice): Query<CampaignNotice>,
 ) -> AppResult<Response> {
     let op = operator(&user);
-    let campaign = visible_campaign(&state.db, &op, &slug).await?;
+    let campaign = visible_campaign_for(&state.db, &user, &slug).await?;
     if user.role == Role::Ward {
         let ward_id = user.user.unit_id.ok_or_else(AppError::outside_scope)?;
         return Ok(
             Redirect::to(&format!("/campaigns/{}/wards/{ward_id}", campaign.slug)).into_response(),
         );
     }
-    let lists = list_ward_lists(&state.db, &op, &campaign).await?;
-    let progress = campaign_progress(&state.db, &op, &campaign).await?;
-    let units = all_units(&state.db).await?;
-    let mut wards: Vec<WardProgress> = units
+    let lists = list_statuses(&state.db, &user.scope, campaign.id).await?;
+    let tallies = ward_tallies(&state.db, &user.scope, campaign.id).await?;
+    let mut total = Tally::default();
+    for tally in tallies.values() {
+        total.merge(tally);
+    }
+    let mut wards: Vec<WardProgress> = user
+        .units
         .iter()
         .filter(|u| u.level == "ward" && user.scope.allows(u.id))
-        .filter(|u| valid_in_year(u, campaign.year) || lists.iter().any(|l| l.ward_id == u.id))
+        .filter(|u| valid_in_year(u, campaign.year) || lists.contains_key(&u.id))
         .map(|u| {
-            let list = lists.iter().find(|l| l.ward_id == u.id);
-            let tally = progress
-                .wards
-                .iter()
-                .find(|w| w.ward_id == u.id)
-                .map(|w| w.tally)
-                .unwrap_or_default();
+            let status = lists.get(&u.id).copied();
+            let tally = tallies.get(&u.id).copied().unwrap_or_default();
             WardProgress {
                 ward_id: u.id,
                 name: display_name(u),
-                status: list.map_or("none".to_owned(), |l| l.status.as_str().to_owned()),
-                status_label: list.map_or("Chưa có danh sách".to_owned(), |l| {
-                    l.status_label.clone()
-                }),
+                status: status.map_or("none", ListStatus::as_str).to_owned(),
+                status_label: status
+                    .map_or("Chưa có danh sách", ListStatus::label)
+                    .to_owned(),
                 people: tally.planned_people,
                 amount: money(tally.planned_amount),
                 received: tally.received_people,
@@ -183,8 +183,7 @@ async fn show_campaign(
         })
         .collect();
     wards.sort_by_key(|w| crate::domain::text::fold_key(&w.name));
-    let count = |status: ListStatus| lists.iter().filter(|l| l.status == status).count();
-    let total = progress.total;
+    let count = |status: ListStatus| lists.values().filter(|s| **s == status).count();
     Ok(CampaignPage {
         chrome: Chrome::for_user(&user),
         lists_total: lists.len(),

@@ -5,10 +5,14 @@
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
 use crate::domain::accounts::Role;
 use crate::domain::audit::Actor;
 use crate::domain::units::display_name;
 use crate::domain::ward_lists::Operator;
+use crate::entities::campaign;
+use crate::error::{AppError, AppResult};
 use crate::web::session::CurrentUser;
 
 /// The header of every logged-in page.
@@ -44,6 +48,39 @@ pub fn operator(user: &CurrentUser) -> Operator {
         actor: Actor::user(&user.user),
         role: user.role,
         scope: user.scope.clone(),
+    }
+}
+
+/// A campaign by slug, refused (403) when the user may not see it: the rule of
+/// `ward_lists::visible_campaign`, checked against the units read with the session, so a
+/// page pays one query for it.
+pub async fn visible_campaign_for(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    slug: &str,
+) -> AppResult<campaign::Model> {
+    // `.all()` on the unique slug rather than `.one()`: the LIMIT that `.one()` binds makes
+    // SQLite 3.47+ prepare the statement again on every call.
+    let found = campaign::Entity::find()
+        .filter(campaign::Column::Slug.eq(slug.trim()))
+        .all(db)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::NotFound(format!("Không tìm thấy đợt quà “{}”.", slug.trim())))?;
+    ensure_sees_campaign(user, &found)?;
+    Ok(found)
+}
+
+/// Refuses (403) a campaign the user may not see, by the rule of [`visible_campaign_for`].
+pub fn ensure_sees_campaign(user: &CurrentUser, campaign: &campaign::Model) -> AppResult<()> {
+    if user
+        .scope
+        .sees_campaign_of(&user.units, user.user.unit_id, campaign.unit_id)
+    {
+        Ok(())
+    } else {
+        Err(AppError::outside_scope())
     }
 }
 

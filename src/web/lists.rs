@@ -10,24 +10,24 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 use crate::domain::accounts::Role;
 use crate::domain::distribution::{Distribution, NotReceivedReason, record_distribution};
 use crate::domain::exports::{export_signing_sheets, find_program};
 use crate::domain::list_queries::{
-    ListFilter, PersonError, PersonInput, active_categories, add_person_to_list, list_page,
-    ward_list_of,
+    ListFilter, PersonError, PersonInput, active_categories, add_person_to_list,
+    campaign_with_list, list_page,
 };
+use crate::domain::progress::list_tally;
 use crate::domain::units::display_name;
-use crate::domain::ward_lists::{
-    ListAction, ListStatus, list_ward_lists, transition_list, visible_campaign,
-};
+use crate::domain::ward_lists::{ListAction, ListStatus, transition_list};
 use crate::entities::{campaign, category, gift_program, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
-use crate::web::layout::{Chrome, FormErrors, money, operator, xlsx_download};
+use crate::web::layout::{
+    Chrome, FormErrors, ensure_sees_campaign, money, operator, xlsx_download,
+};
 use crate::web::session::CurrentUser;
 
 /// The list routes, all under `/campaigns/{slug}/wards/{ward_id}`.
@@ -252,6 +252,8 @@ struct ListContext {
     campaign: campaign::Model,
     ward: unit::Model,
     list: Option<ward_list::Model>,
+    /// The campaign's programs, by id.
+    programs: Vec<gift_program::Model>,
 }
 
 async fn load_context(
@@ -260,19 +262,19 @@ async fn load_context(
     slug: &str,
     ward_id: i32,
 ) -> AppResult<ListContext> {
-    let op = operator(user);
     // The ward first: another ward's list is refused whatever the campaign.
     user.scope.ensure(ward_id)?;
-    let campaign = visible_campaign(&state.db, &op, slug).await?;
-    let ward = unit::Entity::find_by_id(ward_id)
-        .one(&state.db)
-        .await?
+    let (campaign, list, programs) = campaign_with_list(&state.db, slug, ward_id).await?;
+    ensure_sees_campaign(user, &campaign)?;
+    let ward = user
+        .find_unit(ward_id)
+        .cloned()
         .ok_or_else(|| AppError::NotFound("Không tìm thấy phường này.".into()))?;
-    let list = ward_list_of(&state.db, campaign.id, ward_id).await?;
     Ok(ListContext {
         campaign,
         ward,
         list,
+        programs,
     })
 }
 
@@ -288,24 +290,19 @@ async fn build_page(
         campaign,
         ward,
         list,
+        programs,
     } = context;
-    let op = operator(user);
     let summary = match &list {
-        Some(list) => list_ward_lists(&state.db, &op, &campaign)
-            .await?
-            .into_iter()
-            .find(|s| s.id == list.id),
+        Some(list) => Some(list_tally(&state.db, campaign.id, ward.id, list.id).await?),
         None => None,
     };
-    let page = match &list {
-        Some(list) => Some(list_page(&state.db, list, &query.filter()).await?),
-        None => None,
+    let page = match (&list, &summary) {
+        (Some(list), Some(summary)) => {
+            let size = u64::try_from(summary.planned_people).ok();
+            Some(list_page(&state.db, list, &query.filter(), size).await?)
+        }
+        _ => None,
     };
-    let programs = gift_program::Entity::find()
-        .filter(gift_program::Column::CampaignId.eq(campaign.id))
-        .order_by_asc(gift_program::Column::Id)
-        .all(&state.db)
-        .await?;
     let status = list
         .as_ref()
         .and_then(|l| ListStatus::parse(&l.status))
@@ -362,8 +359,8 @@ async fn build_page(
             .as_ref()
             .and_then(|l| l.comment.clone())
             .unwrap_or_default(),
-        entries: summary.as_ref().map_or(0, |s| s.entries),
-        amount: money(summary.as_ref().map_or(0, |s| s.amount)),
+        entries: summary.as_ref().map_or(0, |s| s.planned_people),
+        amount: money(summary.as_ref().map_or(0, |s| s.planned_amount)),
         notice: notice_text(&query.notice),
         is_supervisor: matches!(user.role, Role::Admin | Role::District),
         editable,

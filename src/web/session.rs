@@ -2,22 +2,34 @@
 //! The cookie holds a random token; the table holds only its SHA-256, so a copy of the
 //! database is no key to anyone's account.
 
+use std::sync::Arc;
+
 use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, Set,
 };
 use sha2::{Digest, Sha256};
 
 use crate::domain::accounts::Role;
+use crate::domain::list_queries::select_prefixed;
 use crate::domain::scope::UnitScope;
+use crate::domain::units::all_units;
 use crate::entities::{session, unit, user};
 use crate::error::AppError;
 use crate::web::AppState;
+
+/// The prefix of the user's columns in the session query.
+const USER_PREFIX: &str = "u_";
+
+/// The prefix of the units' columns in the session query.
+const UNIT_PREFIX: &str = "n_";
 
 /// The name of the session cookie.
 pub const COOKIE_NAME: &str = "chamlo_session";
@@ -110,34 +122,82 @@ pub struct CurrentUser {
     pub unit: Option<unit::Model>,
     /// The units whose data it may see.
     pub scope: UnitScope,
+    /// Every unit (a few dozen rows), read once per request with the session, so pages name
+    /// wards and check campaigns without reading them again.
+    pub units: Arc<Vec<unit::Model>>,
 }
 
 impl CurrentUser {
     /// Loads the user behind a session token, or `None` if the session is unknown or expired.
+    /// Every page pays for this, and each query costs a hand-off to the database's thread, so
+    /// it is one query: the session, its (active) user and every unit (a few dozen rows, one
+    /// per unit), from which the user's unit and scope are worked out and which pages reuse.
     pub async fn from_session(
         db: &impl ConnectionTrait,
         token: &str,
         hours: i64,
     ) -> Result<Option<Self>, DbErr> {
-        let Some(found) = session::Entity::find_by_id(token_digest(token))
-            .one(db)
-            .await?
-        else {
+        let (s, u, n) = (Alias::new("s"), Alias::new("u"), Alias::new("n"));
+        let mut query = Query::select();
+        query
+            .from_as(session::Entity, s.clone())
+            .column((s.clone(), session::Column::Id))
+            .column((s.clone(), session::Column::ExpiresAt))
+            .column((s.clone(), session::Column::LastSeenAt));
+        select_prefixed::<user::Entity>(&mut query, &u, USER_PREFIX);
+        select_prefixed::<unit::Entity>(&mut query, &n, UNIT_PREFIX);
+        query
+            .join_as(
+                JoinType::InnerJoin,
+                user::Entity,
+                u.clone(),
+                Expr::col((u.clone(), user::Column::Id))
+                    .equals((s.clone(), session::Column::UserId))
+                    .and(Expr::col((u, user::Column::Active)).eq(true)),
+            )
+            // Every unit beside the one session row; LEFT so a database without units
+            // still logs its administrator in.
+            .join_as(
+                JoinType::LeftJoin,
+                unit::Entity,
+                n.clone(),
+                Expr::val(1).eq(1),
+            )
+            .and_where(Expr::col((s, session::Column::Id)).eq(token_digest(token)))
+            .order_by((n, unit::Column::Id), Order::Asc);
+        let found = db.query_all(&query).await?;
+        let Some(row) = found.first() else {
             return Ok(None);
         };
+        let mut units = Vec::with_capacity(found.len());
+        for unit_row in &found {
+            let id: Option<i32> = unit_row.try_get(UNIT_PREFIX, "id")?;
+            if id.is_some() {
+                units.push(unit::Model::from_query_result(unit_row, UNIT_PREFIX)?);
+            }
+        }
+        let session_id: String = row.try_get("", "id")?;
+        let expires_at: DateTime<Utc> = row.try_get("", "expires_at")?;
+        let last_seen_at: DateTime<Utc> = row.try_get("", "last_seen_at")?;
+        let user = user::Model::from_query_result(row, USER_PREFIX)?;
         let now = Utc::now();
-        if found.expires_at <= now {
-            session::Entity::delete_by_id(found.id).exec(db).await?;
+        if expires_at <= now {
+            session::Entity::delete_by_id(session_id).exec(db).await?;
             return Ok(None);
         }
         // Sliding expiry, written at most once a minute to keep page loads read-only.
-        if now - found.last_seen_at > Duration::minutes(1) {
-            let mut active: session::ActiveModel = found.clone().into();
-            active.last_seen_at = Set(now);
-            active.expires_at = Set(now + Duration::hours(hours));
-            active.update(db).await?;
+        if now - last_seen_at > Duration::minutes(1) {
+            session::Entity::update_many()
+                .col_expr(session::Column::LastSeenAt, Expr::value(now))
+                .col_expr(
+                    session::Column::ExpiresAt,
+                    Expr::value(now + Duration::hours(hours)),
+                )
+                .filter(session::Column::Id.eq(session_id))
+                .exec(db)
+                .await?;
         }
-        Self::load(db, found.user_id).await
+        Ok(Self::with_units(user, units))
     }
 
     /// Loads an active user by id with its unit and scope.
@@ -149,20 +209,29 @@ impl CurrentUser {
         else {
             return Ok(None);
         };
-        let Some(role) = Role::parse(&user.role) else {
-            return Ok(None);
-        };
-        let unit = match user.unit_id {
-            Some(id) => unit::Entity::find_by_id(id).one(db).await?,
-            None => None,
-        };
-        let scope = UnitScope::for_user(db, &user).await?;
-        Ok(Some(Self {
+        Ok(Self::with_units(user, all_units(db).await?))
+    }
+
+    /// Completes a user with every unit: its own unit and its scope. `None` for an unknown
+    /// role.
+    fn with_units(user: user::Model, units: Vec<unit::Model>) -> Option<Self> {
+        let role = Role::parse(&user.role)?;
+        let unit = user
+            .unit_id
+            .and_then(|id| units.iter().find(|unit| unit.id == id).cloned());
+        let scope = UnitScope::for_user_in(&user, &units);
+        Some(Self {
             user,
             role,
             unit,
             scope,
-        }))
+            units: Arc::new(units),
+        })
+    }
+
+    /// A unit by id, from the units read with the session.
+    pub fn find_unit(&self, id: i32) -> Option<&unit::Model> {
+        self.units.iter().find(|unit| unit.id == id)
     }
 
     /// The name shown in the header: the full name, else the login name.
