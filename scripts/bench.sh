@@ -13,7 +13,7 @@
 #     `pip install pandas openpyxl python-calamine` adds them);
 #   - `chamlo export` of all 13 wards' signing sheets plus the summary, against the floor:
 #     rust_xlsxwriter writing exactly the same cells with no database (examples/export_floor.rs);
-#   - the district dashboard and one ward's list page under 50 concurrent clients (wrk, 15 s
+#   - the district dashboard (the campaign page) and one ward's list page under 50 concurrent clients (wrk, 15 s
 #     each, p95 from wrk's latency histogram) against a release build on the SQLite database.
 # Each timing is the median of BENCH_RUNS runs (default 3). The table at the end is what the
 # README's "Performance" section shows.
@@ -186,7 +186,7 @@ LUA
   }
   DISTRICT=$(login bench-district)
   WARD=$(login bench-ward)
-  page dashboard "$DISTRICT" "/"
+  page dashboard "$DISTRICT" "/campaigns/tet-2024"
   page ward_list "$WARD" "/campaigns/tet-2024/wards/$WARD_ID"
   kill $SERVER; wait $SERVER 2>/dev/null || true
 fi
