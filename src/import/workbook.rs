@@ -5,7 +5,7 @@
 use super::ReadError;
 use super::guard::{self, MAX_COLUMNS, MAX_ROWS, MAX_WORKBOOK_CELLS, OLE_MAGIC, ZIP_MAGIC};
 use super::legacy_encoding::{EncodingEvidence, LegacyEncoding, push_decoded};
-use calamine::{Cell, Data, DataRef, Range, Reader, SheetType, SheetVisible, Sheets};
+use calamine::{Cell, Data, DataRef, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Cursor;
@@ -120,7 +120,7 @@ impl SheetText {
                 CellKind::Text
             }
             Data::Int(i) => {
-                let _ = write!(t, "{i}");
+                push_int(t, *i);
                 CellKind::Number
             }
             Data::Float(f) => {
@@ -131,29 +131,8 @@ impl SheetText {
                 t.push_str(if *b { "TRUE" } else { "FALSE" });
                 CellKind::Bool
             }
-            Data::DateTime(dt) if dt.is_datetime() => {
-                let (y, m, d, hh, mm, _, _) = dt.to_ymd_hms_milli();
-                let _ = write!(t, "{d:02}/{m:02}/{y:04}");
-                if hh != 0 || mm != 0 {
-                    let _ = write!(t, " {hh:02}:{mm:02}");
-                }
-                CellKind::Date
-            }
-            Data::DateTime(dt) => {
-                push_number(t, dt.as_f64());
-                CellKind::Number
-            }
-            Data::DateTimeIso(s) => {
-                // "yyyy-mm-dd[Thh:mm:ss]" from ODS: written like the Excel dates.
-                let b = s.as_bytes();
-                if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && s.is_char_boundary(10) {
-                    let _ = write!(t, "{}/{}/{}", &s[8..10], &s[5..7], &s[0..4]);
-                    CellKind::Date
-                } else {
-                    t.push_str(s);
-                    CellKind::Text
-                }
-            }
+            Data::DateTime(dt) => push_date_time(t, dt),
+            Data::DateTimeIso(s) => push_date_time_iso(t, s),
             Data::DurationIso(s) => {
                 t.push_str(s);
                 CellKind::Text
@@ -283,9 +262,59 @@ fn sheet_fallback(sheet: &EncodingEvidence) -> LegacyEncoding {
 /// Writes a number as a person would read it: integers without ".0", no exponent.
 fn push_number(t: &mut String, f: f64) {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
-        let _ = write!(t, "{}", f as i64);
+        push_int(t, f as i64);
     } else {
         let _ = write!(t, "{f}");
+    }
+}
+
+/// Writes an integer in decimal (what `write!` writes, without the formatting machinery
+/// that a hundred thousand rows of numbers notice).
+fn push_int(t: &mut String, i: i64) {
+    let mut digits = [0u8; 20];
+    let mut n = i.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        t.push('-');
+    }
+    for &d in &digits[at..] {
+        t.push(char::from(d));
+    }
+}
+
+/// Writes an Excel date as dd/mm/yyyy (with the time when it has one); a duration as its
+/// number.
+fn push_date_time(t: &mut String, dt: &calamine::ExcelDateTime) -> CellKind {
+    if dt.is_datetime() {
+        let (y, m, d, hh, mm, _, _) = dt.to_ymd_hms_milli();
+        let _ = write!(t, "{d:02}/{m:02}/{y:04}");
+        if hh != 0 || mm != 0 {
+            let _ = write!(t, " {hh:02}:{mm:02}");
+        }
+        CellKind::Date
+    } else {
+        push_number(t, dt.as_f64());
+        CellKind::Number
+    }
+}
+
+/// Writes "yyyy-mm-dd[Thh:mm:ss]" (from ODS) like the Excel dates.
+fn push_date_time_iso(t: &mut String, s: &str) -> CellKind {
+    let b = s.as_bytes();
+    if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && s.is_char_boundary(10) {
+        let _ = write!(t, "{}/{}/{}", &s[8..10], &s[5..7], &s[0..4]);
+        CellKind::Date
+    } else {
+        t.push_str(s);
+        CellKind::Text
     }
 }
 
@@ -301,19 +330,28 @@ pub(crate) struct LoadedSheet {
 }
 
 /// The opened workbook with its worksheets as text.
-pub(crate) struct LoadedWorkbook {
+pub(crate) struct LoadedWorkbook<'a> {
     pub format: FileFormat,
     pub sheets: Vec<LoadedSheet>,
-    book: Sheets<Cursor<Vec<u8>>>,
+    book: Sheets<Cursor<&'a [u8]>>,
+    /// Each .xlsx worksheet's merged areas, read on a second thread while the cells streamed;
+    /// `None` where that failed (calamine is then asked again, and says the same).
+    xlsx_merges: Vec<(String, Option<Vec<Dimensions>>)>,
 }
 
-impl LoadedWorkbook {
+impl LoadedWorkbook<'_> {
     /// Merged areas of a sheet as ((first row, first col), (last row, last col)), 0-based
     /// sheet coordinates; empty where the format does not record them.
     pub fn merged_areas(&mut self, sheet: &str) -> Vec<MergedArea> {
-        let dims = match &mut self.book {
-            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(sheet).ok(),
-            Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).ok(),
+        let known = self
+            .xlsx_merges
+            .iter_mut()
+            .find(|(name, m)| name == sheet && m.is_some())
+            .and_then(|(_, m)| m.take());
+        let dims = match (known, &mut self.book) {
+            (Some(d), _) => Some(d),
+            (None, Sheets::Xlsx(x)) => x.merge_cells_by_sheet_name(sheet).ok(),
+            (None, Sheets::Xls(x)) => x.merge_cells_by_sheet_name(sheet).ok(),
             _ => None,
         };
         let mut areas: Vec<MergedArea> = dims
@@ -338,15 +376,28 @@ impl LoadedWorkbook {
     }
 }
 
+/// The merged areas of each worksheet, from a second reader of the same bytes: calamine
+/// finds them only by parsing the whole sheet again, which is done here in parallel with
+/// the first reader streaming the cells.
+fn xlsx_merges(bytes: &[u8], names: &[String]) -> Vec<(String, Option<Vec<Dimensions>>)> {
+    let Ok(mut book) = calamine::Xlsx::new(Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    names
+        .iter()
+        .map(|n| (n.clone(), book.merge_cells_by_sheet_name(n).ok()))
+        .collect()
+}
+
 /// Opens `bytes` as a workbook and reads every worksheet.
-pub(crate) fn open(bytes: &[u8]) -> Result<LoadedWorkbook, ReadError> {
+pub(crate) fn open(bytes: &[u8]) -> Result<LoadedWorkbook<'_>, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
     }
     // Sizes, counts and compression ratios, before calamine trusts them.
     guard::inspect(bytes)?;
-    // calamine's readers need an owned `Read + Seek`; one copy of the upload is acceptable.
-    let cursor = || Cursor::new(bytes.to_vec());
+    // calamine reads from the caller's bytes: no copy of the upload.
+    let cursor = || Cursor::new(bytes);
     let (format, book) = if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(b"PK\x05\x06") {
         if contains(
             bytes,
@@ -398,21 +449,35 @@ pub(crate) fn open(bytes: &[u8]) -> Result<LoadedWorkbook, ReadError> {
         .filter(|s| s.typ == SheetType::WorkSheet)
         .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
         .collect();
-    let mut sheets = Vec::with_capacity(metas.len());
-    let mut budget = MAX_WORKBOOK_CELLS;
-    for (name, visible) in metas {
-        let range = read_sheet(&mut book, &name, &mut budget)?;
-        let cells = SheetText::from_range(&range)?;
-        sheets.push(LoadedSheet {
-            name,
-            visible,
-            cells,
-        });
-    }
+    let read_all = |book: &mut Sheets<Cursor<&[u8]>>| -> Result<Vec<LoadedSheet>, ReadError> {
+        let mut sheets = Vec::with_capacity(metas.len());
+        let mut budget = MAX_WORKBOOK_CELLS;
+        for (name, visible) in &metas {
+            let cells = read_sheet(book, name, &mut budget)?;
+            sheets.push(LoadedSheet {
+                name: name.clone(),
+                visible: *visible,
+                cells,
+            });
+        }
+        Ok(sheets)
+    };
+    let (sheets, xlsx_merges) = if format == FileFormat::Xlsx {
+        let names: Vec<String> = metas.iter().map(|(n, _)| n.clone()).collect();
+        std::thread::scope(|scope| {
+            let merges = scope.spawn(|| xlsx_merges(bytes, &names));
+            let sheets = read_all(&mut book);
+            // A panic over there only loses the head start: calamine is asked again later.
+            (sheets, merges.join().unwrap_or_default())
+        })
+    } else {
+        (read_all(&mut book), Vec::new())
+    };
     Ok(LoadedWorkbook {
         format,
-        sheets,
+        sheets: sheets?,
         book,
+        xlsx_merges,
     })
 }
 
@@ -421,15 +486,15 @@ pub(crate) fn open(bytes: &[u8]) -> Result<LoadedWorkbook, ReadError> {
 /// far apart never make calamine allocate the grid between them; .xls and .ods sheets were
 /// read whole by calamine, within the limits the guard checked beforehand.
 fn read_sheet(
-    book: &mut Sheets<Cursor<Vec<u8>>>,
+    book: &mut Sheets<Cursor<&[u8]>>,
     name: &str,
     budget: &mut u64,
-) -> Result<Range<Data>, ReadError> {
+) -> Result<SheetText, ReadError> {
     let xlsx_error = |e: calamine::XlsxError| match e {
         calamine::XlsxError::Password => ReadError::Encrypted,
         e => corrupt(&e),
     };
-    let range = match book {
+    let sheet = match book {
         Sheets::Xlsx(x) => {
             let mut reader = x.worksheet_cells_reader(name).map_err(xlsx_error)?;
             collect_cells(|| reader.next_cell().map_err(xlsx_error), name, budget)?
@@ -439,7 +504,7 @@ fn read_sheet(
             collect_cells(|| reader.next_cell().map_err(|e| corrupt(&e)), name, budget)?
         }
         book => match book.worksheet_range(name) {
-            Ok(r) => r,
+            Ok(r) => SheetText::from_range(&r)?,
             Err(calamine::Error::Xls(calamine::XlsError::Password))
             | Err(calamine::Error::Xlsx(calamine::XlsxError::Password)) => {
                 return Err(ReadError::Encrypted);
@@ -447,20 +512,21 @@ fn read_sheet(
             Err(e) => return Err(corrupt(&e)),
         },
     };
-    let (height, width) = range.get_size();
-    let cells = (height as u64).saturating_mul(width as u64);
+    let cells = (sheet.height as u64).saturating_mul(sheet.width as u64);
     *budget = budget.checked_sub(cells).ok_or_else(|| too_large(name))?;
-    Ok(range)
+    Ok(sheet)
 }
 
-/// Gathers a streamed sheet's non-empty cells within the row and column limits into a range,
-/// refusing once they (or the rectangle they span) would exceed `budget` cells.
+/// Gathers a streamed sheet's non-empty cells within the row and column limits, refusing once
+/// they (or the rectangle they span) would exceed `budget` cells. Each cell's text is written
+/// as it arrives (strings borrowed from the shared-string table, not copied per cell); the
+/// legacy encodings are decided once the whole sheet is known.
 fn collect_cells<'a>(
     mut next: impl FnMut() -> Result<Option<Cell<DataRef<'a>>>, ReadError>,
     name: &str,
     budget: &u64,
-) -> Result<Range<Data>, ReadError> {
-    let mut cells: Vec<Cell<Data>> = Vec::new();
+) -> Result<SheetText, ReadError> {
+    let mut sheet = StreamedSheet::default();
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
     while let Some(cell) = next()? {
         let (row, col) = cell.get_position();
@@ -470,13 +536,201 @@ fn collect_cells<'a>(
         let (r0, r1, c0, c1) = bounds.unwrap_or((row, row, col, col));
         let b = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
         let grid = u64::from(b.1 - b.0 + 1) * u64::from(b.3 - b.2 + 1);
-        if grid > *budget || cells.len() as u64 >= *budget {
+        if grid > *budget || sheet.cells.len() as u64 >= *budget {
             return Err(too_large(name));
         }
         bounds = Some(b);
-        cells.push(Cell::new((row, col), Data::from(cell.get_value().clone())));
+        sheet.push(row, col, cell.get_value())?;
     }
-    Ok(Range::from_sparse(cells))
+    sheet.finish(bounds)
+}
+
+/// How a streamed cell's text was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// A string as the file holds it: decoded later if its column is in a legacy encoding.
+    String,
+    /// Final text of this kind.
+    As(CellKind),
+}
+
+/// One streamed cell: its position and where its text ends in [`StreamedSheet::text`] (it
+/// starts where the previous cell's ends).
+#[derive(Debug, Clone, Copy)]
+struct StreamedCell {
+    row: u32,
+    col: u32,
+    end: u32,
+    written: Written,
+}
+
+/// A sheet's cells in the order the file gives them, before the rectangle is known.
+#[derive(Debug, Default)]
+struct StreamedSheet {
+    text: String,
+    cells: Vec<StreamedCell>,
+    /// Whether every cell came after the previous one in row-major order (as Excel writes
+    /// them): then the text is already laid out as [`SheetText`] holds it.
+    out_of_order: bool,
+}
+
+impl StreamedSheet {
+    fn push(&mut self, row: u32, col: u32, value: &DataRef<'_>) -> Result<(), ReadError> {
+        if let Some(last) = self.cells.last()
+            && (row, col) <= (last.row, last.col)
+        {
+            self.out_of_order = true;
+        }
+        let t = &mut self.text;
+        let written = match value {
+            DataRef::String(s) => push_string(t, s),
+            DataRef::SharedString(s) => push_string(t, s),
+            DataRef::Int(i) => {
+                push_int(t, *i);
+                Written::As(CellKind::Number)
+            }
+            DataRef::Float(f) => {
+                push_number(t, *f);
+                Written::As(CellKind::Number)
+            }
+            DataRef::Bool(b) => {
+                t.push_str(if *b { "TRUE" } else { "FALSE" });
+                Written::As(CellKind::Bool)
+            }
+            DataRef::DateTime(dt) => Written::As(push_date_time(t, dt)),
+            DataRef::DateTimeIso(s) => Written::As(push_date_time_iso(t, s)),
+            DataRef::DurationIso(s) => {
+                t.push_str(s);
+                Written::As(CellKind::Text)
+            }
+            DataRef::Error(e) => {
+                let _ = write!(t, "{e}");
+                Written::As(CellKind::Error)
+            }
+            DataRef::Empty => Written::As(CellKind::Empty),
+        };
+        let end = u32::try_from(self.text.len()).map_err(|_| ReadError::TooLarge)?;
+        self.cells.push(StreamedCell {
+            row,
+            col,
+            end,
+            written,
+        });
+        Ok(())
+    }
+
+    /// Lays the cells out in their rectangle, decoding the columns typed in a legacy
+    /// encoding (decided as [`SheetText::from_range`] decides them).
+    fn finish(mut self, bounds: Option<(u32, u32, u32, u32)>) -> Result<SheetText, ReadError> {
+        let Some((r0, r1, c0, c1)) = bounds else {
+            return Ok(SheetText::default());
+        };
+        let height = (r1 - r0 + 1) as usize;
+        let width = (c1 - c0 + 1) as usize;
+        let starts: Vec<u32> = std::iter::once(0)
+            .chain(self.cells.iter().map(|c| c.end))
+            .collect();
+        // (cell index) in row-major order; a later cell at the same position wins, as in
+        // calamine's ranges.
+        let mut order: Vec<usize> = (0..self.cells.len()).collect();
+        if self.out_of_order {
+            order.sort_by_key(|&i| (self.cells[i].row, self.cells[i].col));
+            order.dedup_by(|later, earlier| {
+                let (a, b) = (self.cells[*later], self.cells[*earlier]);
+                let same = (a.row, a.col) == (b.row, b.col);
+                if same {
+                    *earlier = *later;
+                }
+                same
+            });
+        }
+        let slice = |i: usize| -> &str {
+            self.text
+                .get(starts[i] as usize..self.cells[i].end as usize)
+                .unwrap_or("")
+        };
+
+        let mut columns = vec![EncodingEvidence::default(); width];
+        for &i in &order {
+            let cell = self.cells[i];
+            if cell.written == Written::String {
+                columns[(cell.col - c0) as usize].add(slice(i));
+            }
+        }
+        let mut sheet = EncodingEvidence::default();
+        for c in &columns {
+            sheet.merge(c);
+        }
+        let sheet_enc = sheet_fallback(&sheet);
+        let encodings: Vec<LegacyEncoding> = columns
+            .iter()
+            .map(|c| column_encoding(c, sheet_enc))
+            .collect();
+
+        // When the cells came in order and no column needs decoding, the streamed text is
+        // already the sheet's text.
+        let rewrite =
+            self.out_of_order || encodings.iter().any(|e| *e != LegacyEncoding::Unicode);
+        let mut text = String::new();
+        let cells = height.saturating_mul(width);
+        let mut ends: Vec<u32> = Vec::with_capacity(cells);
+        let mut kinds: Vec<CellKind> = Vec::with_capacity(cells);
+        let mut pos: usize = 0;
+        for &i in &order {
+            let cell = self.cells[i];
+            let idx = (cell.row - r0) as usize * width + (cell.col - c0) as usize;
+            let filler = if rewrite { text.len() } else { starts[i] as usize };
+            let filler = u32::try_from(filler).map_err(|_| ReadError::TooLarge)?;
+            ends.resize(idx, filler);
+            kinds.resize(idx, CellKind::Empty);
+            let kind = match cell.written {
+                Written::String => CellKind::Text,
+                Written::As(k) => k,
+            };
+            let end = if rewrite {
+                match cell.written {
+                    Written::String => {
+                        push_decoded(&mut text, slice(i), encodings[(cell.col - c0) as usize])
+                    }
+                    Written::As(_) => text.push_str(slice(i)),
+                }
+                text.len()
+            } else {
+                cell.end as usize
+            };
+            ends.push(u32::try_from(end).map_err(|_| ReadError::TooLarge)?);
+            kinds.push(kind);
+            pos = idx + 1;
+        }
+        debug_assert_eq!(pos, ends.len());
+        if !rewrite {
+            text = std::mem::take(&mut self.text);
+        }
+        let last = u32::try_from(text.len()).map_err(|_| ReadError::TooLarge)?;
+        ends.resize(cells, last);
+        kinds.resize(cells, CellKind::Empty);
+        Ok(SheetText {
+            first_row: r0,
+            first_col: c0,
+            width,
+            height,
+            text,
+            ends,
+            kinds,
+            encodings,
+        })
+    }
+}
+
+/// Writes a string cell; one of only whitespace is an empty cell (it still counts for the
+/// sheet's extent, as calamine's ranges count it).
+fn push_string(t: &mut String, s: &str) -> Written {
+    if s.trim().is_empty() {
+        Written::As(CellKind::Empty)
+    } else {
+        t.push_str(s);
+        Written::String
+    }
 }
 
 fn too_large(sheet: &str) -> ReadError {
