@@ -474,6 +474,9 @@ fn read_ward_file_inner(
     let merged = book.merged_areas(&sheet_name);
     let sheet = book.sheets.swap_remove(index);
     let cells = sheet.cells;
+    // The reader, its shared strings and the other sheets are not needed any more.
+    let format = book.format;
+    drop(book);
 
     let (ward, ward_text) = rows::title_ward(&cells, header.first_idx, &ctx.wards);
     let household_list = header.names_household_head
@@ -517,7 +520,7 @@ fn read_ward_file_inner(
 
     Ok(ParsedList {
         file: file_name.to_owned(),
-        format: book.format,
+        format,
         sheet: sheet_name,
         sheet_reason,
         header_row,

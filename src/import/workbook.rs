@@ -619,42 +619,54 @@ impl StreamedSheet {
         Ok(())
     }
 
+    /// The cells as streamed, each with where its text starts.
+    fn in_stream_order(&self) -> impl Iterator<Item = (StreamedCell, u32)> + '_ {
+        self.cells.iter().scan(0u32, |start, cell| {
+            let this = *start;
+            *start = cell.end;
+            Some((*cell, this))
+        })
+    }
+
     /// Lays the cells out in their rectangle, decoding the columns typed in a legacy
     /// encoding (decided as [`SheetText::from_range`] decides them).
-    fn finish(mut self, bounds: Option<(u32, u32, u32, u32)>) -> Result<SheetText, ReadError> {
+    fn finish(self, bounds: Option<(u32, u32, u32, u32)>) -> Result<SheetText, ReadError> {
         let Some((r0, r1, c0, c1)) = bounds else {
             return Ok(SheetText::default());
         };
         let height = (r1 - r0 + 1) as usize;
         let width = (c1 - c0 + 1) as usize;
-        let starts: Vec<u32> = std::iter::once(0)
-            .chain(self.cells.iter().map(|c| c.end))
-            .collect();
-        // (cell index) in row-major order; a later cell at the same position wins, as in
-        // calamine's ranges.
-        let mut order: Vec<usize> = (0..self.cells.len()).collect();
-        if self.out_of_order {
-            order.sort_by_key(|&i| (self.cells[i].row, self.cells[i].col));
-            order.dedup_by(|later, earlier| {
-                let (a, b) = (self.cells[*later], self.cells[*earlier]);
-                let same = (a.row, a.col) == (b.row, b.col);
+        // Out of order, the cells are sorted (each keeping where its text starts), and a later
+        // cell at the same position wins, as in calamine's ranges. In order (the usual case),
+        // they are walked as they are.
+        let sorted: Option<Vec<(StreamedCell, u32)>> = self.out_of_order.then(|| {
+            let mut v: Vec<(StreamedCell, u32)> = self.in_stream_order().collect();
+            v.sort_by_key(|(c, _)| (c.row, c.col));
+            v.dedup_by(|later, earlier| {
+                let same = (later.0.row, later.0.col) == (earlier.0.row, earlier.0.col);
                 if same {
                     *earlier = *later;
                 }
                 same
             });
-        }
-        let slice = |i: usize| -> &str {
+            v
+        });
+        let cells_in_order = || -> Box<dyn Iterator<Item = (StreamedCell, u32)> + '_> {
+            match &sorted {
+                Some(v) => Box::new(v.iter().copied()),
+                None => Box::new(self.in_stream_order()),
+            }
+        };
+        let slice = |cell: &StreamedCell, start: u32| -> &str {
             self.text
-                .get(starts[i] as usize..self.cells[i].end as usize)
+                .get(start as usize..cell.end as usize)
                 .unwrap_or("")
         };
 
         let mut columns = vec![EncodingEvidence::default(); width];
-        for &i in &order {
-            let cell = self.cells[i];
+        for (cell, start) in cells_in_order() {
             if cell.written == Written::String {
-                columns[(cell.col - c0) as usize].add(slice(i));
+                columns[(cell.col - c0) as usize].add(slice(&cell, start));
             }
         }
         let mut sheet = EncodingEvidence::default();
@@ -676,10 +688,9 @@ impl StreamedSheet {
         let mut ends: Vec<u32> = Vec::with_capacity(cells);
         let mut kinds: Vec<CellKind> = Vec::with_capacity(cells);
         let mut pos: usize = 0;
-        for &i in &order {
-            let cell = self.cells[i];
+        for (cell, start) in cells_in_order() {
             let idx = (cell.row - r0) as usize * width + (cell.col - c0) as usize;
-            let filler = if rewrite { text.len() } else { starts[i] as usize };
+            let filler = if rewrite { text.len() } else { start as usize };
             let filler = u32::try_from(filler).map_err(|_| ReadError::TooLarge)?;
             ends.resize(idx, filler);
             kinds.resize(idx, CellKind::Empty);
@@ -689,10 +700,12 @@ impl StreamedSheet {
             };
             let end = if rewrite {
                 match cell.written {
-                    Written::String => {
-                        push_decoded(&mut text, slice(i), encodings[(cell.col - c0) as usize])
-                    }
-                    Written::As(_) => text.push_str(slice(i)),
+                    Written::String => push_decoded(
+                        &mut text,
+                        slice(&cell, start),
+                        encodings[(cell.col - c0) as usize],
+                    ),
+                    Written::As(_) => text.push_str(slice(&cell, start)),
                 }
                 text.len()
             } else {
@@ -703,8 +716,9 @@ impl StreamedSheet {
             pos = idx + 1;
         }
         debug_assert_eq!(pos, ends.len());
+        drop(sorted);
         if !rewrite {
-            text = std::mem::take(&mut self.text);
+            text = self.text;
         }
         let last = u32::try_from(text.len()).map_err(|_| ReadError::TooLarge)?;
         ends.resize(cells, last);
@@ -751,4 +765,84 @@ fn utf16le(s: &str) -> Vec<u8> {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Streams `cells` as calamine's cell reader would give them, and also lays them out the
+    /// way a whole calamine range is converted: both must give the same sheet text.
+    fn streamed_and_ranged(cells: &[((u32, u32), Data)]) -> (SheetText, SheetText) {
+        let mut queue = cells.iter().map(|(pos, value)| {
+            let value = match value {
+                Data::String(s) => DataRef::String(s.clone()),
+                Data::Float(f) => DataRef::Float(*f),
+                Data::Int(i) => DataRef::Int(*i),
+                Data::Bool(b) => DataRef::Bool(*b),
+                other => panic!("not used here: {other:?}"),
+            };
+            Cell::new(*pos, value)
+        });
+        let streamed = collect_cells(|| Ok(queue.next()), "Sheet1", &MAX_WORKBOOK_CELLS)
+            .expect("within the limits");
+        let range = Range::from_sparse(
+            cells
+                .iter()
+                .map(|(pos, value)| Cell::new(*pos, value.clone()))
+                .collect(),
+        );
+        (streamed, SheetText::from_range(&range).expect("within the limits"))
+    }
+
+    fn assert_same(a: &SheetText, b: &SheetText) {
+        assert_eq!(
+            (a.first_row(), a.first_col(), a.width(), a.height()),
+            (b.first_row(), b.first_col(), b.width(), b.height())
+        );
+        assert_eq!(a.legacy_encoding(), b.legacy_encoding());
+        for r in 0..a.height() {
+            for c in 0..a.width() {
+                assert_eq!(a.at(r, c), b.at(r, c), "({r}, {c})");
+                assert_eq!(a.kind_at(r, c), b.kind_at(r, c), "({r}, {c})");
+            }
+        }
+    }
+
+    #[test]
+    fn streamed_cells_in_order_give_the_range_text() {
+        let s = |t: &str| Data::String(t.to_owned());
+        let cells = vec![
+            ((2, 1), s("Họ và tên")),
+            ((2, 3), s("Năm sinh")),
+            ((3, 1), s("Nguyễn Văn An")),
+            ((3, 2), s(" \u{a0} ")),
+            ((3, 3), Data::Float(1950.0)),
+            ((4, 1), s("Trần Thị Bé")),
+            ((4, 3), Data::Int(-1948)),
+            ((5, 4), Data::Bool(true)),
+        ];
+        let (streamed, ranged) = streamed_and_ranged(&cells);
+        assert_same(&streamed, &ranged);
+        assert_eq!(streamed.cell(5, 3), "-1948");
+    }
+
+    #[test]
+    fn streamed_cells_out_of_order_or_repeated_give_the_range_text() {
+        let s = |t: &str| Data::String(t.to_owned());
+        // TCVN3 names, a cell given twice (the later wins) and rows out of order.
+        let cells = vec![
+            ((4, 1), s("NguyÔn V¨n Tr\u{ad}êng")),
+            ((1, 1), s("Hä vµ tªn")),
+            ((1, 2), s("N¨m sinh")),
+            ((2, 1), s("Lª ThÞ Hoa")),
+            ((2, 2), Data::Float(1950.0)),
+            ((2, 1), s("TrÇn V¨n Quèc")),
+            ((3, 0), Data::Int(7)),
+        ];
+        let (streamed, ranged) = streamed_and_ranged(&cells);
+        assert_same(&streamed, &ranged);
+        assert_eq!(streamed.legacy_encoding(), LegacyEncoding::Tcvn3);
+        assert_eq!(streamed.cell(3, 1), "Trần Văn Quốc");
+    }
 }
