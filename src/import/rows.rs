@@ -315,9 +315,9 @@ impl<'a> RowReader<'a> {
 
     /// Anything a person row could hold, besides its number and signature.
     fn has_content(&self, r: usize) -> bool {
-        CONTENT_SLOTS.iter().any(|&slot| {
-            self.col[slot].is_some_and(|c| !self.cell_text(r, c).is_empty())
-        })
+        CONTENT_SLOTS
+            .iter()
+            .any(|&slot| self.col[slot].is_some_and(|c| !self.cell_text(r, c).is_empty()))
     }
 
     /// A row such as "(1) (2) (3)…" or "A B 1 2…" under the header.

@@ -380,6 +380,11 @@ impl LoadedWorkbook<'_> {
 /// finds them only by parsing the whole sheet again, which is done here in parallel with
 /// the first reader streaming the cells.
 fn xlsx_merges(bytes: &[u8], names: &[String]) -> Vec<(String, Option<Vec<Dimensions>>)> {
+    if let [name] = names
+        && let Some(merges) = only_sheet_merges(bytes)
+    {
+        return vec![(name.clone(), Some(merges))];
+    }
     let Ok(mut book) = calamine::Xlsx::new(Cursor::new(bytes)) else {
         return Vec::new();
     };
@@ -387,6 +392,156 @@ fn xlsx_merges(bytes: &[u8], names: &[String]) -> Vec<(String, Option<Vec<Dimens
         .iter()
         .map(|n| (n.clone(), book.merge_cells_by_sheet_name(n).ok()))
         .collect()
+}
+
+/// The merged areas of a workbook's only worksheet, found by scanning its XML for the
+/// `<mergeCells>` element (after the cells) rather than parsing every cell a second time.
+/// `None` unless the layout is the usual one: a single part in xl/worksheets/ that the
+/// workbook's relationships name, and a well-formed list; calamine is asked then.
+fn only_sheet_merges(bytes: &[u8]) -> Option<Vec<Dimensions>> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let parts: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| {
+            n.strip_prefix("xl/worksheets/")
+                .is_some_and(|f| f.ends_with(".xml") && !f.contains('/'))
+        })
+        .map(|n| n.into_owned())
+        .collect();
+    let [path] = parts.as_slice() else {
+        return None;
+    };
+    let mut rels = Vec::new();
+    zip.by_name("xl/_rels/workbook.xml.rels")
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut rels)
+        .ok()?;
+    let relative = format!("\"{}\"", path.strip_prefix("xl/")?);
+    let absolute = format!("\"/{path}\"");
+    if !contains(&rels, relative.as_bytes()) && !contains(&rels, absolute.as_bytes()) {
+        return None;
+    }
+    let sheet = zip.by_name(path).ok()?;
+    let tail = merge_cells_tail(sheet)?;
+    parse_merge_cells(&tail)
+}
+
+/// The sheet XML from its `<mergeCells` tag (any namespace prefix) to the end; empty when
+/// there is none. `None` past 16 MB of tail or on a read error.
+fn merge_cells_tail(mut sheet: impl std::io::Read) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    const TAG: &[u8] = b"mergeCells";
+    const MAX_TAIL: u64 = 16 << 20;
+    let mut window: Vec<u8> = Vec::with_capacity(1 << 16);
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = sheet.read(&mut chunk).ok()?;
+        if n == 0 {
+            return Some(Vec::new());
+        }
+        // Keep a few bytes of the previous chunk so that a tag split between two is found.
+        let keep = window.len().min(256);
+        window.drain(..window.len() - keep);
+        window.extend_from_slice(&chunk[..n]);
+        let mut at = 0;
+        while let Some(i) = window[at..].iter().position(|&b| b == b'<') {
+            let lt = at + i;
+            at = lt + 1;
+            let rest = &window[lt + 1..];
+            // "<mergeCells" or "<x:mergeCells", followed by a space, ">" or "/".
+            let name_start = rest
+                .iter()
+                .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+                .filter(|&p| rest[p] == b':')
+                .map_or(0, |p| p + 1);
+            let Some(after) = rest.get(name_start..) else {
+                continue;
+            };
+            if after.starts_with(TAG)
+                && after
+                    .get(TAG.len())
+                    .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
+            {
+                let mut tail = window[lt..].to_vec();
+                let limit = MAX_TAIL.saturating_sub(tail.len() as u64);
+                let read = sheet.take(limit + 1).read_to_end(&mut tail).ok()?;
+                return (read as u64 <= limit).then_some(tail);
+            }
+        }
+    }
+}
+
+/// The areas of a `<mergeCells>` list, read as calamine reads them; `None` where calamine
+/// would fail.
+fn parse_merge_cells(tail: &[u8]) -> Option<Vec<Dimensions>> {
+    use quick_xml::events::Event;
+    let mut areas = Vec::new();
+    if tail.is_empty() {
+        return Some(areas);
+    }
+    let mut xml = quick_xml::Reader::from_reader(tail);
+    let config = xml.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf).ok()? {
+            Event::Start(e) if e.local_name().as_ref() == "mergeCell" => {
+                let mut reference = None;
+                for attr in e.attributes() {
+                    let attr = attr.ok()?;
+                    if attr.key.as_ref() == "ref" {
+                        reference = Some(attr.value.to_string());
+                        break;
+                    }
+                }
+                if let Some(r) = reference {
+                    areas.push(dimension(&r)?);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "mergeCells" => return Some(areas),
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// "A1:B3" (or "A1") as calamine's dimensions; `None` where calamine refuses it.
+fn dimension(reference: &str) -> Option<Dimensions> {
+    let cell = |s: &str| -> Option<(u32, u32)> {
+        let b = s.as_bytes();
+        let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        let digits = &b[letters..];
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let col = b[..letters].iter().fold(0u32, |n, c| {
+            n.wrapping_mul(26)
+                .wrapping_add(u32::from(c.to_ascii_uppercase() - b'A') + 1)
+        });
+        let row = digits.iter().fold(0u32, |n, d| {
+            n.wrapping_mul(10).wrapping_add(u32::from(d - b'0'))
+        });
+        Some((row.checked_sub(1)?, col.checked_sub(1)?))
+    };
+    let parts: Vec<&str> = reference.split(':').collect();
+    match parts.as_slice() {
+        [one] => {
+            let p = cell(one)?;
+            Some(Dimensions { start: p, end: p })
+        }
+        [a, b] => Some(Dimensions {
+            start: cell(a)?,
+            end: cell(b)?,
+        }),
+        _ => None,
+    }
 }
 
 /// Opens `bytes` as a workbook and reads every worksheet.
@@ -681,8 +836,7 @@ impl StreamedSheet {
 
         // When the cells came in order and no column needs decoding, the streamed text is
         // already the sheet's text.
-        let rewrite =
-            self.out_of_order || encodings.iter().any(|e| *e != LegacyEncoding::Unicode);
+        let rewrite = self.out_of_order || encodings.iter().any(|e| *e != LegacyEncoding::Unicode);
         let mut text = String::new();
         let cells = height.saturating_mul(width);
         let mut ends: Vec<u32> = Vec::with_capacity(cells);
@@ -792,7 +946,10 @@ mod tests {
                 .map(|(pos, value)| Cell::new(*pos, value.clone()))
                 .collect(),
         );
-        (streamed, SheetText::from_range(&range).expect("within the limits"))
+        (
+            streamed,
+            SheetText::from_range(&range).expect("within the limits"),
+        )
     }
 
     fn assert_same(a: &SheetText, b: &SheetText) {
@@ -807,6 +964,65 @@ mod tests {
                 assert_eq!(a.kind_at(r, c), b.kind_at(r, c), "({r}, {c})");
             }
         }
+    }
+
+    #[test]
+    fn merged_areas_scanned_from_the_xml_are_calamines() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        for folder in ["import-samples", "tests/fixtures/hostile/crafted"] {
+            for entry in std::fs::read_dir(dir.join(folder)).expect("the folder exists") {
+                let path = entry.expect("a listed file").path();
+                if path.extension().is_some_and(|e| e == "xlsx") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut scanned = 0;
+        for path in files {
+            let bytes = std::fs::read(&path).expect("readable");
+            // What the guard refuses never reaches calamine.
+            if guard::inspect(&bytes).is_err() {
+                continue;
+            }
+            let Some(ours) = only_sheet_merges(&bytes) else {
+                continue;
+            };
+            let Ok(mut book) = calamine::Xlsx::new(Cursor::new(bytes.as_slice())) else {
+                continue;
+            };
+            let names = book.sheet_names();
+            let [name] = names.as_slice() else {
+                panic!(
+                    "{}: one worksheet part but {} sheets",
+                    path.display(),
+                    names.len()
+                );
+            };
+            let theirs = book.merge_cells_by_sheet_name(name).ok();
+            assert_eq!(Some(ours), theirs, "{}", path.display());
+            scanned += 1;
+        }
+        assert!(scanned > 0);
+    }
+
+    #[test]
+    fn merge_cell_lists_are_read_as_calamine_reads_them() {
+        let tail = br#"<mergeCells count="2"><mergeCell ref="A7:A9"/><mergeCell ref="c10"/></mergeCells><pageMargins/>"#;
+        let areas = parse_merge_cells(tail).expect("well formed");
+        assert_eq!(areas.len(), 2);
+        assert_eq!((areas[0].start, areas[0].end), ((6, 0), (8, 0)));
+        assert_eq!((areas[1].start, areas[1].end), ((9, 2), (9, 2)));
+        assert!(parse_merge_cells(br#"<mergeCells><mergeCell ref="7:9"/></mergeCells>"#).is_none());
+        assert!(parse_merge_cells(br#"<mergeCells><mergeCell ref="A1:B2"/>"#).is_none());
+        let sheet = b"<worksheet><sheetData><row r=\"1\"/></sheetData><x:mergeCells><x:mergeCell ref=\"B2:C2\"/></x:mergeCells></worksheet>";
+        let tail = merge_cells_tail(&sheet[..]).expect("small");
+        assert!(tail.starts_with(b"<x:mergeCells>"));
+        assert_eq!(parse_merge_cells(&tail).map(|a| a.len()), Some(1));
+        assert_eq!(
+            merge_cells_tail(&b"<worksheet><sheetData/></worksheet>"[..]),
+            Some(Vec::new())
+        );
     }
 
     #[test]
