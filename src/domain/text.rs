@@ -1,7 +1,8 @@
 //! Vietnamese text as wards type it: Unicode normalisation, spacing, case, and the folded keys
 //! used to match names, wards, categories and search terms without caring about diacritics.
 
-use unicode_normalization::{IsNormalized, UnicodeNormalization, char::is_combining_mark};
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// NFC-normalises `s`, collapses every run of whitespace (tabs, line breaks, no-break spaces)
 /// into one space and trims both ends.
@@ -74,13 +75,13 @@ pub fn fold_key(s: &str) -> String {
 pub fn push_fold_key(out: &mut String, s: &str) {
     let start = out.len();
     let mut pending_space = false;
-    for c in s.nfd() {
+    let mut fold = |c: char| {
         if is_space(c) {
             pending_space = out.len() > start;
-            continue;
+            return;
         }
         if is_combining_mark(c) {
-            continue;
+            return;
         }
         if pending_space {
             out.push(' ');
@@ -90,6 +91,15 @@ pub fn push_fold_key(out: &mut String, s: &str) {
             'đ' | 'Đ' => out.push('d'),
             c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             c => out.extend(c.to_lowercase()),
+        }
+    };
+    // Each character decomposed on its own: the marks are dropped, so the canonical
+    // reordering of a whole-string NFD would change nothing.
+    for c in s.chars() {
+        if c.is_ascii() {
+            fold(c);
+        } else {
+            decompose_canonical(c, &mut fold);
         }
     }
 }
@@ -102,34 +112,54 @@ pub fn push_fold_key(out: &mut String, s: &str) {
 /// order.
 pub fn name_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
+    push_name_key(&mut out, s);
+    out
+}
+
+/// Appends the [`name_key`] of `s` to `out`.
+pub fn push_name_key(out: &mut String, s: &str) {
+    let start = out.len();
+    // The marks of the current word; a word rarely has more than two.
     let mut marks: Vec<char> = Vec::new();
     let mut word_started = false;
     let flush = |out: &mut String, marks: &mut Vec<char>| {
         marks.sort_unstable();
         out.extend(marks.drain(..));
     };
-    for c in s.nfd() {
+    let mut key = |c: char| {
         if is_space(c) {
             if word_started {
-                flush(&mut out, &mut marks);
+                flush(out, &mut marks);
                 word_started = false;
             }
-            continue;
+            return;
         }
         if is_combining_mark(c) {
             marks.push(c);
-            continue;
+            return;
         }
         if !word_started {
-            if !out.is_empty() {
+            if out.len() > start {
                 out.push(' ');
             }
             word_started = true;
         }
-        out.extend(c.to_lowercase());
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    };
+    // Each character decomposed on its own: a word's marks are sorted anyway, so the
+    // canonical reordering of a whole-string NFD would change nothing.
+    for c in s.chars() {
+        if c.is_ascii() {
+            key(c);
+        } else {
+            decompose_canonical(c, &mut key);
+        }
     }
-    flush(&mut out, &mut marks);
-    out
+    flush(out, &mut marks);
 }
 
 /// Whether `s` has letters and none of them is lowercase ("NGUYỄN VĂN AN").
@@ -207,6 +237,79 @@ mod tests {
         assert_eq!(fold_key("  ĐỐI   TƯỢNG "), "doi tuong");
         assert_eq!(fold_key("Hộ nghèo"), fold_key("HO NGHEO"));
         assert_eq!(fold_key("Phường Tăng Nhơn Phú A"), "phuong tang nhon phu a");
+    }
+
+    /// The keys as first defined: over the NFD of the whole string. The per-character
+    /// decomposition must give the same keys.
+    fn fold_key_by_nfd(s: &str) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        for c in s.nfd() {
+            if is_space(c) {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            if is_combining_mark(c) {
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            match c {
+                'đ' | 'Đ' => out.push('d'),
+                c => out.extend(c.to_lowercase()),
+            }
+        }
+        out
+    }
+
+    fn name_key_by_nfd(s: &str) -> String {
+        let mut out = String::new();
+        let mut marks: Vec<char> = Vec::new();
+        let mut word_started = false;
+        for c in s.nfd() {
+            if is_space(c) {
+                if word_started {
+                    marks.sort_unstable();
+                    out.extend(marks.drain(..));
+                    word_started = false;
+                }
+                continue;
+            }
+            if is_combining_mark(c) {
+                marks.push(c);
+                continue;
+            }
+            if !word_started {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                word_started = true;
+            }
+            out.extend(c.to_lowercase());
+        }
+        marks.sort_unstable();
+        out.extend(marks.drain(..));
+        out
+    }
+
+    #[test]
+    fn keys_per_character_match_the_whole_string_nfd() {
+        for s in [
+            "  Nguyễn   Văn\tĐỆ ",
+            "Nguye\u{302}\u{303}n Thi\u{323} Hoa\u{300}",
+            "Nguye\u{303}\u{302}n",
+            "\u{301}Ánh  ƯỚC\u{a0}Ỷ",
+            "Phường Tăng Nhơn Phú A",
+            "TB 3/4; Hộ nghèo.",
+            "가각 Ω Å ǅ İ",
+            "\u{2000}x\u{2001}y\u{200b}z\u{feff}",
+            "",
+        ] {
+            assert_eq!(fold_key(s), fold_key_by_nfd(s), "{s:?}");
+            assert_eq!(name_key(s), name_key_by_nfd(s), "{s:?}");
+        }
     }
 
     #[test]

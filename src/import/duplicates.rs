@@ -2,7 +2,7 @@
 //! caller looks those up; this module only decides what counts as the same person).
 
 use super::{ImportRow, RowIssue, RowStatus, Severity};
-use crate::domain::text::{fold_key, name_key};
+use crate::domain::text::{fold_key, push_name_key};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
@@ -69,7 +69,11 @@ impl ImportRow {
             .as_deref()
             .or(self.khu_pho.as_deref())
             .unwrap_or("");
-        Some(name_birth_address_key(&name_key(name), year, place))
+        // name_birth_address_key(&name_key(name), year, place), built in one string.
+        let mut key = String::with_capacity(name.len() + place.len() + 16);
+        push_name_key(&mut key, name);
+        push_name_birth_address_tail(&mut key, year, place);
+        Some(key)
     }
 
     fn mark_duplicate(&mut self, field: &'static str, message: String) {
@@ -89,16 +93,20 @@ impl ImportRow {
 /// an ID matches an earlier row by name, birth year and address. Rows with errors take no
 /// part: they stay rejected, and are never the earlier row (they will not be imported).
 pub(crate) fn mark_in_file(rows: &mut [ImportRow], household_list: bool) {
-    let mut by_id: HashMap<String, u32> = HashMap::new();
-    let mut by_nba: HashMap<String, (u32, bool)> = HashMap::new();
+    // Decided over the rows as read (a row's own status is all that changes, and only after
+    // its turn), so the keys can borrow from the rows; the marks are made afterwards.
+    let mut nba_keys = name_birth_address_keys(rows);
+    let mut by_id: HashMap<&str, u32> = HashMap::with_capacity(rows.len());
+    let mut by_nba: HashMap<String, (u32, bool)> = HashMap::with_capacity(rows.len());
     let mut by_household: HashMap<String, u32> = HashMap::new();
-    for row in rows.iter_mut() {
+    let mut marks: Vec<(usize, u32, PersonKey)> = Vec::new();
+    for (index, row) in rows.iter().enumerate() {
         if row.status != RowStatus::Accepted {
             continue;
         }
         let mut found: Option<(u32, PersonKey)> = None;
         if let Some(id) = &row.national_id {
-            match by_id.entry(id.as_str().to_owned()) {
+            match by_id.entry(id.as_str()) {
                 Entry::Occupied(e) => {
                     found = Some((*e.get(), PersonKey::NationalId(String::new())));
                 }
@@ -108,7 +116,7 @@ pub(crate) fn mark_in_file(rows: &mut [ImportRow], household_list: bool) {
             }
         }
         if found.is_none()
-            && let Some(k) = row.name_birth_address()
+            && let Some(k) = nba_keys[index].take()
         {
             let has_id = row.national_id.is_some();
             match by_nba.entry(k) {
@@ -136,24 +144,67 @@ pub(crate) fn mark_in_file(rows: &mut [ImportRow], household_list: bool) {
             }
         }
         if let Some((other, key)) = found {
-            let message = match &key {
-                PersonKey::Household(code) => format!(
-                    "Trùng với dòng {other} (cùng mã hộ “{code}”); mỗi hộ chỉ ghi một lần, hãy xóa một trong hai dòng."
-                ),
-                k => format!(
-                    "Trùng với dòng {other} ({}); mỗi người chỉ ghi một lần, hãy xóa một trong hai dòng.",
-                    k.reason()
-                ),
-            };
-            row.mark_duplicate(key.field(), message);
+            marks.push((index, other, key));
         }
+    }
+    for (index, other, key) in marks {
+        let message = match &key {
+            PersonKey::Household(code) => format!(
+                "Trùng với dòng {other} (cùng mã hộ “{code}”); mỗi hộ chỉ ghi một lần, hãy xóa một trong hai dòng."
+            ),
+            k => format!(
+                "Trùng với dòng {other} ({}); mỗi người chỉ ghi một lần, hãy xóa một trong hai dòng.",
+                k.reason()
+            ),
+        };
+        rows[index].mark_duplicate(key.field(), message);
     }
 }
 
-/// The key of a person without an ID: the [`name_key`] of the name, the birth year and the
+/// Rows from which the keys are computed on two threads.
+const PARALLEL_ROWS: usize = 4096;
+
+/// Each accepted row's name + birth year + address key: the costly part of finding
+/// duplicates, independent from row to row, so shared between two threads for a long list.
+fn name_birth_address_keys(rows: &[ImportRow]) -> Vec<Option<String>> {
+    let keys = |rows: &[ImportRow]| -> Vec<Option<String>> {
+        rows.iter()
+            .map(|row| {
+                (row.status == RowStatus::Accepted)
+                    .then(|| row.name_birth_address())
+                    .flatten()
+            })
+            .collect()
+    };
+    if rows.len() < PARALLEL_ROWS {
+        return keys(rows);
+    }
+    let (first, second) = rows.split_at(rows.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| keys(second));
+        let mut out = keys(first);
+        match other.join() {
+            Ok(rest) => out.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        out
+    })
+}
+
+/// The key of a person without an ID: the [`name_key`](crate::domain::text::name_key) of the name, the birth year and the
 /// address (or khu phố). Stored people are keyed the same way from their columns.
 pub fn name_birth_address_key(name_key_of_name: &str, year: i32, place: &str) -> String {
-    format!("{name_key_of_name}|{year}|{}", name_key(place))
+    let mut key = String::with_capacity(name_key_of_name.len() + place.len() + 16);
+    key.push_str(name_key_of_name);
+    push_name_birth_address_tail(&mut key, year, place);
+    key
+}
+
+/// Appends "|{year}|{name_key(place)}".
+fn push_name_birth_address_tail(key: &mut String, year: i32, place: &str) {
+    use std::fmt::Write as _;
+    let _ = write!(key, "|{year}|");
+    push_name_key(key, place);
 }
 
 /// Marks rows whose person is already listed elsewhere in the campaign.

@@ -474,6 +474,9 @@ fn read_ward_file_inner(
     let merged = book.merged_areas(&sheet_name);
     let sheet = book.sheets.swap_remove(index);
     let cells = sheet.cells;
+    // The reader, its shared strings and the other sheets are not needed any more.
+    let format = book.format;
+    drop(book);
 
     let (ward, ward_text) = rows::title_ward(&cells, header.first_idx, &ctx.wards);
     let household_list = header.names_household_head
@@ -517,7 +520,7 @@ fn read_ward_file_inner(
 
     Ok(ParsedList {
         file: file_name.to_owned(),
-        format: book.format,
+        format,
         sheet: sheet_name,
         sheet_reason,
         header_row,
@@ -535,6 +538,13 @@ fn read_ward_file_inner(
 /// Resolves a ward name as wards type it ("P. Tân Phú", "phường Long Trường", "PHUOC BINH",
 /// "26836") against the known wards.
 pub fn resolve_ward<'a>(text: &str, wards: &'a [KnownWard]) -> Option<&'a KnownWard> {
+    let keys: Vec<String> = wards.iter().map(|w| fold_key(&w.name)).collect();
+    ward_index(text, wards, &keys).map(|i| &wards[i])
+}
+
+/// The index in `wards` of the ward [`resolve_ward`] finds, with the wards' folded names
+/// (`keys[i]` is `fold_key(&wards[i].name)`) computed once by the caller.
+pub(crate) fn ward_index(text: &str, wards: &[KnownWard], keys: &[String]) -> Option<usize> {
     let key = fold_key(text);
     let mut k = key.trim().trim_end_matches(['.', ',', ';', ':']);
     for prefix in ["phuong ", "phuong", "p. ", "p.", "p ", "f. ", "f.", "f "] {
@@ -548,8 +558,9 @@ pub fn resolve_ward<'a>(text: &str, wards: &'a [KnownWard]) -> Option<&'a KnownW
     }
     let compact = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
     let kc = compact(k);
-    wards
-        .iter()
-        .find(|w| fold_key(&w.name) == k || w.code == k)
-        .or_else(|| wards.iter().find(|w| compact(&fold_key(&w.name)) == kc))
+    let pairs = || wards.iter().zip(keys).enumerate();
+    pairs()
+        .find(|(_, (w, name))| name.as_str() == k || w.code == k)
+        .or_else(|| pairs().find(|(_, (_, name))| compact(name) == kc))
+        .map(|(i, _)| i)
 }

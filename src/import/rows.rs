@@ -4,12 +4,13 @@
 use super::header::{Field, Header};
 use super::values::{self, AmountProblem};
 use super::workbook::{CellKind, MergedArea, SheetText};
-use super::{ImportContext, ImportRow, KnownWard, RowStatus, resolve_ward};
+use super::{ImportContext, ImportRow, KnownWard, RowStatus, ward_index};
 use crate::domain::catalogue::Category;
 use crate::domain::identity::{
     self, CccdMismatch, Gender, IdProblem, parse_national_id, restore_numeric_id,
 };
 use crate::domain::text::{fold_key, invalid_name_char, normalize, tidy_person_name};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -59,6 +60,10 @@ pub(crate) fn title_ward(
     (None, unknown)
 }
 
+/// Rows from which reading the people is shared between two threads: below this, a second
+/// thread costs more than it saves.
+const PARALLEL_ROWS: usize = 4096;
+
 /// Reads each row under the header until the table ends.
 pub(crate) fn read_rows(
     cells: &SheetText,
@@ -68,9 +73,15 @@ pub(crate) fn read_rows(
     household_list: bool,
     title_ward: Option<&KnownWard>,
 ) -> Vec<ImportRow> {
-    let mut reader = RowReader::new(cells, header, merged, ctx, household_list);
-    reader.title_ward = title_ward;
-    let mut out = Vec::new();
+    let new_reader = || {
+        let mut reader = RowReader::new(cells, header, merged, ctx, household_list);
+        reader.title_ward = title_ward;
+        reader
+    };
+    let reader = new_reader();
+    // First which rows are people, and under which section (this walks the rows in order);
+    // then each person is read on its own, which can be shared between two threads.
+    let mut people: Vec<(usize, Option<Arc<Category>>)> = Vec::new();
     let mut section: Option<Arc<Category>> = None;
     for r in header.data_idx..cells.height() {
         if cells.row_is_blank(r) || reader.is_numbering_row(r) {
@@ -97,9 +108,28 @@ pub(crate) fn read_rows(
         if !reader.has_content(r) {
             continue;
         }
-        out.push(reader.read_person(r, section.as_ref()));
+        people.push((r, section.clone()));
     }
-    out
+    let read = |reader: &RowReader<'_>, people: &[(usize, Option<Arc<Category>>)]| {
+        people
+            .iter()
+            .map(|(r, section)| reader.read_person(*r, section.as_ref()))
+            .collect::<Vec<ImportRow>>()
+    };
+    if people.len() < PARALLEL_ROWS {
+        return read(&reader, &people);
+    }
+    let (first, second) = people.split_at(people.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| read(&new_reader(), second));
+        let mut out = read(&reader, first);
+        match other.join() {
+            Ok(rest) => out.extend(rest),
+            // The caller reports a panic as a damaged file.
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        out
+    })
 }
 
 struct RowReader<'a> {
@@ -109,10 +139,46 @@ struct RowReader<'a> {
     title_ward: Option<&'a KnownWard>,
     /// Whether the khu phố column is a "Tổ dân phố" column (bare numbers become "Tổ n").
     khu_pho_is_to: bool,
-    col: HashMap<Field, usize>,
+    /// The column of each field, by [`field_slot`].
+    col: [Option<usize>; FIELD_SLOTS],
     /// (row, col) offset of a cell inside a merged area → its area's first cell.
     fill_down: HashMap<(usize, usize), (usize, usize)>,
+    /// A 100,000-row list holds few distinct category, ward and khu phố texts: each is
+    /// resolved once.
+    categories: RefCell<HashMap<&'a str, Option<Arc<Category>>>>,
+    wards: RefCell<HashMap<&'a str, Option<usize>>>,
+    khu_pho: RefCell<HashMap<&'a str, Option<String>>>,
+    /// The folded names of `ctx.wards`, for resolving a "Phường" cell.
+    ward_keys: Vec<String>,
 }
+
+const FIELD_SLOTS: usize = 17;
+
+/// A field's index in [`RowReader::col`].
+fn field_slot(field: Field) -> usize {
+    match field {
+        Field::Stt => 0,
+        Field::FullName => 1,
+        Field::BirthYear => 2,
+        Field::BirthYearOf(Gender::Male) => 3,
+        Field::BirthYearOf(Gender::Female) => 4,
+        Field::Gender => 5,
+        Field::NationalId => 6,
+        Field::Category => 7,
+        Field::Amount => 8,
+        Field::Address => 9,
+        Field::KhuPho => 10,
+        Field::Note => 11,
+        Field::Signature => 12,
+        Field::Phone => 13,
+        Field::Ward => 14,
+        Field::HouseholdCode => 15,
+        Field::HouseholdSize => 16,
+    }
+}
+
+/// The fields whose cells [`RowReader::has_content`] looks at, by slot.
+const CONTENT_SLOTS: [usize; FIELD_SLOTS - 2] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16];
 
 impl<'a> RowReader<'a> {
     fn new(
@@ -122,7 +188,11 @@ impl<'a> RowReader<'a> {
         ctx: &'a ImportContext,
         household_list: bool,
     ) -> Self {
-        let col: HashMap<Field, usize> = header.columns.iter().map(|(c, f, _)| (*f, *c)).collect();
+        // A field mapped twice takes its last column.
+        let mut col = [None; FIELD_SLOTS];
+        for (c, f, _) in &header.columns {
+            col[field_slot(*f)] = Some(*c);
+        }
         let mut fill_down = HashMap::new();
         let row0 = cells.first_row() - 1;
         let col0 = cells.first_col();
@@ -131,7 +201,9 @@ impl<'a> RowReader<'a> {
                 continue;
             }
             for f in FILL_DOWN_FIELDS {
-                let Some(&c) = col.get(f) else { continue };
+                let Some(c) = col[field_slot(*f)] else {
+                    continue;
+                };
                 let abs_c = col0 + c as u32;
                 if !(c1..=c2).contains(&abs_c) || c1 != abs_c {
                     continue;
@@ -164,11 +236,47 @@ impl<'a> RowReader<'a> {
             khu_pho_is_to,
             col,
             fill_down,
+            categories: RefCell::default(),
+            wards: RefCell::default(),
+            khu_pho: RefCell::default(),
+            ward_keys: ctx.wards.iter().map(|w| fold_key(&w.name)).collect(),
         }
     }
 
+    fn has_column(&self, field: Field) -> bool {
+        self.col[field_slot(field)].is_some()
+    }
+
+    /// [`Catalogue::resolve`](crate::domain::catalogue::Catalogue::resolve), once per text.
+    fn resolve_category(&self, text: &'a str) -> Option<Arc<Category>> {
+        self.categories
+            .borrow_mut()
+            .entry(text)
+            .or_insert_with(|| self.ctx.catalogue.resolve(text).cloned())
+            .clone()
+    }
+
+    /// [`resolve_ward`], once per text.
+    fn resolve_ward(&self, text: &'a str) -> Option<&'a KnownWard> {
+        let index = *self
+            .wards
+            .borrow_mut()
+            .entry(text)
+            .or_insert_with(|| ward_index(text, &self.ctx.wards, &self.ward_keys));
+        index.map(|i| &self.ctx.wards[i])
+    }
+
+    /// [`canonical_khu_pho`] of a non-empty cell, once per text.
+    fn khu_pho(&self, text: &'a str) -> Option<String> {
+        self.khu_pho
+            .borrow_mut()
+            .entry(text)
+            .or_insert_with(|| non_empty(text).map(|k| canonical_khu_pho(&k, self.khu_pho_is_to)))
+            .clone()
+    }
+
     fn get(&self, r: usize, field: Field) -> (&'a str, CellKind) {
-        let Some(&c) = self.col.get(&field) else {
+        let Some(c) = self.col[field_slot(field)] else {
             return ("", CellKind::Empty);
         };
         let (r, c) = match self.cells.kind_at(r, c) {
@@ -180,6 +288,15 @@ impl<'a> RowReader<'a> {
 
     fn text(&self, r: usize, field: Field) -> &'a str {
         self.get(r, field).0
+    }
+
+    /// The trimmed text of column `c` in row `r`, or of the merged area's first cell.
+    fn cell_text(&self, r: usize, c: usize) -> &'a str {
+        let (r, c) = match self.cells.kind_at(r, c) {
+            CellKind::Empty => self.fill_down.get(&(r, c)).copied().unwrap_or((r, c)),
+            _ => (r, c),
+        };
+        self.cells.at(r, c).trim()
     }
 
     /// Values only a person row has.
@@ -198,10 +315,9 @@ impl<'a> RowReader<'a> {
 
     /// Anything a person row could hold, besides its number and signature.
     fn has_content(&self, r: usize) -> bool {
-        self.col
-            .keys()
-            .filter(|f| !matches!(f, Field::Stt | Field::Signature))
-            .any(|f| !self.text(r, *f).is_empty())
+        CONTENT_SLOTS
+            .iter()
+            .any(|&slot| self.col[slot].is_some_and(|c| !self.cell_text(r, c).is_empty()))
     }
 
     /// A row such as "(1) (2) (3)…" or "A B 1 2…" under the header.
@@ -420,8 +536,8 @@ impl<'a> RowReader<'a> {
                 );
             }
         } else {
-            match self.ctx.catalogue.resolve(cat_text) {
-                Some(c) => row.category = Some(c.clone()),
+            match self.resolve_category(cat_text) {
+                Some(c) => row.category = Some(c),
                 None => row.error(
                     "category",
                     format!(
@@ -460,8 +576,7 @@ impl<'a> RowReader<'a> {
         }
 
         row.address = non_empty(self.text(r, Field::Address));
-        row.khu_pho = non_empty(self.text(r, Field::KhuPho))
-            .map(|k| canonical_khu_pho(&k, self.khu_pho_is_to));
+        row.khu_pho = self.khu_pho(self.text(r, Field::KhuPho));
         row.note = non_empty(self.text(r, Field::Note));
         let (phone, phone_kind) = self.get(r, Field::Phone);
         row.phone = if phone_kind == CellKind::Number && phone.len() == 9 {
@@ -471,7 +586,7 @@ impl<'a> RowReader<'a> {
         };
 
         let ward_text = self.text(r, Field::Ward);
-        if !self.col.contains_key(&Field::Ward) {
+        if !self.has_column(Field::Ward) {
             row.ward = self.title_ward.cloned();
         } else if ward_text.is_empty() {
             row.error(
@@ -479,7 +594,7 @@ impl<'a> RowReader<'a> {
                 "Thiếu tên phường; hãy ghi phường của người này vào cột Phường.".to_owned(),
             );
         } else {
-            match resolve_ward(ward_text, &self.ctx.wards) {
+            match self.resolve_ward(ward_text) {
                 Some(w) => row.ward = Some(w.clone()),
                 None => row.error(
                     "ward",
@@ -505,7 +620,7 @@ impl<'a> RowReader<'a> {
 
     fn read_household(&self, r: usize, row: &mut ImportRow) {
         row.household_code = non_empty(self.text(r, Field::HouseholdCode));
-        if row.household_code.is_none() && self.col.contains_key(&Field::HouseholdCode) {
+        if row.household_code.is_none() && self.has_column(Field::HouseholdCode) {
             row.warning(
                 "household_code",
                 "Thiếu mã hộ; hãy ghi mã hộ theo sổ theo dõi hộ nghèo, cận nghèo của phường (nếu là hộ mới, ghi chú rõ).".to_owned(),
@@ -705,6 +820,9 @@ fn is_end_marker(t: &str) -> bool {
         return true;
     }
     // "Tân Phú, ngày 15 tháng 01 năm 2026"
+    if !t.contains("ngay") {
+        return false;
+    }
     let words: Vec<&str> = t
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
