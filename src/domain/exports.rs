@@ -431,11 +431,15 @@ pub async fn export_signing_sheets(
     })
 }
 
+/// Threads that write ward sheets while the rows of the next wards load.
+const WARD_WRITERS: usize = 2;
+
 /// The all-wards workbook of `program`: each ward's rows are loaded (one query per list)
-/// while the writer, on the blocking pool, writes the ward before; the two overlap, so the
-/// export takes about as long as the slower of loading and writing rather than their sum,
-/// and only a ward or two of rows are in memory at once. Returns the bytes, the wards
-/// printed and the people counted.
+/// while writers on the blocking pool write the wards before, taking turns; the last
+/// step adds the written sheets in ward order, fills in the summary and saves. Loading
+/// and writing overlap, and once the rows are in, the writers share the remaining wards,
+/// so the export uses both cores of a small server; only a few wards of rows are in memory
+/// at once. Returns the bytes, the wards printed and the people counted.
 async fn write_all_wards(
     db: &impl ConnectionTrait,
     scope: &UnitScope,
@@ -443,15 +447,20 @@ async fn write_all_wards(
     program: &gift_program::Model,
 ) -> AppResult<(Vec<u8>, Vec<i32>, usize)> {
     let planned = plan_signing_sheets(db, scope, campaign, None, program).await?;
-    // One ward waiting while the writer writes another: enough to keep both busy.
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<SigningSheet>(1);
-    let writer = tokio::task::spawn_blocking(move || {
-        let mut workbook = export::AllWardsWorkbook::new()?;
-        while let Some(sheet) = receiver.blocking_recv() {
-            workbook.add_ward(&sheet)?;
-        }
-        workbook.finish()
-    });
+    let mut senders = Vec::with_capacity(WARD_WRITERS);
+    let mut writers = Vec::with_capacity(WARD_WRITERS);
+    for _ in 0..WARD_WRITERS {
+        // One ward waiting per writer while it writes another: enough to keep it busy.
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<SigningSheet>(1);
+        senders.push(sender);
+        writers.push(tokio::task::spawn_blocking(move || {
+            let mut written = Vec::new();
+            while let Some(sheet) = receiver.blocking_recv() {
+                written.push(export::WrittenWard::write(&sheet)?);
+            }
+            Ok::<_, export::ExportError>(written)
+        }));
+    }
     let mut ward_ids = Vec::new();
     let mut entries = 0;
     for mut next in planned {
@@ -460,22 +469,41 @@ async fn write_all_wards(
         if rows.is_empty() {
             continue;
         }
+        let turn = ward_ids.len() % WARD_WRITERS;
         ward_ids.push(next.sheet.ward_id);
         entries += rows.len();
         next.sheet.sheet.entries = rows;
-        if sender.send(next.sheet.sheet).await.is_err() {
-            // The writer stopped early; its error is the one to report.
+        if senders[turn].send(next.sheet.sheet).await.is_err() {
+            // That writer stopped early; its error is the one to report.
             break;
         }
     }
-    drop(sender);
-    let written = writer
-        .await
-        .map_err(|err| AppError::Other(anyhow::anyhow!("workbook writer stopped: {err}")))?;
+    drop(senders);
+    let mut written = Vec::with_capacity(WARD_WRITERS);
+    for writer in writers {
+        let sheets = writer
+            .await
+            .map_err(|err| AppError::Other(anyhow::anyhow!("workbook writer stopped: {err}")))?
+            .map_err(|err| AppError::Other(anyhow::anyhow!(err)))?;
+        written.push(sheets.into_iter());
+    }
     if ward_ids.is_empty() {
         return Err(nobody_to_export(program));
     }
-    let bytes = written.map_err(|err| AppError::Other(anyhow::anyhow!(err)))?;
+    let bytes = spawn_blocking_write(move || {
+        let mut workbook = export::AllWardsWorkbook::new()?;
+        // Ward i went to writer i % WARD_WRITERS: take them back in turn.
+        'wards: loop {
+            for sheets in &mut written {
+                match sheets.next() {
+                    Some(ward) => workbook.push_ward(ward)?,
+                    None => break 'wards,
+                }
+            }
+        }
+        workbook.finish()
+    })
+    .await?;
     Ok((bytes, ward_ids, entries))
 }
 

@@ -213,33 +213,21 @@ impl AllWardsWorkbook {
     /// Writes one ward's sheet after the ones already added. Every ward must be of the same
     /// program as the first ([`ExportError::MixedPrograms`]).
     pub fn add_ward(&mut self, sheet: &SigningSheet) -> Result<(), ExportError> {
+        self.push_ward(WrittenWard::write(sheet)?)
+    }
+
+    /// Adds a ward's sheet written apart (see [`WrittenWard`]) after the ones already
+    /// added; the same rules as [`AllWardsWorkbook::add_ward`].
+    pub fn push_ward(&mut self, ward: WrittenWard) -> Result<(), ExportError> {
         match &self.head {
-            Some(head) if head.program.id != sheet.program.id => {
+            Some(head) if head.program.id != ward.head.program.id => {
                 return Err(ExportError::MixedPrograms);
             }
             Some(_) => {}
-            None => {
-                self.head = Some(sheet.clone_without_entries());
-            }
+            None => self.head = Some(ward.head),
         }
-        let prepared = prepare(sheet)?;
-        write_sheet(self.workbook.add_worksheet(), &prepared, &self.styles)?;
-        self.wards.push(WardTotals {
-            ward: sheet.ward.clone(),
-            approved: sheet.approved,
-            people: prepared.people,
-            money: prepared.money,
-            by_category: prepared
-                .groups
-                .iter()
-                .map(|(category, entries)| {
-                    let money = entries
-                        .iter()
-                        .fold(0i64, |sum, e| sum.saturating_add(e.amount));
-                    ((*category).clone(), entries.len(), money)
-                })
-                .collect(),
-        });
+        self.workbook.push_worksheet(ward.worksheet);
+        self.wards.push(ward.totals);
         Ok(())
     }
 
@@ -265,6 +253,53 @@ impl AllWardsWorkbook {
             .name("workbook-drop".to_owned())
             .spawn(move || drop(self));
         Ok(bytes)
+    }
+}
+
+/// One ward's sheet of the all-wards workbook, written on its own so that several wards
+/// can be written at once on different threads, then added in order with
+/// [`AllWardsWorkbook::push_ward`].
+pub struct WrittenWard {
+    worksheet: Worksheet,
+    totals: WardTotals,
+    /// The sheet without its entries.
+    head: SigningSheet,
+}
+
+impl WrittenWard {
+    /// Writes the sheet of one ward.
+    pub fn write(sheet: &SigningSheet) -> Result<WrittenWard, ExportError> {
+        // A worksheet takes the default font, row height and column width from the
+        // workbook that creates it: create it in a workbook set up like the real one.
+        let mut scratch = new_workbook();
+        let styles = Styles::install(&mut scratch)?;
+        scratch.add_worksheet();
+        let Some(mut worksheet) = scratch.worksheets_mut().pop() else {
+            return Err(ExportError::NothingToExport);
+        };
+        let prepared = prepare(sheet)?;
+        write_sheet(&mut worksheet, &prepared, &styles)?;
+        let totals = WardTotals {
+            ward: sheet.ward.clone(),
+            approved: sheet.approved,
+            people: prepared.people,
+            money: prepared.money,
+            by_category: prepared
+                .groups
+                .iter()
+                .map(|(category, entries)| {
+                    let money = entries
+                        .iter()
+                        .fold(0i64, |sum, e| sum.saturating_add(e.amount));
+                    ((*category).clone(), entries.len(), money)
+                })
+                .collect(),
+        };
+        Ok(WrittenWard {
+            worksheet,
+            totals,
+            head: sheet.clone_without_entries(),
+        })
     }
 }
 
