@@ -30,9 +30,6 @@ use crate::export::{
     SigningEntry, SigningSheet, Ward,
 };
 
-/// Rows per `IN (…)` list: well inside both engines' limits on bound parameters.
-const IN_CHUNK: usize = 500;
-
 /// A written workbook and what it holds, for the caller to save or send.
 #[derive(Debug, Clone)]
 pub struct ExportedFile {
@@ -131,88 +128,93 @@ fn join_on<R: EntityTrait>(from: entry::Column, related: R, to: R::Column) -> Re
     entry::Entity::belongs_to(related).from(from).to(to).into()
 }
 
-/// One printable entry with its person, read in one query.
-#[derive(Debug, FromQueryResult)]
-struct SheetRow {
-    entry_id: i32,
-    ward_list_id: i32,
-    category_id: i32,
-    amount: i64,
-    note: Option<String>,
-    full_name: String,
-    birth_year: Option<i32>,
-    gender: Option<String>,
-    national_id: Option<String>,
-    address: Option<String>,
-    khu_pho: Option<String>,
-}
+/// One printable entry with its person, as [`sheet_entries`] selects it: entry id,
+/// category, amount, note, then the person's name, birth year, gender, ID number, address
+/// and khu phố. A tuple read by position rather than a model read by column name: decoding
+/// 100,000 rows by name costs more than the query.
+type EntryTuple = (
+    i32,
+    i32,
+    i64,
+    Option<String>,
+    String,
+    Option<i32>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
-impl SheetRow {
-    fn into_signing_entry(self) -> SigningEntry {
-        SigningEntry {
-            entry_id: i64::from(self.entry_id),
-            full_name: self.full_name,
-            birth_year: self.birth_year,
-            gender: match self.gender.as_deref() {
-                Some("male") => Some(Gender::Male),
-                Some("female") => Some(Gender::Female),
-                _ => None,
-            },
-            address: self.address.unwrap_or_default(),
-            quarter: self.khu_pho.unwrap_or_default(),
-            id_number: self.national_id,
-            category_id: i64::from(self.category_id),
-            amount: self.amount,
-            note: self.note.unwrap_or_default(),
-        }
+fn into_signing_entry(row: EntryTuple) -> SigningEntry {
+    let (
+        entry_id,
+        category_id,
+        amount,
+        note,
+        full_name,
+        birth_year,
+        gender,
+        id_number,
+        address,
+        quarter,
+    ) = row;
+    SigningEntry {
+        entry_id: i64::from(entry_id),
+        full_name,
+        birth_year,
+        gender: match gender.as_deref() {
+            Some("male") => Some(Gender::Male),
+            Some("female") => Some(Gender::Female),
+            _ => None,
+        },
+        address: address.unwrap_or_default(),
+        quarter: quarter.unwrap_or_default(),
+        id_number,
+        category_id: i64::from(category_id),
+        amount,
+        note: note.unwrap_or_default(),
     }
 }
 
-/// The printable entries of `program` on the lists `list_ids`, with their people: one query
-/// per 500 lists. Sensitive categories are left out here already.
-async fn sheet_rows(
+/// The printable entries of `program` on the list `list_id`, with their people, in one
+/// query. Sensitive categories are left out here already. No ORDER BY: the sheet sorts its
+/// people by name (ties by entry id) whatever order they come in.
+async fn sheet_entries(
     db: &impl ConnectionTrait,
-    list_ids: &[i32],
+    list_id: i32,
     program_id: i32,
-) -> AppResult<Vec<SheetRow>> {
-    let mut rows = Vec::new();
-    for chunk in list_ids.chunks(IN_CHUNK) {
-        rows.extend(
-            entry::Entity::find()
-                .select_only()
-                .column_as(entry::Column::Id, "entry_id")
-                .column(entry::Column::WardListId)
-                .column(entry::Column::CategoryId)
-                .column(entry::Column::Amount)
-                .column(entry::Column::Note)
-                .column(person::Column::FullName)
-                .column(person::Column::BirthYear)
-                .column(person::Column::Gender)
-                .column(person::Column::NationalId)
-                .column(person::Column::Address)
-                .column(person::Column::KhuPho)
-                .join(
-                    JoinType::InnerJoin,
-                    join_on(entry::Column::PersonId, person::Entity, person::Column::Id),
-                )
-                .join(
-                    JoinType::InnerJoin,
-                    join_on(
-                        entry::Column::CategoryId,
-                        category::Entity,
-                        category::Column::Id,
-                    ),
-                )
-                .filter(category::Column::Sensitive.eq(false))
-                .filter(entry::Column::WardListId.is_in(chunk.iter().copied()))
-                .filter(entry::Column::ProgramId.eq(program_id))
-                .order_by_asc(entry::Column::Id)
-                .into_model::<SheetRow>()
-                .all(db)
-                .await?,
-        );
-    }
-    Ok(rows)
+) -> AppResult<Vec<SigningEntry>> {
+    let rows = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::Id)
+        .column(entry::Column::CategoryId)
+        .column(entry::Column::Amount)
+        .column(entry::Column::Note)
+        .column(person::Column::FullName)
+        .column(person::Column::BirthYear)
+        .column(person::Column::Gender)
+        .column(person::Column::NationalId)
+        .column(person::Column::Address)
+        .column(person::Column::KhuPho)
+        .join(
+            JoinType::InnerJoin,
+            join_on(entry::Column::PersonId, person::Entity, person::Column::Id),
+        )
+        .join(
+            JoinType::InnerJoin,
+            join_on(
+                entry::Column::CategoryId,
+                category::Entity,
+                category::Column::Id,
+            ),
+        )
+        .filter(category::Column::Sensitive.eq(false))
+        .filter(entry::Column::WardListId.eq(list_id))
+        .filter(entry::Column::ProgramId.eq(program_id))
+        .into_tuple::<EntryTuple>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(into_signing_entry).collect())
 }
 
 /// One ward's signing sheet with the ward's id.
@@ -224,16 +226,22 @@ pub struct WardSheet {
     pub sheet: SigningSheet,
 }
 
-/// The signing sheets of `program` in `campaign`: of one ward, or (without `ward`) of every
-/// ward with a list that the scope allows and that has entries of the program, in ward code
-/// order. A ward outside the scope is refused (403).
-pub async fn load_signing_sheets(
+/// A ward list to print: its id, and its sheet with everything but the entries.
+struct PlannedSheet {
+    list_id: i32,
+    sheet: WardSheet,
+}
+
+/// The lists whose signing sheets an export prints (one ward's, or every ward's the scope
+/// allows), in ward code order, each with its sheet's heading, program and categories
+/// filled in and no entries yet: a list's entries are loaded when its turn comes.
+async fn plan_signing_sheets(
     db: &impl ConnectionTrait,
     scope: &UnitScope,
     campaign: &campaign::Model,
     ward: Option<&unit::Model>,
     program: &gift_program::Model,
-) -> AppResult<Vec<WardSheet>> {
+) -> AppResult<Vec<PlannedSheet>> {
     if program.campaign_id != campaign.id {
         return Err(AppError::NotFound(format!(
             "Chương trình “{}” không thuộc đợt quà “{}”.",
@@ -245,7 +253,8 @@ pub async fn load_signing_sheets(
     }
     let mut query = ward_list::Entity::find()
         .filter(ward_list::Column::CampaignId.eq(campaign.id))
-        .filter(scope.condition(ward_list::Column::WardId));
+        .filter(scope.condition(ward_list::Column::WardId))
+        .order_by_asc(ward_list::Column::Id);
     if let Some(ward) = ward {
         query = query.filter(ward_list::Column::WardId.eq(ward.id));
     }
@@ -263,14 +272,6 @@ pub async fn load_signing_sheets(
             ),
         }));
     }
-    let list_ids: Vec<i32> = lists.iter().map(|l| l.id).collect();
-    let mut by_list: HashMap<i32, Vec<SigningEntry>> = HashMap::new();
-    for row in sheet_rows(db, &list_ids, program.id).await? {
-        by_list
-            .entry(row.ward_list_id)
-            .or_default()
-            .push(row.into_signing_entry());
-    }
 
     let units = all_units(db).await?;
     let units_by_id: HashMap<i32, &unit::Model> = units.iter().map(|u| (u.id, u)).collect();
@@ -281,13 +282,8 @@ pub async fn load_signing_sheets(
     let categories = export_categories(db).await?;
     let export_program = export_program(program);
 
-    let mut sheets: Vec<(&str, WardSheet)> = Vec::with_capacity(lists.len());
+    let mut sheets: Vec<(&str, PlannedSheet)> = Vec::with_capacity(lists.len());
     for list in lists {
-        let entries = by_list.remove(&list.id).unwrap_or_default();
-        // The all-wards workbook leaves out wards with nobody on this program.
-        if ward.is_none() && entries.is_empty() {
-            continue;
-        }
         let Some(ward_unit) = units_by_id.get(&list.ward_id) else {
             continue;
         };
@@ -298,32 +294,66 @@ pub async fn load_signing_sheets(
             .unwrap_or_else(|| campaign_unit.clone());
         sheets.push((
             ward_unit.code.as_str(),
-            WardSheet {
-                ward_id: ward_unit.id,
-                sheet: SigningSheet {
-                    place: parent.clone(),
-                    parent_unit: parent,
-                    ward: display_name(ward_unit),
-                    date: None,
-                    campaign_year: campaign.year,
-                    program: export_program.clone(),
-                    approved: list.status == "approved",
-                    reference: None,
-                    categories: categories.clone(),
-                    entries,
-                    signers: Signers::default(),
+            PlannedSheet {
+                list_id: list.id,
+                sheet: WardSheet {
+                    ward_id: ward_unit.id,
+                    sheet: SigningSheet {
+                        place: parent.clone(),
+                        parent_unit: parent,
+                        ward: display_name(ward_unit),
+                        date: None,
+                        campaign_year: campaign.year,
+                        program: export_program.clone(),
+                        approved: list.status == "approved",
+                        reference: None,
+                        categories: categories.clone(),
+                        entries: Vec::new(),
+                        signers: Signers::default(),
+                    },
                 },
             },
         ));
     }
-    if sheets.is_empty() {
-        return Err(AppError::NotFound(format!(
-            "Không có người nhận nào của chương trình “{}” để xuất.",
-            program.name
-        )));
-    }
-    sheets.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.ward_id.cmp(&b.1.ward_id)));
+    sheets.sort_by(|a, b| {
+        a.0.cmp(b.0)
+            .then_with(|| a.1.sheet.ward_id.cmp(&b.1.sheet.ward_id))
+    });
     Ok(sheets.into_iter().map(|(_, sheet)| sheet).collect())
+}
+
+/// The error when no sheet has anyone of the program on it.
+fn nobody_to_export(program: &gift_program::Model) -> AppError {
+    AppError::NotFound(format!(
+        "Không có người nhận nào của chương trình “{}” để xuất.",
+        program.name
+    ))
+}
+
+/// The signing sheets of `program` in `campaign`: of one ward, or (without `ward`) of every
+/// ward with a list that the scope allows and that has entries of the program, in ward code
+/// order. A ward outside the scope is refused (403).
+pub async fn load_signing_sheets(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign: &campaign::Model,
+    ward: Option<&unit::Model>,
+    program: &gift_program::Model,
+) -> AppResult<Vec<WardSheet>> {
+    let mut sheets = Vec::new();
+    for mut planned in plan_signing_sheets(db, scope, campaign, ward, program).await? {
+        let entries = sheet_entries(db, planned.list_id, program.id).await?;
+        // The all-wards workbook leaves out wards with nobody on this program.
+        if ward.is_none() && entries.is_empty() {
+            continue;
+        }
+        planned.sheet.sheet.entries = entries;
+        sheets.push(planned.sheet);
+    }
+    if sheets.is_empty() {
+        return Err(nobody_to_export(program));
+    }
+    Ok(sheets)
 }
 
 /// What an export event records: which campaign, wards and program, and how many people.
@@ -346,10 +376,6 @@ pub async fn export_signing_sheets(
     ward: Option<&unit::Model>,
     program: &gift_program::Model,
 ) -> AppResult<ExportedFile> {
-    let loaded = load_signing_sheets(db, &operator.scope, campaign, ward, program).await?;
-    let ward_ids: Vec<i32> = loaded.iter().map(|s| s.ward_id).collect();
-    let sheets: Vec<SigningSheet> = loaded.into_iter().map(|s| s.sheet).collect();
-    let entries: usize = sheets.iter().map(|s| s.entries.len()).sum();
     let file_name = match ward {
         Some(ward) => format!(
             "ky-nhan-{}-{}-{}.xlsx",
@@ -363,13 +389,21 @@ pub async fn export_signing_sheets(
             slugify(&program.name)
         ),
     };
-    let count = sheets.len();
-    let single = ward.is_some();
-    let bytes = spawn_blocking_write(move || match (single, sheets.first()) {
-        (true, Some(sheet)) => export::write_signing_sheet(sheet),
-        _ => export::write_all_wards_workbook(&sheets),
-    })
-    .await?;
+    let (bytes, ward_ids, entries) = match ward {
+        Some(_) => {
+            let loaded = load_signing_sheets(db, &operator.scope, campaign, ward, program).await?;
+            let ward_ids: Vec<i32> = loaded.iter().map(|s| s.ward_id).collect();
+            let entries: usize = loaded.iter().map(|s| s.sheet.entries.len()).sum();
+            let bytes = spawn_blocking_write(move || match loaded.first() {
+                Some(first) => export::write_signing_sheet(&first.sheet),
+                None => Err(export::ExportError::NothingToExport),
+            })
+            .await?;
+            (bytes, ward_ids, entries)
+        }
+        None => write_all_wards(db, &operator.scope, campaign, program).await?,
+    };
+    let count = ward_ids.len();
     audit::record::<(), _>(
         db,
         &operator.actor,
@@ -395,6 +429,82 @@ pub async fn export_signing_sheets(
         sheets: count,
         entries,
     })
+}
+
+/// Threads that write ward sheets while the rows of the next wards load.
+const WARD_WRITERS: usize = 2;
+
+/// The all-wards workbook of `program`: each ward's rows are loaded (one query per list)
+/// while writers on the blocking pool write the wards before, taking turns; the last
+/// step adds the written sheets in ward order, fills in the summary and saves. Loading
+/// and writing overlap, and once the rows are in, the writers share the remaining wards,
+/// so the export uses both cores of a small server; only a few wards of rows are in memory
+/// at once. Returns the bytes, the wards printed and the people counted.
+async fn write_all_wards(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign: &campaign::Model,
+    program: &gift_program::Model,
+) -> AppResult<(Vec<u8>, Vec<i32>, usize)> {
+    let planned = plan_signing_sheets(db, scope, campaign, None, program).await?;
+    let mut senders = Vec::with_capacity(WARD_WRITERS);
+    let mut writers = Vec::with_capacity(WARD_WRITERS);
+    for _ in 0..WARD_WRITERS {
+        // One ward waiting per writer while it writes another: enough to keep it busy.
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<SigningSheet>(1);
+        senders.push(sender);
+        writers.push(tokio::task::spawn_blocking(move || {
+            let mut written = Vec::new();
+            while let Some(sheet) = receiver.blocking_recv() {
+                written.push(export::WrittenWard::write(&sheet)?);
+            }
+            Ok::<_, export::ExportError>(written)
+        }));
+    }
+    let mut ward_ids = Vec::new();
+    let mut entries = 0;
+    for mut next in planned {
+        let rows = sheet_entries(db, next.list_id, program.id).await?;
+        // The all-wards workbook leaves out wards with nobody on this program.
+        if rows.is_empty() {
+            continue;
+        }
+        let turn = ward_ids.len() % WARD_WRITERS;
+        ward_ids.push(next.sheet.ward_id);
+        entries += rows.len();
+        next.sheet.sheet.entries = rows;
+        if senders[turn].send(next.sheet.sheet).await.is_err() {
+            // That writer stopped early; its error is the one to report.
+            break;
+        }
+    }
+    drop(senders);
+    let mut written = Vec::with_capacity(WARD_WRITERS);
+    for writer in writers {
+        let sheets = writer
+            .await
+            .map_err(|err| AppError::Other(anyhow::anyhow!("workbook writer stopped: {err}")))?
+            .map_err(|err| AppError::Other(anyhow::anyhow!(err)))?;
+        written.push(sheets.into_iter());
+    }
+    if ward_ids.is_empty() {
+        return Err(nobody_to_export(program));
+    }
+    let bytes = spawn_blocking_write(move || {
+        let mut workbook = export::AllWardsWorkbook::new()?;
+        // Ward i went to writer i % WARD_WRITERS: take them back in turn.
+        'wards: loop {
+            for sheets in &mut written {
+                match sheets.next() {
+                    Some(ward) => workbook.push_ward(ward)?,
+                    None => break 'wards,
+                }
+            }
+        }
+        workbook.finish()
+    })
+    .await?;
+    Ok((bytes, ward_ids, entries))
 }
 
 /// One entry as the reports count it.

@@ -29,7 +29,8 @@ pub use reports::{DeliveryStatus, ReportEntry, ReportInput, Ward, write_reports}
 pub use sheet_names::unique_sheet_names;
 pub use signed_sheet::{EntryRef, Mark, SignedMark, read_signed_sheet};
 pub use signing_sheet::{
-    Gender, Signers, SigningEntry, SigningSheet, write_all_wards_workbook, write_signing_sheet,
+    AllWardsWorkbook, Gender, Signers, SigningEntry, SigningSheet, WrittenWard,
+    write_all_wards_workbook, write_signing_sheet,
 };
 
 /// Headers of the hidden column that carries each entry's id on a signing sheet; the reader

@@ -7,11 +7,12 @@
 //! total, the total in words, the place and date, and the signature block.
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Formula, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
 use super::style::{
-    Place, Styles, roman, set_print_layout, upper, wrapped_row_height, write_user_text,
+    Place, Styles, TextStyle, clean_user_text, needs_quote_prefix, roman, set_print_layout, upper,
+    wrapped_row_height, write_user_text, write_user_text_unformatted,
 };
 use super::{
     Category, ENTRY_ID_HEADERS, ExportError, Program, SIGNATURE_HEADER, committee_heading,
@@ -149,7 +150,8 @@ const DATA_ROW_HEIGHT: f64 = 30.0;
 /// The signing sheet of one ward and program, as .xlsx bytes, ready to print.
 pub fn write_signing_sheet(sheet: &SigningSheet) -> Result<Vec<u8>, ExportError> {
     let prepared = prepare(sheet)?;
-    let mut workbook = new_workbook(&title(sheet), &sheet.ward);
+    let mut workbook = new_workbook();
+    set_properties(&mut workbook, &title(sheet), &sheet.ward);
     let styles = Styles::install(&mut workbook)?;
     let names = unique_sheet_names(&[sheet.ward.as_str()]);
     let worksheet = workbook.add_worksheet();
@@ -163,43 +165,179 @@ pub fn write_signing_sheet(sheet: &SigningSheet) -> Result<Vec<u8>, ExportError>
 /// The signing sheets of several wards for one program in one workbook: a summary sheet
 /// ("Tổng hợp": people and money per ward and category) first, then a sheet per ward.
 pub fn write_all_wards_workbook(sheets: &[SigningSheet]) -> Result<Vec<u8>, ExportError> {
-    let Some(first) = sheets.first() else {
-        return Err(ExportError::NothingToExport);
-    };
-    if sheets.iter().any(|s| s.program.id != first.program.id) {
-        return Err(ExportError::MixedPrograms);
+    let mut workbook = AllWardsWorkbook::new()?;
+    for sheet in sheets {
+        workbook.add_ward(sheet)?;
     }
-    let prepared = sheets.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
-    let mut workbook = new_workbook(&title(first), &first.parent_unit);
-    let styles = Styles::install(&mut workbook)?;
-
-    let mut wanted: Vec<&str> = vec!["Tổng hợp"];
-    wanted.extend(sheets.iter().map(|s| s.ward.as_str()));
-    let names = unique_sheet_names(&wanted);
-
-    let summary = workbook.add_worksheet();
-    summary.set_name(&names[0])?;
-    write_summary(summary, &prepared, &styles)?;
-
-    for (ward, name) in prepared.iter().zip(names.iter().skip(1)) {
-        let worksheet = workbook.add_worksheet();
-        worksheet.set_name(name)?;
-        write_sheet(worksheet, ward, &styles)?;
-    }
-    Ok(workbook.save_to_buffer()?)
+    workbook.finish()
 }
 
-/// A workbook whose document properties name the list and the committee that issues it.
-fn new_workbook(title: &str, issuer: &str) -> Workbook {
+/// The all-wards workbook built one ward at a time, so a caller can hand over each ward's
+/// sheet as soon as its rows are loaded (and drop them once written) while it loads the
+/// next ward's: the same workbook as [`write_all_wards_workbook`], with the summary sheet
+/// first, which is filled in last because it needs every ward's totals.
+pub struct AllWardsWorkbook {
+    workbook: Workbook,
+    styles: Styles,
+    /// The first ward's sheet without its entries: the summary's heading, program and
+    /// year, and the document properties.
+    head: Option<SigningSheet>,
+    /// Per ward sheet, in order: its wanted name and its totals.
+    wards: Vec<WardTotals>,
+}
+
+/// What the summary sheet needs of a ward, kept once the ward's sheet is written.
+struct WardTotals {
+    ward: String,
+    approved: bool,
+    people: usize,
+    money: i64,
+    /// People and money per printed category, in print order.
+    by_category: Vec<(Category, usize, i64)>,
+}
+
+impl AllWardsWorkbook {
+    /// An empty workbook with its formats and the (still empty) summary sheet.
+    pub fn new() -> Result<AllWardsWorkbook, ExportError> {
+        let mut workbook = new_workbook();
+        let styles = Styles::install(&mut workbook)?;
+        workbook.add_worksheet();
+        Ok(AllWardsWorkbook {
+            workbook,
+            styles,
+            head: None,
+            wards: Vec::new(),
+        })
+    }
+
+    /// Writes one ward's sheet after the ones already added. Every ward must be of the same
+    /// program as the first ([`ExportError::MixedPrograms`]).
+    pub fn add_ward(&mut self, sheet: &SigningSheet) -> Result<(), ExportError> {
+        self.push_ward(WrittenWard::write(sheet)?)
+    }
+
+    /// Adds a ward's sheet written apart (see [`WrittenWard`]) after the ones already
+    /// added; the same rules as [`AllWardsWorkbook::add_ward`].
+    pub fn push_ward(&mut self, ward: WrittenWard) -> Result<(), ExportError> {
+        match &self.head {
+            Some(head) if head.program.id != ward.head.program.id => {
+                return Err(ExportError::MixedPrograms);
+            }
+            Some(_) => {}
+            None => self.head = Some(ward.head),
+        }
+        self.workbook.push_worksheet(ward.worksheet);
+        self.wards.push(ward.totals);
+        Ok(())
+    }
+
+    /// Names the sheets, fills in the summary and returns the .xlsx bytes;
+    /// [`ExportError::NothingToExport`] when no ward was added.
+    pub fn finish(mut self) -> Result<Vec<u8>, ExportError> {
+        let Some(head) = &self.head else {
+            return Err(ExportError::NothingToExport);
+        };
+        set_properties(&mut self.workbook, &title(head), &head.parent_unit);
+        let mut wanted: Vec<&str> = vec!["Tổng hợp"];
+        wanted.extend(self.wards.iter().map(|w| w.ward.as_str()));
+        let names = unique_sheet_names(&wanted);
+        for (index, name) in names.iter().enumerate() {
+            self.workbook.worksheet_from_index(index)?.set_name(name)?;
+        }
+        let summary = self.workbook.worksheet_from_index(0)?;
+        write_summary(summary, head, &self.wards, &self.styles)?;
+        let bytes = self.workbook.save_to_buffer()?;
+        // Freeing a million cells takes a noticeable part of the export; the caller needs
+        // only the bytes, so let another thread free them (or this one, if none starts).
+        let _ = std::thread::Builder::new()
+            .name("workbook-drop".to_owned())
+            .spawn(move || drop(self));
+        Ok(bytes)
+    }
+}
+
+/// One ward's sheet of the all-wards workbook, written on its own so that several wards
+/// can be written at once on different threads, then added in order with
+/// [`AllWardsWorkbook::push_ward`].
+pub struct WrittenWard {
+    worksheet: Worksheet,
+    totals: WardTotals,
+    /// The sheet without its entries.
+    head: SigningSheet,
+}
+
+impl WrittenWard {
+    /// Writes the sheet of one ward.
+    pub fn write(sheet: &SigningSheet) -> Result<WrittenWard, ExportError> {
+        // A worksheet takes the default font, row height and column width from the
+        // workbook that creates it: create it in a workbook set up like the real one.
+        let mut scratch = new_workbook();
+        let styles = Styles::install(&mut scratch)?;
+        scratch.add_worksheet();
+        let Some(mut worksheet) = scratch.worksheets_mut().pop() else {
+            return Err(ExportError::NothingToExport);
+        };
+        let prepared = prepare(sheet)?;
+        write_sheet(&mut worksheet, &prepared, &styles)?;
+        let totals = WardTotals {
+            ward: sheet.ward.clone(),
+            approved: sheet.approved,
+            people: prepared.people,
+            money: prepared.money,
+            by_category: prepared
+                .groups
+                .iter()
+                .map(|(category, entries)| {
+                    let money = entries
+                        .iter()
+                        .fold(0i64, |sum, e| sum.saturating_add(e.amount));
+                    ((*category).clone(), entries.len(), money)
+                })
+                .collect(),
+        };
+        Ok(WrittenWard {
+            worksheet,
+            totals,
+            head: sheet.clone_without_entries(),
+        })
+    }
+}
+
+impl SigningSheet {
+    /// A copy of everything but the entries (which are the bulk of a sheet).
+    fn clone_without_entries(&self) -> SigningSheet {
+        SigningSheet {
+            parent_unit: self.parent_unit.clone(),
+            ward: self.ward.clone(),
+            place: self.place.clone(),
+            date: self.date,
+            campaign_year: self.campaign_year,
+            program: self.program.clone(),
+            approved: self.approved,
+            reference: self.reference.clone(),
+            categories: self.categories.clone(),
+            entries: Vec::new(),
+            signers: self.signers.clone(),
+        }
+    }
+}
+
+/// A workbook with the options of every signing-sheet workbook; its document properties
+/// are set by [`set_properties`] once the title is known.
+fn new_workbook() -> Workbook {
     let mut workbook = Workbook::new();
-    let properties = rust_xlsxwriter::DocProperties::new()
-        .set_title(title)
-        .set_company(committee_heading(issuer));
-    workbook.set_properties(&properties);
     // Level 3 writes a 100,000-row workbook markedly faster than the default 6, for files
     // only slightly larger.
     workbook.set_zip_compression_level(3);
     workbook
+}
+
+/// Document properties that name the list and the committee that issues it.
+fn set_properties(workbook: &mut Workbook, title: &str, issuer: &str) {
+    let properties = rust_xlsxwriter::DocProperties::new()
+        .set_title(title)
+        .set_company(committee_heading(issuer));
+    workbook.set_properties(&properties);
 }
 
 /// A sheet's entries grouped by printable category and sorted, with the totals.
@@ -378,6 +516,7 @@ fn write_sheet(ws: &mut Worksheet, p: &PreparedSheet, styles: &Styles) -> Result
     let mut row = HEADER_ROW + 1;
     let first_data_row = row;
     let mut number = 0u32;
+    let mut quoted = Vec::new();
     for (index, (category, entries)) in p.groups.iter().enumerate() {
         ws.write_string_with_format(row, COL_STT, roman(index + 1), &styles.section_number)?;
         write_user_text(
@@ -389,12 +528,33 @@ fn write_sheet(ws: &mut Worksheet, p: &PreparedSheet, styles: &Styles) -> Result
         row += 1;
         let group_first = row;
         let mut group_money: i64 = 0;
+        // The category's name is the same on every row of the group: wrap it once.
+        let min_height = wrapped_row_height(
+            &[(&category.name, COLUMNS[COL_CATEGORY as usize].1)],
+            DATA_ROW_HEIGHT,
+        );
+        // Its cleaned text too, and whether it needs the quote prefix.
+        let category_name = clean_user_text(&category.name);
+        let category_quoted = needs_quote_prefix(&category_name);
+        quoted.clear();
         for entry in entries {
             number += 1;
-            write_entry(ws, row, number, category, entry, styles)?;
+            write_entry(
+                ws,
+                row,
+                number,
+                &category_name,
+                min_height,
+                entry,
+                &mut quoted,
+            )?;
+            if category_quoted {
+                quoted.push((row, COL_CATEGORY));
+            }
             group_money = group_money.saturating_add(entry.amount);
             row += 1;
         }
+        format_entries(ws, group_first, row - 1, &quoted, styles)?;
         write_total_row(
             ws,
             row,
@@ -435,75 +595,95 @@ fn write_sheet(ws: &mut Worksheet, p: &PreparedSheet, styles: &Styles) -> Result
     Ok(())
 }
 
+/// One person's row, its cells written without formats: [`format_entries`] formats a
+/// group's rows column by column afterwards, one format lookup per column instead of one
+/// per cell (rust_xlsxwriter hashes and compares the whole `Format` on every lookup, which
+/// cost more than writing the cells). The user-text cells that need the quote prefix are
+/// added to `quoted` (but for the category's, which the caller knows); `category_name` is
+/// the category's cleaned name and `min_height` the row height it needs.
 fn write_entry(
     ws: &mut Worksheet,
     row: u32,
     number: u32,
-    category: &Category,
+    category_name: &str,
+    min_height: f64,
     entry: &SigningEntry,
-    styles: &Styles,
+    quoted: &mut Vec<(u32, u16)>,
 ) -> Result<(), XlsxError> {
-    let center = styles.cell_center.format();
     let height = wrapped_row_height(
         &[
             (&entry.full_name, COLUMNS[COL_NAME as usize].1),
             (&entry.address, COLUMNS[COL_ADDRESS as usize].1),
-            (&category.name, COLUMNS[COL_CATEGORY as usize].1),
             (&entry.note, COLUMNS[COL_NOTE as usize].1),
             (&entry.quarter, COLUMNS[COL_QUARTER as usize].1),
         ],
-        DATA_ROW_HEIGHT,
+        min_height,
     );
     ws.set_row_height(row, height)?;
-    ws.write_number_with_format(row, COL_STT, number, center)?;
-    write_user_text(
-        ws,
-        Place::Cell(row, COL_NAME),
-        &entry.full_name,
-        &styles.cell_text,
-    )?;
-    match entry.birth_year {
-        Some(year) => ws.write_number_with_format(row, COL_YEAR, year, center)?,
-        None => ws.write_blank(row, COL_YEAR, center)?,
-    };
-    match entry.gender {
-        Some(gender) => ws.write_string_with_format(row, COL_GENDER, gender.label(), center)?,
-        None => ws.write_blank(row, COL_GENDER, center)?,
-    };
-    write_user_text(
-        ws,
-        Place::Cell(row, COL_ADDRESS),
-        &entry.address,
-        &styles.cell_text,
-    )?;
-    write_user_text(
-        ws,
-        Place::Cell(row, COL_QUARTER),
-        &entry.quarter,
-        &styles.cell_center,
-    )?;
-    write_user_text(
-        ws,
-        Place::Cell(row, COL_ID_NUMBER),
-        entry.id_number.as_deref().unwrap_or(""),
-        &styles.cell_center,
-    )?;
-    write_user_text(
-        ws,
-        Place::Cell(row, COL_CATEGORY),
-        &category.name,
-        &styles.cell_text,
-    )?;
+    ws.write_number(row, COL_STT, number)?;
+    if let Some(year) = entry.birth_year {
+        ws.write_number(row, COL_YEAR, year)?;
+    }
+    if let Some(gender) = entry.gender {
+        ws.write_string(row, COL_GENDER, gender.label())?;
+    }
+    let texts = [
+        (COL_NAME, entry.full_name.as_str()),
+        (COL_ADDRESS, entry.address.as_str()),
+        (COL_QUARTER, entry.quarter.as_str()),
+        (COL_ID_NUMBER, entry.id_number.as_deref().unwrap_or("")),
+        (COL_NOTE, entry.note.as_str()),
+    ];
+    for (col, text) in texts {
+        if write_user_text_unformatted(ws, row, col, text)? {
+            quoted.push((row, col));
+        }
+    }
+    ws.write_string(row, COL_CATEGORY, category_name)?;
     // Whole đồng fit f64 exactly up to 2^53, far above any gift.
-    ws.write_number_with_format(row, COL_AMOUNT, entry.amount as f64, &styles.cell_money)?;
-    ws.write_blank(row, COL_SIGNATURE, &styles.cell_blank)?;
-    write_user_text(
-        ws,
-        Place::Cell(row, COL_NOTE),
-        &entry.note,
-        &styles.cell_text,
-    )?;
+    ws.write_number(row, COL_AMOUNT, entry.amount as f64)?;
     ws.write_string(row, COL_ENTRY_ID, entry.entry_id.to_string())?;
+    Ok(())
+}
+
+/// The format of each printed column of a person's row; the hidden id column has none.
+fn entry_formats(styles: &Styles) -> [(u16, &TextStyle, &Format); 11] {
+    let center = &styles.cell_center;
+    let text = &styles.cell_text;
+    [
+        (COL_STT, center, center.format()),
+        (COL_NAME, text, text.format()),
+        (COL_YEAR, center, center.format()),
+        (COL_GENDER, center, center.format()),
+        (COL_ADDRESS, text, text.format()),
+        (COL_QUARTER, center, center.format()),
+        (COL_ID_NUMBER, center, center.format()),
+        (COL_CATEGORY, text, text.format()),
+        (COL_AMOUNT, text, &styles.cell_money),
+        (COL_SIGNATURE, text, &styles.cell_blank),
+        (COL_NOTE, text, text.format()),
+    ]
+}
+
+/// Formats the person rows `first..=last` written by [`write_entry`]: each column's
+/// format over the whole range (empty cells get it too, so the table is boxed), then the
+/// quoted variant on the `quoted` cells.
+fn format_entries(
+    ws: &mut Worksheet,
+    first: u32,
+    last: u32,
+    quoted: &[(u32, u16)],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let formats = entry_formats(styles);
+    for (col, _, format) in &formats {
+        ws.set_range_format(first, *col, last, *col, format)?;
+    }
+    for &(row, col) in quoted {
+        if let Some((_, style, _)) = formats.iter().find(|(c, _, _)| *c == col) {
+            ws.set_cell_format(row, col, style.quoted())?;
+        }
+    }
     Ok(())
 }
 
@@ -605,16 +785,14 @@ fn write_signatures(
 /// category, and a total row.
 fn write_summary(
     ws: &mut Worksheet,
-    wards: &[PreparedSheet],
+    sheet: &SigningSheet,
+    wards: &[WardTotals],
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let Some(first) = wards.first() else {
-        return Ok(());
-    };
     // Categories of all wards, once each, in print order.
     let mut categories: Vec<&Category> = Vec::new();
     for ward in wards {
-        for (category, _) in &ward.groups {
+        for (category, _, _) in &ward.by_category {
             if !categories.iter().any(|c| c.id == category.id) {
                 categories.push(category);
             }
@@ -634,7 +812,6 @@ fn write_summary(
         ws.set_column_width(col, if col % 2 == 0 { 9 } else { 14 })?;
     }
 
-    let sheet = first.sheet;
     let wide = last_col.max(8);
     write_heading(
         ws,
@@ -647,7 +824,7 @@ fn write_summary(
         "TỔNG HỢP DANH SÁCH KÝ NHẬN QUÀ TẾT NGUYÊN ĐÁN {}",
         upper(&lunar_year_label(sheet.campaign_year))
     );
-    if wards.iter().any(|w| !w.sheet.approved) {
+    if wards.iter().any(|w| !w.approved) {
         summary_title.push_str(" (DỰ THẢO)");
     }
     write_title_block(ws, &summary_title, &sheet.program, None, wide, styles)?;
@@ -684,21 +861,16 @@ fn write_summary(
     let mut money_by_category = vec![0i64; categories.len()];
     for (index, ward) in wards.iter().enumerate() {
         ws.write_number_with_format(row, 0, (index + 1) as f64, styles.cell_center.format())?;
-        write_user_text(ws, Place::Cell(row, 1), &ward.sheet.ward, &styles.cell_text)?;
+        write_user_text(ws, Place::Cell(row, 1), &ward.ward, &styles.cell_text)?;
         ws.write_number_with_format(row, 2, ward.people as f64, &styles.cell_count)?;
         ws.write_number_with_format(row, 3, ward.money as f64, &styles.cell_money)?;
         for (i, category) in categories.iter().enumerate() {
             let col = summary_col(i);
             let (people, money) = ward
-                .groups
+                .by_category
                 .iter()
-                .find(|(c, _)| c.id == category.id)
-                .map(|(_, entries)| {
-                    let money = entries
-                        .iter()
-                        .fold(0i64, |sum, e| sum.saturating_add(e.amount));
-                    (entries.len(), money)
-                })
+                .find(|(c, _, _)| c.id == category.id)
+                .map(|(_, people, money)| (*people, *money))
                 .unwrap_or((0, 0));
             people_by_category[i] += people;
             money_by_category[i] = money_by_category[i].saturating_add(money);

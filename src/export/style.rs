@@ -38,6 +38,11 @@ impl TextStyle {
     pub(crate) fn format(&self) -> &Format {
         &self.plain
     }
+
+    /// The variant with the quote prefix.
+    pub(crate) fn quoted(&self) -> &Format {
+        &self.quoted
+    }
 }
 
 /// Where a piece of user text goes: one cell, or a merged range (first row, first column,
@@ -80,6 +85,20 @@ pub(crate) fn write_user_text(
         }
     }
     Ok(())
+}
+
+/// Writes user text like [`write_user_text`] into one cell but without a format, for a
+/// caller that formats a whole range at once; returns whether the cell needs its style's
+/// quoted variant ([`TextStyle::quoted`]), which the caller must then set.
+pub(crate) fn write_user_text_unformatted(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+) -> Result<bool, XlsxError> {
+    let text = clean_user_text(text);
+    sheet.write_string(row, col, text.as_ref())?;
+    Ok(needs_quote_prefix(&text))
 }
 
 /// Whether Excel would take text starting like this for a formula.
@@ -256,6 +275,11 @@ pub(crate) fn wrapped_row_height(cells: &[(&str, f64)], min: f64) -> f64 {
 fn wrapped_lines(text: &str, width: f64) -> usize {
     // Column widths are small positive numbers of our own, so the cast cannot truncate.
     let capacity = ((width * 1.1).floor() as usize).saturating_sub(1).max(1);
+    // A text of no more bytes than the line holds characters fits on one line: the usual
+    // case, answered without walking the words.
+    if text.len() <= capacity {
+        return 1;
+    }
     let mut lines = 0;
     let mut used = 0;
     for word in text.split_whitespace() {
