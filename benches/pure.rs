@@ -11,6 +11,10 @@ use std::hint::black_box;
 
 use chamlo::domain::identity::{cross_check_cccd, parse_national_id};
 use chamlo::domain::text::{fold_key, name_key, tidy_person_name};
+use chamlo::export::{
+    Category, FundingSource, Gender, Program, Signers, SigningEntry, SigningSheet,
+    write_signing_sheet,
+};
 use chamlo::import::read_ward_file;
 use chamlo::import::seed_context::{seed_catalogue, seed_context};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -54,13 +58,28 @@ fn normalise(c: &mut Criterion) {
     let mut group = c.benchmark_group("normalise");
     group.throughput(Throughput::Elements(names.len() as u64));
     group.bench_function("tidy_person_name", |b| {
-        b.iter(|| names.iter().map(|n| tidy_person_name(black_box(n))).count())
+        b.iter(|| {
+            names
+                .iter()
+                .map(|n| tidy_person_name(black_box(n)).len())
+                .sum::<usize>()
+        })
     });
     group.bench_function("fold_key", |b| {
-        b.iter(|| names.iter().map(|n| fold_key(black_box(n))).count())
+        b.iter(|| {
+            names
+                .iter()
+                .map(|n| fold_key(black_box(n)).len())
+                .sum::<usize>()
+        })
     });
     group.bench_function("name_key", |b| {
-        b.iter(|| names.iter().map(|n| name_key(black_box(n))).count())
+        b.iter(|| {
+            names
+                .iter()
+                .map(|n| name_key(black_box(n)).len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 }
@@ -107,5 +126,70 @@ fn validate(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, read, normalise, validate);
+/// One ward's signing sheet of `entries` recipients over a few categories.
+fn ward_sheet(entries: usize) -> SigningSheet {
+    let categories = [
+        "Thương binh",
+        "Thân nhân liệt sĩ",
+        "Hộ nghèo",
+        "Hộ cận nghèo",
+    ];
+    SigningSheet {
+        parent_unit: "Quận 9".to_owned(),
+        ward: "Phường Hiệp Phú".to_owned(),
+        place: "Quận 9".to_owned(),
+        date: None,
+        campaign_year: 2024,
+        program: Program {
+            id: 1,
+            name: "Quà Tết Giáp Thìn 2024".to_owned(),
+            funding: FundingSource::City,
+            budget: None,
+        },
+        approved: true,
+        reference: None,
+        categories: categories
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Category {
+                id: i as i64 + 1,
+                name: (*name).to_owned(),
+                sort_order: i as i32,
+                sensitive: false,
+            })
+            .collect(),
+        entries: (0..entries)
+            .map(|i| SigningEntry {
+                entry_id: i as i64 + 1,
+                full_name: format!("Nguyễn Văn An {i}"),
+                birth_year: Some(1930 + (i % 70) as i32),
+                gender: Some(if i % 2 == 0 {
+                    Gender::Male
+                } else {
+                    Gender::Female
+                }),
+                address: format!("{}/{} Lê Văn Việt", i % 300 + 1, i % 30 + 1),
+                quarter: format!("Khu phố {}", i % 6 + 1),
+                id_number: Some(format!("0790{:02}{:06}", i % 100, i)),
+                category_id: (i % categories.len()) as i64 + 1,
+                amount: 300_000,
+                note: String::new(),
+            })
+            .collect(),
+        signers: Signers::default(),
+    }
+}
+
+fn write(c: &mut Criterion) {
+    let sheet = ward_sheet(ROWS as usize);
+    let mut group = c.benchmark_group("write");
+    group.throughput(Throughput::Elements(u64::from(ROWS)));
+    group.sample_size(10);
+    group.bench_function("signing sheet 10k entries", |b| {
+        b.iter(|| write_signing_sheet(black_box(&sheet)).expect("writable"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, read, normalise, validate, write);
 criterion_main!(benches);
