@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_create_schema;
 mod m20261126_000002_seed_units_and_categories;
 mod m20261127_000001_create_pending_uploads;
+mod m20261127_000002_import_speed;
 mod m20261201_000001_create_login_attempts;
 pub mod seed_data;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_seed_units_and_categories::Migration),
             Box::new(m20261127_000001_create_pending_uploads::Migration),
             Box::new(m20261201_000001_create_login_attempts::Migration),
+            Box::new(m20261127_000002_import_speed::Migration),
         ]
     }
 }
