@@ -8,8 +8,9 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_create_schema;
 mod m20261126_000002_seed_units_and_categories;
 mod m20261127_000001_create_pending_uploads;
-mod m20261127_000003_page_indexes;
 mod m20261201_000001_create_login_attempts;
+mod m20261201_000002_import_speed;
+mod m20261201_000003_page_indexes;
 pub mod seed_data;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
@@ -22,7 +23,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_seed_units_and_categories::Migration),
             Box::new(m20261127_000001_create_pending_uploads::Migration),
             Box::new(m20261201_000001_create_login_attempts::Migration),
-            Box::new(m20261127_000003_page_indexes::Migration),
+            Box::new(m20261201_000002_import_speed::Migration),
+            Box::new(m20261201_000003_page_indexes::Migration),
         ]
     }
 }

@@ -111,17 +111,18 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| chrono::Local::now().year());
     let setup = load_import_setup(&db, year).await?;
     let name_for_reader = file_name.clone();
-    let bytes_for_reader = bytes.clone();
     let context = setup.context;
-    let mut parsed = tokio::task::spawn_blocking(move || {
-        read_ward_file(&name_for_reader, &bytes_for_reader, &context)
+    // The bytes go to the reader and come back (for the checksum): no second copy.
+    let (read, bytes) = tokio::task::spawn_blocking(move || {
+        let read = read_ward_file(&name_for_reader, &bytes, &context);
+        (read, bytes)
     })
     .await
     .map_err(|err| CliError {
         status: 2,
         message: format!("{file_name}: the reader stopped unexpectedly ({err})"),
-    })?
-    .map_err(|err| CliError {
+    })?;
+    let mut parsed = read.map_err(|err| CliError {
         status: 2,
         message: format!("{file_name}: {err}"),
     })?;

@@ -16,7 +16,9 @@ use std::fmt::Write as _;
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::catalogue::{Catalogue, Category, CategoryKind};
-use crate::domain::entitlements::{ProgramRules, entitlements_for, load_program_rules};
+use crate::domain::entitlements::{
+    Entitlement, ProgramRules, entitlements_for, load_program_rules,
+};
 use crate::domain::money_words::format_vnd;
 use crate::domain::programs::compute_program_entries;
 use crate::domain::scope::UnitScope;
@@ -27,14 +29,6 @@ use crate::entities::{
 use crate::error::{AppError, AppResult};
 use crate::import::duplicates::{PersonKey, mark_listed_elsewhere, name_birth_address_key};
 use crate::import::{ImportContext, ImportRow, KnownWard, ParsedList, RowStatus};
-
-/// IDs per `IN (…)` lookup: well inside SQLite's 32,766 and PostgreSQL's 65,535 bound
-/// parameters.
-const INSERT_CHUNK: usize = 1000;
-
-/// Longest multi-row INSERT: past a couple of thousand rows a longer statement saves
-/// nothing and only costs memory.
-const MAX_ROWS_PER_INSERT: usize = 2000;
 
 /// The catalogue and wards as the import needs them, plus the category ids behind the codes.
 pub struct ImportSetup {
@@ -170,9 +164,12 @@ pub async fn check_against_campaign(
     }
 
     let listed = listed_keys(db, campaign.id).await?;
-    mark_listed_elsewhere(&mut parsed.rows, |key| {
-        listed.get(&key.storage_key()).cloned()
-    });
+    // A campaign's first file meets an empty campaign: no need to work out every row's keys.
+    if !listed.is_empty() {
+        mark_listed_elsewhere(&mut parsed.rows, |key| {
+            listed.get(&key.storage_key()).cloned()
+        });
+    }
 
     let programs = load_program_rules(db, campaign.id).await?;
     let setup_ids = category_ids_by_code(db).await?;
@@ -351,6 +348,8 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
     let txn = db.begin().await?;
     lock_campaign(&txn, campaign.id).await?;
     let mut outcome = Vec::with_capacity(by_ward.len());
+    // The wards that take the file, with the index of their line in `outcome`.
+    let mut parts: Vec<(usize, WardPart)> = Vec::with_capacity(by_ward.len());
     for (ward_id, (ward_name, rows)) in by_ward {
         let list = list_for_import(&txn, campaign, ward_id, &ward_name).await?;
         let already = import_batch::Entity::find()
@@ -358,14 +357,19 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
             .filter(import_batch::Column::Sha256.eq(file.sha256))
             .one(&txn)
             .await?;
+        let accepted: Vec<&ImportRow> = rows
+            .iter()
+            .copied()
+            .filter(|r| r.status == RowStatus::Accepted)
+            .collect();
+        outcome.push(WardCommit {
+            ward: ward_name,
+            ward_list_id: list.id,
+            added: if already.is_some() { 0 } else { accepted.len() },
+            entries: 0,
+            already_imported: already.is_some(),
+        });
         if already.is_some() {
-            outcome.push(WardCommit {
-                ward: ward_name,
-                ward_list_id: list.id,
-                added: 0,
-                entries: 0,
-                already_imported: true,
-            });
             continue;
         }
         let count = |status| rows.iter().filter(|r| r.status == status).count() as i32;
@@ -394,48 +398,41 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
                 "Tệp này vừa được nhập vào danh sách này bởi một yêu cầu khác; không thêm gì.",
             )
         })?;
-        let accepted: Vec<&ImportRow> = rows
-            .into_iter()
-            .filter(|r| r.status == RowStatus::Accepted)
-            .collect();
-        let stored = store_rows(
-            &txn,
-            campaign,
-            &list,
-            &batch,
-            &accepted,
-            &file_programs,
-            &category_ids,
-        )
-        .await?;
+        parts.push((
+            outcome.len() - 1,
+            WardPart {
+                ward_id,
+                list,
+                batch,
+                rows: accepted,
+            },
+        ));
+    }
+    let (indexes, parts): (Vec<usize>, Vec<WardPart>) = parts.into_iter().unzip();
+    let stored = store_rows(&txn, campaign, &parts, &file_programs, &category_ids).await?;
+    for ((index, part), entries) in indexes.into_iter().zip(&parts).zip(stored) {
+        outcome[index].entries = entries;
         audit::record::<(), _>(
             &txn,
             actor,
             AuditEvent {
                 action: "import.commit",
                 entity_type: "ward_list",
-                entity_id: Some(list.id.to_string()),
-                unit_id: Some(ward_id),
+                entity_id: Some(part.list.id.to_string()),
+                unit_id: Some(part.ward_id),
             },
             None,
             Some(&serde_json::json!({
                 "file": file.file_name,
                 "sha256": file.sha256,
-                "batch": batch.id,
-                "accepted": batch.accepted,
-                "rejected": batch.rejected,
-                "duplicates": batch.duplicates,
-                "entries": stored,
+                "batch": part.batch.id,
+                "accepted": part.batch.accepted,
+                "rejected": part.batch.rejected,
+                "duplicates": part.batch.duplicates,
+                "entries": entries,
             })),
         )
         .await?;
-        outcome.push(WardCommit {
-            ward: ward_name,
-            ward_list_id: list.id,
-            added: accepted.len(),
-            entries: stored,
-            already_imported: false,
-        });
     }
     if outcome.iter().any(|part| !part.already_imported) {
         for rules in &rule_programs {
@@ -446,8 +443,14 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
     Ok(outcome)
 }
 
-/// The ward's list in the campaign, created as a draft on first import; refused while it is
-/// submitted or approved (the district must return or reopen it first).
+/// One ward's share of a file being committed: its list, its new batch and its accepted rows.
+struct WardPart<'a> {
+    ward_id: i32,
+    list: ward_list::Model,
+    batch: import_batch::Model,
+    rows: Vec<&'a ImportRow>,
+}
+
 /// Makes concurrent commits into one campaign take turns, so the same file sent twice at
 /// once is seen as "already imported" by the second instead of racing it. The first statement
 /// of the transaction is a write: on SQLite it takes the write lock at once (waiting out the
@@ -462,6 +465,8 @@ async fn lock_campaign(txn: &impl ConnectionTrait, campaign_id: i32) -> AppResul
     Ok(())
 }
 
+/// The ward's list in the campaign, created as a draft on first import; refused while it is
+/// submitted or approved (the district must return or reopen it first).
 async fn list_for_import(
     db: &impl ConnectionTrait,
     campaign: &campaign::Model,
@@ -504,29 +509,68 @@ async fn list_for_import(
     .await?)
 }
 
-/// Stores people, households and entries for the accepted rows of one ward; returns the number
-/// of entries created.
+/// A row's person before the people are inserted: known already, or the n-th new one.
+#[derive(Clone, Copy)]
+enum RowPerson {
+    Known(i32),
+    New(usize),
+}
+
+/// A person to create: the row that describes them, in which ward and household.
+struct NewPerson<'a> {
+    row: &'a ImportRow,
+    ward_id: i32,
+    household_id: Option<i32>,
+}
+
+/// A household to create: the first row that names it, in which ward.
+struct NewHousehold<'a> {
+    row: &'a ImportRow,
+    ward_id: i32,
+}
+
+/// One entry to create, as the entries' INSERTs need it.
+struct NewEntry<'a> {
+    part: &'a WardPart<'a>,
+    row: &'a ImportRow,
+    person_id: i32,
+    household_id: Option<i32>,
+    category_id: i32,
+    entitlement: Entitlement,
+}
+
+/// Stores households, people and entries for the accepted rows of every ward part, all wards
+/// at once so that each table is written by a few long statements of the same few shapes
+/// (prepared once) rather than by a tail of odd-sized ones per ward; returns the number of
+/// entries created per part.
 async fn store_rows(
     db: &impl ConnectionTrait,
     campaign: &campaign::Model,
-    list: &ward_list::Model,
-    batch: &import_batch::Model,
-    rows: &[&ImportRow],
+    parts: &[WardPart<'_>],
     programs: &[ProgramRules],
     category_ids: &HashMap<String, i32>,
-) -> AppResult<usize> {
-    let ward_id = list.ward_id;
+) -> AppResult<Vec<usize>> {
     let now = Utc::now();
+    let mut inserts = BulkInsert::new(db.get_database_backend());
+    let ward_ids: Vec<i32> = parts.iter().map(|p| p.ward_id).collect();
+    // Every accepted row with its part, in a plain vector: iterator adaptors held across the
+    // awaits below would make the future's type too intricate for the compiler to prove `Send`.
+    let mut all_rows: Vec<(&WardPart, &ImportRow)> = Vec::new();
+    for part in parts {
+        for row in &part.rows {
+            all_rows.push((part, *row));
+        }
+    }
 
     // People already known: by ID anywhere (IDs are unique), by name + year + place in the ward.
-    let ids: Vec<String> = rows
+    let ids: Vec<&str> = all_rows
         .iter()
-        .filter_map(|r| r.national_id.as_ref().map(|id| id.as_str().to_owned()))
+        .filter_map(|(_, r)| r.national_id.as_ref().map(|id| id.as_str()))
         .collect();
     let mut by_id: HashMap<String, person::Model> = HashMap::new();
-    for chunk in ids.chunks(INSERT_CHUNK) {
+    for chunk in ids.chunks(inserts.lookup_chunk()) {
         for found in person::Entity::find()
-            .filter(person::Column::NationalId.is_in(chunk.iter().cloned()))
+            .filter(person::Column::NationalId.is_in(chunk.iter().copied()))
             .all(db)
             .await?
         {
@@ -535,9 +579,9 @@ async fn store_rows(
             }
         }
     }
-    let mut by_nba: HashMap<String, person::Model> = HashMap::new();
+    let mut by_nba: HashMap<(i32, String), person::Model> = HashMap::new();
     for found in person::Entity::find()
-        .filter(person::Column::WardId.eq(ward_id))
+        .filter(person::Column::WardId.is_in(ward_ids.iter().copied()))
         .filter(person::Column::NationalId.is_null())
         .all(db)
         .await?
@@ -545,112 +589,158 @@ async fn store_rows(
         if let Some(year) = found.birth_year {
             let place = found
                 .address
-                .clone()
-                .or(found.khu_pho.clone())
+                .as_deref()
+                .or(found.khu_pho.as_deref())
                 .unwrap_or_default();
-            by_nba.insert(name_birth_address_key(&found.name_key, year, &place), found);
+            let key = name_birth_address_key(&found.name_key, year, place);
+            by_nba.insert((found.ward_id, key), found);
         }
     }
 
-    // Households by code in the ward; missing ones are created.
-    let mut households: HashMap<String, household::Model> = household::Entity::find()
-        .filter(household::Column::WardId.eq(ward_id))
+    // Households by code in their ward: (id, head) of the known ones; missing ones are created.
+    let mut households: HashMap<(i32, &str), (i32, Option<i32>)> = HashMap::new();
+    let known_households = household::Entity::find()
+        .filter(household::Column::WardId.is_in(ward_ids.iter().copied()))
         .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|h| h.code.clone().map(|code| (code, h)))
-        .collect();
-    for row in rows {
-        let Some(code) = &row.household_code else {
-            continue;
-        };
-        if households.contains_key(code) {
-            continue;
-        }
-        let created = household::ActiveModel {
-            ward_id: Set(ward_id),
-            code: Set(Some(code.clone())),
-            head_person_id: Set(None),
-            size: Set(row.household_size),
-            address: Set(row.address.clone()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
         .await?;
-        households.insert(code.clone(), created);
-    }
-
-    // Resolve or create each row's person.
-    let mut person_ids: Vec<i32> = Vec::with_capacity(rows.len());
-    let mut new_people: Vec<(usize, NewPerson)> = Vec::new();
-    for (index, row) in rows.iter().enumerate() {
-        let household_id = row
-            .household_code
-            .as_ref()
-            .and_then(|code| households.get(code))
-            .map(|h| h.id);
-        let existing = match &row.national_id {
-            Some(id) => by_id.get(id.as_str()),
-            None => row_nba_key(row).and_then(|key| by_nba.get(&key)),
+    let mut known_codes: HashMap<(i32, String), (i32, Option<i32>)> = known_households
+        .into_iter()
+        .filter_map(|h| {
+            h.code
+                .map(|code| ((h.ward_id, code), (h.id, h.head_person_id)))
+        })
+        .collect();
+    let mut new_households: Vec<NewHousehold> = Vec::new();
+    for &(part, row) in &all_rows {
+        let Some(code) = row.household_code.as_deref() else {
+            continue;
         };
-        match existing {
-            Some(found) => {
-                person_ids.push(found.id);
-                update_person(db, found, row, ward_id, household_id).await?;
+        if households.contains_key(&(part.ward_id, code)) {
+            continue;
+        }
+        match known_codes.remove(&(part.ward_id, code.to_owned())) {
+            Some(known) => {
+                households.insert((part.ward_id, code), known);
             }
             None => {
-                person_ids.push(0);
-                new_people.push((index, new_person(row, ward_id, household_id, now)));
+                // Placeholder until the insert gives the id.
+                households.insert((part.ward_id, code), (0, None));
+                new_households.push(NewHousehold {
+                    row,
+                    ward_id: part.ward_id,
+                });
             }
         }
     }
-    let mut inserts = BulkInsert::new(db.get_database_backend());
-    for chunk in new_people.chunks(inserts.rows_per_statement(PERSON_COLUMNS.len())) {
-        let mut values = Vec::with_capacity(chunk.len() * PERSON_COLUMNS.len());
-        for (_, person) in chunk {
-            person.push_values(&mut values);
-        }
-        let ids = inserts
-            .insert_returning_ids(db, "people", PERSON_COLUMNS, chunk.len(), values)
-            .await?;
-        if ids.len() != chunk.len() {
-            return Err(AppError::Other(anyhow::anyhow!(
-                "people insert returned a different count"
-            )));
-        }
-        for ((index, _), id) in chunk.iter().zip(ids) {
-            person_ids[*index] = id;
+    let household_ids = inserts
+        .insert_all(
+            db,
+            &HOUSEHOLDS,
+            vec![now.into(), now.into()],
+            new_households.len(),
+            true,
+            |range, values| {
+                for new in &new_households[range] {
+                    values.extend([
+                        new.ward_id.into(),
+                        new.row.household_code.clone().into(),
+                        new.row.household_size.into(),
+                        new.row.address.clone().into(),
+                    ]);
+                }
+            },
+        )
+        .await?;
+    check_count(household_ids.len(), new_households.len(), "households")?;
+    for (new, id) in new_households.iter().zip(household_ids) {
+        if let Some(code) = new.row.household_code.as_deref() {
+            households.insert((new.ward_id, code), (id, None));
         }
     }
 
-    // Heads of households: the row's person.
-    for (row, person_id) in rows.iter().zip(&person_ids) {
-        let Some(found) = row
-            .household_code
-            .as_ref()
-            .and_then(|code| households.get(code))
-        else {
+    // Resolve or create each row's person. An ID twice in the file (which the reader marks
+    // as a duplicate, so only for safety) means one person.
+    let mut row_people: Vec<RowPerson> = Vec::new();
+    let mut new_people: Vec<NewPerson> = Vec::new();
+    let mut new_by_id: HashMap<&str, usize> = HashMap::new();
+    for &(part, row) in &all_rows {
+        let household_id = household_of(&households, part.ward_id, row);
+        let existing = match &row.national_id {
+            Some(id) => by_id.get(id.as_str()),
+            None => row_nba_key(row).and_then(|key| by_nba.get(&(part.ward_id, key))),
+        };
+        if let Some(found) = existing {
+            row_people.push(RowPerson::Known(found.id));
+            update_person(db, found, row, part.ward_id, household_id).await?;
+            continue;
+        }
+        let national_id = row.national_id.as_ref().map(|id| id.as_str());
+        if let Some(index) = national_id.and_then(|id| new_by_id.get(id)) {
+            row_people.push(RowPerson::New(*index));
+            continue;
+        }
+        if let Some(id) = national_id {
+            new_by_id.insert(id, new_people.len());
+        }
+        row_people.push(RowPerson::New(new_people.len()));
+        new_people.push(NewPerson {
+            row,
+            ward_id: part.ward_id,
+            household_id,
+        });
+    }
+    let new_ids = inserts
+        .insert_all(
+            db,
+            &PEOPLE,
+            vec!["active".into(), now.into(), now.into()],
+            new_people.len(),
+            true,
+            |range, values| {
+                for new in &new_people[range] {
+                    push_person_values(new, values);
+                }
+            },
+        )
+        .await?;
+    check_count(new_ids.len(), new_people.len(), "people")?;
+    let person_ids: Vec<i32> = row_people
+        .iter()
+        .map(|p| match p {
+            RowPerson::Known(id) => *id,
+            RowPerson::New(index) => new_ids[*index],
+        })
+        .collect();
+
+    // Heads of households: the person of the first row that names the household.
+    let mut heads: Vec<(i32, i32)> = Vec::new();
+    for (&(part, row), person_id) in all_rows.iter().zip(&person_ids) {
+        let Some(code) = row.household_code.as_deref() else {
             continue;
         };
-        if found.head_person_id.is_none() {
-            let mut active: household::ActiveModel = found.clone().into();
-            active.head_person_id = Set(Some(*person_id));
-            active.updated_at = Set(now);
-            let updated = active.update(db).await?;
-            if let Some(code) = &updated.code {
-                households.insert(code.clone(), updated.clone());
-            }
+        if let Some((household_id, head @ None)) = households.get_mut(&(part.ward_id, code)) {
+            *head = Some(*person_id);
+            heads.push((*household_id, *person_id));
         }
+    }
+    for (household_id, person_id) in heads {
+        household::Entity::update_many()
+            .col_expr(household::Column::HeadPersonId, Expr::value(person_id))
+            .col_expr(household::Column::UpdatedAt, Expr::value(now))
+            .filter(household::Column::Id.eq(household_id))
+            .exec(db)
+            .await?;
     }
 
     // Entries: one per program that gives something to the row's category.
-    let mut values = Vec::new();
-    let mut pending = 0;
-    let mut created = 0;
-    let per_statement = inserts.rows_per_statement(ENTRY_COLUMNS.len());
-    for (row, person_id) in rows.iter().zip(&person_ids) {
+    let mut entries: Vec<NewEntry> = Vec::with_capacity(person_ids.len());
+    let mut created = vec![0; parts.len()];
+    let part_index: HashMap<i32, usize> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.ward_id, i))
+        .collect();
+    for (&(part, row), person_id) in all_rows.iter().zip(&person_ids) {
         let Some(category_id) = row
             .category
             .as_ref()
@@ -659,140 +749,175 @@ async fn store_rows(
         else {
             continue;
         };
-        let household_id = row
-            .household_code
-            .as_ref()
-            .and_then(|code| households.get(code))
-            .map(|h| h.id);
+        let household_id = household_of(&households, part.ward_id, row);
         for entitlement in entitlements_for(programs, category_id, row.amount) {
-            values.extend([
-                campaign.id.into(),
-                list.id.into(),
-                ward_id.into(),
-                entitlement.program_id.into(),
-                (*person_id).into(),
-                household_id.into(),
-                category_id.into(),
-                entitlement.amount.into(),
-                row.amount.into(),
-                "pending".into(),
-                row.note.clone().into(),
-                Some(batch.id).into(),
-                Some(row.row as i32).into(),
-                now.into(),
-                now.into(),
-            ]);
-            pending += 1;
-            if pending == per_statement {
-                insert_entries(db, &mut inserts, pending, std::mem::take(&mut values)).await?;
-                created += pending;
-                pending = 0;
+            if let Some(count) = part_index
+                .get(&part.ward_id)
+                .and_then(|i| created.get_mut(*i))
+            {
+                *count += 1;
             }
+            entries.push(NewEntry {
+                part,
+                row,
+                person_id: *person_id,
+                household_id,
+                category_id,
+                entitlement,
+            });
         }
     }
-    if pending > 0 {
-        insert_entries(db, &mut inserts, pending, values).await?;
-        created += pending;
-    }
-    Ok(created)
-}
-
-/// The entry columns an import sets, in the order `store_rows` gives their values; the
-/// others (distribution details) start empty.
-const ENTRY_COLUMNS: &[&str] = &[
-    "campaign_id",
-    "ward_list_id",
-    "ward_id",
-    "program_id",
-    "person_id",
-    "household_id",
-    "category_id",
-    "amount",
-    "file_amount",
-    "status",
-    "note",
-    "import_batch_id",
-    "source_row",
-    "created_at",
-    "updated_at",
-];
-
-async fn insert_entries(
-    db: &impl ConnectionTrait,
-    inserts: &mut BulkInsert,
-    rows: usize,
-    values: Vec<Value>,
-) -> AppResult<()> {
     inserts
-        .insert(db, "entries", ENTRY_COLUMNS, rows, values)
+        .insert_all(
+            db,
+            &ENTRIES,
+            vec![campaign.id.into(), "pending".into(), now.into(), now.into()],
+            entries.len(),
+            false,
+            |range, values| {
+                for entry in &entries[range] {
+                    values.extend([
+                        entry.part.list.id.into(),
+                        entry.part.ward_id.into(),
+                        entry.entitlement.program_id.into(),
+                        entry.person_id.into(),
+                        entry.household_id.into(),
+                        entry.category_id.into(),
+                        entry.entitlement.amount.into(),
+                        entry.row.amount.into(),
+                        entry.row.note.clone().into(),
+                        Some(entry.part.batch.id).into(),
+                        Some(entry.row.row as i32).into(),
+                    ]);
+                }
+            },
+        )
         .await
         .map_err(|err| {
             AppError::on_unique_violation(
                 err,
                 "Một người trong tệp đã có trong chương trình quà này; không thêm gì.",
             )
-        })
+        })?;
+    Ok(created)
 }
 
-/// The person columns an import sets, in the order of [`NewPerson::push_values`].
-const PERSON_COLUMNS: &[&str] = &[
-    "full_name",
-    "name_key",
-    "birth_year",
-    "birth_date",
-    "gender",
-    "national_id",
-    "address",
-    "khu_pho",
-    "ward_id",
-    "phone",
-    "status",
-    "created_at",
-    "updated_at",
-    "household_id",
-];
-
-/// A person to create, as the import knows them.
-struct NewPerson {
-    full_name: String,
-    name_key: String,
-    birth_year: Option<i32>,
-    birth_date: Option<chrono::NaiveDate>,
-    gender: Option<String>,
-    national_id: Option<String>,
-    address: Option<String>,
-    khu_pho: Option<String>,
+/// The id of the household a row names in its ward.
+fn household_of(
+    households: &HashMap<(i32, &str), (i32, Option<i32>)>,
     ward_id: i32,
-    phone: Option<String>,
-    household_id: Option<i32>,
-    now: chrono::DateTime<Utc>,
+    row: &ImportRow,
+) -> Option<i32> {
+    row.household_code
+        .as_deref()
+        .and_then(|code| households.get(&(ward_id, code)))
+        .map(|(id, _)| *id)
 }
 
-impl NewPerson {
-    /// Appends the values of [`PERSON_COLUMNS`].
-    fn push_values(&self, values: &mut Vec<Value>) {
-        values.extend([
-            self.full_name.clone().into(),
-            self.name_key.clone().into(),
-            self.birth_year.into(),
-            self.birth_date.into(),
-            self.gender.clone().into(),
-            self.national_id.clone().into(),
-            self.address.clone().into(),
-            self.khu_pho.clone().into(),
-            self.ward_id.into(),
-            self.phone.clone().into(),
-            "active".into(),
-            self.now.into(),
-            self.now.into(),
-            self.household_id.into(),
-        ]);
+fn check_count(returned: usize, sent: usize, table: &str) -> AppResult<()> {
+    if returned == sent {
+        Ok(())
+    } else {
+        Err(AppError::Other(anyhow::anyhow!(
+            "{table} insert returned {returned} ids for {sent} rows"
+        )))
     }
 }
 
+/// A multi-row INSERT: the columns every row shares (bound once per statement) and those
+/// each row gives.
+struct InsertShape {
+    table: &'static str,
+    shared_columns: &'static [&'static str],
+    /// Each with its PostgreSQL type, for reading the rows back out of JSON.
+    row_columns: &'static [(&'static str, &'static str)],
+}
+
+/// Households an import creates; the head is set once the people exist.
+const HOUSEHOLDS: InsertShape = InsertShape {
+    table: "households",
+    shared_columns: &["created_at", "updated_at"],
+    row_columns: &[
+        ("ward_id", "integer"),
+        ("code", "varchar"),
+        ("size", "integer"),
+        ("address", "varchar"),
+    ],
+};
+
+/// People an import creates, in the order of [`push_person_values`].
+const PEOPLE: InsertShape = InsertShape {
+    table: "people",
+    shared_columns: &["status", "created_at", "updated_at"],
+    row_columns: &[
+        ("full_name", "varchar"),
+        ("name_key", "varchar"),
+        ("birth_year", "integer"),
+        ("birth_date", "date"),
+        ("gender", "varchar"),
+        ("national_id", "varchar"),
+        ("address", "varchar"),
+        ("khu_pho", "varchar"),
+        ("ward_id", "integer"),
+        ("phone", "varchar"),
+        ("household_id", "integer"),
+    ],
+};
+
+/// The entry columns an import sets, in the order `store_rows` gives their values; the
+/// others (distribution details) start empty.
+const ENTRIES: InsertShape = InsertShape {
+    table: "entries",
+    shared_columns: &["campaign_id", "status", "created_at", "updated_at"],
+    row_columns: &[
+        ("ward_list_id", "integer"),
+        ("ward_id", "integer"),
+        ("program_id", "integer"),
+        ("person_id", "integer"),
+        ("household_id", "integer"),
+        ("category_id", "integer"),
+        ("amount", "bigint"),
+        ("file_amount", "bigint"),
+        ("note", "text"),
+        ("import_batch_id", "integer"),
+        ("source_row", "integer"),
+    ],
+};
+
+/// Appends the values of [`PEOPLE`]'s row columns for a new person.
+fn push_person_values(new: &NewPerson, values: &mut Vec<Value>) {
+    let row = new.row;
+    let full_name = row.full_name.as_deref().unwrap_or_default();
+    values.extend([
+        full_name.into(),
+        name_key(full_name).into(),
+        row.birth_year.into(),
+        row.birth_date.into(),
+        row.gender.map(gender_code).into(),
+        row.national_id.as_ref().map(|id| id.as_str()).into(),
+        row.address.as_deref().into(),
+        row.khu_pho.as_deref().into(),
+        new.ward_id.into(),
+        row.phone.as_deref().into(),
+        new.household_id.into(),
+    ]);
+}
+
+/// Longest multi-row INSERT: past a couple of thousand rows a longer statement saves
+/// nothing and only costs memory (its prepared form grows with it).
+const MAX_ROWS_PER_INSERT: usize = 2048;
+
+/// Rows per INSERT on PostgreSQL, as one JSON parameter: a few megabytes of text.
+const JSON_ROWS_PER_INSERT: usize = 10_000;
+
+/// The shorter statements that carry what is left after the full ones: few distinct shapes
+/// (each prepared once per connection and kept in the driver's cache), few statements.
+const TAIL_ROWS: [usize; 3] = [256, 16, 1];
+
 /// Multi-row INSERT statements, their SQL written once per table and row count (so the
 /// driver prepares each once and reuses it), as many rows per statement as the engine's
-/// limit on bound parameters allows: 32,766 on SQLite, 65,535 on PostgreSQL.
+/// limit on bound parameters allows: 32,766 on SQLite, 65,535 on PostgreSQL. Values every
+/// row shares are bound once per statement (see [`insert_sql`]).
 struct BulkInsert {
     backend: DbBackend,
     sql: HashMap<(&'static str, usize, bool), String>,
@@ -806,86 +931,277 @@ impl BulkInsert {
         }
     }
 
-    /// Rows per statement for a table of `columns` columns.
-    fn rows_per_statement(&self, columns: usize) -> usize {
-        let limit = match self.backend {
+    fn parameter_limit(&self) -> usize {
+        match self.backend {
             DbBackend::Postgres => 65_535,
             _ => 32_766,
+        }
+    }
+
+    /// Values per `IN (…)` lookup, inside the engine's limit.
+    fn lookup_chunk(&self) -> usize {
+        self.parameter_limit() - 766
+    }
+
+    /// Rows in a full statement of `shape`: on SQLite as many as its limit on bound
+    /// parameters allows (up to [`MAX_ROWS_PER_INSERT`]); on PostgreSQL, which gets the rows
+    /// as one JSON parameter, [`JSON_ROWS_PER_INSERT`].
+    fn rows_per_statement(&self, shape: &InsertShape) -> usize {
+        match self.backend {
+            DbBackend::Postgres => JSON_ROWS_PER_INSERT,
+            _ => ((self.parameter_limit() - shape.shared_columns.len())
+                / shape.row_columns.len().max(1))
+            .clamp(1, MAX_ROWS_PER_INSERT),
+        }
+    }
+
+    /// The row counts of the statements that insert `total` rows: full ones, then the tail
+    /// (on PostgreSQL one shorter statement, whose SQL is the same).
+    fn statement_sizes(&self, shape: &InsertShape, total: usize) -> Vec<usize> {
+        let full = self.rows_per_statement(shape);
+        let mut sizes = vec![full; total / full];
+        let mut left = total % full;
+        if self.backend == DbBackend::Postgres {
+            if left > 0 {
+                sizes.push(left);
+            }
+            return sizes;
+        }
+        for step in TAIL_ROWS.into_iter().filter(|s| *s < full) {
+            while left >= step {
+                sizes.push(step);
+                left -= step;
+            }
+        }
+        sizes
+    }
+
+    fn sql(&mut self, shape: &InsertShape, rows: usize, returning: bool) -> &str {
+        let backend = self.backend;
+        // PostgreSQL's SQL does not depend on the number of rows.
+        let rows = if backend == DbBackend::Postgres {
+            0
+        } else {
+            rows
         };
-        (limit / columns.max(1)).clamp(1, MAX_ROWS_PER_INSERT)
+        self.sql
+            .entry((shape.table, rows, returning))
+            .or_insert_with(|| insert_sql(backend, shape, rows, returning))
     }
 
     fn statement(
         &mut self,
-        table: &'static str,
-        columns: &[&str],
-        rows: usize,
+        shape: &InsertShape,
+        shared: &[Value],
+        rows: std::ops::Range<usize>,
         returning: bool,
-        values: Vec<Value>,
-    ) -> Statement {
+        fill: &mut impl FnMut(std::ops::Range<usize>, &mut Vec<Value>),
+    ) -> Result<Statement, DbErr> {
+        let count = rows.len();
+        let mut values = Vec::with_capacity(shared.len() + count * shape.row_columns.len());
+        values.extend_from_slice(shared);
+        fill(rows, &mut values);
+        if self.backend == DbBackend::Postgres {
+            let json = rows_as_json(shape, &values[shared.len()..])?;
+            values.truncate(shared.len());
+            values.push(json.into());
+        }
         let backend = self.backend;
-        let sql = self.sql.entry((table, rows, returning)).or_insert_with(|| {
-            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-            let mut n = 0;
-            for row in 0..rows {
-                sql.push_str(if row == 0 { "(" } else { ", (" });
-                for column in 0..columns.len() {
-                    if column > 0 {
-                        sql.push_str(", ");
-                    }
-                    n += 1;
-                    match backend {
-                        DbBackend::Postgres => {
-                            let _ = write!(sql, "${n}");
-                        }
-                        _ => sql.push('?'),
-                    }
-                }
-                sql.push(')');
-            }
-            if returning {
-                sql.push_str(" RETURNING id");
-            }
-            sql
-        });
-        Statement::from_sql_and_values(backend, sql.as_str(), values)
+        Ok(Statement::from_sql_and_values(
+            backend,
+            self.sql(shape, count, returning),
+            values,
+        ))
     }
 
-    /// Inserts `rows` rows whose values, row after row, are `values`.
-    async fn insert(
-        &mut self,
-        db: &impl ConnectionTrait,
-        table: &'static str,
-        columns: &[&str],
-        rows: usize,
-        values: Vec<Value>,
-    ) -> Result<(), DbErr> {
-        let statement = self.statement(table, columns, rows, false, values);
-        db.execute_raw(statement).await.map(|_| ())
-    }
-
-    /// Inserts like [`Self::insert`] and returns the new ids in the order of the rows.
+    /// Inserts `total` rows of `shape`: `shared` are the values of its shared columns,
+    /// `fill(range, values)` appends the row columns' values of the rows in `range`. With
+    /// `returning`, gives the new ids in the order of the rows.
     ///
-    /// Both engines number the rows of one INSERT in the order of its VALUES, but neither
-    /// promises to return them in that order: the ids are sorted to match the rows.
-    async fn insert_returning_ids(
+    /// Each statement is built while the previous one runs: the database works on its own
+    /// thread (SQLite's worker) or server (PostgreSQL), so the two overlap.
+    async fn insert_all(
         &mut self,
         db: &impl ConnectionTrait,
-        table: &'static str,
-        columns: &[&str],
-        rows: usize,
-        values: Vec<Value>,
+        shape: &InsertShape,
+        shared: Vec<Value>,
+        total: usize,
+        returning: bool,
+        mut fill: impl FnMut(std::ops::Range<usize>, &mut Vec<Value>),
     ) -> Result<Vec<i32>, DbErr> {
-        let statement = self.statement(table, columns, rows, true, values);
-        let mut ids = db
-            .query_all_raw(statement)
-            .await?
-            .iter()
-            .map(|row| row.try_get::<i32>("", "id"))
-            .collect::<Result<Vec<_>, _>>()?;
-        ids.sort_unstable();
+        let mut ids = Vec::with_capacity(if returning { total } else { 0 });
+        let mut ranges = self
+            .statement_sizes(shape, total)
+            .into_iter()
+            .scan(0, |start, size| {
+                let range = *start..*start + size;
+                *start += size;
+                Some(range)
+            });
+        let mut next = match ranges.next() {
+            Some(range) => {
+                let rows = range.len();
+                Some((
+                    self.statement(shape, &shared, range, returning, &mut fill)?,
+                    rows,
+                ))
+            }
+            None => None,
+        };
+        while let Some((statement, rows)) = next.take() {
+            let following = ranges.next();
+            let (done, built) = tokio::join!(run_insert(db, statement, rows, returning), async {
+                following.map(|range| {
+                    let rows = range.len();
+                    self.statement(shape, &shared, range, returning, &mut fill)
+                        .map(|statement| (statement, rows))
+                })
+            });
+            ids.extend(done?);
+            next = built.transpose()?;
+        }
         Ok(ids)
     }
+}
+
+/// The SQL of a `rows`-row INSERT of `shape`, the shared values first.
+///
+/// PostgreSQL gets the rows as one JSON array of objects (`json_to_recordset`): a statement
+/// of thousands of parameters costs it more to parse, bind and plan than to run, and one
+/// JSON parameter needs a single prepared statement whatever the number of rows. SQLite
+/// takes the rows as plain positional parameters, row after row; the shared values are
+/// selected once beside them (`SELECT ?, ?, v.* FROM (VALUES …) AS v`). Numbered
+/// parameters (`?1` reused in every row) would be shorter, but SQLite looks them up in a
+/// linear list, at prepare and at every bind: quadratic in a statement of thousands.
+fn insert_sql(backend: DbBackend, shape: &InsertShape, rows: usize, returning: bool) -> String {
+    let shared = shape.shared_columns.len();
+    let columns: Vec<&str> = shape
+        .shared_columns
+        .iter()
+        .copied()
+        .chain(shape.row_columns.iter().map(|(name, _)| *name))
+        .collect();
+    let mut sql = format!(
+        "INSERT INTO {} ({}) SELECT ",
+        shape.table,
+        columns.join(", ")
+    );
+    if backend == DbBackend::Postgres {
+        for n in 1..=shared {
+            let _ = write!(sql, "${n}, ");
+        }
+        let names: Vec<String> = shape
+            .row_columns
+            .iter()
+            .map(|(name, _)| format!("r.{name}"))
+            .collect();
+        let types: Vec<String> = shape
+            .row_columns
+            .iter()
+            .map(|(name, kind)| format!("{name} {kind}"))
+            .collect();
+        let _ = write!(
+            sql,
+            "{} FROM json_to_recordset(${}::json) AS r({})",
+            names.join(", "),
+            shared + 1,
+            types.join(", ")
+        );
+        if returning {
+            sql.push_str(" RETURNING id");
+        }
+        return sql;
+    }
+    sql.push_str(&"?, ".repeat(shared));
+    sql.push_str("v.* FROM (VALUES ");
+    let row = format!("({})", vec!["?"; shape.row_columns.len()].join(", "));
+    for n in 0..rows {
+        if n > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&row);
+    }
+    sql.push_str(") AS v");
+    sql
+}
+
+/// The rows' values (row after row, in the order of `shape.row_columns`) as a JSON array of
+/// objects keyed by column, for PostgreSQL's `json_to_recordset`.
+fn rows_as_json(shape: &InsertShape, values: &[Value]) -> Result<String, DbErr> {
+    let width = shape.row_columns.len().max(1);
+    let mut json = Vec::with_capacity(values.len() * 24);
+    json.push(b'[');
+    for (n, row) in values.chunks(width).enumerate() {
+        if n > 0 {
+            json.push(b',');
+        }
+        json.push(b'{');
+        for (i, ((name, _), value)) in shape.row_columns.iter().zip(row).enumerate() {
+            if i > 0 {
+                json.push(b',');
+            }
+            json.push(b'"');
+            json.extend_from_slice(name.as_bytes());
+            json.extend_from_slice(b"\":");
+            let written = match value {
+                Value::Int(Some(v)) => serde_json::to_writer(&mut json, v),
+                Value::BigInt(Some(v)) => serde_json::to_writer(&mut json, v),
+                Value::String(Some(v)) => serde_json::to_writer(&mut json, v),
+                Value::ChronoDate(Some(v)) => serde_json::to_writer(&mut json, v),
+                Value::Int(None)
+                | Value::BigInt(None)
+                | Value::String(None)
+                | Value::ChronoDate(None) => serde_json::to_writer(&mut json, &()),
+                other => {
+                    return Err(DbErr::Custom(format!(
+                        "no JSON form for {other:?} in column {name}"
+                    )));
+                }
+            };
+            written.map_err(|err| DbErr::Custom(err.to_string()))?;
+        }
+        json.push(b'}');
+    }
+    json.push(b']');
+    String::from_utf8(json).map_err(|err| DbErr::Custom(err.to_string()))
+}
+
+/// Runs one INSERT of `rows` rows; with `returning`, gives their new ids in the order of
+/// the rows.
+///
+/// PostgreSQL returns them (`RETURNING id`): it numbers the rows of one INSERT in the order
+/// of its VALUES, but does not promise to return them in that order, so they are sorted; and
+/// its sequences may hand numbers to concurrent sessions in between, so they must be read.
+/// SQLite gives an AUTOINCREMENT row one more than the largest id the table ever had, and
+/// this transaction holds the only write lock: one statement's rows get consecutive ids
+/// ending at the last inserted one. Reading them back instead would send each id as a row
+/// from the driver's thread, which costs more than inserting the row.
+async fn run_insert(
+    db: &impl ConnectionTrait,
+    statement: Statement,
+    rows: usize,
+    returning: bool,
+) -> Result<Vec<i32>, DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres || !returning {
+        let done = db.execute_raw(statement).await?;
+        if !returning {
+            return Ok(Vec::new());
+        }
+        let last = i64::try_from(done.last_insert_id())
+            .map_err(|_| DbErr::Custom("insert id out of range".into()))?;
+        let first = last - rows as i64 + 1;
+        return (first..=last)
+            .map(|id| i32::try_from(id).map_err(|_| DbErr::Custom("insert id out of range".into())))
+            .collect();
+    }
+    let mut ids = db
+        .query_all_raw(statement)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i32>("", "id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 fn row_nba_key(row: &ImportRow) -> Option<String> {
@@ -897,29 +1213,6 @@ fn row_nba_key(row: &ImportRow) -> Option<String> {
         .or(row.khu_pho.as_deref())
         .unwrap_or("");
     Some(name_birth_address_key(&name_key(name), year, place))
-}
-
-fn new_person(
-    row: &ImportRow,
-    ward_id: i32,
-    household_id: Option<i32>,
-    now: chrono::DateTime<Utc>,
-) -> NewPerson {
-    let full_name = row.full_name.clone().unwrap_or_default();
-    NewPerson {
-        name_key: name_key(&full_name),
-        full_name,
-        birth_year: row.birth_year,
-        birth_date: row.birth_date,
-        gender: row.gender.map(gender_code),
-        national_id: row.national_id.as_ref().map(|id| id.as_str().to_owned()),
-        address: row.address.clone(),
-        khu_pho: row.khu_pho.clone(),
-        ward_id,
-        phone: row.phone.clone(),
-        household_id,
-        now,
-    }
 }
 
 /// The stored form of a gender.
