@@ -89,10 +89,10 @@ collect() { # name, then lines of "<s> <KB>" on stdin → R[name]=median s, R[na
 }
 
 say "import into SQLite ×$RUNS…"
-for _ in $(seq "$RUNS"); do import_into "$(fresh_sqlite)"; done | collect import_sqlite
+for _ in $(seq "$RUNS"); do import_into "$(fresh_sqlite)"; done >"$DIR/runs"; collect import_sqlite <"$DIR/runs"
 if [ $pg_up = 1 ]; then
   say "import into PostgreSQL ×$RUNS…"
-  for _ in $(seq "$RUNS"); do import_into "$(fresh_pg)"; done | collect import_pg
+  for _ in $(seq "$RUNS"); do import_into "$(fresh_pg)"; done >"$DIR/runs"; collect import_pg <"$DIR/runs"
 fi
 
 py_has() { python3 -c "import $1" >/dev/null 2>&1; }
@@ -111,7 +111,7 @@ with sqlite3.connect(db) as con:
     frame.to_sql("entries", con, index=False)
 print(f"{time.perf_counter() - start:.3f} 0")
 PY
-  done | collect pandas
+  done >"$DIR/runs"; collect pandas <"$DIR/runs"
 fi
 if py_has python_calamine; then
   say "python-calamine to_python() ×$RUNS…"
@@ -124,21 +124,21 @@ rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()
 assert len(rows) > 1
 print(f"{time.perf_counter() - start:.3f} 0")
 PY
-  done | collect calamine
+  done >"$DIR/runs"; collect calamine <"$DIR/runs"
 fi
 
 # Export from the database the last SQLite import left (100k entitlements, 13 wards).
 SQLITE_URL="sqlite://$DIR/bench.db?mode=rwc"
 export_from() { DATABASE_URL=$1 timed "$BIN" export --campaign tet-2024 --out "$DIR/all-wards.xlsx"; }
 say "export all wards from SQLite ×$RUNS…"
-for _ in $(seq "$RUNS"); do export_from "$SQLITE_URL"; done | collect export_sqlite
+for _ in $(seq "$RUNS"); do export_from "$SQLITE_URL"; done >"$DIR/runs"; collect export_sqlite <"$DIR/runs"
 say "floor: rust_xlsxwriter writing the same cells ×$RUNS…"
 for _ in $(seq "$RUNS"); do
   target/release/examples/export_floor "$DIR/all-wards.xlsx" "$DIR/floor.xlsx" | sed -n 's/^floor_seconds=//p' | awk '{print $1, 0}'
-done | collect floor
+done >"$DIR/runs"; collect floor <"$DIR/runs"
 if [ $pg_up = 1 ]; then
   say "export all wards from PostgreSQL ×$RUNS…"
-  for _ in $(seq "$RUNS"); do export_from "$PG/chamlo_bench"; done | collect export_pg
+  for _ in $(seq "$RUNS"); do export_from "$PG/chamlo_bench"; done >"$DIR/runs"; collect export_pg <"$DIR/runs"
 fi
 
 # HTTP: the district dashboard and a ward's list page under $CLIENTS clients.
