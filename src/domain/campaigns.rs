@@ -1,5 +1,6 @@
 //! Campaigns (one Tết each) and who may see them.
 
+use crate::domain::write_txn::begin_write;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -68,7 +69,7 @@ pub async fn create_campaign<C: ConnectionTrait + TransactionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| AppError::Invalid("Không tìm thấy đơn vị tổ chức đợt quà.".into()))?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let base_slug = campaign_slug(new.year);
     let taken = campaign::Entity::find()
         .filter(campaign::Column::Slug.starts_with(&base_slug))

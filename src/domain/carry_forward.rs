@@ -2,6 +2,7 @@
 //! of the default program are copied for everyone still active (people marked deceased or
 //! moved stay behind), so the wards update their lists rather than retype them.
 
+use crate::domain::write_txn::begin_write;
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
@@ -70,7 +71,7 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
             "Chỉ chuyển danh sách từ một đợt quà năm trước của cùng đơn vị.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let old_program = default_program(&txn, from.id).await?;
     let new_program = default_program(&txn, to.id).await?;
     let old_lists = ward_list::Entity::find()

@@ -4,6 +4,7 @@
 //! change is audited. Marking someone deceased or moved also updates the person, so next
 //! year's carry-forward leaves them behind.
 
+use crate::domain::write_txn::begin_write;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
@@ -128,7 +129,7 @@ pub async fn record_distribution<C: ConnectionTrait + TransactionTrait>(
         return Err(AppError::Invalid("Chưa chọn người nhận nào.".into()));
     }
     let what = check(what)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         found.extend(

@@ -4,6 +4,7 @@
 //! other entry is removed, audited) or keep both (different people), recorded with who
 //! decided and when.
 
+use crate::domain::write_txn::begin_write;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
@@ -359,7 +360,7 @@ pub async fn decide_duplicate<C: ConnectionTrait + TransactionTrait>(
     if a_id == b_id {
         return Err(AppError::Invalid("Hãy chọn hai mục khác nhau.".into()));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let rows: Vec<Row> = load_rows(&txn, operator, campaign.id)
         .await?
         .into_iter()

@@ -2,6 +2,7 @@
 //! each row belongs to, people already listed by another ward, amounts that differ from the
 //! programs) and committing the accepted rows in one transaction.
 
+use crate::domain::write_txn::begin_write;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
@@ -345,7 +346,7 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
             .await?
             .into_iter()
             .partition(|p| p.program.use_file_amounts);
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     lock_campaign(&txn, campaign.id).await?;
     let mut outcome = Vec::with_capacity(by_ward.len());
     // The wards that take the file, with the index of their line in `outcome`.

@@ -5,6 +5,7 @@
 //! Approval, distribution, exports and imports live with their owners (`ward_lists`,
 //! `distribution`, `exports`, `import_commit`); this module only reads and edits people.
 
+use crate::domain::write_txn::begin_write;
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -602,7 +603,7 @@ pub async fn add_person_to_list<C: ConnectionTrait + TransactionTrait>(
     if !errors.is_empty() {
         return Err(PersonError::Fields(errors));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let list = ensure_list_editable(&txn, list.id).await?;
     let existing = match &clean.national_id {
         Some(id) => {

@@ -27,3 +27,4 @@ pub mod signed_sheet_apply;
 pub mod text;
 pub mod units;
 pub mod ward_lists;
+pub mod write_txn;

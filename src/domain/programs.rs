@@ -2,6 +2,7 @@
 //! (one gift per person at the highest level they qualify for; one per household), and the
 //! computation of a program's entries for everyone already listed in the campaign.
 
+use crate::domain::write_txn::begin_write;
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
@@ -303,7 +304,7 @@ pub async fn add_program<C: ConnectionTrait + TransactionTrait>(
     operator.ensure_manages(campaign)?;
     ensure_campaign_open(campaign)?;
     let checked = check_input(db, input).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let program = gift_program::ActiveModel {
         campaign_id: Set(campaign.id),
         name: Set(checked.name),
@@ -352,7 +353,7 @@ pub async fn update_program<C: ConnectionTrait + TransactionTrait>(
     operator.ensure_manages(&campaign)?;
     ensure_campaign_open(&campaign)?;
     let checked = check_input(db, input).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let before = program_detail(&txn, program.id).await?;
     let mut active: gift_program::ActiveModel = program.clone().into();
     active.name = Set(checked.name);
@@ -398,7 +399,7 @@ pub async fn recompute_program<C: ConnectionTrait + TransactionTrait>(
     let (program, campaign) = program_and_campaign(db, program_id).await?;
     operator.ensure_manages(&campaign)?;
     ensure_campaign_open(&campaign)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let summary = compute_program_entries(&txn, program.id).await?;
     audit::record::<(), _>(
         &txn,

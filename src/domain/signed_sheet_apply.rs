@@ -9,6 +9,7 @@
 //! nothing is guessed. What fits is recorded through
 //! [`crate::domain::distribution::record_distribution`] in one transaction, and audited.
 
+use crate::domain::write_txn::begin_write;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -329,7 +330,7 @@ pub async fn apply_signed_sheet<C: ConnectionTrait + TransactionTrait>(
         wanted.entry(asked).or_default().push(item.id);
     }
 
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     for (asked, ids) in &wanted {
         let proxy = match asked {
             Wanted::BySelf => None,

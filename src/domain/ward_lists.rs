@@ -5,6 +5,7 @@
 //! Also home of [`Operator`], who acts in a domain call: the audit actor with the role and the
 //! units it may touch, the same for a web session, an API token and the command line.
 
+use crate::domain::write_txn::begin_write;
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -224,7 +225,7 @@ pub async fn transition_list<C: ConnectionTrait + TransactionTrait>(
             "Hãy ghi lý do trả lại danh sách để phường biết cần sửa gì.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let list = ward_list::Entity::find()
         .filter(ward_list::Column::CampaignId.eq(campaign.id))
         .filter(ward_list::Column::WardId.eq(ward_id))

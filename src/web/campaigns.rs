@@ -4,13 +4,13 @@
 //! ward's list. Also creating a campaign, opening, locking and closing it, and starting next
 //! year's campaign from it with its lists carried forward.
 
+use crate::domain::write_txn::begin_write;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 use crate::domain::accounts::Role;
@@ -317,7 +317,7 @@ async fn start_next_campaign(
             from.year
         )));
     }
-    let txn = state.db.begin().await?;
+    let txn = begin_write(&state.db).await?;
     let made = create_campaign(
         &txn,
         &op.actor,
