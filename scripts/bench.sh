@@ -31,7 +31,8 @@ PORT=${BENCH_PORT:-18089}
 CLIENTS=50
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
-BIN=target/release/chamlo
+RELEASE=${CARGO_TARGET_DIR:-target}/release
+BIN=$RELEASE/chamlo
 export CHAMLO_ADMIN_PASSWORD=bench-admin-password
 export CHAMLO_LOG=warn
 
@@ -48,7 +49,7 @@ say "building (release)…"
 cargo build --release --quiet --bin chamlo --example bench_data --example export_floor
 FILE="$DIR/district-$ROWS.xlsx"
 if [ ! -s "$FILE" ]; then
-  target/release/examples/bench_data "$FILE" "$ROWS"
+  "$RELEASE"/examples/bench_data "$FILE" "$ROWS"
 fi
 
 # median of the numbers on stdin
@@ -134,7 +135,7 @@ say "export all wards from SQLite ×$RUNS…"
 for _ in $(seq "$RUNS"); do export_from "$SQLITE_URL"; done >"$DIR/runs"; collect export_sqlite <"$DIR/runs"
 say "floor: rust_xlsxwriter writing the same cells ×$RUNS…"
 for _ in $(seq "$RUNS"); do
-  target/release/examples/export_floor "$DIR/all-wards.xlsx" "$DIR/floor.xlsx" | sed -n 's/^floor_seconds=//p' | awk '{print $1, 0}'
+  "$RELEASE"/examples/export_floor "$DIR/all-wards.xlsx" "$DIR/floor.xlsx" | sed -n 's/^floor_seconds=//p' | awk '{print $1, 0}'
 done >"$DIR/runs"; collect floor <"$DIR/runs"
 if [ $pg_up = 1 ]; then
   say "export all wards from PostgreSQL ×$RUNS…"

@@ -22,7 +22,8 @@ if ! command -v schemathesis >/dev/null 2>&1; then
 fi
 
 cargo build --release --quiet
-chamlo="$PWD/target/release/chamlo"
+# Where cargo put the build (CARGO_TARGET_DIR moves it out of the tree).
+chamlo="${CARGO_TARGET_DIR:-$PWD/target}/release/chamlo"
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 export DATABASE_URL="sqlite://$work/chamlo.db?mode=rwc"
