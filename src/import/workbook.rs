@@ -113,38 +113,22 @@ impl SheetText {
     fn push_cell(&mut self, cell: &Data, enc: LegacyEncoding) -> CellKind {
         let t = &mut self.text;
         match cell {
-            Data::Empty => CellKind::Empty,
             Data::String(s) if s.trim().is_empty() => CellKind::Empty,
             Data::String(s) => {
                 push_decoded(t, s, enc);
                 CellKind::Text
             }
-            Data::Int(i) => {
-                push_int(t, *i);
-                CellKind::Number
-            }
-            Data::Float(f) => {
-                push_number(t, *f);
-                CellKind::Number
-            }
-            Data::Bool(b) => {
-                t.push_str(if *b { "TRUE" } else { "FALSE" });
-                CellKind::Bool
-            }
-            Data::DateTime(dt) => push_date_time(t, dt),
+            Data::Int(i) => push_value(t, &DataRef::Int(*i)),
+            Data::Float(f) => push_value(t, &DataRef::Float(*f)),
+            Data::Bool(b) => push_value(t, &DataRef::Bool(*b)),
+            Data::DateTime(dt) => push_value(t, &DataRef::DateTime(*dt)),
             Data::DateTimeIso(s) => push_date_time_iso(t, s),
-            Data::DurationIso(s) => {
-                t.push_str(s);
-                CellKind::Text
-            }
-            Data::Error(e) => {
-                let _ = write!(t, "{e}");
-                CellKind::Error
-            }
+            Data::DurationIso(s) => push_value(t, &DataRef::SharedString(s)),
+            Data::Error(e) => push_value(t, &DataRef::Error(e.clone())),
+            Data::Empty => CellKind::Empty,
         }
     }
 
-    /// The sheet's first row number (1-based) held here.
     pub fn first_row(&self) -> u32 {
         self.first_row + 1
     }
@@ -740,29 +724,7 @@ impl StreamedSheet {
         let written = match value {
             DataRef::String(s) => push_string(t, s),
             DataRef::SharedString(s) => push_string(t, s),
-            DataRef::Int(i) => {
-                push_int(t, *i);
-                Written::As(CellKind::Number)
-            }
-            DataRef::Float(f) => {
-                push_number(t, *f);
-                Written::As(CellKind::Number)
-            }
-            DataRef::Bool(b) => {
-                t.push_str(if *b { "TRUE" } else { "FALSE" });
-                Written::As(CellKind::Bool)
-            }
-            DataRef::DateTime(dt) => Written::As(push_date_time(t, dt)),
-            DataRef::DateTimeIso(s) => Written::As(push_date_time_iso(t, s)),
-            DataRef::DurationIso(s) => {
-                t.push_str(s);
-                Written::As(CellKind::Text)
-            }
-            DataRef::Error(e) => {
-                let _ = write!(t, "{e}");
-                Written::As(CellKind::Error)
-            }
-            DataRef::Empty => Written::As(CellKind::Empty),
+            value => Written::As(push_value(t, value)),
         };
         let end = u32::try_from(self.text.len()).map_err(|_| ReadError::TooLarge)?;
         self.cells.push(StreamedCell {
@@ -887,6 +849,45 @@ impl StreamedSheet {
             kinds,
             encodings,
         })
+    }
+}
+
+/// Writes a cell's value as text, the same way for streamed (.xlsx) and whole-range
+/// (.xls, .ods) sheets. Text arrives here only as a duration's ISO text: each reader writes
+/// string cells itself, since only they know about legacy encodings.
+fn push_value(t: &mut String, value: &DataRef<'_>) -> CellKind {
+    match value {
+        DataRef::Int(i) => {
+            push_int(t, *i);
+            CellKind::Number
+        }
+        DataRef::Float(f) => {
+            push_number(t, *f);
+            CellKind::Number
+        }
+        DataRef::Bool(b) => {
+            t.push_str(if *b { "TRUE" } else { "FALSE" });
+            CellKind::Bool
+        }
+        DataRef::DateTime(dt) => push_date_time(t, dt),
+        DataRef::DateTimeIso(s) => push_date_time_iso(t, s),
+        DataRef::DurationIso(s) => {
+            t.push_str(s);
+            CellKind::Text
+        }
+        DataRef::String(s) => {
+            t.push_str(s);
+            CellKind::Text
+        }
+        DataRef::SharedString(s) => {
+            t.push_str(s);
+            CellKind::Text
+        }
+        DataRef::Error(e) => {
+            let _ = write!(t, "{e}");
+            CellKind::Error
+        }
+        DataRef::Empty => CellKind::Empty,
     }
 }
 
