@@ -453,10 +453,9 @@ struct WardPart<'a> {
 }
 
 /// Makes concurrent commits into one campaign take turns, so the same file sent twice at
-/// once is seen as "already imported" by the second instead of racing it. The first statement
-/// of the transaction is a write: on SQLite it takes the write lock at once (waiting out the
-/// busy timeout) rather than failing with "database is locked" when a read transaction later
-/// tries to write; on PostgreSQL it locks the campaign's row until the commit.
+/// once is seen as "already imported" by the second instead of racing it. On PostgreSQL this
+/// locks the campaign's row until the commit; on SQLite the transaction already holds the
+/// write lock from its `BEGIN IMMEDIATE` ([`begin_write`]), so the statement changes nothing.
 async fn lock_campaign(txn: &impl ConnectionTrait, campaign_id: i32) -> AppResult<()> {
     campaign::Entity::update_many()
         .col_expr(campaign::Column::Id, Expr::col(campaign::Column::Id))
