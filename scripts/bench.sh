@@ -46,7 +46,7 @@ fi
 [ -x /usr/bin/time ] || apt-get install -y time >/dev/null 2>&1
 
 say "building (release)…"
-cargo build --release --quiet --bin chamlo --example bench_data --example export_floor
+cargo build --release --quiet --bin chamlo --example bench_data --example export_floor --example storage_floor
 FILE="$DIR/district-$ROWS.xlsx"
 if [ ! -s "$FILE" ]; then
   "$RELEASE"/examples/bench_data "$FILE" "$ROWS"
@@ -71,14 +71,18 @@ import_into() {
   DATABASE_URL=$1 timed "$BIN" import "$FILE" --campaign tet-2024
 }
 
-fresh_sqlite() { rm -f "$DIR/bench.db" "$DIR/bench.db-wal" "$DIR/bench.db-shm"; echo "sqlite://$DIR/bench.db?mode=rwc"; }
+fresh_sqlite() { # [name] → URL of a new, empty SQLite database $DIR/<name>.db (default bench)
+  local db="$DIR/${1:-bench}.db"
+  rm -f "$db" "$db-wal" "$db-shm"; echo "sqlite://$db?mode=rwc"
+}
 
 pg_up=0
 if [ -n "$PG" ] && need psql && psql "$PG/postgres" -qAtc 'select 1' >/dev/null 2>&1; then pg_up=1; fi
-fresh_pg() {
-  psql "$PG/postgres" -qc 'DROP DATABASE IF EXISTS chamlo_bench' >/dev/null 2>&1
-  psql "$PG/postgres" -qc 'CREATE DATABASE chamlo_bench' >/dev/null
-  echo "$PG/chamlo_bench"
+fresh_pg() { # [name] → URL of a new, empty PostgreSQL database (default chamlo_bench)
+  local db=${1:-chamlo_bench}
+  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+  psql "$PG/postgres" -qc "CREATE DATABASE $db" >/dev/null
+  echo "$PG/$db"
 }
 
 declare -A R
@@ -94,6 +98,38 @@ for _ in $(seq "$RUNS"); do import_into "$(fresh_sqlite)"; done >"$DIR/runs"; co
 if [ $pg_up = 1 ]; then
   say "import into PostgreSQL ×$RUNS…"
   for _ in $(seq "$RUNS"); do import_into "$(fresh_pg)"; done >"$DIR/runs"; collect import_pg <"$DIR/runs"
+fi
+
+# Storage floors: the engine alone storing the rows the import stored (examples/storage_floor.rs),
+# in a fresh database with the same schema and connection settings. The last import's rows are
+# copied into staging tables by the engine's own shell, untimed; then one write transaction
+# copies them into `people` and `entries` (INSERT … SELECT), timed.
+if need sqlite3; then
+  say "storage floor, SQLite ×$RUNS…"
+  for _ in $(seq "$RUNS"); do
+    floor_url=$(fresh_sqlite floor)
+    DATABASE_URL=$floor_url "$BIN" campaign create --year 2024 >/dev/null 2>&1
+    sqlite3 "$DIR/floor.db" "ATTACH '$DIR/bench.db' AS s;
+      INSERT INTO ward_lists SELECT * FROM s.ward_lists;
+      INSERT INTO import_batches SELECT * FROM s.import_batches;
+      CREATE TABLE stage_people AS SELECT * FROM s.people;
+      CREATE TABLE stage_entries AS SELECT * FROM s.entries;"
+    "$RELEASE"/examples/storage_floor "$floor_url" 2>/dev/null | sed -n 's/^floor_seconds=//p' | awk '{print $1, 0}'
+  done >"$DIR/runs"; collect storage_sqlite <"$DIR/runs"
+fi
+if [ $pg_up = 1 ]; then
+  say "storage floor, PostgreSQL ×$RUNS…"
+  for _ in $(seq "$RUNS"); do
+    floor_url=$(fresh_pg chamlo_floor)
+    DATABASE_URL=$floor_url "$BIN" campaign create --year 2024 >/dev/null 2>&1
+    psql -q "$floor_url" -c 'CREATE TABLE stage_people (LIKE people)' -c 'CREATE TABLE stage_entries (LIKE entries)'
+    for pair in ward_lists:ward_lists import_batches:import_batches people:stage_people entries:stage_entries; do
+      psql -q "$PG/chamlo_bench" -c "\\copy ${pair%%:*} TO STDOUT" | psql -q "$floor_url" -c "\\copy ${pair##*:} FROM STDIN"
+    done
+    psql -q "$floor_url" -c 'ANALYZE stage_people' -c 'ANALYZE stage_entries'
+    "$RELEASE"/examples/storage_floor "$floor_url" 2>/dev/null | sed -n 's/^floor_seconds=//p' | awk '{print $1, 0}'
+  done >"$DIR/runs"; collect storage_pg <"$DIR/runs"
+  psql "$PG/postgres" -qc 'DROP DATABASE IF EXISTS chamlo_floor' >/dev/null 2>&1 || true
 fi
 
 py_has() { python3 -c "import $1" >/dev/null 2>&1; }
@@ -212,6 +248,14 @@ fi
 row "Import peak memory (SQLite)" "$(mb "${R[import_sqlite_kb]}")" "200 MB" "" "$(ok "${R[import_sqlite_kb]} <= 204800")"
 if [ -n "${R[import_pg]:-}" ]; then
   row "Import → PostgreSQL vs SQLite" "${R[import_pg]} s" "SQLite ${s} s" "$(ratio "${R[import_pg]}" "$s")" "$(ok "${R[import_pg]} <= 1.5 * $s") (≤ 1.5)"
+fi
+if [ -n "${R[storage_sqlite]:-}" ]; then
+  # Context, not a target: what the engine alone needs to store the same rows.
+  budget=${R[pandas]:+$(echo "scale=3; ${R[pandas]} / 20" | bc -l | sed 's/^\./0./')}
+  row "Storage floor, SQLite (same rows, no reading)" "${R[storage_sqlite]} s" "${budget:+20× budget ${budget} s}" "${budget:+$(ratio "${R[storage_sqlite]}" "$budget")× budget}" "floor"
+fi
+if [ -n "${R[storage_pg]:-}" ]; then
+  row "Storage floor, PostgreSQL vs SQLite's" "${R[storage_pg]} s" "SQLite ${R[storage_sqlite]:-?} s" "${R[storage_sqlite]:+$(ratio "${R[storage_pg]}" "${R[storage_sqlite]}")}" "floor"
 fi
 row "Export 13 wards + summary (SQLite) vs floor" "${R[export_sqlite]} s" "rust_xlsxwriter ${R[floor]} s" "$(ratio "${R[export_sqlite]}" "${R[floor]}")" "$(ok "${R[export_sqlite]} <= 1.5 * ${R[floor]}") (≤ 1.5)"
 if [ -n "${R[export_pg]:-}" ]; then
