@@ -91,8 +91,8 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
                 .ok_or_else(|| CliError::from(format!("no ward named '{text}'")))?;
             Some(KnownWard {
                 id: i64::from(unit.id),
-                code: unit.code.clone(),
-                name: unit.name.clone(),
+                code: unit.code.as_str().into(),
+                name: unit.name.as_str().into(),
             })
         }
         None => None,
@@ -234,7 +234,7 @@ fn print_summary(
         "Tệp: {} — trang tính “{}”, dòng tiêu đề {}",
         parsed.file, parsed.sheet, parsed.header_row
     );
-    let ward = parsed.ward.as_ref().map(|w| w.name.as_str()).unwrap_or("—");
+    let ward = parsed.ward.as_ref().map(|w| w.name.as_ref()).unwrap_or("—");
     let source = match source {
         WardSource::Argument => "theo tham số --ward",
         WardSource::Column => "theo cột Phường của tệp",

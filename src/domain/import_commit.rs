@@ -78,8 +78,8 @@ pub async fn load_import_setup(
         .into_iter()
         .map(|w| KnownWard {
             id: i64::from(w.id),
-            code: w.code,
-            name: w.name,
+            code: w.code.into(),
+            name: w.name.into(),
         })
         .collect();
     Ok(ImportSetup {
@@ -334,7 +334,7 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
                 i32::try_from(ward.id).map_err(|_| AppError::BadRequest("phường".into()))?;
             let slot = by_ward
                 .entry(ward_id)
-                .or_insert_with(|| (ward.name.clone(), Vec::new()));
+                .or_insert_with(|| (ward.name.to_string(), Vec::new()));
             slot.1.push(row);
         }
     }

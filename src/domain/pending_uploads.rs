@@ -144,8 +144,8 @@ async fn chosen_ward(
         .ok_or_else(|| AppError::NotFound("Không tìm thấy phường đã chọn.".into()))?;
     Ok(Some(KnownWard {
         id: i64::from(ward.id),
-        code: ward.code,
-        name: ward.name,
+        code: ward.code.into(),
+        name: ward.name.into(),
     }))
 }
 

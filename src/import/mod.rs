@@ -44,15 +44,17 @@ pub struct ImportContext {
     pub current_year: i32,
 }
 
-/// A ward as the import resolves names to it.
+/// A ward as the import resolves names to it. Every row of a list carries its ward, so the
+/// texts are shared (`Arc<str>`): a row's copy is two reference counts, not two allocations
+/// (a 100,000-row district list would otherwise hold 200,000 copies of 13 names).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KnownWard {
     /// The database id of the unit.
     pub id: i64,
     /// The official code ("26836").
-    pub code: String,
+    pub code: Arc<str>,
     /// The name without "Phường" ("Tân Phú").
-    pub name: String,
+    pub name: Arc<str>,
 }
 
 /// Why a file could not be read at all. Each message tells the ward officer what to do.
@@ -289,7 +291,7 @@ impl Serialize for ImportRow {
             address: &self.address,
             khu_pho: &self.khu_pho,
             phone: &self.phone,
-            ward: self.ward.as_ref().map(|w| w.name.as_str()),
+            ward: self.ward.as_ref().map(|w| w.name.as_ref()),
             category: self.category.as_ref().map(|c| c.name.as_str()),
             category_code: self.category.as_ref().map(|c| c.code.as_str()),
             category_kind: self.category.as_ref().map(|c| c.kind),
@@ -367,7 +369,7 @@ impl Serialize for ParsedList {
             sheet: &self.sheet,
             sheet_reason: &self.sheet_reason,
             header_row: self.header_row,
-            ward: self.ward.as_ref().map(|w| w.name.as_str()),
+            ward: self.ward.as_ref().map(|w| w.name.as_ref()),
             ward_text: &self.ward_text,
             household_list: self.household_list,
             encoding: self.encoding,
@@ -560,7 +562,7 @@ pub(crate) fn ward_index(text: &str, wards: &[KnownWard], keys: &[String]) -> Op
     let kc = compact(k);
     let pairs = || wards.iter().zip(keys).enumerate();
     pairs()
-        .find(|(_, (w, name))| name.as_str() == k || w.code == k)
+        .find(|(_, (w, name))| name.as_str() == k || &*w.code == k)
         .or_else(|| pairs().find(|(_, (_, name))| compact(name) == kc))
         .map(|(i, _)| i)
 }

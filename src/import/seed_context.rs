@@ -32,8 +32,8 @@ pub fn seed_wards() -> Vec<KnownWard> {
         .enumerate()
         .map(|(i, u)| KnownWard {
             id: i as i64 + 1,
-            code: u.code.to_owned(),
-            name: u.name.to_owned(),
+            code: u.code.into(),
+            name: u.name.into(),
         })
         .collect()
 }

@@ -206,7 +206,7 @@ fn merit_list_with_two_row_header_sections_totals_and_signatures() {
 
     assert_eq!(list.sheet, "DS tang qua");
     assert_eq!(list.header_row, 6);
-    assert_eq!(list.ward.as_ref().map(|w| w.name.as_str()), Some("Tân Phú"));
+    assert_eq!(list.ward.as_ref().map(|w| w.name.as_ref()), Some("Tân Phú"));
     assert_eq!(
         list.rows.iter().map(|r| r.row).collect::<Vec<_>>(),
         vec![10, 12, 13],
@@ -226,7 +226,7 @@ fn merit_list_with_two_row_header_sections_totals_and_signatures() {
     );
     let muoi = row(&list, 13);
     assert_eq!(muoi.full_name.as_deref(), Some("Trần Thị Mười"));
-    assert_eq!(muoi.ward.as_ref().map(|w| w.name.as_str()), Some("Tân Phú"));
+    assert_eq!(muoi.ward.as_ref().map(|w| w.name.as_ref()), Some("Tân Phú"));
     assert!(
         list.rows.iter().all(|r| r.status == RowStatus::Accepted),
         "{:#?}",
@@ -671,7 +671,7 @@ fn tcvn3_text_is_decoded_in_headers_title_and_cells() {
     let list = read(&book(&rows));
     assert_eq!(list.encoding, LegacyEncoding::Tcvn3);
     assert_eq!(
-        list.ward.as_ref().map(|w| w.name.as_str()),
+        list.ward.as_ref().map(|w| w.name.as_ref()),
         Some("Long Bình")
     );
     let huong = row(&list, 4);
@@ -707,7 +707,7 @@ fn vni_text_is_decoded() {
     let list = read(&book(&rows));
     assert_eq!(list.encoding, LegacyEncoding::Vni);
     assert_eq!(
-        list.ward.as_ref().map(|w| w.name.as_str()),
+        list.ward.as_ref().map(|w| w.name.as_ref()),
         Some("Phước Long B")
     );
     assert_eq!(row(&list, 4).full_name.as_deref(), Some("Nguyễn Văn Hòa"));
@@ -865,7 +865,7 @@ fn a_total_with_counts_ends_the_table_and_prenumbered_empty_rows_are_skipped() {
 #[test]
 fn ward_names_resolve_as_wards_type_them() {
     let wards = super::seed_context::seed_wards();
-    let name = |t: &str| resolve_ward(t, &wards).map(|w| w.name.as_str());
+    let name = |t: &str| resolve_ward(t, &wards).map(|w| w.name.as_ref());
     assert_eq!(name("P. Tân Phú"), Some("Tân Phú"));
     assert_eq!(name("PHƯỚC BÌNH"), Some("Phước Bình"));
     assert_eq!(name("Long Phuoc"), Some("Long Phước"));

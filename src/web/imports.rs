@@ -357,7 +357,7 @@ fn preview_page(
         let mut names: Vec<String> = parsed
             .rows
             .iter()
-            .filter_map(|r| r.ward.as_ref().map(|w| w.name.clone()))
+            .filter_map(|r| r.ward.as_ref().map(|w| w.name.to_string()))
             .collect();
         names.sort();
         names.dedup();

@@ -59,8 +59,8 @@ pub async fn check_file(
             let unit = app.unit("ward", ward).await;
             Some(KnownWard {
                 id: i64::from(unit.id),
-                code: unit.code,
-                name: unit.name,
+                code: unit.code.into(),
+                name: unit.name.into(),
             })
         }
         None => None,
@@ -407,7 +407,7 @@ async fn a_ward_officer_cannot_import_rows_of_another_ward() {
         .filter(|r| r.status == RowStatus::Accepted)
     {
         assert_eq!(
-            row.ward.as_ref().unwrap().name,
+            &*row.ward.as_ref().unwrap().name,
             "Hiệp Phú",
             "row {}",
             row.row
