@@ -95,6 +95,12 @@ collect() { # name, then lines of "<s> <KB>" on stdin → R[name]=median s, R[na
 
 say "import into SQLite ×$RUNS…"
 for _ in $(seq "$RUNS"); do import_into "$(fresh_sqlite)"; done >"$DIR/runs"; collect import_sqlite <"$DIR/runs"
+say "read and check only (import --dry-run) ×$RUNS…"
+dry_url=$(fresh_sqlite dry)
+DATABASE_URL=$dry_url "$BIN" campaign create --year 2024 >/dev/null 2>&1
+for _ in $(seq "$RUNS"); do
+  DATABASE_URL=$dry_url timed "$BIN" import "$FILE" --campaign tet-2024 --dry-run
+done >"$DIR/runs"; collect read_check <"$DIR/runs"
 if [ $pg_up = 1 ]; then
   say "import into PostgreSQL ×$RUNS…"
   for _ in $(seq "$RUNS"); do import_into "$(fresh_pg)"; done >"$DIR/runs"; collect import_pg <"$DIR/runs"
@@ -244,6 +250,10 @@ if [ -n "${R[pandas]:-}" ]; then
 fi
 if [ -n "${R[calamine]:-}" ]; then
   row "Import → SQLite vs python-calamine parse" "${s} s" "to_python ${R[calamine]} s" "$(ratio "$s" "${R[calamine]}")" "$(ok "$s <= ${R[calamine]}") (≤ 1)"
+fi
+if [ -n "${R[calamine]:-}" ]; then
+  # Context: the reading half of the import alone, against the same parse.
+  row "Read and check only (--dry-run) vs python-calamine" "${R[read_check]} s" "to_python ${R[calamine]} s" "$(ratio "${R[read_check]}" "${R[calamine]}")" "context"
 fi
 row "Import peak memory (SQLite)" "$(mb "${R[import_sqlite_kb]}")" "200 MB" "" "$(ok "${R[import_sqlite_kb]} <= 204800")"
 if [ -n "${R[import_pg]:-}" ]; then
