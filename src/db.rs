@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 
@@ -30,8 +31,40 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         });
     } else {
         options.max_connections(16);
+        if plain_on_loopback(url) {
+            options.map_sqlx_postgres_opts(|opts| opts.ssl_mode(PgSslMode::Disable));
+        }
     }
     Database::connect(options).await
+}
+
+/// Whether to reach PostgreSQL without TLS: only when the server is on this very machine
+/// (a loopback address or `localhost`) and neither the URL (`sslmode=`) nor `PGSSLMODE` asks
+/// for a mode. On loopback the bytes never leave the machine, so TLS protects nothing, yet
+/// sqlx's handshake costs each new connection about 90 ms here (a command-line run opens
+/// two: a sixth of a whole export). A remote server keeps the default, `prefer`; set
+/// `sslmode=verify-full` in the URL to require a verified certificate.
+fn plain_on_loopback(url: &str) -> bool {
+    let asks_for_mode = url.split_once('?').is_some_and(|(_, query)| {
+        query.split('&').any(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            key.eq_ignore_ascii_case("sslmode") || key.eq_ignore_ascii_case("ssl-mode")
+        })
+    });
+    if asks_for_mode || std::env::var_os("PGSSLMODE").is_some() {
+        return false;
+    }
+    let Ok(options) = url.parse::<PgConnectOptions>() else {
+        return false;
+    };
+    let host = options
+        .get_host()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
 }
 
 /// Applies every pending migration (schema and seed data).
@@ -42,4 +75,37 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// Checks the database answers, for `/healthz`.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_on_loopback;
+
+    #[test]
+    fn tls_is_skipped_only_for_a_loopback_server_with_no_mode_asked() {
+        if std::env::var_os("PGSSLMODE").is_some() {
+            // The environment asks for a mode: every URL keeps it (checked below otherwise).
+            assert!(!plain_on_loopback(
+                "postgres://postgres@127.0.0.1:5432/test"
+            ));
+            return;
+        }
+        for url in [
+            "postgres://postgres@127.0.0.1:5432/test",
+            "postgres://postgres@localhost/test",
+            "postgresql://chamlo:secret@[::1]:5432/chamlo",
+            "postgres://postgres@127.0.0.1:5432/test?application_name=chamlo",
+        ] {
+            assert!(plain_on_loopback(url), "{url}");
+        }
+        for url in [
+            "postgres://chamlo:secret@db.example:5432/chamlo",
+            "postgres://chamlo@10.0.0.5/chamlo",
+            "postgres://postgres@127.0.0.1:5432/test?sslmode=require",
+            "postgres://postgres@localhost/test?application_name=x&SSLMODE=verify-full",
+            "postgres://postgres@localhost/test?ssl-mode=prefer",
+        ] {
+            assert!(!plain_on_loopback(url), "{url}");
+        }
+    }
 }

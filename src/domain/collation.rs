@@ -46,17 +46,13 @@ pub struct NameSortKey(Vec<u32>);
 /// a secondary level, case ignored.
 pub fn name_sort_key(full_name: &str) -> NameSortKey {
     let nfd: String = full_name.nfd().collect();
-    let words: Vec<&str> = nfd.split_whitespace().collect();
-    // Given name first, then family and middle names in their written order.
-    let ordered: Vec<&str> = match words.split_last() {
-        Some((given, rest)) => std::iter::once(*given)
-            .chain(rest.iter().copied())
-            .collect(),
-        None => Vec::new(),
-    };
-    let mut primary = Vec::with_capacity(nfd.len() + ordered.len());
-    let mut tones = Vec::with_capacity(ordered.len() * 2);
-    for word in &ordered {
+    // Given name first, then family and middle names in their written order. Taken from
+    // both ends of one iterator: an export sorts 100,000 names, so no vectors of words.
+    let mut words = nfd.split_whitespace();
+    let given = words.next_back();
+    let mut primary = Vec::with_capacity(nfd.len() + 16);
+    let mut tones = Vec::with_capacity(16);
+    for word in given.into_iter().chain(words) {
         let before = primary.len();
         push_word(word, &mut primary, &mut tones);
         // A word of punctuation only ("-") adds nothing, not even a word end.
