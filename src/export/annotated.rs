@@ -2,7 +2,7 @@
 //! converted to Unicode), with a status column and a problems column beside every person row,
 //! so that a ward officer can fix the file and upload it again. No row's problems are lost.
 
-use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
+use rust_xlsxwriter::{Color, Format, FormatBorder};
 
 use crate::export::ExportError;
 use crate::export::style::{Place, TextStyle, write_user_text};
@@ -24,7 +24,7 @@ pub fn status_label(status: RowStatus) -> &'static str {
 
 /// Writes the annotated copy of `parsed` as .xlsx bytes.
 pub fn write_annotated_copy(parsed: &ParsedList) -> Result<Vec<u8>, ExportError> {
-    let mut workbook = Workbook::new();
+    let mut workbook = super::new_workbook();
     let base = Format::new()
         .set_font_name("Times New Roman")
         .set_font_size(12);

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
 use super::signing_sheet::write_heading;
@@ -183,7 +183,7 @@ pub fn write_reports(input: &ReportInput) -> Result<Vec<u8>, ExportError> {
         by_program[*program].merge(tally);
     }
 
-    let mut workbook = Workbook::new();
+    let mut workbook = super::new_workbook();
     workbook.set_properties(
         &rust_xlsxwriter::DocProperties::new().set_title(report_title(input.campaign_year)),
     );

@@ -16,7 +16,7 @@ use super::style::{
 };
 use super::{
     Category, ENTRY_ID_HEADERS, ExportError, Program, SIGNATURE_HEADER, committee_heading,
-    place_and_date, printable_categories, unique_sheet_names,
+    new_workbook, place_and_date, printable_categories, unique_sheet_names,
 };
 use crate::domain::collation::name_sort_key;
 use crate::domain::lunar::lunar_year_label;
@@ -320,16 +320,6 @@ impl SigningSheet {
             signers: self.signers.clone(),
         }
     }
-}
-
-/// A workbook with the options of every signing-sheet workbook; its document properties
-/// are set by [`set_properties`] once the title is known.
-fn new_workbook() -> Workbook {
-    let mut workbook = Workbook::new();
-    // Level 3 writes a 100,000-row workbook markedly faster than the default 6, for files
-    // only slightly larger.
-    workbook.set_zip_compression_level(3);
-    workbook
 }
 
 /// Document properties that name the list and the committee that issues it.
