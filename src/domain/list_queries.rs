@@ -13,8 +13,9 @@ use sea_orm::sea_query::{
     Alias, Cond, Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, SelectStatement,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic,
-    Iterable, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
+    IdenStatic, Iterable, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionSession,
+    TransactionTrait,
 };
 
 use crate::domain::audit::{self, AuditEvent};
@@ -200,6 +201,8 @@ pub async fn list_page(
     let query = base_query(list.id, filter)
         .column((e.clone(), entry::Column::Id))
         .column((e.clone(), entry::Column::PersonId))
+        .column((e.clone(), entry::Column::ProgramId))
+        .column((e.clone(), entry::Column::SourceRow))
         .column((e.clone(), entry::Column::Amount))
         .column((e.clone(), entry::Column::Status))
         .column((e.clone(), entry::Column::ReceiverName))
@@ -249,38 +252,123 @@ pub async fn list_page(
         statement.sql,
         (page - 1) * PAGE_SIZE
     );
-    let mut rows = Vec::new();
-    for row in db.query_all_raw(statement).await? {
-        let address: Option<String> = row.try_get("", "address")?;
-        let khu_pho: Option<String> = row.try_get("", "khu_pho")?;
-        let receiver_name: Option<String> = row.try_get("", "receiver_name")?;
-        let relationship: Option<String> = row.try_get("", "receiver_relationship")?;
-        rows.push(ListRow {
-            entry_id: row.try_get("", "id")?,
-            person_id: row.try_get("", "person_id")?,
-            full_name: row.try_get("", "full_name")?,
-            birth_year: row.try_get("", "birth_year")?,
-            national_id: row.try_get("", "national_id")?,
-            address: address.or(khu_pho).unwrap_or_default(),
-            category_name: row.try_get("", "category_name")?,
-            sensitive: row.try_get("", "sensitive")?,
-            program_name: row.try_get("", "program_name")?,
-            amount: row.try_get("", "amount")?,
-            status: row.try_get("", "status")?,
-            receiver: receiver_name.map(|name| match relationship {
-                Some(rel) if !rel.is_empty() => format!("{name} ({rel})"),
-                _ => name,
-            }),
-            not_received_reason: row.try_get("", "not_received_reason")?,
-            received_date: row.try_get("", "received_date")?,
-        });
-    }
+    let rows = page_rows(db, statement)
+        .await?
+        .into_iter()
+        .map(PageRow::into_list_row)
+        .collect();
     Ok(ListPage {
         rows,
         total,
         page,
         pages,
     })
+}
+
+/// One row of a list page as the query gives it, by column name on PostgreSQL and by
+/// position (in [`PAGE_ROW_COLUMNS`]' order) out of SQLite's JSON.
+#[derive(Debug, serde::Deserialize, FromQueryResult)]
+struct PageRow {
+    id: i32,
+    person_id: i32,
+    program_id: i32,
+    source_row: Option<i32>,
+    amount: i64,
+    status: String,
+    receiver_name: Option<String>,
+    receiver_relationship: Option<String>,
+    not_received_reason: Option<String>,
+    received_date: Option<chrono::NaiveDate>,
+    full_name: String,
+    birth_year: Option<i32>,
+    national_id: Option<String>,
+    address: Option<String>,
+    khu_pho: Option<String>,
+    category_name: String,
+    sensitive: bool,
+    program_name: String,
+}
+
+/// The columns of [`PageRow`] in its fields' order, as SQLite's JSON gives them; the
+/// category's flag as a JSON boolean, since SQLite keeps booleans as 0 and 1.
+const PAGE_ROW_COLUMNS: &str = "id, person_id, program_id, source_row, amount, status, \
+    receiver_name, receiver_relationship, not_received_reason, received_date, full_name, \
+    birth_year, national_id, address, khu_pho, category_name, \
+    json(CASE WHEN sensitive THEN 'true' ELSE 'false' END), program_name";
+
+impl PageRow {
+    /// The list's display order: file rows by their row, rows added by hand last.
+    fn display_order(&self) -> (bool, Option<i32>, i32, i32) {
+        (
+            self.source_row.is_none(),
+            self.source_row,
+            self.person_id,
+            self.program_id,
+        )
+    }
+
+    fn into_list_row(self) -> ListRow {
+        ListRow {
+            entry_id: self.id,
+            person_id: self.person_id,
+            full_name: self.full_name,
+            birth_year: self.birth_year,
+            national_id: self.national_id,
+            address: self.address.or(self.khu_pho).unwrap_or_default(),
+            category_name: self.category_name,
+            sensitive: self.sensitive,
+            program_name: self.program_name,
+            amount: self.amount,
+            status: self.status,
+            receiver: self
+                .receiver_name
+                .map(|name| match self.receiver_relationship {
+                    Some(rel) if !rel.is_empty() => format!("{name} ({rel})"),
+                    _ => name,
+                }),
+            not_received_reason: self.not_received_reason,
+            received_date: self.received_date,
+        }
+    }
+}
+
+/// The rows of a page's `statement` (ordered, with its LIMIT).
+///
+/// On SQLite they come back as one row holding a JSON array that SQLite builds: sqlx's
+/// SQLite driver hands every row over from its worker thread and copies it value by value,
+/// and for a page of 50 rows under load that cost the page about as much as everything
+/// else together (measured with wrk: a page of one row answered 40% more requests). The
+/// rows are put back in display order after decoding, as an aggregate's input order is not
+/// something SQL promises. PostgreSQL's driver decodes rows on the caller's thread, so it
+/// reads them plainly.
+async fn page_rows(db: &impl ConnectionTrait, statement: Statement) -> AppResult<Vec<PageRow>> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return db
+            .query_all_raw(statement)
+            .await?
+            .iter()
+            .map(|row| PageRow::from_query_result(row, "").map_err(AppError::from))
+            .collect();
+    }
+    let wrapped = Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        format!(
+            "SELECT json_group_array(json_array({PAGE_ROW_COLUMNS})) AS page FROM ({}) AS page_rows",
+            statement.sql
+        ),
+        statement.values.map(|values| values.0).unwrap_or_default(),
+    );
+    let json: Option<String> = match db.query_one_raw(wrapped).await? {
+        Some(row) => row.try_get("", "page")?,
+        None => None,
+    };
+    let mut rows: Vec<PageRow> = match json {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|err| AppError::Other(anyhow::anyhow!("list page rows: {err}")))?,
+        None => Vec::new(),
+    };
+    rows.sort_by_key(PageRow::display_order);
+    Ok(rows)
 }
 
 /// Adds every column of `E`, read from the table aliased `table`, named `{prefix}{column}`:

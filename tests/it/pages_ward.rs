@@ -400,6 +400,23 @@ async fn the_list_searches_without_diacritics_filters_and_edits_people() {
         .await;
     assert!(search.body.contains("Đỗ Thị Đào"), "{}", search.body);
     assert!(search.body.contains("500.000 đ"));
+
+    // The list in the file's order, the person added by hand last.
+    let whole = app.get(&list, Some(&cookie)).await;
+    let at = |name: &str| {
+        whole
+            .body
+            .find(name)
+            .unwrap_or_else(|| panic!("{name} missing from the list"))
+    };
+    let order = [
+        at("Nguyễn Văn Hùng"),
+        at("Trần Văn Lộc"),
+        at("Lê Thị Hồng"),
+        at("Ngô Thị Xuân"),
+        at("Đỗ Thị Đào"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
 }
 
 fn urlencode(text: &str) -> String {
