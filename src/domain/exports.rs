@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, JoinType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, RelationDef,
+    QuerySelect, QueryTrait, RelationDef,
 };
 use serde::Serialize;
 
@@ -20,6 +20,7 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::distribution::status;
 use crate::domain::lunar::slugify;
 use crate::domain::scope::UnitScope;
+use crate::domain::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::text::fold_key;
 use crate::domain::units::{all_units, display_name, find_unit};
 use crate::domain::ward_lists::Operator;
@@ -195,7 +196,7 @@ fn into_signing_entry(row: EntryTuple) -> SigningEntry {
 /// [`SigningEntry`]s by [`SheetRows::entries`] on the thread that writes the sheet.
 enum SheetRows {
     /// SQLite: how many, and all of them in one JSON array of [`EntryTuple`]s.
-    Json { count: usize, json: Option<String> },
+    Json { count: usize, json: String },
     /// Other databases: the rows as the driver decoded them.
     Rows(Vec<EntryTuple>),
 }
@@ -212,11 +213,8 @@ impl SheetRows {
     /// The entries, decoded.
     fn entries(self) -> AppResult<Vec<SigningEntry>> {
         let rows: Vec<EntryTuple> = match self {
-            SheetRows::Json {
-                json: Some(json), ..
-            } => serde_json::from_str(&json)
+            SheetRows::Json { json, .. } => serde_json::from_str(&json)
                 .map_err(|err| AppError::Other(anyhow::anyhow!("signing sheet rows: {err}")))?,
-            SheetRows::Json { json: None, .. } => Vec::new(),
             SheetRows::Rows(rows) => rows,
         };
         Ok(rows.into_iter().map(into_signing_entry).collect())
@@ -227,13 +225,8 @@ impl SheetRows {
 /// query. Sensitive categories are left out here already. No ORDER BY: the sheet sorts its
 /// people by name (ties by entry id) whatever order they come in.
 ///
-/// On SQLite the query returns one row: the count and every entry in one JSON array,
-/// which SQLite builds (`json_group_array`). Row by row, sqlx's SQLite driver costs several
-/// times the query itself (each row crosses from its worker thread, then is decoded value
-/// by value); one row of JSON costs a JSON parse, which the writer threads do. On
-/// PostgreSQL the same JSON made the export no faster (measured): its driver decodes rows
-/// on the caller's thread without a hand-off, and the server spends on building the JSON
-/// what the client saves, so it reads plain rows.
+/// On SQLite the rows come back as one JSON value ([`sqlite_rows_as_json`]), which the
+/// writer threads decode; other engines give plain rows.
 async fn sheet_rows(
     db: &impl ConnectionTrait,
     list_id: i32,
@@ -256,33 +249,18 @@ async fn sheet_rows(
         .filter(category::Column::Sensitive.eq(false))
         .filter(entry::Column::WardListId.eq(list_id))
         .filter(entry::Column::ProgramId.eq(program_id));
+    let query = ENTRY_COLUMNS.iter().fold(query, |query, &(table, column)| {
+        query.expr(Expr::col((Alias::new(table), Alias::new(column))))
+    });
     if db.get_database_backend() != DbBackend::Sqlite {
-        let rows = ENTRY_COLUMNS
-            .iter()
-            .fold(query, |query, &(table, column)| {
-                query.expr(Expr::col((Alias::new(table), Alias::new(column))))
-            })
-            .into_tuple::<EntryTuple>()
-            .all(db)
-            .await?;
+        let rows = query.into_tuple::<EntryTuple>().all(db).await?;
         return Ok(SheetRows::Rows(rows));
     }
-    let columns: Vec<String> = ENTRY_COLUMNS
-        .iter()
-        .map(|(table, column)| format!("{table}.{column}"))
-        .collect();
-    let aggregate = format!("json_group_array(json_array({}))", columns.join(", "));
-    let row = query
-        .expr(Expr::cust("COUNT(*)"))
-        .expr(Expr::cust(aggregate))
-        .into_tuple::<(i64, Option<String>)>()
-        .one(db)
-        .await?;
-    let (count, json) = row.unwrap_or((0, None));
-    Ok(SheetRows::Json {
-        count: usize::try_from(count).unwrap_or(0),
-        json,
-    })
+    // The inner query's result columns are named by their column alone.
+    let columns: Vec<&str> = ENTRY_COLUMNS.iter().map(|(_, column)| *column).collect();
+    let (count, json) =
+        sqlite_rows_as_json(db, query.build(DbBackend::Sqlite), &columns.join(", ")).await?;
+    Ok(SheetRows::Json { count, json })
 }
 
 /// The printable entries of `program` on the list `list_id` (see [`sheet_rows`]).

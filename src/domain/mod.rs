@@ -24,6 +24,7 @@ pub mod programs;
 pub mod progress;
 pub mod scope;
 pub mod signed_sheet_apply;
+pub mod sqlite_json_rows;
 pub mod text;
 pub mod units;
 pub mod ward_lists;
