@@ -114,14 +114,27 @@ async fn shoot(client: &Client, name: &str) {
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).expect("screenshot saved");
 }
 
+/// The page's visible text. A click may still be loading the next page when
+/// this runs, so the body found can go stale before its text is read: the
+/// read is retried on the new page rather than failing the test.
 async fn body_text(client: &Client) -> String {
-    client
-        .find(Locator::Css("body"))
-        .await
-        .expect("body")
-        .text()
-        .await
-        .expect("text")
+    let started = Instant::now();
+    loop {
+        let read = match client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await,
+            Err(error) => Err(error),
+        };
+        match read {
+            Ok(text) => return text,
+            Err(error) => {
+                assert!(
+                    started.elapsed() < Duration::from_secs(15),
+                    "the page's text could not be read: {error}"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
 }
 
 /// Waits until the address contains `part`.
@@ -143,10 +156,14 @@ async fn wait_for_path(client: &Client, part: &str) -> String {
 
 async fn wait_for_text(client: &Client, text: &str) {
     let started = Instant::now();
-    while !body_text(client).await.contains(text) {
+    loop {
+        let shown = body_text(client).await;
+        if shown.contains(text) {
+            return;
+        }
         assert!(
             started.elapsed() < Duration::from_secs(15),
-            "never showed {text}"
+            "never showed {text}; the page shows:\n{shown}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -258,6 +275,7 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
         .unwrap();
     click(&client, "form[data-busy] button[type=submit]").await;
     wait_for_path(&client, "/imports/").await;
+    wait_for_text(&client, "dòng hợp lệ").await;
     let preview = body_text(&client).await;
     assert!(preview.contains("12 dòng hợp lệ"), "{preview}");
     assert!(preview.contains("Nguyễn Văn Hùng"));
@@ -269,6 +287,7 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
         .split_once("/campaigns/")
         .map(|(_, rest)| format!("/campaigns/{}", rest.split('?').next().unwrap_or(rest)))
         .unwrap();
+    wait_for_text(&client, "Đã ghi").await;
     let list = body_text(&client).await;
     assert!(list.contains("Đã ghi 12 người vào danh sách."), "{list}");
     shoot(&client, "05-danh-sach-phuong").await;
@@ -277,6 +296,7 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
     search.send_keys("tran van loc").await.unwrap();
     click(&client, "form[role=search] button").await;
     wait_for_path(&client, "q=tran").await;
+    wait_for_text(&client, "Trần Văn Lộc").await;
     let found = body_text(&client).await;
     assert!(found.contains("Trần Văn Lộc"), "{found}");
     assert!(!found.contains("Nguyễn Văn Hùng"));
@@ -284,11 +304,7 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
     client.goto(&format!("{base}{list_path}")).await.unwrap();
     click(&client, "form[action$='/transition'] button").await;
     wait_for_path(&client, "notice=submit").await;
-    assert!(
-        body_text(&client)
-            .await
-            .contains("Đã gửi danh sách lên quận để duyệt.")
-    );
+    wait_for_text(&client, "Đã gửi danh sách lên quận để duyệt.").await;
     logout(&client).await;
 
     // The district: dashboard, approve, signing sheet, one gift handed out.
@@ -305,7 +321,7 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
     shoot(&client, "07-duyet-danh-sach").await;
     click(&client, "form input[value=approve] + button").await;
     wait_for_path(&client, "notice=approve").await;
-    assert!(body_text(&client).await.contains("Đã duyệt danh sách."));
+    wait_for_text(&client, "Đã duyệt danh sách.").await;
 
     let download = client
         .execute_async(
@@ -325,11 +341,7 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
 
     click(&client, "button[name=only]").await;
     wait_for_path(&client, "notice=phat-1").await;
-    assert!(
-        body_text(&client)
-            .await
-            .contains("Đã ghi nhận cấp phát cho 1 suất quà.")
-    );
+    wait_for_text(&client, "Đã ghi nhận cấp phát cho 1 suất quà.").await;
     shoot(&client, "08-cap-phat").await;
     client
         .goto(&format!("{base}{list_path}/signed-sheet"))
