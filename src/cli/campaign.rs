@@ -6,7 +6,7 @@ use clap::Subcommand;
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::{NewCampaign, create_campaign, find_campaign, set_campaign_status};
-use crate::domain::carry_forward::carry_forward;
+use crate::domain::carry_forward::{carry_forward, start_next_campaign};
 use crate::domain::units::{all_units, find_unit};
 use crate::domain::ward_lists::Operator;
 use crate::entities::campaign;
@@ -86,26 +86,24 @@ pub async fn run(config: &Config, command: CampaignCommand) -> Result<(), CliErr
                     }
                 }
             };
-            let made = create_campaign(
-                &db,
-                &operator.actor,
-                NewCampaign {
-                    year,
-                    title,
-                    unit_id: unit.id,
-                },
-            )
-            .await?;
+            let new = NewCampaign {
+                year,
+                title,
+                unit_id: unit.id,
+            };
+            let (made, carried) = match carry_from {
+                None => (create_campaign(&db, &operator.actor, new).await?, None),
+                Some(from) => {
+                    let from = find_campaign(&db, &from).await?;
+                    let (made, summary) = start_next_campaign(&db, &operator, &from, new).await?;
+                    (made, Some((from.slug, summary)))
+                }
+            };
             println!("created campaign “{}” ({})", made.title, made.lunar_name);
-            if let Some(from) = carry_from {
-                let from = find_campaign(&db, &from).await?;
-                let summary = carry_forward(&db, &operator, &from, &made).await?;
+            if let Some((from, summary)) = carried {
                 println!(
-                    "carried forward from {}: {} lists, {} gifts ({} left behind)",
-                    from.slug,
-                    summary.lists_created,
-                    summary.entries_copied,
-                    summary.people_left_behind
+                    "carried forward from {from}: {} lists, {} gifts ({} left behind)",
+                    summary.lists_created, summary.entries_copied, summary.people_left_behind
                 );
             }
             println!("{}", made.slug);

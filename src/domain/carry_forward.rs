@@ -2,7 +2,6 @@
 //! of the default program are copied for everyone still active (people marked deceased or
 //! moved stay behind), so the wards update their lists rather than retype them.
 
-use crate::domain::write_txn::begin_write;
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
@@ -15,9 +14,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::audit::{self, AuditEvent};
-use crate::domain::campaigns::ensure_campaign_open;
+use crate::domain::campaigns::{NewCampaign, create_campaign, ensure_campaign_open};
 use crate::domain::programs::listed_people;
 use crate::domain::ward_lists::{ListStatus, Operator};
+use crate::domain::write_txn::begin_write;
 use crate::entities::{campaign, entry, gift_program, person, ward_list};
 use crate::error::{AppError, AppResult};
 
@@ -46,6 +46,29 @@ pub async fn default_program(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("Đợt quà chưa có chương trình quà mặc định.".into()))
+}
+
+/// Creates next year's campaign and carries the lists of `from` into it, in one
+/// transaction: if the copy is refused, no half-made campaign is left behind. The same call
+/// serves the campaign page and `chamlo campaign create --carry-from`.
+pub async fn start_next_campaign<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    from: &campaign::Model,
+    new: NewCampaign,
+) -> AppResult<(campaign::Model, CarryForwardSummary)> {
+    operator.ensure_manages(from)?;
+    if new.year <= from.year {
+        return Err(AppError::Invalid(format!(
+            "Đợt quà mới phải của một năm sau {}.",
+            from.year
+        )));
+    }
+    let txn = begin_write(db).await?;
+    let made = create_campaign(&txn, &operator.actor, new).await?;
+    let summary = carry_forward(&txn, operator, from, &made).await?;
+    txn.commit().await?;
+    Ok((made, summary))
 }
 
 /// Copies the lists of `from` into `to` (a newer campaign of the same unit, still open), in

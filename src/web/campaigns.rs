@@ -4,7 +4,6 @@
 //! ward's list. Also creating a campaign, opening, locking and closing it, and starting next
 //! year's campaign from it with its lists carried forward.
 
-use crate::domain::write_txn::begin_write;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -15,7 +14,7 @@ use serde::Deserialize;
 
 use crate::domain::accounts::Role;
 use crate::domain::campaigns::{NewCampaign, create_campaign, set_campaign_status};
-use crate::domain::carry_forward::carry_forward;
+use crate::domain::carry_forward;
 use crate::domain::list_queries::list_statuses;
 use crate::domain::progress::{Tally, ward_tallies};
 use crate::domain::units::{all_units, display_name};
@@ -303,7 +302,6 @@ async fn start_next_campaign(
 ) -> AppResult<Redirect> {
     let op = operator(&user);
     let from = visible_campaign(&state.db, &op, &slug).await?;
-    op.ensure_manages(&from)?;
     let year: i32 = form.year.trim().parse().map_err(|_| {
         AppError::Invalid(format!(
             "Năm “{}” không hợp lệ: hãy nhập năm dương lịch của Tết, ví dụ {}.",
@@ -311,25 +309,12 @@ async fn start_next_campaign(
             from.year + 1
         ))
     })?;
-    if year <= from.year {
-        return Err(AppError::Invalid(format!(
-            "Đợt quà mới phải của một năm sau {}.",
-            from.year
-        )));
-    }
-    let txn = begin_write(&state.db).await?;
-    let made = create_campaign(
-        &txn,
-        &op.actor,
-        NewCampaign {
-            year,
-            title: Some(form.title),
-            unit_id: from.unit_id,
-        },
-    )
-    .await?;
-    let summary = carry_forward(&txn, &op, &from, &made).await?;
-    txn.commit().await?;
+    let new = NewCampaign {
+        year,
+        title: Some(form.title),
+        unit_id: from.unit_id,
+    };
+    let (made, summary) = carry_forward::start_next_campaign(&state.db, &op, &from, new).await?;
     Ok(Redirect::to(&format!(
         "/campaigns/{}?notice=chuyen&lists={}&entries={}&left={}",
         made.slug, summary.lists_created, summary.entries_copied, summary.people_left_behind

@@ -885,4 +885,28 @@ async fn a_campaign_can_be_scripted_on_the_command_line() {
     ]);
     assert!(next.contains("8 gifts"), "{next}");
     assert_eq!(next.lines().last(), Some("tet-2022"));
+
+    // Carrying a district's lists into a city campaign is refused, and no campaign is
+    // left half made.
+    let refused = crate::cli::run_chamlo(
+        &app,
+        &[
+            "campaign",
+            "create",
+            "--year",
+            "2023",
+            "--unit",
+            "Thành phố Hồ Chí Minh",
+            "--carry-from",
+            "tet-2022",
+        ],
+        &[],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("cùng đơn vị"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(!run(&["campaign", "list"]).contains("2023"));
 }
