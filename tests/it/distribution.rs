@@ -258,10 +258,9 @@ async fn gifts_on_a_list_not_yet_approved_cannot_be_handed_out() {
 async fn a_ward_officer_cannot_mark_another_wards_gifts() {
     let app = TestApp::spawn().await;
     let campaign = approved_ward(&app).await;
-    let user = app
-        .create_user("tanphu", Role::Ward, Some(("ward", "Tân Phú")))
+    let other = app
+        .operator("tanphu", Role::Ward, Some(("ward", "Tân Phú")))
         .await;
-    let other = Operator::for_user(&app.db, &user).await.unwrap();
     let first = entries(&app, campaign.id, None, None).await[0].id;
     let refused = record_distribution(
         &app.db,
@@ -441,10 +440,9 @@ async fn a_program_gives_one_gift_per_person_at_the_highest_level_and_one_per_ho
 async fn gifts_recorded_at_the_same_moment_all_land() {
     let app = TestApp::spawn().await;
     let campaign = approved_ward(&app).await;
-    let user = app
-        .create_user("hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+    let officer = app
+        .operator("hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
         .await;
-    let officer = Operator::for_user(&app.db, &user).await.unwrap();
     let list = entries(&app, campaign.id, Some("Hiệp Phú"), None).await;
     let received = Distribution::Received {
         date: day(5),

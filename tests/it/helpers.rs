@@ -10,6 +10,7 @@ use axum::http::{Request, StatusCode, header};
 use chamlo::config::Config;
 use chamlo::domain::accounts::{NewUser, Role, create_user};
 use chamlo::domain::units::{all_units, find_unit};
+use chamlo::domain::ward_lists::Operator;
 use chamlo::entities::{unit, user};
 use chamlo::web::{AppState, app};
 use http_body_util::BodyExt;
@@ -178,6 +179,20 @@ impl TestApp {
         )
         .await
         .expect("create user")
+    }
+
+    /// Creates a user and returns them as the domain's [`Operator`], for tests that call the
+    /// domain directly rather than through a page.
+    pub async fn operator(
+        &self,
+        username: &str,
+        role: Role,
+        unit: Option<(&str, &str)>,
+    ) -> Operator {
+        let user = self.create_user(username, role, unit).await;
+        Operator::for_user(&self.db, &user)
+            .await
+            .expect("operator of a new user")
     }
 
     /// Creates a user and logs in as them, returning the cookie.

@@ -272,9 +272,8 @@ async fn rows_of_another_ward_or_already_recorded_differently_are_reported_and_l
 
     // A ward officer of Tăng Nhơn Phú A may touch none of Hiệp Phú's rows.
     let officer = app
-        .create_user("canbo.tnpa", Role::Ward, Some(("ward", "Tăng Nhơn Phú A")))
+        .operator("canbo.tnpa", Role::Ward, Some(("ward", "Tăng Nhơn Phú A")))
         .await;
-    let officer = Operator::for_user(&app.db, &officer).await.unwrap();
     let refused = apply(&app, &officer, &campaign, filled.clone())
         .await
         .expect("read");
