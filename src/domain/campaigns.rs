@@ -1,6 +1,5 @@
 //! Campaigns (one Tết each) and who may see them.
 
-use crate::domain::write_txn::begin_write;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -11,6 +10,7 @@ use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::lunar::{campaign_slug, can_chi, lunar_year_label, tet_title};
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, ancestry};
+use crate::domain::write_txn::begin_write;
 use crate::entities::{campaign, gift_program, unit, user};
 use crate::error::{AppError, AppResult};
 

@@ -4,7 +4,6 @@
 //! change is audited. Marking someone deceased or moved also updates the person, so next
 //! year's carry-forward leaves them behind.
 
-use crate::domain::write_txn::begin_write;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
@@ -17,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::ward_lists::{ListStatus, Operator};
+use crate::domain::write_txn::begin_write;
 use crate::entities::{audit_event, campaign, entry, person, ward_list};
 use crate::error::{AppError, AppResult};
 

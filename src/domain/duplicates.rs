@@ -4,7 +4,6 @@
 //! other entry is removed, audited) or keep both (different people), recorded with who
 //! decided and when.
 
-use crate::domain::write_txn::begin_write;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
@@ -20,6 +19,7 @@ use crate::domain::programs::{compute_program_entries, listed_people};
 use crate::domain::text::fold_key;
 use crate::domain::units::{all_units, display_name};
 use crate::domain::ward_lists::{ListStatus, Operator};
+use crate::domain::write_txn::begin_write;
 use crate::entities::{
     campaign, category, duplicate_decision, entry, gift_program, person, ward_list,
 };

@@ -2,7 +2,6 @@
 //! each row belongs to, people already listed by another ward, amounts that differ from the
 //! programs) and committing the accepted rows in one transaction.
 
-use crate::domain::write_txn::begin_write;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
@@ -24,6 +23,7 @@ use crate::domain::money_words::format_vnd;
 use crate::domain::programs::compute_program_entries;
 use crate::domain::scope::UnitScope;
 use crate::domain::text::name_key;
+use crate::domain::write_txn::begin_write;
 use crate::entities::{
     campaign, category, category_synonym, entry, household, import_batch, person, unit, ward_list,
 };

@@ -5,7 +5,6 @@
 //! Approval, distribution, exports and imports live with their owners (`ward_lists`,
 //! `distribution`, `exports`, `import_commit`); this module only reads and edits people.
 
-use crate::domain::write_txn::begin_write;
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -25,6 +24,7 @@ use crate::domain::scope::UnitScope;
 use crate::domain::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::text::{fold_key, name_key, tidy_person_name};
 use crate::domain::ward_lists::{ListStatus, Operator, ensure_list_editable};
+use crate::domain::write_txn::begin_write;
 use crate::entities::{campaign, category, entry, gift_program, person, ward_list};
 use crate::error::{AppError, AppResult};
 

@@ -2,7 +2,6 @@
 //! (one gift per person at the highest level they qualify for; one per household), and the
 //! computation of a program's entries for everyone already listed in the campaign.
 
-use crate::domain::write_txn::begin_write;
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
@@ -18,6 +17,7 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::entitlements::ProgramRules;
 use crate::domain::ward_lists::{ListStatus, Operator};
+use crate::domain::write_txn::begin_write;
 use crate::entities::{
     campaign, category, entry, gift_program, household, person, program_amount, ward_list,
 };

@@ -9,7 +9,6 @@
 //! nothing is guessed. What fits is recorded through
 //! [`crate::domain::distribution::record_distribution`] in one transaction, and audited.
 
-use crate::domain::write_txn::begin_write;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -24,6 +23,7 @@ use crate::domain::distribution::{Distribution, NotReceivedReason, record_distri
 use crate::domain::text::fold_key;
 use crate::domain::units::{all_units, display_name, find_unit};
 use crate::domain::ward_lists::Operator;
+use crate::domain::write_txn::begin_write;
 use crate::entities::{campaign, entry, gift_program, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::export::{EntryRef, ExportError, Mark, SignedMark, read_signed_sheet};

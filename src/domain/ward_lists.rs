@@ -5,7 +5,6 @@
 //! Also home of [`Operator`], who acts in a domain call: the audit actor with the role and the
 //! units it may touch, the same for a web session, an API token and the command line.
 
-use crate::domain::write_txn::begin_write;
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -22,6 +21,7 @@ use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::campaigns::{ensure_campaign_open, find_campaign};
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, ancestry, display_name};
+use crate::domain::write_txn::begin_write;
 use crate::entities::{campaign, entry, user, ward_list};
 use crate::error::{AppError, AppResult};
 

@@ -871,11 +871,7 @@ fn push_value(t: &mut String, value: &DataRef<'_>) -> CellKind {
         }
         DataRef::DateTime(dt) => push_date_time(t, dt),
         DataRef::DateTimeIso(s) => push_date_time_iso(t, s),
-        DataRef::DurationIso(s) => {
-            t.push_str(s);
-            CellKind::Text
-        }
-        DataRef::String(s) => {
+        DataRef::DurationIso(s) | DataRef::String(s) => {
             t.push_str(s);
             CellKind::Text
         }
