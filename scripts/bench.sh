@@ -4,7 +4,7 @@
 #   scripts/bench.sh            # 100,000 rows; SQLite, PostgreSQL (if reachable), baselines
 #   BENCH_ROWS=20000 scripts/bench.sh
 #
-# It generates the district-wide list deterministically (examples/bench_data.rs), then times:
+# It generates the district-wide list deterministically (crates/sheets/examples/bench_data.rs), then times:
 #   - `chamlo import` of it into a fresh SQLite database and into a fresh PostgreSQL database
 #     (whole process: start, migrations check, read, check, commit), with peak memory;
 #   - the baselines on the same file: pandas (engine openpyxl) reading it into SQLite, and
@@ -13,7 +13,7 @@
 #     `pip install pandas openpyxl python-calamine` adds them);
 #   - `chamlo export` of all 13 wards' signing sheets plus the summary, against the floor:
 #     rust_xlsxwriter writing exactly the same cells with their formats and no database
-#     (examples/export_floor.rs --faithful), the target's measure; and, as an extra row, the
+#     (crates/sheets/examples/export_floor.rs --faithful), the target's measure; and, as an extra row, the
 #     strict floor, the same cells without any format;
 #   - the district dashboard (the campaign page) and one ward's list page under 50 concurrent clients (wrk, 15 s
 #     each, p95 from wrk's latency histogram) against a release build on the SQLite database.

@@ -9,9 +9,9 @@ pub mod db;
 pub mod domain;
 pub mod entities;
 pub mod error;
-pub mod export;
-pub mod import;
 pub mod logging;
 pub mod web;
 
+pub use chamlo_sheets::{export, import};
+pub use chamlo_vn as vn;
 pub use web::{AppState, app};

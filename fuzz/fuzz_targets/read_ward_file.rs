@@ -1,4 +1,4 @@
-//! Feeds arbitrary bytes to `chamlo::import::read_ward_file`, the reader behind every upload
+//! Feeds arbitrary bytes to `chamlo_sheets::import::read_ward_file`, the reader behind every upload
 //! and `chamlo import`: it must answer a `ParsedList` or a `ReadError`, never abort, hang or
 //! exhaust memory.
 //!
@@ -10,8 +10,8 @@
 
 use std::sync::{Arc, OnceLock};
 
-use chamlo::import::seed_context::seed_context;
-use chamlo::import::{ImportContext, read_ward_file};
+use chamlo_sheets::import::seed_context::seed_context;
+use chamlo_sheets::import::{ImportContext, read_ward_file};
 use libfuzzer_sys::fuzz_target;
 
 /// The seeded catalogue and wards, as a real import sees them.

@@ -11,7 +11,6 @@ mod m20261127_000001_create_pending_uploads;
 mod m20261201_000001_create_login_attempts;
 mod m20261201_000002_import_speed;
 mod m20261201_000003_page_indexes;
-pub mod seed_data;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;

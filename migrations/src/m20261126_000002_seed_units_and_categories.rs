@@ -1,10 +1,10 @@
-//! Seeds the administrative units and the category catalogue from `seed_data`.
+//! Seeds the administrative units and the category catalogue from `chamlo_vn::seed`.
 //! The first administrator is created by the application at start, not here: it needs a
 //! random password printed once and an argon2 hash.
 
 use sea_orm_migration::prelude::*;
 
-use crate::seed_data::{CATEGORIES, UNITS};
+use chamlo_vn::seed::{CATEGORIES, UNITS};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -96,7 +96,7 @@ pub async fn add_synonym(
     category_id: i32,
     text: &str,
 ) -> AppResult<category_synonym::Model> {
-    let text = crate::domain::text::normalize(text);
+    let text = crate::vn::text::normalize(text);
     if text.is_empty() {
         return Err(AppError::Invalid("Hãy nhập cách viết cần thêm.".into()));
     }
@@ -104,12 +104,12 @@ pub async fn add_synonym(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("Không tìm thấy đối tượng này.".into()))?;
-    let key = crate::domain::text::fold_key(&text);
+    let key = crate::vn::text::fold_key(&text);
     let taken = category_synonym::Entity::find()
         .all(db)
         .await?
         .into_iter()
-        .any(|s| crate::domain::text::fold_key(&s.synonym) == key);
+        .any(|s| crate::vn::text::fold_key(&s.synonym) == key);
     if taken {
         return Err(AppError::Invalid(format!(
             "Cách viết “{text}” đã có trong danh mục."
@@ -238,7 +238,7 @@ pub async fn save_unit(
     };
     let input = UnitInput {
         code: input.code.trim().to_owned(),
-        name: crate::domain::text::normalize(&input.name),
+        name: crate::vn::text::normalize(&input.name),
         ..input
     };
     let mut errors = Vec::new();
@@ -395,7 +395,7 @@ pub async fn save_category(
         None => None,
     };
     let code = input.code.trim().to_uppercase();
-    let name = crate::domain::text::normalize(&input.name);
+    let name = crate::vn::text::normalize(&input.name);
     let mut errors = Vec::new();
     if code.is_empty()
         || code.chars().count() > 30
@@ -415,7 +415,7 @@ pub async fn save_category(
             "Hãy nhập tên đối tượng (tối đa 200 ký tự).".to_owned(),
         ));
     }
-    if crate::domain::catalogue::CategoryKind::parse(&input.kind).is_none() {
+    if crate::vn::catalogue::CategoryKind::parse(&input.kind).is_none() {
         errors.push((
             "kind",
             "Hãy chọn nhóm: người có công hoặc hoàn cảnh khó khăn.".to_owned(),

@@ -19,7 +19,7 @@ pub async fn create_api_token(
     user: &user::Model,
     name: &str,
 ) -> AppResult<(api_token::Model, String)> {
-    let name = crate::domain::text::normalize(name);
+    let name = crate::vn::text::normalize(name);
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::Invalid(
             "Hãy đặt cho mã truy cập một tên ngắn (tối đa 100 ký tự) để nhận ra nó sau này.".into(),

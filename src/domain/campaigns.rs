@@ -7,12 +7,12 @@ use sea_orm::{
 };
 
 use crate::domain::audit::{self, Actor, AuditEvent};
-use crate::domain::lunar::{campaign_slug, can_chi, lunar_year_label, tet_title};
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, ancestry};
 use crate::domain::write_txn::begin_write;
 use crate::entities::{campaign, gift_program, unit, user};
 use crate::error::{AppError, AppResult};
+use crate::vn::lunar::{campaign_slug, can_chi, lunar_year_label, tet_title};
 
 /// The campaigns a user may see, newest first: all for an administrator; otherwise those run
 /// by a unit the user serves or by a unit above it (a ward officer sees their district's).
@@ -87,7 +87,7 @@ pub async fn create_campaign<C: ConnectionTrait + TransactionTrait>(
         .unwrap_or(base_slug);
     let title = new
         .title
-        .map(|t| crate::domain::text::collapse_spaces(&t))
+        .map(|t| crate::vn::text::collapse_spaces(&t))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| tet_title(new.year));
     let now = Utc::now();

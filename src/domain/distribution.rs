@@ -47,7 +47,7 @@ pub enum NotReceivedReason {
 impl NotReceivedReason {
     /// Parses a stored code or a Vietnamese word ("đã mất", "chuyển đi", "vắng", "từ chối").
     pub fn parse(text: &str) -> Option<Self> {
-        match crate::domain::text::fold_key(text).as_str() {
+        match crate::vn::text::fold_key(text).as_str() {
             "deceased" | "da mat" | "tu tran" | "mat" | "qua doi" => Some(Self::Deceased),
             "moved" | "chuyen di" | "chuyen di noi khac" | "chuyen noi o" => Some(Self::Moved),
             "absent" | "vang" | "vang mat" => Some(Self::Absent),
@@ -253,7 +253,7 @@ pub async fn record_distribution<C: ConnectionTrait + TransactionTrait>(
 
 /// Validates and tidies the request: names trimmed, a proxy needs both name and relationship.
 fn check(what: &Distribution) -> AppResult<Distribution> {
-    let clean = |text: &str| crate::domain::text::normalize(text);
+    let clean = |text: &str| crate::vn::text::normalize(text);
     Ok(match what {
         Distribution::Received { date, proxy } => {
             let proxy = match proxy {

@@ -16,7 +16,6 @@ use utoipa::ToSchema;
 
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::programs::{compute_program_entries, listed_people};
-use crate::domain::text::fold_key;
 use crate::domain::units::{all_units, display_name};
 use crate::domain::ward_lists::{ListStatus, Operator};
 use crate::domain::write_txn::begin_write;
@@ -24,6 +23,7 @@ use crate::entities::{
     campaign, category, duplicate_decision, entry, gift_program, person, ward_list,
 };
 use crate::error::{AppError, AppResult};
+use crate::vn::text::fold_key;
 
 /// Why two entries may name the same recipient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
@@ -388,7 +388,7 @@ pub async fn decide_duplicate<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let note = note
-        .map(crate::domain::text::normalize)
+        .map(crate::vn::text::normalize)
         .filter(|n| !n.is_empty());
     let now = Utc::now();
     let outcome = match decision {

@@ -18,10 +18,8 @@ use serde::Serialize;
 
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::distribution::status;
-use crate::domain::lunar::slugify;
 use crate::domain::scope::UnitScope;
 use crate::domain::sqlite_json_rows::sqlite_rows_as_json;
-use crate::domain::text::fold_key;
 use crate::domain::units::{all_units, display_name, find_unit};
 use crate::domain::ward_lists::Operator;
 use crate::entities::{campaign, category, entry, gift_program, person, unit, ward_list};
@@ -30,6 +28,8 @@ use crate::export::{
     self, DeliveryStatus, FundingSource, Gender, Program, ReportEntry, ReportInput, Signers,
     SigningEntry, SigningSheet, Ward,
 };
+use crate::vn::lunar::slugify;
+use crate::vn::text::fold_key;
 
 /// A written workbook and what it holds, for the caller to save or send.
 #[derive(Debug, Clone)]

@@ -15,14 +15,11 @@ use std::fmt::Write as _;
 
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
-use crate::domain::catalogue::{Catalogue, Category, CategoryKind};
 use crate::domain::entitlements::{
     Entitlement, ProgramRules, entitlements_for, load_program_rules,
 };
-use crate::domain::money_words::format_vnd;
 use crate::domain::programs::compute_program_entries;
 use crate::domain::scope::UnitScope;
-use crate::domain::text::name_key;
 use crate::domain::write_txn::begin_write;
 use crate::entities::{
     campaign, category, category_synonym, entry, household, import_batch, person, unit, ward_list,
@@ -30,6 +27,9 @@ use crate::entities::{
 use crate::error::{AppError, AppResult};
 use crate::import::duplicates::{PersonKey, mark_listed_elsewhere, name_birth_address_key};
 use crate::import::{ImportContext, ImportRow, KnownWard, ParsedList, RowStatus};
+use crate::vn::catalogue::{Catalogue, Category, CategoryKind};
+use crate::vn::money_words::format_vnd;
+use crate::vn::text::name_key;
 
 /// The catalogue and wards as the import needs them, plus the category ids behind the codes.
 pub struct ImportSetup {
@@ -284,7 +284,7 @@ async fn listed_keys(
             keys.insert(key.storage_key(), ward.clone());
         }
         if let Some(code) = household_code {
-            let key = PersonKey::Household(crate::domain::text::fold_key(&code));
+            let key = PersonKey::Household(crate::vn::text::fold_key(&code));
             keys.insert(key.storage_key(), ward.clone());
         }
     }
@@ -1216,10 +1216,10 @@ fn row_nba_key(row: &ImportRow) -> Option<String> {
 }
 
 /// The stored form of a gender.
-pub fn gender_code(gender: crate::domain::identity::Gender) -> String {
+pub fn gender_code(gender: crate::vn::identity::Gender) -> String {
     match gender {
-        crate::domain::identity::Gender::Male => "male".into(),
-        crate::domain::identity::Gender::Female => "female".into(),
+        crate::vn::identity::Gender::Male => "male".into(),
+        crate::vn::identity::Gender::Female => "female".into(),
     }
 }
 

@@ -19,14 +19,14 @@ use sea_orm::{
 
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::entitlements::{entitlements_for, load_program_rules};
-use crate::domain::identity::parse_national_id;
 use crate::domain::scope::UnitScope;
 use crate::domain::sqlite_json_rows::sqlite_rows_as_json;
-use crate::domain::text::{fold_key, name_key, tidy_person_name};
 use crate::domain::ward_lists::{ListStatus, Operator, ensure_list_editable};
 use crate::domain::write_txn::begin_write;
 use crate::entities::{campaign, category, entry, gift_program, person, ward_list};
 use crate::error::{AppError, AppResult};
+use crate::vn::identity::parse_national_id;
+use crate::vn::text::{fold_key, name_key, tidy_person_name};
 
 /// Rows on one page of a list.
 pub const PAGE_SIZE: u64 = 50;
@@ -493,7 +493,7 @@ struct CleanPerson {
 }
 
 fn optional(text: &str) -> Option<String> {
-    let text = crate::domain::text::normalize(text);
+    let text = crate::vn::text::normalize(text);
     (!text.is_empty()).then_some(text)
 }
 
@@ -502,7 +502,7 @@ fn clean_person(input: &PersonInput) -> Result<CleanPerson, FieldErrors> {
     let full_name = tidy_person_name(&input.full_name);
     if full_name.is_empty() {
         errors.push(("full_name", "Hãy nhập họ và tên.".into()));
-    } else if let Some(c) = crate::domain::text::invalid_name_char(&full_name) {
+    } else if let Some(c) = crate::vn::text::invalid_name_char(&full_name) {
         errors.push((
             "full_name",
             format!("Họ tên có ký tự “{c}” không có trong tên người; hãy sửa lại."),

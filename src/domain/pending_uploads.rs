@@ -62,7 +62,7 @@ pub async fn store_upload(
         .take(32)
         .map(char::from)
         .collect();
-    let file_name = crate::domain::text::normalize(&new.file_name);
+    let file_name = crate::vn::text::normalize(&new.file_name);
     let file_name = if file_name.is_empty() {
         "danh-sach.xlsx".to_owned()
     } else {

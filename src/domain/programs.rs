@@ -46,7 +46,7 @@ impl FundingSource {
     /// Parses a stored code or what a person types, in any case, with or without
     /// diacritics: `city`, "thành phố", "TP", "xã hội hóa", "nhà tài trợ"…
     pub fn parse(text: &str) -> Option<Self> {
-        let folded = crate::domain::text::fold_key(text);
+        let folded = crate::vn::text::fold_key(text);
         match folded.as_str() {
             "central" | "trung uong" | "tw" | "ngan sach trung uong" => Some(Self::Central),
             "city" | "thanh pho" | "tp" | "ngan sach thanh pho" => Some(Self::City),
@@ -226,10 +226,10 @@ struct CheckedInput {
 async fn check_input(db: &impl ConnectionTrait, input: &ProgramInput) -> AppResult<CheckedInput> {
     let clean = |text: &Option<String>| {
         text.as_deref()
-            .map(crate::domain::text::normalize)
+            .map(crate::vn::text::normalize)
             .filter(|t| !t.is_empty())
     };
-    let name = crate::domain::text::normalize(&input.name);
+    let name = crate::vn::text::normalize(&input.name);
     if name.is_empty() {
         return Err(AppError::Invalid(
             "Hãy đặt tên cho chương trình quà.".into(),
@@ -256,13 +256,12 @@ async fn check_input(db: &impl ConnectionTrait, input: &ProgramInput) -> AppResu
         .all(db)
         .await?
         .into_iter()
-        .map(|c| (crate::domain::text::fold_key(&c.code), c.id))
+        .map(|c| (crate::vn::text::fold_key(&c.code), c.id))
         .collect();
     let mut amounts = Vec::with_capacity(input.amounts.len());
     let mut seen = HashSet::new();
     for item in &input.amounts {
-        let Some(&category_id) = categories.get(&crate::domain::text::fold_key(&item.category))
-        else {
+        let Some(&category_id) = categories.get(&crate::vn::text::fold_key(&item.category)) else {
             return Err(AppError::Invalid(format!(
                 "Không có đối tượng mã “{}” trong danh mục.",
                 item.category.trim()

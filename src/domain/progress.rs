@@ -247,8 +247,8 @@ pub async fn campaign_progress(
         })
         .collect();
     rows.sort_by(|a, b| {
-        crate::domain::text::fold_key(&a.ward_name)
-            .cmp(&crate::domain::text::fold_key(&b.ward_name))
+        crate::vn::text::fold_key(&a.ward_name)
+            .cmp(&crate::vn::text::fold_key(&b.ward_name))
             .then(a.program_id.cmp(&b.program_id))
     });
     let mut wards: Vec<WardTotal> = Vec::new();

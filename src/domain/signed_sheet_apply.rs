@@ -20,13 +20,13 @@ use serde::Serialize;
 
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::distribution::{Distribution, NotReceivedReason, record_distribution, status};
-use crate::domain::text::fold_key;
 use crate::domain::units::{all_units, display_name, find_unit};
 use crate::domain::ward_lists::Operator;
 use crate::domain::write_txn::begin_write;
 use crate::entities::{campaign, entry, gift_program, unit, ward_list};
 use crate::error::{AppError, AppResult};
-use crate::export::{EntryRef, ExportError, Mark, SignedMark, read_signed_sheet};
+use crate::export::{EntryRef, Mark, SignedMark, read_signed_sheet};
+use crate::vn::text::fold_key;
 
 /// Ids per `IN (…)` list: well inside both engines' limits on bound parameters.
 const IN_CHUNK: usize = 500;
@@ -103,15 +103,10 @@ pub async fn apply_signed_workbook<C: ConnectionTrait + TransactionTrait>(
     target: SheetTarget,
     date: NaiveDate,
 ) -> AppResult<SignedSheetReport> {
-    let marks = tokio::task::spawn_blocking(move || {
-        // The spreadsheet readers parse untrusted bytes: a panic is a damaged file.
-        std::panic::catch_unwind(|| read_signed_sheet(&bytes)).unwrap_or(Err(ExportError::Read(
-            calamine::Error::Msg("tệp bị hỏng hoặc không đúng định dạng"),
-        )))
-    })
-    .await
-    .map_err(|err| AppError::Other(anyhow::anyhow!("signed sheet reader stopped: {err}")))?
-    .map_err(|err| AppError::Invalid(err.to_string()))?;
+    let marks = tokio::task::spawn_blocking(move || read_signed_sheet(&bytes))
+        .await
+        .map_err(|err| AppError::Other(anyhow::anyhow!("signed sheet reader stopped: {err}")))?
+        .map_err(|err| AppError::Invalid(err.to_string()))?;
     apply_signed_sheet(db, operator, campaign, &marks, target, date).await
 }
 

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 
-use crate::domain::text::fold_key;
 use crate::entities::unit;
+use crate::vn::text::fold_key;
 
 /// Every unit, in id order (the table holds hundreds of rows at most).
 pub async fn all_units(db: &impl ConnectionTrait) -> Result<Vec<unit::Model>, DbErr> {

@@ -218,7 +218,7 @@ pub async fn transition_list<C: ConnectionTrait + TransactionTrait>(
     operator.scope.ensure(ward_id)?;
     ensure_campaign_open(campaign)?;
     let comment = comment
-        .map(crate::domain::text::normalize)
+        .map(crate::vn::text::normalize)
         .filter(|text| !text.is_empty());
     if action == ListAction::Return && comment.is_none() {
         return Err(AppError::Invalid(
@@ -435,8 +435,7 @@ pub async fn list_ward_lists(
         })
         .collect();
     rows.sort_by(|a, b| {
-        crate::domain::text::fold_key(&a.ward_name)
-            .cmp(&crate::domain::text::fold_key(&b.ward_name))
+        crate::vn::text::fold_key(&a.ward_name).cmp(&crate::vn::text::fold_key(&b.ward_name))
     });
     Ok(rows)
 }

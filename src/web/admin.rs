@@ -133,7 +133,7 @@ async fn users_page(
             name: display_name(u),
         })
         .collect();
-    choices.sort_by_key(|c| crate::domain::text::fold_key(&c.name));
+    choices.sort_by_key(|c| crate::vn::text::fold_key(&c.name));
     Ok(UsersPage {
         chrome: Chrome::for_user(user),
         users,
@@ -219,7 +219,7 @@ async fn add_user(
                 return Ok(Redirect::to("/users?notice=da-tao").into_response());
             }
             Err(AppError::Invalid(message)) => {
-                let folded = crate::domain::text::fold_key(&message);
+                let folded = crate::vn::text::fold_key(&message);
                 let field = if folded.contains("mat khau") {
                     "password"
                 } else if folded.contains("don vi") || folded.contains("phuong") {
@@ -425,7 +425,7 @@ async fn show_audit_log(
             name: display_name(u),
         })
         .collect();
-    wards.sort_by_key(|w| crate::domain::text::fold_key(&w.name));
+    wards.sort_by_key(|w| crate::vn::text::fold_key(&w.name));
     Ok(AuditPage {
         chrome: Chrome::for_user(&user),
         rows,

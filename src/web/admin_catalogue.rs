@@ -105,7 +105,7 @@ async fn unit_form_page(
             },
         })
         .collect();
-    parents.sort_by_key(|c| crate::domain::text::fold_key(&c.name));
+    parents.sort_by_key(|c| crate::vn::text::fold_key(&c.name));
     Ok(UnitFormPage {
         chrome: Chrome::for_user(user),
         id,

@@ -181,7 +181,7 @@ async fn show_campaign(
             }
         })
         .collect();
-    wards.sort_by_key(|w| crate::domain::text::fold_key(&w.name));
+    wards.sort_by_key(|w| crate::vn::text::fold_key(&w.name));
     let count = |status: ListStatus| lists.values().filter(|s| **s == status).count();
     Ok(CampaignPage {
         chrome: Chrome::for_user(&user),

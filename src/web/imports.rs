@@ -95,7 +95,7 @@ async fn upload_page(
                 name: display_name(u),
             })
             .collect();
-        wards.sort_by_key(|w| crate::domain::text::fold_key(&w.name));
+        wards.sort_by_key(|w| crate::vn::text::fold_key(&w.name));
         wards
     };
     Ok(UploadPage {
@@ -426,7 +426,7 @@ async fn download_annotated_copy(
         .file_name
         .rsplit_once('.')
         .map_or(upload.file_name.as_str(), |(stem, _)| stem);
-    let name = format!("{}-kiem-tra.xlsx", crate::domain::lunar::slugify(stem));
+    let name = format!("{}-kiem-tra.xlsx", crate::vn::lunar::slugify(stem));
     Ok(xlsx_download(&name, bytes))
 }
 

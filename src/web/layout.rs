@@ -152,5 +152,5 @@ pub fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
 
 /// Money as Vietnamese papers print it: "1.200.000 đ".
 pub fn money(amount: i64) -> String {
-    crate::domain::money_words::format_vnd(amount)
+    crate::vn::money_words::format_vnd(amount)
 }

@@ -3,8 +3,8 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chamlo::domain::text::name_key;
 use chamlo::entities::{category, entry, gift_program, person, ward_list};
+use chamlo::vn::text::name_key;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::Value;

@@ -69,6 +69,12 @@ pub struct SignedMark {
 /// header row (the summary sheet) are skipped; a workbook without any is refused with
 /// [`ExportError::NotASigningSheet`].
 pub fn read_signed_sheet(bytes: &[u8]) -> Result<Vec<SignedMark>, ExportError> {
+    // The spreadsheet readers parse untrusted bytes: a panic inside them is a damaged file.
+    std::panic::catch_unwind(|| read_marks(bytes)).unwrap_or(Err(ExportError::Damaged))
+}
+
+/// [`read_signed_sheet`] without the guard against a reader's panic.
+fn read_marks(bytes: &[u8]) -> Result<Vec<SignedMark>, ExportError> {
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))?;
     let mut marks = Vec::new();
     let mut found_any = false;

@@ -329,3 +329,23 @@ pub const CATEGORIES: &[SeedCategory] = &[
         ],
     },
 ];
+
+/// The seeded catalogue of categories with their synonyms: what the tests, the benches and
+/// the fuzz target read files with when there is no database to load it from.
+pub fn seed_catalogue() -> crate::catalogue::Catalogue {
+    use crate::catalogue::{Catalogue, Category, CategoryKind};
+    Catalogue::new(
+        CATEGORIES
+            .iter()
+            .map(|c| Category {
+                code: c.code.to_owned(),
+                name: c.name.to_owned(),
+                kind: CategoryKind::parse(c.kind).unwrap_or(CategoryKind::Hardship),
+                rank: c.rank,
+                per_household: c.per_household,
+                sensitive: c.sensitive,
+                synonyms: c.synonyms.iter().map(|s| (*s).to_owned()).collect(),
+            })
+            .collect(),
+    )
+}

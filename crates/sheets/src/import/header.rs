@@ -2,8 +2,8 @@
 //! two rows with "Năm sinh" split into Nam/Nữ) and mapping its columns to fields.
 
 use super::workbook::SheetText;
-use crate::domain::identity::Gender;
-use crate::domain::text::fold_key;
+use chamlo_vn::identity::Gender;
+use chamlo_vn::text::fold_key;
 use serde::Serialize;
 
 /// How many rows from the top of a sheet are searched for the header.
@@ -247,7 +247,7 @@ fn map_rows(sheet: &SheetText, top: usize, bottom: Option<usize>) -> Header {
             (true, false) => lower.to_owned(),
             _ => upper.to_owned(),
         };
-        columns.push((c, field, crate::domain::text::normalize(&header)));
+        columns.push((c, field, chamlo_vn::text::normalize(&header)));
     }
     Header {
         first_idx: top,

@@ -2,7 +2,7 @@
 //! caller looks those up; this module only decides what counts as the same person).
 
 use super::{ImportRow, RowIssue, RowStatus, Severity};
-use crate::domain::text::{fold_key, push_name_key};
+use chamlo_vn::text::{fold_key, push_name_key};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
@@ -191,7 +191,7 @@ fn name_birth_address_keys(rows: &[ImportRow]) -> Vec<Option<String>> {
     })
 }
 
-/// The key of a person without an ID: the [`name_key`](crate::domain::text::name_key) of the name, the birth year and the
+/// The key of a person without an ID: the [`name_key`](chamlo_vn::text::name_key) of the name, the birth year and the
 /// address (or khu phố). Stored people are keyed the same way from their columns.
 pub fn name_birth_address_key(name_key_of_name: &str, year: i32, place: &str) -> String {
     let mut key = String::with_capacity(name_key_of_name.len() + place.len() + 16);

@@ -2,8 +2,8 @@
 //! birth dates as Excel dates, "dd/mm/yyyy" or a bare year, gender words.
 
 use super::workbook::CellKind;
-use crate::domain::identity::Gender;
-use crate::domain::text::fold_key;
+use chamlo_vn::identity::Gender;
+use chamlo_vn::text::fold_key;
 use chrono::NaiveDate;
 
 /// Why an amount cell is not an amount.

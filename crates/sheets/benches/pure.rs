@@ -9,14 +9,14 @@ mod district_list;
 
 use std::hint::black_box;
 
-use chamlo::domain::identity::{cross_check_cccd, parse_national_id};
-use chamlo::domain::text::{fold_key, name_key, tidy_person_name};
-use chamlo::export::{
+use chamlo_sheets::export::{
     Category, FundingSource, Gender, Program, Signers, SigningEntry, SigningSheet,
     write_signing_sheet,
 };
-use chamlo::import::read_ward_file;
-use chamlo::import::seed_context::{seed_catalogue, seed_context};
+use chamlo_sheets::import::read_ward_file;
+use chamlo_sheets::import::seed_context::{seed_catalogue, seed_context};
+use chamlo_vn::identity::{cross_check_cccd, parse_national_id};
+use chamlo_vn::text::{fold_key, name_key, tidy_person_name};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Rows in the in-memory list: big enough to dwarf the per-file work, small enough to repeat.

@@ -18,9 +18,9 @@ use super::{
     Category, ENTRY_ID_HEADERS, ExportError, Program, SIGNATURE_HEADER, committee_heading,
     new_workbook, place_and_date, printable_categories, unique_sheet_names,
 };
-use crate::domain::collation::name_sort_key;
-use crate::domain::lunar::lunar_year_label;
-use crate::domain::money_words::amount_in_words;
+use chamlo_vn::collation::name_sort_key;
+use chamlo_vn::lunar::lunar_year_label;
+use chamlo_vn::money_words::amount_in_words;
 
 /// A person's gender as the list prints it ("Nam", "Nữ").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

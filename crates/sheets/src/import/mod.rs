@@ -26,9 +26,9 @@ pub use header::{Field, MappedColumn};
 pub use legacy_encoding::LegacyEncoding;
 pub use workbook::{FileFormat, SheetText};
 
-use crate::domain::catalogue::{Catalogue, Category, CategoryKind};
-use crate::domain::identity::{Gender, NationalId};
-use crate::domain::text::fold_key;
+use chamlo_vn::catalogue::{Catalogue, Category, CategoryKind};
+use chamlo_vn::identity::{Gender, NationalId};
+use chamlo_vn::text::fold_key;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 use std::sync::Arc;
@@ -235,7 +235,8 @@ impl ImportRow {
         self.issues.iter().any(|i| i.severity == Severity::Error)
     }
 
-    pub(crate) fn error(&mut self, field: &'static str, message: String) {
+    /// Records an error on `field`: the row is refused until it is fixed.
+    pub fn error(&mut self, field: &'static str, message: String) {
         self.issues.push(RowIssue {
             field,
             severity: Severity::Error,
@@ -243,7 +244,8 @@ impl ImportRow {
         });
     }
 
-    pub(crate) fn warning(&mut self, field: &'static str, message: String) {
+    /// Records a warning on `field`: the row is kept, the officer is told.
+    pub fn warning(&mut self, field: &'static str, message: String) {
         self.issues.push(RowIssue {
             field,
             severity: Severity::Warning,

@@ -61,6 +61,9 @@ pub enum ExportError {
     /// The uploaded file is not a workbook that can be read.
     #[error("không đọc được tệp Excel: {0}")]
     Read(#[from] calamine::Error),
+    /// A reader gave up on the uploaded bytes part-way (it panicked on a damaged file).
+    #[error("không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng")]
+    Damaged,
     /// The uploaded workbook has no sheet with the entry id column of our signing sheets.
     #[error(
         "tệp không phải danh sách ký nhận do hệ thống xuất ra: không tìm thấy cột “Mã dòng” và cột “Ký nhận” trên cùng một dòng tiêu đề"

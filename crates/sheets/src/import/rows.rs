@@ -5,11 +5,11 @@ use super::header::{Field, Header};
 use super::values::{self, AmountProblem};
 use super::workbook::{CellKind, MergedArea, SheetText};
 use super::{ImportContext, ImportRow, KnownWard, RowStatus, ward_index};
-use crate::domain::catalogue::Category;
-use crate::domain::identity::{
+use chamlo_vn::catalogue::Category;
+use chamlo_vn::identity::{
     self, CccdMismatch, Gender, IdProblem, parse_national_id, restore_numeric_id,
 };
-use crate::domain::text::{fold_key, invalid_name_char, normalize, tidy_person_name};
+use chamlo_vn::text::{fold_key, invalid_name_char, normalize, tidy_person_name};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -247,7 +247,7 @@ impl<'a> RowReader<'a> {
         self.col[field_slot(field)].is_some()
     }
 
-    /// [`Catalogue::resolve`](crate::domain::catalogue::Catalogue::resolve), once per text.
+    /// [`Catalogue::resolve`](chamlo_vn::catalogue::Catalogue::resolve), once per text.
     fn resolve_category(&self, text: &'a str) -> Option<Arc<Category>> {
         self.categories
             .borrow_mut()

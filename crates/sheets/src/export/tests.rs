@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::*;
-use crate::domain::money_words::amount_in_words;
+use chamlo_vn::money_words::amount_in_words;
 
 const MERIT: i64 = 1;
 const MARTYR_FAMILY: i64 = 2;

@@ -3,26 +3,8 @@
 //! place outside the migrations that turns the seed data into import values.
 
 use super::{ImportContext, KnownWard};
-use crate::domain::catalogue::{Catalogue, Category, CategoryKind};
-use migration::seed_data as seed;
-
-/// The seeded catalogue of categories with their synonyms.
-pub fn seed_catalogue() -> Catalogue {
-    Catalogue::new(
-        seed::CATEGORIES
-            .iter()
-            .map(|c| Category {
-                code: c.code.to_owned(),
-                name: c.name.to_owned(),
-                kind: CategoryKind::parse(c.kind).unwrap_or(CategoryKind::Hardship),
-                rank: c.rank,
-                per_household: c.per_household,
-                sensitive: c.sensitive,
-                synonyms: c.synonyms.iter().map(|s| (*s).to_owned()).collect(),
-            })
-            .collect(),
-    )
-}
+use chamlo_vn::seed;
+pub use chamlo_vn::seed::seed_catalogue;
 
 /// The 13 seeded wards of the former Quận 9, with made-up ids.
 pub fn seed_wards() -> Vec<KnownWard> {

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::signing_sheet::write_heading;
 use super::style::{Place, Styles, set_print_layout, upper, wrapped_row_height, write_user_text};
 use super::{Category, ExportError, Program, printable_categories};
-use crate::domain::lunar::lunar_year_label;
-use crate::domain::money_words::{amount_in_words, format_thousands};
+use chamlo_vn::lunar::lunar_year_label;
+use chamlo_vn::money_words::{amount_in_words, format_thousands};
 
 /// A ward (or any unit that keeps lists) in the reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! The catalogue of beneficiary categories (đối tượng) and how the free text wards type in a
 //! "Đối tượng" column or a section heading is resolved to one of them.
 
-use crate::domain::text::fold_key;
+use crate::text::fold_key;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -169,7 +169,7 @@ fn words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::seed_context::seed_catalogue;
+    use crate::seed::seed_catalogue;
 
     fn code(c: Option<&Arc<Category>>) -> Option<&str> {
         c.map(|c| c.code.as_str())
