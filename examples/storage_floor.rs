@@ -30,7 +30,7 @@ use std::time::Instant;
 
 use sea_orm::ConnectionTrait;
 
-use chamlo::domain::write_txn::begin_write;
+use chamlo::db::write_txn::begin_write;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn Error>> {

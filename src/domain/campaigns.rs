@@ -6,10 +6,10 @@ use sea_orm::{
     Set, TransactionSession, TransactionTrait,
 };
 
+use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, ancestry};
-use crate::domain::write_txn::begin_write;
 use crate::entities::{campaign, gift_program, unit, user};
 use crate::error::{AppError, AppResult};
 use crate::vn::lunar::{campaign_slug, can_chi, lunar_year_label, tet_title};

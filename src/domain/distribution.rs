@@ -15,8 +15,8 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::db::write_txn::begin_write;
 use crate::domain::ward_lists::{ListStatus, Operator};
-use crate::domain::write_txn::begin_write;
 use crate::entities::{audit_event, campaign, entry, person, ward_list};
 use crate::error::{AppError, AppResult};
 

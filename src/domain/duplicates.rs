@@ -14,11 +14,11 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::programs::{compute_program_entries, listed_people};
 use crate::domain::units::{all_units, display_name};
 use crate::domain::ward_lists::{ListStatus, Operator};
-use crate::domain::write_txn::begin_write;
 use crate::entities::{
     campaign, category, duplicate_decision, entry, gift_program, person, ward_list,
 };

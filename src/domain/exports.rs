@@ -16,10 +16,10 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use crate::db::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::distribution::status;
 use crate::domain::scope::UnitScope;
-use crate::domain::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::units::{all_units, display_name, find_unit};
 use crate::domain::ward_lists::Operator;
 use crate::entities::{campaign, category, entry, gift_program, person, unit, ward_list};

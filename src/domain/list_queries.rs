@@ -17,12 +17,12 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use crate::db::sqlite_json_rows::sqlite_rows_as_json;
+use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::entitlements::{entitlements_for, load_program_rules};
 use crate::domain::scope::UnitScope;
-use crate::domain::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::ward_lists::{ListStatus, Operator, ensure_list_editable};
-use crate::domain::write_txn::begin_write;
 use crate::entities::{campaign, category, entry, gift_program, person, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::vn::identity::parse_national_id;

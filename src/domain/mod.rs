@@ -19,7 +19,5 @@ pub mod programs;
 pub mod progress;
 pub mod scope;
 pub mod signed_sheet_apply;
-pub mod sqlite_json_rows;
 pub mod units;
 pub mod ward_lists;
-pub mod write_txn;

@@ -13,11 +13,11 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::entitlements::ProgramRules;
 use crate::domain::ward_lists::{ListStatus, Operator};
-use crate::domain::write_txn::begin_write;
 use crate::entities::{
     campaign, category, entry, gift_program, household, person, program_amount, ward_list,
 };

@@ -18,11 +18,11 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::distribution::{Distribution, NotReceivedReason, record_distribution, status};
 use crate::domain::units::{all_units, display_name, find_unit};
 use crate::domain::ward_lists::Operator;
-use crate::domain::write_txn::begin_write;
 use crate::entities::{campaign, entry, gift_program, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::export::{EntryRef, Mark, SignedMark, read_signed_sheet};

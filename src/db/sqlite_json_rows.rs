@@ -10,9 +10,7 @@
 //! the JSON costs its server what the client saves (measured on the export), so callers
 //! read plain rows there.
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
-
-use crate::error::AppResult;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
 /// The rows of a SQLite `statement`, as a count and one JSON array of arrays: one inner
 /// array per row, holding `columns` (SQL expressions over the statement's result columns,
@@ -22,7 +20,7 @@ pub async fn sqlite_rows_as_json(
     db: &impl ConnectionTrait,
     statement: Statement,
     columns: &str,
-) -> AppResult<(usize, String)> {
+) -> Result<(usize, String), DbErr> {
     let wrapped = Statement::from_sql_and_values(
         DbBackend::Sqlite,
         format!(

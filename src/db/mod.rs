@@ -1,4 +1,10 @@
-//! Connecting to the database and bringing it to the current schema.
+//! Database plumbing: connecting and bringing the schema up to date (here), transactions
+//! that write, many SQLite rows read as one JSON row, and the bulk INSERTs of an import.
+//! Nothing here knows a rule of the domain.
+
+pub mod bulk_insert;
+pub mod sqlite_json_rows;
+pub mod write_txn;
 
 use std::time::Duration;
 

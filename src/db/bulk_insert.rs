@@ -1,0 +1,321 @@
+//! Multi-row INSERTs for the bulk of an import: the SQL written once per table and row count,
+//! as many rows per statement as each engine allows, and the new ids read back in row order.
+//! Plumbing only: which rows to insert is the domain's business (domain/import_commit.rs).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+
+/// A multi-row INSERT: the columns every row shares (bound once per statement) and those
+/// each row gives.
+pub struct InsertShape {
+    /// The table inserted into.
+    pub table: &'static str,
+    /// Columns whose value is the same for every row (bound once per statement).
+    pub shared_columns: &'static [&'static str],
+    /// Each with its PostgreSQL type, for reading the rows back out of JSON.
+    pub row_columns: &'static [(&'static str, &'static str)],
+}
+
+/// Longest multi-row INSERT: past a couple of thousand rows a longer statement saves
+/// nothing and only costs memory (its prepared form grows with it).
+const MAX_ROWS_PER_INSERT: usize = 2048;
+
+/// Rows per INSERT on PostgreSQL, as one JSON parameter: a few megabytes of text.
+const JSON_ROWS_PER_INSERT: usize = 10_000;
+
+/// The shorter statements that carry what is left after the full ones: few distinct shapes
+/// (each prepared once per connection and kept in the driver's cache), few statements.
+const TAIL_ROWS: [usize; 3] = [256, 16, 1];
+
+/// Multi-row INSERT statements, their SQL written once per table and row count (so the
+/// driver prepares each once and reuses it), as many rows per statement as the engine's
+/// limit on bound parameters allows: 32,766 on SQLite, 65,535 on PostgreSQL. Values every
+/// row shares are bound once per statement (see [`insert_sql`]).
+pub struct BulkInsert {
+    backend: DbBackend,
+    sql: HashMap<(&'static str, usize, bool), String>,
+}
+
+impl BulkInsert {
+    /// Statements for `backend`, none written yet.
+    pub fn new(backend: DbBackend) -> Self {
+        BulkInsert {
+            backend,
+            sql: HashMap::new(),
+        }
+    }
+
+    fn parameter_limit(&self) -> usize {
+        match self.backend {
+            DbBackend::Postgres => 65_535,
+            _ => 32_766,
+        }
+    }
+
+    /// Values per `IN (…)` lookup, inside the engine's limit.
+    pub fn lookup_chunk(&self) -> usize {
+        self.parameter_limit() - 766
+    }
+
+    /// Rows in a full statement of `shape`: on SQLite as many as its limit on bound
+    /// parameters allows (up to [`MAX_ROWS_PER_INSERT`]); on PostgreSQL, which gets the rows
+    /// as one JSON parameter, [`JSON_ROWS_PER_INSERT`].
+    fn rows_per_statement(&self, shape: &InsertShape) -> usize {
+        match self.backend {
+            DbBackend::Postgres => JSON_ROWS_PER_INSERT,
+            _ => ((self.parameter_limit() - shape.shared_columns.len())
+                / shape.row_columns.len().max(1))
+            .clamp(1, MAX_ROWS_PER_INSERT),
+        }
+    }
+
+    /// The row counts of the statements that insert `total` rows: full ones, then the tail
+    /// (on PostgreSQL one shorter statement, whose SQL is the same).
+    fn statement_sizes(&self, shape: &InsertShape, total: usize) -> Vec<usize> {
+        let full = self.rows_per_statement(shape);
+        let mut sizes = vec![full; total / full];
+        let mut left = total % full;
+        if self.backend == DbBackend::Postgres {
+            if left > 0 {
+                sizes.push(left);
+            }
+            return sizes;
+        }
+        for step in TAIL_ROWS.into_iter().filter(|s| *s < full) {
+            while left >= step {
+                sizes.push(step);
+                left -= step;
+            }
+        }
+        sizes
+    }
+
+    fn sql(&mut self, shape: &InsertShape, rows: usize, returning: bool) -> &str {
+        let backend = self.backend;
+        // PostgreSQL's SQL does not depend on the number of rows.
+        let rows = if backend == DbBackend::Postgres {
+            0
+        } else {
+            rows
+        };
+        self.sql
+            .entry((shape.table, rows, returning))
+            .or_insert_with(|| insert_sql(backend, shape, rows, returning))
+    }
+
+    fn statement(
+        &mut self,
+        shape: &InsertShape,
+        shared: &[Value],
+        rows: std::ops::Range<usize>,
+        returning: bool,
+        fill: &mut impl FnMut(std::ops::Range<usize>, &mut Vec<Value>),
+    ) -> Result<Statement, DbErr> {
+        let count = rows.len();
+        let mut values = Vec::with_capacity(shared.len() + count * shape.row_columns.len());
+        values.extend_from_slice(shared);
+        fill(rows, &mut values);
+        if self.backend == DbBackend::Postgres {
+            let json = rows_as_json(shape, &values[shared.len()..])?;
+            values.truncate(shared.len());
+            values.push(json.into());
+        }
+        let backend = self.backend;
+        Ok(Statement::from_sql_and_values(
+            backend,
+            self.sql(shape, count, returning),
+            values,
+        ))
+    }
+
+    /// Inserts `total` rows of `shape`: `shared` are the values of its shared columns,
+    /// `fill(range, values)` appends the row columns' values of the rows in `range`. With
+    /// `returning`, gives the new ids in the order of the rows.
+    ///
+    /// Each statement is built while the previous one runs: the database works on its own
+    /// thread (SQLite's worker) or server (PostgreSQL), so the two overlap.
+    pub async fn insert_all(
+        &mut self,
+        db: &impl ConnectionTrait,
+        shape: &InsertShape,
+        shared: Vec<Value>,
+        total: usize,
+        returning: bool,
+        mut fill: impl FnMut(std::ops::Range<usize>, &mut Vec<Value>),
+    ) -> Result<Vec<i32>, DbErr> {
+        let mut ids = Vec::with_capacity(if returning { total } else { 0 });
+        let mut ranges = self
+            .statement_sizes(shape, total)
+            .into_iter()
+            .scan(0, |start, size| {
+                let range = *start..*start + size;
+                *start += size;
+                Some(range)
+            });
+        let mut next = match ranges.next() {
+            Some(range) => {
+                let rows = range.len();
+                Some((
+                    self.statement(shape, &shared, range, returning, &mut fill)?,
+                    rows,
+                ))
+            }
+            None => None,
+        };
+        while let Some((statement, rows)) = next.take() {
+            let following = ranges.next();
+            let (done, built) = tokio::join!(run_insert(db, statement, rows, returning), async {
+                following.map(|range| {
+                    let rows = range.len();
+                    self.statement(shape, &shared, range, returning, &mut fill)
+                        .map(|statement| (statement, rows))
+                })
+            });
+            ids.extend(done?);
+            next = built.transpose()?;
+        }
+        Ok(ids)
+    }
+}
+
+/// The SQL of a `rows`-row INSERT of `shape`, the shared values first.
+///
+/// PostgreSQL gets the rows as one JSON array of objects (`json_to_recordset`): a statement
+/// of thousands of parameters costs it more to parse, bind and plan than to run, and one
+/// JSON parameter needs a single prepared statement whatever the number of rows. SQLite
+/// takes the rows as plain positional parameters, row after row; the shared values are
+/// selected once beside them (`SELECT ?, ?, v.* FROM (VALUES …) AS v`). Numbered
+/// parameters (`?1` reused in every row) would be shorter, but SQLite looks them up in a
+/// linear list, at prepare and at every bind: quadratic in a statement of thousands.
+fn insert_sql(backend: DbBackend, shape: &InsertShape, rows: usize, returning: bool) -> String {
+    let shared = shape.shared_columns.len();
+    let columns: Vec<&str> = shape
+        .shared_columns
+        .iter()
+        .copied()
+        .chain(shape.row_columns.iter().map(|(name, _)| *name))
+        .collect();
+    let mut sql = format!(
+        "INSERT INTO {} ({}) SELECT ",
+        shape.table,
+        columns.join(", ")
+    );
+    if backend == DbBackend::Postgres {
+        for n in 1..=shared {
+            let _ = write!(sql, "${n}, ");
+        }
+        let names: Vec<String> = shape
+            .row_columns
+            .iter()
+            .map(|(name, _)| format!("r.{name}"))
+            .collect();
+        let types: Vec<String> = shape
+            .row_columns
+            .iter()
+            .map(|(name, kind)| format!("{name} {kind}"))
+            .collect();
+        let _ = write!(
+            sql,
+            "{} FROM json_to_recordset(${}::json) AS r({})",
+            names.join(", "),
+            shared + 1,
+            types.join(", ")
+        );
+        if returning {
+            sql.push_str(" RETURNING id");
+        }
+        return sql;
+    }
+    sql.push_str(&"?, ".repeat(shared));
+    sql.push_str("v.* FROM (VALUES ");
+    let row = format!("({})", vec!["?"; shape.row_columns.len()].join(", "));
+    for n in 0..rows {
+        if n > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&row);
+    }
+    sql.push_str(") AS v");
+    sql
+}
+
+/// The rows' values (row after row, in the order of `shape.row_columns`) as a JSON array of
+/// objects keyed by column, for PostgreSQL's `json_to_recordset`.
+fn rows_as_json(shape: &InsertShape, values: &[Value]) -> Result<String, DbErr> {
+    let width = shape.row_columns.len().max(1);
+    let mut json = Vec::with_capacity(values.len() * 24);
+    json.push(b'[');
+    for (n, row) in values.chunks(width).enumerate() {
+        if n > 0 {
+            json.push(b',');
+        }
+        json.push(b'{');
+        for (i, ((name, _), value)) in shape.row_columns.iter().zip(row).enumerate() {
+            if i > 0 {
+                json.push(b',');
+            }
+            json.push(b'"');
+            json.extend_from_slice(name.as_bytes());
+            json.extend_from_slice(b"\":");
+            let written = match value {
+                Value::Int(Some(v)) => serde_json::to_writer(&mut json, v),
+                Value::BigInt(Some(v)) => serde_json::to_writer(&mut json, v),
+                Value::String(Some(v)) => serde_json::to_writer(&mut json, v),
+                Value::ChronoDate(Some(v)) => serde_json::to_writer(&mut json, v),
+                Value::Int(None)
+                | Value::BigInt(None)
+                | Value::String(None)
+                | Value::ChronoDate(None) => serde_json::to_writer(&mut json, &()),
+                other => {
+                    return Err(DbErr::Custom(format!(
+                        "no JSON form for {other:?} in column {name}"
+                    )));
+                }
+            };
+            written.map_err(|err| DbErr::Custom(err.to_string()))?;
+        }
+        json.push(b'}');
+    }
+    json.push(b']');
+    String::from_utf8(json).map_err(|err| DbErr::Custom(err.to_string()))
+}
+
+/// Runs one INSERT of `rows` rows; with `returning`, gives their new ids in the order of
+/// the rows.
+///
+/// PostgreSQL returns them (`RETURNING id`): it numbers the rows of one INSERT in the order
+/// of its VALUES, but does not promise to return them in that order, so they are sorted; and
+/// its sequences may hand numbers to concurrent sessions in between, so they must be read.
+/// SQLite gives an AUTOINCREMENT row one more than the largest id the table ever had, and
+/// this transaction holds the only write lock: one statement's rows get consecutive ids
+/// ending at the last inserted one. Reading them back instead would send each id as a row
+/// from the driver's thread, which costs more than inserting the row.
+async fn run_insert(
+    db: &impl ConnectionTrait,
+    statement: Statement,
+    rows: usize,
+    returning: bool,
+) -> Result<Vec<i32>, DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres || !returning {
+        let done = db.execute_raw(statement).await?;
+        if !returning {
+            return Ok(Vec::new());
+        }
+        let last = i64::try_from(done.last_insert_id())
+            .map_err(|_| DbErr::Custom("insert id out of range".into()))?;
+        let first = last - rows as i64 + 1;
+        return (first..=last)
+            .map(|id| i32::try_from(id).map_err(|_| DbErr::Custom("insert id out of range".into())))
+            .collect();
+    }
+    let mut ids = db
+        .query_all_raw(statement)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i32>("", "id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    ids.sort_unstable();
+    Ok(ids)
+}
