@@ -12,6 +12,7 @@
 //! - text from users is written as text (quote prefix on "=…", "+…", "-…", "@…"), through
 //!   one function, so a note like "+ Con liệt sĩ" never becomes a formula.
 
+mod all_wards;
 pub mod annotated;
 mod reports;
 mod sheet_names;
@@ -25,13 +26,11 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use all_wards::{AllWardsWorkbook, WrittenWard, write_all_wards_workbook};
 pub use reports::{DeliveryStatus, ReportEntry, ReportInput, Ward, write_reports};
 pub use sheet_names::unique_sheet_names;
 pub use signed_sheet::{EntryRef, Mark, SignedMark, read_signed_sheet};
-pub use signing_sheet::{
-    AllWardsWorkbook, Gender, Signers, SigningEntry, SigningSheet, WrittenWard,
-    write_all_wards_workbook, write_signing_sheet,
-};
+pub use signing_sheet::{Gender, Signers, SigningEntry, SigningSheet, write_signing_sheet};
 
 /// A workbook with the options every workbook written here shares; a signing sheet's
 /// document properties are set once its title is known.
