@@ -4,6 +4,7 @@
 mod access_matrix;
 mod accounts;
 mod api;
+mod architecture;
 mod audit_trail;
 mod backup;
 mod campaign_cycle;
