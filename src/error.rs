@@ -1,10 +1,8 @@
-//! One error type for every handler: what went wrong decides the status and the message.
-//! 4xx errors say in Vietnamese what the user can do; 5xx errors are logged and the user
-//! sees a plain apology, never internals.
+//! One error type for the domain and every surface: what went wrong, as plain data. The
+//! kind says whether the user can do something about it; the web layer turns it into a status
+//! and a page or JSON (`web::error_page`), the command line into a message. 4xx kinds carry
+//! the reason in Vietnamese; for the others the user sees a plain apology, never internals.
 
-use askama::Template;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::{DbErr, SqlErr};
 
 /// The result of anything a handler calls.
@@ -40,20 +38,8 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// The status code this error answers with.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Db(_) | AppError::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    /// The message safe to show a user: the reason for 4xx, an apology for 5xx.
+    /// The message safe to show a user: the reason when the user can act on it, else an
+    /// apology (database and unexpected failures).
     pub fn user_message(&self) -> String {
         match self {
             AppError::Db(_) | AppError::Other(_) => {
@@ -76,49 +62,5 @@ impl AppError {
             Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Invalid(message.to_owned()),
             _ => AppError::Db(err),
         }
-    }
-}
-
-/// What an error page said, attached to its response so a layer that knows the user can draw
-/// the same message again inside the user's frame (see `web::middleware::frame_error_pages`).
-#[derive(Debug, Clone)]
-pub struct ShownError {
-    /// The status code.
-    pub status: u16,
-    /// The message shown, already safe for users.
-    pub message: String,
-}
-
-/// The page shown for an error.
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    status: u16,
-    message: String,
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        if matches!(self, AppError::Unauthorized) {
-            return Redirect::to("/login").into_response();
-        }
-        let status = self.status();
-        if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
-        }
-        let page = ErrorPage {
-            status: status.as_u16(),
-            message: self.user_message(),
-        };
-        let shown = ShownError {
-            status: page.status,
-            message: page.message.clone(),
-        };
-        let mut response = match page.render() {
-            Ok(html) => (status, axum::response::Html(html)).into_response(),
-            Err(_) => (status, page.message).into_response(),
-        };
-        response.extensions_mut().insert(shown);
-        response
     }
 }

@@ -7,9 +7,9 @@ use sea_orm::{
 };
 
 use crate::domain::audit::{self, Actor, AuditEvent};
+use crate::domain::secret_tokens::{new_token, token_digest};
 use crate::entities::{api_token, user};
 use crate::error::{AppError, AppResult};
-use crate::web::session::{new_token, token_digest};
 
 /// Creates a token named `name` for `user`; returns the stored row and the token itself,
 /// which is shown once and never stored.

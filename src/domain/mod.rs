@@ -18,6 +18,7 @@ pub mod pending_uploads;
 pub mod programs;
 pub mod progress;
 pub mod scope;
+pub mod secret_tokens;
 pub mod signed_sheet_apply;
 pub mod units;
 pub mod ward_lists;

@@ -333,7 +333,10 @@ mod tests {
     async fn fresh_database() -> (DatabaseConnection, Option<(String, String)>) {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(server) if server.starts_with("postgres") => {
-                let name = format!("chamlo_tally_{}", &crate::web::session::new_token()[..12]);
+                let name = format!(
+                    "chamlo_tally_{}",
+                    &crate::domain::secret_tokens::new_token()[..12]
+                );
                 let admin = crate::db::connect(&server).await.unwrap();
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE {name}"))

@@ -20,8 +20,7 @@ use crate::domain::units::{all_units, display_name};
 use crate::entities::{audit_event, category, category_synonym};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
-use crate::web::layout::{Chrome, FormErrors, operator};
-use crate::web::lists::url_encode;
+use crate::web::layout::{Chrome, FormErrors, operator, url_encode};
 use crate::web::session::CurrentUser;
 
 /// `/users` and `/admin/…`.

@@ -1,10 +1,10 @@
 //! What every page's frame shows: the user's name, role and unit, and the menu for the role;
 //! plus the small helpers the page modules share (the operator of a request, form errors,
-//! safe "back" links, download responses).
+//! safe "back" links and query values, download responses).
 
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::domain::accounts::Role;
@@ -121,6 +121,19 @@ pub fn safe_back(back: Option<&str>, fallback: &str) -> String {
     }
 }
 
+/// What a query value keeps unencoded: RFC 3986's unreserved characters, nothing else, so a
+/// value never ends its parameter early whatever a user typed into a search box.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes a value for a link's query string (search words, a "back" path).
+pub fn url_encode(text: &str) -> String {
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
+}
+
 /// A workbook download with an ASCII file name.
 pub fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
     let safe: String = file_name
@@ -153,4 +166,17 @@ pub fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
 /// Money as Vietnamese papers print it: "1.200.000 đ".
 pub fn money(amount: i64) -> String {
     crate::vn::money_words::format_vnd(amount)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_encode;
+
+    #[test]
+    fn query_values_keep_only_unreserved_characters() {
+        assert_eq!(
+            url_encode("Lê Thị&q=1/?#+~._-"),
+            "L%C3%AA%20Th%E1%BB%8B%26q%3D1%2F%3F%23%2B~._-"
+        );
+    }
 }

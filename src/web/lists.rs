@@ -26,7 +26,7 @@ use crate::entities::{campaign, category, gift_program, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{
-    Chrome, FormErrors, ensure_sees_campaign, money, operator, xlsx_download,
+    Chrome, FormErrors, ensure_sees_campaign, money, operator, url_encode, xlsx_download,
 };
 use crate::web::session::CurrentUser;
 
@@ -98,20 +98,6 @@ impl ListQuery {
         }
         format!("?{}", parts.join("&"))
     }
-}
-
-/// Percent-encodes a query value.
-pub fn url_encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// The message for a notice code put in the address after a good POST.

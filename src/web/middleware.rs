@@ -10,8 +10,9 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::error::{AppError, ShownError};
+use crate::error::AppError;
 use crate::web::AppState;
+use crate::web::error_page::ShownError;
 use crate::web::layout::Chrome;
 use crate::web::session::{CurrentUser, session_token};
 

@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod campaigns;
 pub mod duplicates;
+pub mod error_page;
 pub mod exports;
 pub mod health;
 pub mod home;

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use crate::domain::list_queries::{PersonError, PersonInput, find_person, update_person};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
-use crate::web::layout::{Chrome, FormErrors, operator, safe_back};
-use crate::web::lists::{NewPersonForm, url_encode};
+use crate::web::layout::{Chrome, FormErrors, operator, safe_back, url_encode};
+use crate::web::lists::NewPersonForm;
 use crate::web::session::CurrentUser;
 
 /// `/people/{id}/edit`.

@@ -9,17 +9,16 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, Set,
 };
-use sha2::{Digest, Sha256};
 
 use crate::domain::accounts::Role;
 use crate::domain::list_queries::select_prefixed;
 use crate::domain::scope::UnitScope;
+use crate::domain::secret_tokens::{new_token, token_digest};
 use crate::domain::units::all_units;
 use crate::entities::{session, unit, user};
 use crate::error::AppError;
@@ -33,21 +32,6 @@ const UNIT_PREFIX: &str = "n_";
 
 /// The name of the session cookie.
 pub const COOKIE_NAME: &str = "chamlo_session";
-
-/// The SHA-256 of a token, hex encoded: what the tables store for sessions and API tokens.
-pub fn token_digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
-/// A fresh random token (256 bits, hex).
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
 
 /// Starts a session for `user_id` and returns the cookie token.
 pub async fn start_session(

@@ -420,7 +420,7 @@ async fn the_list_searches_without_diacritics_filters_and_edits_people() {
 }
 
 fn urlencode(text: &str) -> String {
-    chamlo::web::lists::url_encode(text)
+    chamlo::web::layout::url_encode(text)
 }
 
 #[tokio::test]

@@ -10,8 +10,8 @@ use axum::http::{Request, StatusCode, header};
 use chamlo::config::Config;
 use chamlo::domain::accounts::Role;
 use chamlo::domain::login_throttle::{MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS};
+use chamlo::domain::secret_tokens::token_digest;
 use chamlo::entities::{audit_event, login_attempt, session};
-use chamlo::web::session::token_digest;
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 

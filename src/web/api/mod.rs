@@ -22,6 +22,7 @@ use crate::domain::audit::Actor;
 use crate::domain::ward_lists::Operator;
 use crate::error::AppError;
 use crate::web::AppState;
+use crate::web::error_page::error_status;
 use crate::web::session::{CurrentUser, session_token};
 
 /// The API's routes, all under `/api`.
@@ -145,7 +146,7 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.0.status();
+        let status = error_status(&self.0);
         if status.is_server_error() {
             tracing::error!(error = %self.0, "API request failed");
         }
