@@ -13,6 +13,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use axum_extra::extract::cookie::CookieJar;
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -211,7 +212,8 @@ impl FromRequestParts<AppState> for ApiCaller {
                 by_token: true,
             });
         }
-        let token = session_token(&parts.headers).ok_or(AppError::Unauthorized)?;
+        let token = session_token(&CookieJar::from_headers(&parts.headers))
+            .ok_or(AppError::Unauthorized)?;
         let user = CurrentUser::from_session(&state.db, &token, state.config.session_hours)
             .await?
             .ok_or(AppError::Unauthorized)?;
