@@ -215,17 +215,29 @@ async fn malformed_bodies_queries_and_paths_get_a_json_422() {
         .login_as("quan9", Role::District, Some(("district", "Quận 9")))
         .await;
     let calls = [
-        ("POST", "/api/campaigns", Some(json!({ "year": "hai nghìn" }))),
+        (
+            "POST",
+            "/api/campaigns",
+            Some(json!({ "year": "hai nghìn" })),
+        ),
         ("POST", "/api/campaigns", None),
         ("GET", "/api/campaigns/tet-2021/entries?ward_id=abc", None),
         ("POST", "/api/campaigns/tet-2021/lists/abc/submit", None),
+        (
+            "POST",
+            "/api/campaigns/tet-2021/lists/1/return",
+            Some(json!({ "comment": 5 })),
+        ),
         ("DELETE", "/api/tokens/abc", None),
     ];
     for (method, path, body) in calls {
         let (status, body) = api(&app, method, path, Auth::Cookie(&cookie), body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{method} {path}");
         let error = body["error"].as_str().unwrap_or_default();
-        assert!(error.starts_with("Yêu cầu không hợp lệ"), "{method} {path}: {error}");
+        assert!(
+            error.starts_with("Yêu cầu không hợp lệ"),
+            "{method} {path}: {error}"
+        );
     }
 }
 

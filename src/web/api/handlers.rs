@@ -3,15 +3,14 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiCaller, ApiResult, ErrorBody, created, rejected};
+use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody, created};
 use crate::domain::accounts::Role;
 use crate::domain::campaigns::{self, NewCampaign, visible_campaigns};
 use crate::domain::carry_forward::{CarryForwardSummary, carry_forward};
@@ -91,9 +90,8 @@ pub struct NewCampaignRequest {
 pub async fn create_campaign(
     State(state): State<AppState>,
     caller: ApiCaller,
-    body: Result<Json<NewCampaignRequest>, JsonRejection>,
+    ApiJson(body): ApiJson<NewCampaignRequest>,
 ) -> ApiResult<Response> {
-    let Json(body) = body.map_err(rejected)?;
     let operator = caller.operator();
     operator.require_role(&[Role::Admin, Role::District])?;
     let unit_id = body
@@ -130,11 +128,9 @@ pub struct CampaignStatusRequest {
 pub async fn set_campaign_status(
     State(state): State<AppState>,
     caller: ApiCaller,
-    slug: Result<Path<String>, PathRejection>,
-    body: Result<Json<CampaignStatusRequest>, JsonRejection>,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(body): ApiJson<CampaignStatusRequest>,
 ) -> ApiResult<Json<CampaignDto>> {
-    let Path(slug) = slug.map_err(rejected)?;
-    let Json(body) = body.map_err(rejected)?;
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
     operator.ensure_manages(&found)?;
@@ -161,11 +157,9 @@ pub struct CarryForwardRequest {
 pub async fn carry_forward_campaign(
     State(state): State<AppState>,
     caller: ApiCaller,
-    slug: Result<Path<String>, PathRejection>,
-    body: Result<Json<CarryForwardRequest>, JsonRejection>,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(body): ApiJson<CarryForwardRequest>,
 ) -> ApiResult<Json<CarryForwardSummary>> {
-    let Path(slug) = slug.map_err(rejected)?;
-    let Json(body) = body.map_err(rejected)?;
     let operator = caller.operator();
     let to = visible_campaign(&state.db, &operator, &slug).await?;
     let from = visible_campaign(&state.db, &operator, &body.from).await?;
@@ -179,9 +173,8 @@ pub async fn carry_forward_campaign(
 pub async fn list_programs(
     State(state): State<AppState>,
     caller: ApiCaller,
-    slug: Result<Path<String>, PathRejection>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<ProgramDetail>>> {
-    let Path(slug) = slug.map_err(rejected)?;
     let found = visible_campaign(&state.db, &caller.operator(), &slug).await?;
     Ok(Json(programs_of(&state.db, found.id).await?))
 }
@@ -204,11 +197,9 @@ pub struct ProgramCreated {
 pub async fn add_program(
     State(state): State<AppState>,
     caller: ApiCaller,
-    slug: Result<Path<String>, PathRejection>,
-    body: Result<Json<ProgramInput>, JsonRejection>,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(body): ApiJson<ProgramInput>,
 ) -> ApiResult<Response> {
-    let Path(slug) = slug.map_err(rejected)?;
-    let Json(body) = body.map_err(rejected)?;
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
     let (program, computed) =
@@ -223,9 +214,8 @@ pub async fn add_program(
 pub async fn list_ward_lists(
     State(state): State<AppState>,
     caller: ApiCaller,
-    slug: Result<Path<String>, PathRejection>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<WardListSummary>>> {
-    let Path(slug) = slug.map_err(rejected)?;
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
     Ok(Json(
@@ -252,14 +242,13 @@ pub struct ListActionRequest {
 pub async fn transition_ward_list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    path: Result<Path<(String, i32, String)>, PathRejection>,
-    body: Option<Json<ListActionRequest>>,
+    ApiPath((slug, ward_id, action)): ApiPath<(String, i32, String)>,
+    body: Option<ApiJson<ListActionRequest>>,
 ) -> ApiResult<Json<WardListSummary>> {
-    let Path((slug, ward_id, action)) = path.map_err(rejected)?;
     let action = ListAction::parse(&action).ok_or_else(|| {
         AppError::NotFound(format!("Không có thao tác “{action}” với danh sách."))
     })?;
-    let comment = body.and_then(|Json(b)| b.comment);
+    let comment = body.and_then(|ApiJson(b)| b.comment);
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
     let list = transition_list(
@@ -338,11 +327,9 @@ pub struct EntryDto {
 pub async fn list_entries(
     State(state): State<AppState>,
     caller: ApiCaller,
-    slug: Result<Path<String>, PathRejection>,
-    query: Result<Query<EntriesQuery>, QueryRejection>,
+    ApiPath(slug): ApiPath<String>,
+    ApiQuery(query): ApiQuery<EntriesQuery>,
 ) -> ApiResult<Json<Vec<EntryDto>>> {
-    let Path(slug) = slug.map_err(rejected)?;
-    let Query(query) = query.map_err(rejected)?;
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
     if let Some(ward_id) = query.ward_id {
@@ -462,9 +449,8 @@ pub struct DistributionResult {
 pub async fn record_distribution(
     State(state): State<AppState>,
     caller: ApiCaller,
-    body: Result<Json<DistributionRequest>, JsonRejection>,
+    ApiJson(body): ApiJson<DistributionRequest>,
 ) -> ApiResult<Json<DistributionResult>> {
-    let Json(body) = body.map_err(rejected)?;
     let what = match body.action.trim() {
         "received" => Distribution::Received {
             date: body
@@ -512,9 +498,8 @@ pub async fn record_distribution(
 pub async fn show_progress(
     State(state): State<AppState>,
     caller: ApiCaller,
-    slug: Result<Path<String>, PathRejection>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Progress>> {
-    let Path(slug) = slug.map_err(rejected)?;
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
     Ok(Json(campaign_progress(&state.db, &operator, &found).await?))
@@ -527,9 +512,8 @@ pub async fn show_progress(
 pub async fn list_duplicates(
     State(state): State<AppState>,
     caller: ApiCaller,
-    slug: Result<Path<String>, PathRejection>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<DuplicatePair>>> {
-    let Path(slug) = slug.map_err(rejected)?;
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
     Ok(Json(
@@ -563,11 +547,9 @@ pub struct DecisionRequest {
 pub async fn decide_duplicate(
     State(state): State<AppState>,
     caller: ApiCaller,
-    slug: Result<Path<String>, PathRejection>,
-    body: Result<Json<DecisionRequest>, JsonRejection>,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(body): ApiJson<DecisionRequest>,
 ) -> ApiResult<Json<DecisionOutcome>> {
-    let Path(slug) = slug.map_err(rejected)?;
-    let Json(body) = body.map_err(rejected)?;
     let decision = match (body.decision.trim(), body.keep_entry_id) {
         ("keep_both", _) => Decision::KeepBoth,
         ("keep_one", Some(keep_entry_id)) => Decision::KeepOne { keep_entry_id },
@@ -659,9 +641,8 @@ pub struct TokenCreated {
 pub async fn create_token(
     State(state): State<AppState>,
     caller: ApiCaller,
-    body: Result<Json<TokenRequest>, JsonRejection>,
+    ApiJson(body): ApiJson<TokenRequest>,
 ) -> ApiResult<Response> {
-    let Json(body) = body.map_err(rejected)?;
     if caller.by_token {
         return Err(AppError::Forbidden(
             "Mã truy cập mới chỉ được tạo khi đăng nhập bằng trình duyệt.".into(),
@@ -689,9 +670,8 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     caller: ApiCaller,
-    id: Result<Path<i32>, PathRejection>,
+    ApiPath(id): ApiPath<i32>,
 ) -> ApiResult<Json<TokenDto>> {
-    let Path(id) = id.map_err(rejected)?;
     let revoked = crate::domain::api_tokens::revoke_api_token(
         &state.db,
         &caller.operator().actor,

@@ -4,7 +4,10 @@
 //! Errors are `{"error": "<Vietnamese message>"}` with the right status. The OpenAPI document,
 //! generated from this code, is served at `/api/openapi.json`.
 
+mod extract;
 mod handlers;
+
+pub use extract::{ApiJson, ApiPath, ApiQuery};
 
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
@@ -222,13 +225,6 @@ impl FromRequestParts<AppState> for ApiCaller {
             by_token: false,
         })
     }
-}
-
-/// Turns an extractor's rejection (bad JSON, a wrong path or query value) into a JSON 422.
-fn rejected(message: impl std::fmt::Display) -> ApiError {
-    ApiError(AppError::Invalid(format!(
-        "Yêu cầu không hợp lệ: {message}"
-    )))
 }
 
 /// Answers 201 Created with a JSON body.
