@@ -66,6 +66,20 @@ pub struct NewPersonForm {
 }
 
 impl NewPersonForm {
+    /// The person's fields as typed, for the domain to check and tidy (adding and editing
+    /// alike).
+    pub fn person_input(&self) -> PersonInput {
+        PersonInput {
+            full_name: self.full_name.clone(),
+            birth_year: self.birth_year.clone(),
+            national_id: self.national_id.clone(),
+            address: self.address.clone(),
+            khu_pho: self.khu_pho.clone(),
+            phone: self.phone.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+
     /// Whether `id` is the chosen category (for the select box).
     pub fn is_category(&self, id: &i32) -> bool {
         self.category.trim() == id.to_string()
@@ -136,15 +150,7 @@ pub(super) async fn add_person(
             }
         }
     };
-    let input = PersonInput {
-        full_name: form.full_name.clone(),
-        birth_year: form.birth_year.clone(),
-        national_id: form.national_id.clone(),
-        address: form.address.clone(),
-        khu_pho: form.khu_pho.clone(),
-        phone: form.phone.clone(),
-        notes: form.notes.clone(),
-    };
+    let input = form.person_input();
     if errors.is_empty() {
         match add_person_to_list(
             &state.db,
