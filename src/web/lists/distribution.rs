@@ -14,7 +14,7 @@ use super::page::{ListQuery, build_page};
 use crate::domain::distribution::{Distribution, NotReceivedReason, record_distribution};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
-use crate::web::layout::{FormErrors, operator};
+use crate::web::layout::{FormErrors, form_value, operator};
 use crate::web::session::CurrentUser;
 
 /// Values typed into the distribution form, kept when it is shown again with errors.
@@ -44,13 +44,7 @@ fn read_distribution_form(
     DistributionValues,
     String,
 ) {
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let get = |key: &str| form_value(pairs, key);
     let only: Option<i32> = get("only").parse().ok();
     let ids: Vec<i32> = match only {
         Some(id) => vec![id],
