@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
 use crate::domain::accounts::{change_password, verify_password};
@@ -14,7 +15,7 @@ use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::error::AppResult;
 use crate::web::AppState;
 use crate::web::layout::Chrome;
-use crate::web::session::{CurrentUser, clear_session_cookie, set_cookie};
+use crate::web::session::{CurrentUser, clear_session_cookie};
 
 /// `/account/password`.
 pub fn routes() -> Router<AppState> {
@@ -52,6 +53,7 @@ struct PasswordForm {
 async fn submit_password(
     State(state): State<AppState>,
     user: CurrentUser,
+    jar: CookieJar,
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let refuse = |current_error: Option<&str>, new_error: Option<String>| {
@@ -86,7 +88,5 @@ async fn submit_password(
     )
     .await?;
     // Every session ended with the change, this one too: log in again with the new password.
-    let mut response = Redirect::to("/login").into_response();
-    set_cookie(response.headers_mut(), clear_session_cookie());
-    Ok(response)
+    Ok((jar.add(clear_session_cookie()), Redirect::to("/login")).into_response())
 }

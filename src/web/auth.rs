@@ -5,11 +5,12 @@ use askama_web::WebTemplate;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
 use crate::domain::accounts::authenticate;
@@ -18,8 +19,7 @@ use crate::domain::login_throttle;
 use crate::error::AppResult;
 use crate::web::AppState;
 use crate::web::session::{
-    CurrentUser, clear_session_cookie, end_session, session_cookie, session_token, set_cookie,
-    start_session,
+    CurrentUser, clear_session_cookie, end_session, session_cookie, session_token, start_session,
 };
 
 /// `/login` and `/logout`.
@@ -37,8 +37,8 @@ struct LoginPage {
     error: Option<String>,
 }
 
-async fn show_login(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
-    if let Some(token) = session_token(&headers)
+async fn show_login(State(state): State<AppState>, jar: CookieJar) -> AppResult<Response> {
+    if let Some(token) = session_token(&jar)
         && CurrentUser::from_session(&state.db, &token, state.config.session_hours)
             .await?
             .is_some()
@@ -95,7 +95,7 @@ impl FromRequestParts<AppState> for ClientAddress {
 
 async fn submit_login(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    jar: CookieJar,
     ClientAddress(address): ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
@@ -138,7 +138,7 @@ async fn submit_login(
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     // A new session on every login: a token planted before login is worth nothing after it.
-    if let Some(old) = session_token(&headers) {
+    if let Some(old) = session_token(&jar) {
         end_session(&state.db, &old).await?;
     }
     login_throttle::record_success(&state.db, &form.username).await?;
@@ -154,23 +154,17 @@ async fn submit_login(
         },
     )
     .await?;
-    let mut response = Redirect::to("/").into_response();
-    set_cookie(
-        response.headers_mut(),
-        session_cookie(
-            &token,
-            state.config.session_hours,
-            state.config.secure_cookies,
-        ),
+    let cookie = session_cookie(
+        token,
+        state.config.session_hours,
+        state.config.secure_cookies,
     );
-    Ok(response)
+    Ok((jar.add(cookie), Redirect::to("/")).into_response())
 }
 
-async fn submit_logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
-    if let Some(token) = session_token(&headers) {
+async fn submit_logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<Response> {
+    if let Some(token) = session_token(&jar) {
         end_session(&state.db, &token).await?;
     }
-    let mut response = Redirect::to("/login").into_response();
-    set_cookie(response.headers_mut(), clear_session_cookie());
-    Ok(response)
+    Ok((jar.add(clear_session_cookie()), Redirect::to("/login")).into_response())
 }

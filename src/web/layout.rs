@@ -111,6 +111,16 @@ impl FormErrors {
     }
 }
 
+/// The trimmed value of `key` in a form read as pairs, "" when it is absent: for forms whose
+/// fields repeat (ticked rows, an amount per category), which a struct cannot hold.
+pub fn form_value(pairs: &[(String, String)], key: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
 /// A local path to go back to after a form, or `fallback` when `back` could lead elsewhere.
 pub fn safe_back(back: Option<&str>, fallback: &str) -> String {
     match back {

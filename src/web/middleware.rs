@@ -9,6 +9,7 @@ use axum::http::header::{HOST, ORIGIN};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 
 use crate::error::AppError;
 use crate::web::AppState;
@@ -89,7 +90,7 @@ pub async fn frame_error_pages(
     if path.starts_with("/api/") || path.starts_with("/static/") {
         return next.run(request).await;
     }
-    let token = session_token(request.headers());
+    let token = session_token(&CookieJar::from_headers(request.headers()));
     let response = next.run(request).await;
     let (Some(shown), Some(token)) = (response.extensions().get::<ShownError>(), token) else {
         return response;

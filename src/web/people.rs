@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::domain::list_queries::{PersonError, PersonInput, find_person, update_person};
+use crate::domain::list_queries::{PersonError, find_person, update_person};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{Chrome, FormErrors, operator, safe_back, url_encode};
@@ -91,15 +91,7 @@ async fn save_person(
     Form(form): Form<NewPersonForm>,
 ) -> AppResult<Response> {
     let back = safe_back(Some(&query.back), "/");
-    let input = PersonInput {
-        full_name: form.full_name.clone(),
-        birth_year: form.birth_year.clone(),
-        national_id: form.national_id.clone(),
-        address: form.address.clone(),
-        khu_pho: form.khu_pho.clone(),
-        phone: form.phone.clone(),
-        notes: form.notes.clone(),
-    };
+    let input = form.person_input();
     match update_person(&state.db, &operator(&user), id, &input).await {
         Ok(_) => {
             let join = if back.contains('?') { '&' } else { '?' };

@@ -17,7 +17,7 @@ use crate::domain::ward_lists::visible_campaign;
 use crate::entities::{campaign, category};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
-use crate::web::layout::{Chrome, FormErrors, money, operator};
+use crate::web::layout::{Chrome, FormErrors, form_value, money, operator};
 use crate::web::session::CurrentUser;
 
 /// `/campaigns/{slug}/programs`.
@@ -151,13 +151,7 @@ async fn create_program(
     let op = operator(&user);
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
     op.ensure_manages(&campaign)?;
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let get = |key: &str| form_value(&pairs, key);
     let optional = |key: &str| Some(get(key)).filter(|v| !v.is_empty());
     let mut errors = Vec::new();
     if get("name").is_empty() {

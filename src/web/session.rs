@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{DateTime, Duration, Utc};
+use cookie::CookieBuilder;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
@@ -62,36 +62,36 @@ pub async fn end_session(db: &impl ConnectionTrait, token: &str) -> Result<(), D
 }
 
 /// The session token sent by the browser, if any.
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value.to_owned())
+pub fn session_token(cookies: &CookieJar) -> Option<String> {
+    cookies
+        .get(COOKIE_NAME)
+        .map(|cookie| cookie.value().to_owned())
         .filter(|value| !value.is_empty())
 }
 
-/// The Set-Cookie header value for a session token: HttpOnly, SameSite=Strict.
-pub fn session_cookie(token: &str, hours: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let value = format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-        hours * 3600
-    );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+/// The session cookie for `token`: HttpOnly (no script reads it), SameSite=Strict (no other
+/// site's form carries it), for `hours`, and Secure when the service is served over HTTPS.
+pub fn session_cookie(token: String, hours: i64, secure: bool) -> Cookie<'static> {
+    session_cookie_lasting(token, cookie::time::Duration::hours(hours))
+        .secure(secure)
+        .build()
 }
 
-/// The Set-Cookie header value that removes the session cookie.
-pub fn clear_session_cookie() -> HeaderValue {
-    HeaderValue::from_static("chamlo_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+/// The cookie that removes the session cookie from the browser: empty and already expired.
+pub fn clear_session_cookie() -> Cookie<'static> {
+    session_cookie_lasting(String::new(), cookie::time::Duration::ZERO).build()
 }
 
-/// Adds a Set-Cookie header to a response's headers.
-pub fn set_cookie(headers: &mut HeaderMap, value: HeaderValue) {
-    headers.append(SET_COOKIE, value);
+/// The session cookie's attributes, set and cleared alike.
+fn session_cookie_lasting(
+    value: String,
+    max_age: cookie::time::Duration,
+) -> CookieBuilder<'static> {
+    Cookie::build((COOKIE_NAME, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(max_age)
 }
 
 /// The logged-in user of a request, with their role, unit and scope. Extracting it from a
@@ -245,11 +245,46 @@ impl FromRequestParts<AppState> for CurrentUser {
         if let Some(user) = parts.extensions.get::<CurrentUser>() {
             return Ok(user.clone());
         }
-        let token = session_token(&parts.headers).ok_or(AppError::Unauthorized)?;
+        let token = session_token(&CookieJar::from_headers(&parts.headers))
+            .ok_or(AppError::Unauthorized)?;
         let user = CurrentUser::from_session(&state.db, &token, state.config.session_hours)
             .await?
             .ok_or(AppError::Unauthorized)?;
         parts.extensions.insert(user.clone());
         Ok(user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_keeps_its_attributes_and_is_secure_when_configured() {
+        assert_eq!(
+            session_cookie("ab12".to_owned(), 8, true).to_string(),
+            "chamlo_session=ab12; HttpOnly; SameSite=Strict; Secure; Path=/; Max-Age=28800"
+        );
+        assert_eq!(
+            session_cookie("ab12".to_owned(), 8, false).to_string(),
+            "chamlo_session=ab12; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800"
+        );
+        assert_eq!(
+            clear_session_cookie().to_string(),
+            "chamlo_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
+        );
+    }
+
+    #[test]
+    fn the_session_token_is_read_among_other_cookies() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            axum::http::header::COOKIE,
+            axum::http::HeaderValue::from_static("theme=dark; chamlo_session=ab12; lang=vi"),
+        );
+        let jar = CookieJar::from_headers(&headers);
+        assert_eq!(session_token(&jar).as_deref(), Some("ab12"));
+        let empty = CookieJar::new().add(Cookie::new(COOKIE_NAME, ""));
+        assert_eq!(session_token(&empty), None);
     }
 }

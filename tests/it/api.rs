@@ -208,6 +208,40 @@ async fn errors_are_json_with_the_right_status() {
 }
 
 #[tokio::test]
+async fn malformed_bodies_queries_and_paths_get_a_json_422() {
+    let app = TestApp::spawn().await;
+    district_campaign(&app, 2021).await;
+    let cookie = app
+        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .await;
+    let calls = [
+        (
+            "POST",
+            "/api/campaigns",
+            Some(json!({ "year": "hai nghìn" })),
+        ),
+        ("POST", "/api/campaigns", None),
+        ("GET", "/api/campaigns/tet-2021/entries?ward_id=abc", None),
+        ("POST", "/api/campaigns/tet-2021/lists/abc/submit", None),
+        (
+            "POST",
+            "/api/campaigns/tet-2021/lists/1/return",
+            Some(json!({ "comment": 5 })),
+        ),
+        ("DELETE", "/api/tokens/abc", None),
+    ];
+    for (method, path, body) in calls {
+        let (status, body) = api(&app, method, path, Auth::Cookie(&cookie), body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{method} {path}");
+        let error = body["error"].as_str().unwrap_or_default();
+        assert!(
+            error.starts_with("Yêu cầu không hợp lệ"),
+            "{method} {path}: {error}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_openapi_document_describes_the_endpoints() {
     let app = TestApp::spawn().await;
     let (status, doc) = api(&app, "GET", "/api/openapi.json", Auth::None, None).await;

@@ -1,0 +1,178 @@
+//! Adding a person to a ward's list by hand, for someone the ward's file missed. The form's
+//! fields (`NewPersonForm`) serve the edit form of `web::people` as well.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{ListContext, load_context};
+use crate::domain::list_queries::{
+    PersonError, PersonInput, active_categories, add_person_to_list,
+};
+use crate::domain::units::display_name;
+use crate::entities::{campaign, category};
+use crate::error::{AppError, AppResult};
+use crate::web::AppState;
+use crate::web::layout::{Chrome, FormErrors, operator};
+use crate::web::session::CurrentUser;
+
+/// The form to add a person by hand.
+#[derive(Template, WebTemplate)]
+#[template(path = "person_new.html")]
+pub(super) struct NewPersonPage {
+    chrome: Chrome,
+    campaign: campaign::Model,
+    ward_id: i32,
+    ward_name: String,
+    categories: Vec<category::Model>,
+    form: NewPersonForm,
+    errors: FormErrors,
+}
+
+/// The fields of the add-a-person form.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewPersonForm {
+    /// Họ và tên.
+    #[serde(default)]
+    pub full_name: String,
+    /// Năm sinh.
+    #[serde(default)]
+    pub birth_year: String,
+    /// CCCD/CMND.
+    #[serde(default)]
+    pub national_id: String,
+    /// Địa chỉ.
+    #[serde(default)]
+    pub address: String,
+    /// Khu phố.
+    #[serde(default)]
+    pub khu_pho: String,
+    /// Điện thoại.
+    #[serde(default)]
+    pub phone: String,
+    /// Ghi chú.
+    #[serde(default)]
+    pub notes: String,
+    /// Category id.
+    #[serde(default)]
+    pub category: String,
+    /// Amount, as typed ("600.000").
+    #[serde(default)]
+    pub amount: String,
+}
+
+impl NewPersonForm {
+    /// The person's fields as typed, for the domain to check and tidy (adding and editing
+    /// alike).
+    pub fn person_input(&self) -> PersonInput {
+        PersonInput {
+            full_name: self.full_name.clone(),
+            birth_year: self.birth_year.clone(),
+            national_id: self.national_id.clone(),
+            address: self.address.clone(),
+            khu_pho: self.khu_pho.clone(),
+            phone: self.phone.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+
+    /// Whether `id` is the chosen category (for the select box).
+    pub fn is_category(&self, id: &i32) -> bool {
+        self.category.trim() == id.to_string()
+    }
+}
+
+async fn new_person_page(
+    state: &AppState,
+    user: &CurrentUser,
+    context: ListContext,
+    form: NewPersonForm,
+    errors: FormErrors,
+) -> AppResult<NewPersonPage> {
+    Ok(NewPersonPage {
+        chrome: Chrome::for_user(user),
+        ward_id: context.ward.id,
+        ward_name: display_name(&context.ward),
+        campaign: context.campaign,
+        categories: active_categories(&state.db).await?,
+        form,
+        errors,
+    })
+}
+
+pub(super) async fn show_new_person(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((slug, ward_id)): Path<(String, i32)>,
+) -> AppResult<NewPersonPage> {
+    let context = load_context(&state, &user, &slug, ward_id).await?;
+    if context.list.is_none() {
+        return Err(AppError::Invalid(
+            "Phường chưa có danh sách trong đợt này: hãy tải lên danh sách trước.".into(),
+        ));
+    }
+    new_person_page(
+        &state,
+        &user,
+        context,
+        NewPersonForm::default(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+pub(super) async fn add_person(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((slug, ward_id)): Path<(String, i32)>,
+    Form(form): Form<NewPersonForm>,
+) -> AppResult<Response> {
+    let context = load_context(&state, &user, &slug, ward_id).await?;
+    let list = context.list.clone().ok_or_else(|| {
+        AppError::Invalid(
+            "Phường chưa có danh sách trong đợt này: hãy tải lên danh sách trước.".into(),
+        )
+    })?;
+    let amount_text: String = form.amount.chars().filter(|c| c.is_ascii_digit()).collect();
+    let mut errors = Vec::new();
+    let amount = if amount_text.is_empty() {
+        None
+    } else {
+        match amount_text.parse::<i64>() {
+            Ok(amount) => Some(amount),
+            Err(_) => {
+                errors.push(("amount", "Số tiền quá lớn.".to_owned()));
+                None
+            }
+        }
+    };
+    let input = form.person_input();
+    if errors.is_empty() {
+        match add_person_to_list(
+            &state.db,
+            &operator(&user),
+            &list,
+            &input,
+            form.category.trim().parse().ok(),
+            amount,
+        )
+        .await
+        {
+            Ok(_) => {
+                return Ok(
+                    Redirect::to(&format!("/campaigns/{slug}/wards/{ward_id}?notice=them"))
+                        .into_response(),
+                );
+            }
+            Err(PersonError::Fields(found)) => errors = found,
+            Err(PersonError::App(AppError::Invalid(message))) => errors.push(("", message)),
+            Err(PersonError::App(other)) => return Err(other),
+        }
+    }
+    let page = new_person_page(&state, &user, context, form, FormErrors::new(errors)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

@@ -1,0 +1,325 @@
+//! The ward list page: the list's state and totals, its rows searched (without diacritics),
+//! filtered and paged, with the forms for the distribution and the list's transitions. The
+//! handlers of those forms draw this page again with their errors.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+
+use super::distribution::DistributionValues;
+use super::{ListContext, load_context};
+use crate::domain::accounts::Role;
+use crate::domain::distribution::NotReceivedReason;
+use crate::domain::list_queries::{ListFilter, active_categories, list_page};
+use crate::domain::progress::list_tally;
+use crate::domain::units::display_name;
+use crate::domain::ward_lists::ListStatus;
+use crate::entities::{campaign, category, gift_program};
+use crate::error::AppResult;
+use crate::web::AppState;
+use crate::web::layout::{Chrome, FormErrors, money, url_encode};
+use crate::web::session::CurrentUser;
+
+/// The query string of the list page.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    /// Search words.
+    #[serde(default)]
+    pub q: String,
+    /// Category id ("" for all).
+    #[serde(default)]
+    pub category: String,
+    /// Entry status ("" for all).
+    #[serde(default)]
+    pub status: String,
+    /// Page number.
+    #[serde(default)]
+    pub page: Option<u64>,
+    /// A short code saying what was just done.
+    #[serde(default)]
+    pub notice: String,
+}
+
+impl ListQuery {
+    fn filter(&self) -> ListFilter {
+        ListFilter {
+            query: self.q.chars().take(100).collect(),
+            category_id: self.category.trim().parse().ok(),
+            status: ["pending", "received", "not_received"]
+                .contains(&self.status.as_str())
+                .then(|| self.status.clone()),
+            page: self.page.unwrap_or(1),
+        }
+    }
+
+    /// The query string for page `page` with the same search and filters.
+    fn page_link(&self, page: u64) -> String {
+        let mut parts = vec![format!("page={page}")];
+        if !self.q.is_empty() {
+            parts.push(format!("q={}", url_encode(&self.q)));
+        }
+        if !self.category.is_empty() {
+            parts.push(format!("category={}", url_encode(&self.category)));
+        }
+        if !self.status.is_empty() {
+            parts.push(format!("status={}", url_encode(&self.status)));
+        }
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// The message for a notice code put in the address after a good POST.
+fn notice_text(code: &str) -> String {
+    if let Some(n) = code.strip_prefix("da-nhap-")
+        && let Ok(n) = n.parse::<u32>()
+    {
+        return format!("Đã ghi {n} người vào danh sách.");
+    }
+    if let Some(n) = code.strip_prefix("phat-")
+        && let Ok(n) = n.parse::<u32>()
+    {
+        return format!("Đã ghi nhận cấp phát cho {n} suất quà.");
+    }
+    match code {
+        "da-nhap-truoc" => "Tệp này đã được nhập vào danh sách trước đây; không thêm gì.",
+        "submit" => "Đã gửi danh sách lên quận để duyệt.",
+        "approve" => "Đã duyệt danh sách. Danh sách được khóa; có thể in danh sách ký nhận.",
+        "return" => "Đã trả lại danh sách cho phường kèm lý do.",
+        "reopen" => "Đã mở lại danh sách để chỉnh sửa.",
+        "them" => "Đã thêm người vào danh sách.",
+        "sua" => "Đã lưu thông tin người nhận.",
+        _ => "",
+    }
+    .to_owned()
+}
+
+/// One row of the list table.
+pub struct RowView {
+    /// The entry's id.
+    pub entry_id: i32,
+    /// The person's id.
+    pub person_id: i32,
+    /// The number on this page's list.
+    pub number: u64,
+    /// The person's name.
+    pub name: String,
+    /// Year of birth.
+    pub birth_year: String,
+    /// CCCD/CMND.
+    pub national_id: String,
+    /// Address.
+    pub address: String,
+    /// Category.
+    pub category: String,
+    /// Program.
+    pub program: String,
+    /// Amount, formatted.
+    pub amount: String,
+    /// pending, received or not_received.
+    pub status: String,
+    /// The distribution state in words.
+    pub status_text: String,
+}
+
+fn status_text(row: &crate::domain::list_queries::ListRow) -> String {
+    match row.status.as_str() {
+        "received" => {
+            let date = row
+                .received_date
+                .map(|d| format!(" ngày {}", d.format("%d/%m/%Y")))
+                .unwrap_or_default();
+            match &row.receiver {
+                Some(who) => format!("Đã nhận{date}, nhận thay: {who}"),
+                None => format!("Đã nhận{date}"),
+            }
+        }
+        "not_received" => {
+            let reason = row
+                .not_received_reason
+                .as_deref()
+                .and_then(NotReceivedReason::parse)
+                .map(|r| r.label())
+                .unwrap_or("không rõ lý do");
+            format!("Không nhận: {reason}")
+        }
+        _ => "Chưa nhận".to_owned(),
+    }
+}
+
+/// The ward list page.
+#[derive(Template, WebTemplate)]
+#[template(path = "ward_list.html")]
+pub(super) struct WardListPage {
+    chrome: Chrome,
+    campaign: campaign::Model,
+    ward_id: i32,
+    ward_name: String,
+    has_list: bool,
+    status: String,
+    status_label: String,
+    comment: String,
+    entries: i64,
+    amount: String,
+    notice: String,
+    is_supervisor: bool,
+    editable: bool,
+    approved: bool,
+    query: ListQuery,
+    categories: Vec<category::Model>,
+    programs: Vec<gift_program::Model>,
+    rows: Vec<RowView>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    prev_link: String,
+    next_link: String,
+    self_link: String,
+    reasons: Vec<(&'static str, &'static str)>,
+    today: String,
+    errors: FormErrors,
+    values: DistributionValues,
+    /// Where the signed sheet of this ward is uploaded.
+    signed_action: String,
+    upload_max_mb: usize,
+    upload_max_bytes: usize,
+    signed_date: String,
+}
+
+pub(super) async fn build_page(
+    state: &AppState,
+    user: &CurrentUser,
+    context: ListContext,
+    query: ListQuery,
+    errors: FormErrors,
+    values: DistributionValues,
+) -> AppResult<WardListPage> {
+    let ListContext {
+        campaign,
+        ward,
+        list,
+        programs,
+    } = context;
+    let summary = match &list {
+        Some(list) => Some(list_tally(&state.db, campaign.id, ward.id, list.id).await?),
+        None => None,
+    };
+    let page = match (&list, &summary) {
+        (Some(list), Some(summary)) => {
+            let size = u64::try_from(summary.planned_people).ok();
+            Some(list_page(&state.db, list, &query.filter(), size).await?)
+        }
+        _ => None,
+    };
+    let status = list
+        .as_ref()
+        .and_then(|l| ListStatus::parse(&l.status))
+        .unwrap_or(ListStatus::Draft);
+    let (rows, total, current, pages) = match page {
+        Some(page) => {
+            let first = (page.page - 1) * crate::domain::list_queries::PAGE_SIZE;
+            let rows = page
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, row)| RowView {
+                    entry_id: row.entry_id,
+                    person_id: row.person_id,
+                    number: first + i as u64 + 1,
+                    name: row.full_name.clone(),
+                    birth_year: row.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                    national_id: row.national_id.clone().unwrap_or_default(),
+                    address: row.address.clone(),
+                    category: row.category_name.clone(),
+                    program: row.program_name.clone(),
+                    amount: money(row.amount),
+                    status: row.status.clone(),
+                    status_text: status_text(row),
+                })
+                .collect();
+            (rows, page.total, page.page, page.pages)
+        }
+        None => (Vec::new(), 0, 1, 1),
+    };
+    let base = format!("/campaigns/{}/wards/{}", campaign.slug, ward.id);
+    let prev_link = if current > 1 {
+        format!("{base}{}", query.page_link(current - 1))
+    } else {
+        String::new()
+    };
+    let next_link = if current < pages {
+        format!("{base}{}", query.page_link(current + 1))
+    } else {
+        String::new()
+    };
+    let self_link = format!("{base}{}", query.page_link(current));
+    let editable = campaign.status == "open"
+        && list.is_some()
+        && matches!(status, ListStatus::Draft | ListStatus::Returned);
+    Ok(WardListPage {
+        chrome: Chrome::for_user(user),
+        ward_id: ward.id,
+        ward_name: display_name(&ward),
+        has_list: list.is_some(),
+        status: status.as_str().to_owned(),
+        status_label: status.label().to_owned(),
+        comment: list
+            .as_ref()
+            .and_then(|l| l.comment.clone())
+            .unwrap_or_default(),
+        entries: summary.as_ref().map_or(0, |s| s.planned_people),
+        amount: money(summary.as_ref().map_or(0, |s| s.planned_amount)),
+        notice: notice_text(&query.notice),
+        is_supervisor: matches!(user.role, Role::Admin | Role::District),
+        editable,
+        approved: status == ListStatus::Approved,
+        categories: active_categories(&state.db).await?,
+        programs,
+        rows,
+        total,
+        page: current,
+        pages,
+        prev_link,
+        next_link,
+        self_link,
+        reasons: [
+            NotReceivedReason::Absent,
+            NotReceivedReason::Deceased,
+            NotReceivedReason::Moved,
+            NotReceivedReason::Refused,
+        ]
+        .iter()
+        .map(|r| (r.code(), r.label()))
+        .collect(),
+        today: chrono::Local::now()
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string(),
+        errors,
+        values,
+        signed_action: format!("{base}/signed-sheet"),
+        upload_max_mb: state.config.max_upload_mb,
+        upload_max_bytes: state.config.max_upload_mb.saturating_mul(1024 * 1024),
+        signed_date: chrono::Local::now().date_naive().to_string(),
+        query,
+        campaign,
+    })
+}
+
+pub(super) async fn show_ward_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((slug, ward_id)): Path<(String, i32)>,
+    Query(query): Query<ListQuery>,
+) -> AppResult<WardListPage> {
+    let context = load_context(&state, &user, &slug, ward_id).await?;
+    build_page(
+        &state,
+        &user,
+        context,
+        query,
+        FormErrors::default(),
+        DistributionValues::default(),
+    )
+    .await
+}
