@@ -17,7 +17,6 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::domain::audit::{self, AuditEvent};
-use crate::domain::distribution::status;
 use crate::domain::scope::UnitScope;
 use crate::domain::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::units::{all_units, display_name, find_unit};
@@ -25,10 +24,11 @@ use crate::domain::ward_lists::Operator;
 use crate::entities::{campaign, category, entry, gift_program, person, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::export::{
-    self, DeliveryStatus, FundingSource, Gender, Program, ReportEntry, ReportInput, Signers,
-    SigningEntry, SigningSheet, Ward,
+    self, Program, ReportEntry, ReportInput, Signers, SigningEntry, SigningSheet, Ward,
 };
+use crate::vn::identity::Gender;
 use crate::vn::lunar::slugify;
+use crate::vn::states::{EntryStatus, FundingSource};
 use crate::vn::text::fold_key;
 
 /// A written workbook and what it holds, for the caller to save or send.
@@ -87,24 +87,13 @@ pub async fn find_ward(db: &impl ConnectionTrait, wanted: &str) -> AppResult<uni
         .ok_or_else(|| AppError::NotFound(format!("Không tìm thấy phường “{}”.", wanted.trim())))
 }
 
-/// The funding source as the workbooks print it, from the stored code and sponsor name.
-pub fn funding_source(program: &gift_program::Model) -> FundingSource {
-    match program.funding_source.as_str() {
-        "central" => FundingSource::Central,
-        "city" => FundingSource::City,
-        "district" => FundingSource::District,
-        "ward" => FundingSource::Ward,
-        "sponsor" => FundingSource::Sponsor(program.sponsor_name.clone().unwrap_or_default()),
-        other => FundingSource::Other(other.to_owned()),
-    }
-}
-
 /// A program as the workbooks take it.
 fn export_program(program: &gift_program::Model) -> Program {
     Program {
         id: i64::from(program.id),
         name: program.name.clone(),
-        funding: funding_source(program),
+        funding: FundingSource::parse(&program.funding_source).unwrap_or(FundingSource::District),
+        sponsor_name: program.sponsor_name.clone(),
         budget: None,
     }
 }
@@ -651,11 +640,7 @@ pub async fn load_report(
                 category_id: i64::from(r.category_id),
                 program_id: i64::from(r.program_id),
                 amount: r.amount,
-                status: match r.status.as_str() {
-                    status::RECEIVED => DeliveryStatus::Received,
-                    status::NOT_RECEIVED => DeliveryStatus::NotReceived,
-                    _ => DeliveryStatus::Pending,
-                },
+                status: EntryStatus::parse(&r.status).unwrap_or(EntryStatus::Pending),
             })
             .collect(),
     })
