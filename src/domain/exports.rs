@@ -21,14 +21,13 @@ use crate::domain::scope::UnitScope;
 use crate::domain::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::units::{all_units, display_name, find_unit};
 use crate::domain::ward_lists::Operator;
+use crate::entities::states::{EntryStatus, Gender, ListStatus, UnitLevel};
 use crate::entities::{campaign, category, entry, gift_program, person, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::export::{
     self, Program, ReportEntry, ReportInput, Signers, SigningEntry, SigningSheet, Ward,
 };
-use crate::vn::identity::Gender;
 use crate::vn::lunar::slugify;
-use crate::vn::states::{EntryStatus, FundingSource};
 use crate::vn::text::fold_key;
 
 /// A written workbook and what it holds, for the caller to save or send.
@@ -82,7 +81,7 @@ pub async fn find_program(
 /// The ward a user names: its code or its name, any case, with or without diacritics.
 pub async fn find_ward(db: &impl ConnectionTrait, wanted: &str) -> AppResult<unit::Model> {
     let units = all_units(db).await?;
-    find_unit(&units, "ward", wanted)
+    find_unit(&units, UnitLevel::Ward, wanted)
         .cloned()
         .ok_or_else(|| AppError::NotFound(format!("Không tìm thấy phường “{}”.", wanted.trim())))
 }
@@ -92,7 +91,7 @@ fn export_program(program: &gift_program::Model) -> Program {
     Program {
         id: i64::from(program.id),
         name: program.name.clone(),
-        funding: FundingSource::parse(&program.funding_source).unwrap_or(FundingSource::District),
+        funding: program.funding_source,
         sponsor_name: program.sponsor_name.clone(),
         budget: None,
     }
@@ -130,7 +129,7 @@ type EntryTuple = (
     Option<String>,
     String,
     Option<i32>,
-    Option<String>,
+    Option<Gender>,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -167,11 +166,7 @@ fn into_signing_entry(row: EntryTuple) -> SigningEntry {
         entry_id: i64::from(entry_id),
         full_name,
         birth_year,
-        gender: match gender.as_deref() {
-            Some("male") => Some(Gender::Male),
-            Some("female") => Some(Gender::Female),
-            _ => None,
-        },
+        gender,
         address: address.unwrap_or_default(),
         quarter: quarter.unwrap_or_default(),
         id_number,
@@ -349,7 +344,7 @@ async fn plan_signing_sheets(
                         date: None,
                         campaign_year: campaign.year,
                         program: export_program.clone(),
-                        approved: list.status == "approved",
+                        approved: list.status == ListStatus::Approved,
                         reference: None,
                         categories: categories.clone(),
                         entries: Vec::new(),
@@ -561,7 +556,7 @@ struct ReportRow {
     category_id: i32,
     program_id: i32,
     amount: i64,
-    status: String,
+    status: EntryStatus,
 }
 
 /// The figures of the reports workbook for `campaign`, as of `as_of`: every program, the
@@ -640,7 +635,7 @@ pub async fn load_report(
                 category_id: i64::from(r.category_id),
                 program_id: i64::from(r.program_id),
                 amount: r.amount,
-                status: EntryStatus::parse(&r.status).unwrap_or(EntryStatus::Pending),
+                status: r.status,
             })
             .collect(),
     })

@@ -20,6 +20,7 @@ use crate::domain::duplicates::{Decision, DecisionOutcome, DuplicatePair};
 use crate::domain::programs::{ComputeSummary, ProgramDetail, ProgramInput, programs_of};
 use crate::domain::progress::{Progress, campaign_progress};
 use crate::domain::ward_lists::{ListAction, WardListSummary, transition_list, visible_campaign};
+use crate::entities::states::{DuplicateDecision, EntryStatus};
 use crate::entities::{campaign, category, entry, person};
 use crate::error::AppError;
 use crate::web::AppState;
@@ -53,7 +54,7 @@ impl From<campaign::Model> for CampaignDto {
             year: c.year,
             lunar_name: c.lunar_name,
             title: c.title,
-            status: c.status,
+            status: c.status.as_str().to_owned(),
             unit_id: c.unit_id,
             previous_campaign_id: c.previous_campaign_id,
         }
@@ -138,9 +139,9 @@ pub async fn set_campaign_status(
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
     operator.ensure_manages(&found)?;
+    let status = campaigns::parse_campaign_status(&body.status)?;
     let updated =
-        campaigns::set_campaign_status(&state.db, &operator.actor, &found, body.status.trim())
-            .await?;
+        campaigns::set_campaign_status(&state.db, &operator.actor, &found, status).await?;
     Ok(Json(updated.into()))
 }
 
@@ -354,13 +355,13 @@ pub async fn list_entries(
     if let Some(ward_id) = query.ward_id {
         condition = condition.add(entry::Column::WardId.eq(ward_id));
     }
-    if let Some(status) = query.status.as_deref().map(str::trim) {
-        if !["pending", "received", "not_received"].contains(&status) {
+    if let Some(text) = query.status.as_deref().map(str::trim) {
+        let Some(status) = EntryStatus::parse(text) else {
             return Err(AppError::Invalid(format!(
-                "Trạng thái “{status}” không hợp lệ: dùng pending, received hoặc not_received."
+                "Trạng thái “{text}” không hợp lệ: dùng pending, received hoặc not_received."
             ))
             .into());
-        }
+        };
         condition = condition.add(entry::Column::Status.eq(status));
     }
     if let Some(program_id) = query.program_id {
@@ -410,11 +411,11 @@ pub async fn list_entries(
                     amount: e.amount,
                     file_amount: e.file_amount,
                     amount_differs: e.file_amount.is_some_and(|f| f != e.amount),
-                    status: e.status,
+                    status: e.status.as_str().to_owned(),
                     received_date: e.received_date,
                     receiver_name: e.receiver_name,
                     receiver_relationship: e.receiver_relationship,
-                    not_received_reason: e.not_received_reason,
+                    not_received_reason: e.not_received_reason.map(|r| r.as_str().to_owned()),
                     distribution_note: e.distribution_note,
                 }
             })
@@ -568,15 +569,18 @@ pub async fn decide_duplicate(
 ) -> ApiResult<Json<DecisionOutcome>> {
     let Path(slug) = slug.map_err(rejected)?;
     let Json(body) = body.map_err(rejected)?;
-    let decision = match (body.decision.trim(), body.keep_entry_id) {
-        ("keep_both", _) => Decision::KeepBoth,
-        ("keep_one", Some(keep_entry_id)) => Decision::KeepOne { keep_entry_id },
-        ("keep_one", None) => {
+    let decision = match (DuplicateDecision::parse(&body.decision), body.keep_entry_id) {
+        (Some(DuplicateDecision::KeepBoth), _) => Decision::KeepBoth,
+        (Some(DuplicateDecision::KeepOne), Some(keep_entry_id)) => {
+            Decision::KeepOne { keep_entry_id }
+        }
+        (Some(DuplicateDecision::KeepOne), None) => {
             return Err(AppError::Invalid("Hãy chọn mục được giữ lại.".into()).into());
         }
-        (other, _) => {
+        (None, _) => {
             return Err(AppError::Invalid(format!(
-                "Quyết định “{other}” không hợp lệ: dùng keep_one hoặc keep_both."
+                "Quyết định “{}” không hợp lệ: dùng keep_one hoặc keep_both.",
+                body.decision.trim()
             ))
             .into());
         }
