@@ -55,7 +55,7 @@ impl MigrationTrait for Migration {
                     .values_panic([
                         unit.code.into(),
                         unit.name.into(),
-                        unit.level.into(),
+                        unit.level.as_str().into(),
                         parent_id.into(),
                         date_value(unit.valid_from),
                         date_value(unit.valid_to),
@@ -84,7 +84,7 @@ impl MigrationTrait for Migration {
                     .values_panic([
                         category.code.into(),
                         category.name.into(),
-                        category.kind.into(),
+                        category.kind.as_str().into(),
                         category.rank.into(),
                         category.per_household.into(),
                         category.sensitive.into(),

@@ -10,6 +10,7 @@ use crate::domain::carry_forward::{carry_forward, start_next_campaign};
 use crate::domain::units::{all_units, find_unit};
 use crate::domain::ward_lists::Operator;
 use crate::entities::campaign;
+use crate::entities::states::{CampaignStatus, UnitLevel};
 use sea_orm::{EntityTrait, QueryOrder};
 
 /// `chamlo campaign …`
@@ -72,17 +73,22 @@ pub async fn run(config: &Config, command: CampaignCommand) -> Result<(), CliErr
         } => {
             let units = all_units(&db).await?;
             let unit = match &unit {
-                Some(text) => find_unit(&units, "district", text)
-                    .or_else(|| find_unit(&units, "city", text))
+                Some(text) => find_unit(&units, UnitLevel::District, text)
+                    .or_else(|| find_unit(&units, UnitLevel::City, text))
                     .ok_or_else(|| CliError::from(format!("no district or city named '{text}'")))?,
                 None => {
-                    let districts: Vec<_> =
-                        units.iter().filter(|u| u.level == "district").collect();
+                    let districts: Vec<_> = units
+                        .iter()
+                        .filter(|u| u.level == UnitLevel::District)
+                        .collect();
                     match districts.as_slice() {
                         [only] => *only,
-                        _ => units.iter().find(|u| u.level == "city").ok_or_else(|| {
-                            CliError::from("no unit to run the campaign: pass --unit")
-                        })?,
+                        _ => units
+                            .iter()
+                            .find(|u| u.level == UnitLevel::City)
+                            .ok_or_else(|| {
+                                CliError::from("no unit to run the campaign: pass --unit")
+                            })?,
                     }
                 }
             };
@@ -115,12 +121,18 @@ pub async fn run(config: &Config, command: CampaignCommand) -> Result<(), CliErr
                 .all(&db)
                 .await?;
             for c in all {
-                println!("{}\t{}\t{}\t{}", c.slug, c.year, c.status, c.title);
+                println!("{}\t{}\t{}\t{}", c.slug, c.year, c.status.as_str(), c.title);
             }
         }
-        CampaignCommand::Open { slug } => change_status(&db, &operator, &slug, "open").await?,
-        CampaignCommand::Lock { slug } => change_status(&db, &operator, &slug, "locked").await?,
-        CampaignCommand::Close { slug } => change_status(&db, &operator, &slug, "closed").await?,
+        CampaignCommand::Open { slug } => {
+            change_status(&db, &operator, &slug, CampaignStatus::Open).await?
+        }
+        CampaignCommand::Lock { slug } => {
+            change_status(&db, &operator, &slug, CampaignStatus::Locked).await?
+        }
+        CampaignCommand::Close { slug } => {
+            change_status(&db, &operator, &slug, CampaignStatus::Closed).await?
+        }
         CampaignCommand::CarryForward { from, to } => {
             let from = find_campaign(&db, &from).await?;
             let to = find_campaign(&db, &to).await?;
@@ -143,10 +155,10 @@ async fn change_status(
     db: &sea_orm::DatabaseConnection,
     operator: &Operator,
     slug: &str,
-    status: &str,
+    status: CampaignStatus,
 ) -> Result<(), CliError> {
     let found = find_campaign(db, slug).await?;
     let updated = set_campaign_status(db, &operator.actor, &found, status).await?;
-    println!("{}\t{}", updated.slug, updated.status);
+    println!("{}\t{}", updated.slug, updated.status.as_str());
     Ok(())
 }

@@ -17,6 +17,7 @@ use crate::domain::pending_uploads::sha256_hex;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, find_unit};
 use crate::domain::ward_lists::{ListAction, Operator, transition_list};
+use crate::entities::states::UnitLevel;
 use crate::entities::user;
 use crate::import::read_ward_file;
 
@@ -55,7 +56,7 @@ pub const HIEP_PHU_SAMPLE: &str = "import-samples/01-hiep-phu-nguoi-co-cong.xlsx
 type DemoAccount = (
     &'static str,
     Role,
-    Option<(&'static str, &'static str)>,
+    Option<(UnitLevel, &'static str)>,
     &'static str,
 );
 
@@ -64,13 +65,13 @@ const ACCOUNTS: [DemoAccount; 3] = [
     (
         "demo.hiepphu",
         Role::Ward,
-        Some(("ward", "Hiệp Phú")),
+        Some((UnitLevel::Ward, "Hiệp Phú")),
         "Nguyễn Thị Thu (cán bộ phường, mẫu)",
     ),
     (
         "demo.quan9",
         Role::District,
-        Some(("district", "Quận 9")),
+        Some((UnitLevel::District, "Quận 9")),
         "Trần Văn Minh (cán bộ quận, mẫu)",
     ),
     ("demo.admin", Role::Admin, None, "Quản trị (mẫu)"),
@@ -99,12 +100,12 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
         return Ok(());
     }
     let units = all_units(&db).await?;
-    let unit_id = |level: &str, name: &str| {
-        find_unit(&units, level, name)
-            .map(|u| u.id)
-            .ok_or_else(|| CliError::from(format!("the seed data has no {level} {name}")))
+    let unit_id = |level: UnitLevel, name: &str| {
+        find_unit(&units, level, name).map(|u| u.id).ok_or_else(|| {
+            CliError::from(format!("the seed data has no {} {name}", level.as_str()))
+        })
     };
-    let district_id = unit_id("district", "Quận 9")?;
+    let district_id = unit_id(UnitLevel::District, "Quận 9")?;
     let actor = Actor::system("demo");
     let campaign = create_campaign(
         &db,
@@ -172,7 +173,7 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
         ),
         ("Long Bình", &[ListAction::Submit][..]),
     ] {
-        let ward_id = unit_id("ward", ward)?;
+        let ward_id = unit_id(UnitLevel::Ward, ward)?;
         for action in actions {
             transition_list(&db, &operator, &campaign, ward_id, *action, None)
                 .await

@@ -19,6 +19,7 @@ use crate::domain::import_commit::{
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, find_unit};
 use crate::entities::campaign;
+use crate::entities::states::{CampaignStatus, UnitLevel};
 use crate::export::annotated::write_annotated_copy;
 use crate::import::header::Field;
 use crate::import::{KnownWard, ParsedList, RowStatus, read_ward_file};
@@ -87,7 +88,7 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
     let units = all_units(&db).await?;
     let chosen_ward = match &args.ward {
         Some(text) => {
-            let unit = find_unit(&units, "ward", text)
+            let unit = find_unit(&units, UnitLevel::Ward, text)
                 .ok_or_else(|| CliError::from(format!("no ward named '{text}'")))?;
             Some(KnownWard {
                 id: i64::from(unit.id),
@@ -199,7 +200,7 @@ async fn newest_open_campaign(
     db: &sea_orm::DatabaseConnection,
 ) -> Result<Option<campaign::Model>, CliError> {
     Ok(campaign::Entity::find()
-        .filter(campaign::Column::Status.eq("open"))
+        .filter(campaign::Column::Status.eq(CampaignStatus::Open))
         .order_by_desc(campaign::Column::Year)
         .order_by_desc(campaign::Column::Id)
         .one(db)

@@ -6,7 +6,8 @@ use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::find_campaign;
 use crate::domain::units::{all_units, display_name, find_unit};
-use crate::domain::ward_lists::{ListAction, ListStatus, Operator, transition_list};
+use crate::domain::ward_lists::{ListAction, Operator, transition_list};
+use crate::entities::states::UnitLevel;
 use crate::entities::unit;
 
 /// Which list, and why.
@@ -41,7 +42,8 @@ pub fn ward_argument<'a>(
     units: &'a [unit::Model],
     text: &str,
 ) -> Result<&'a unit::Model, CliError> {
-    find_unit(units, "ward", text).ok_or_else(|| CliError::from(format!("no ward named '{text}'")))
+    find_unit(units, UnitLevel::Ward, text)
+        .ok_or_else(|| CliError::from(format!("no ward named '{text}'")))
 }
 
 /// Runs a `list` subcommand.
@@ -65,7 +67,7 @@ pub async fn run(config: &Config, command: ListCommand) -> Result<(), CliError> 
         target.comment.as_deref(),
     )
     .await?;
-    let status = ListStatus::parse(&list.status).unwrap_or(ListStatus::Draft);
+    let status = list.status;
     println!(
         "{}: {} ({})",
         display_name(ward),

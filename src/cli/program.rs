@@ -124,7 +124,7 @@ pub async fn run(config: &Config, command: ProgramCommand) -> Result<(), CliErro
                     "{}\t{}\t{}\t{}",
                     program.id,
                     program.name,
-                    program.funding_source.code(),
+                    program.funding_source.as_str(),
                     amounts.join(" ")
                 );
             }

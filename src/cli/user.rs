@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::domain::accounts::{NewUser, Role, create_user};
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::units::{all_units, display_name, find_unit};
+use crate::entities::states::UnitLevel;
 
 /// `chamlo user …`
 #[derive(Subcommand)]
@@ -51,13 +52,15 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<(), CliError> 
                 (None, _) => None,
                 (Some(text), role) => {
                     let level = if role == Role::Ward {
-                        "ward"
+                        UnitLevel::Ward
                     } else {
-                        "district"
+                        UnitLevel::District
                     };
                     let found = find_unit(&units, level, text)
-                        .or_else(|| find_unit(&units, "city", text))
-                        .ok_or_else(|| CliError::from(format!("no {level} named '{text}'")))?;
+                        .or_else(|| find_unit(&units, UnitLevel::City, text))
+                        .ok_or_else(|| {
+                            CliError::from(format!("no {} named '{text}'", level.as_str()))
+                        })?;
                     Some(found)
                 }
             };

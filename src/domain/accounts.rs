@@ -12,49 +12,11 @@ use sea_orm::{
     QueryFilter, Set,
 };
 
+use crate::entities::states::UnitLevel;
 use crate::entities::{session, unit, user};
 use crate::error::{AppError, AppResult};
 
-/// What a user may do: the role decides the actions, the unit decides the data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Sees and manages everything.
-    Admin,
-    /// Supervising staff of a district (or city): all wards below their unit.
-    District,
-    /// A ward officer: their own ward only.
-    Ward,
-}
-
-impl Role {
-    /// Parses the stored or typed name (`admin`, `district`, `ward`).
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "admin" => Some(Role::Admin),
-            "district" => Some(Role::District),
-            "ward" => Some(Role::Ward),
-            _ => None,
-        }
-    }
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::District => "district",
-            Role::Ward => "ward",
-        }
-    }
-
-    /// The Vietnamese label shown beside the user's name.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Admin => "Quản trị hệ thống",
-            Role::District => "Cán bộ quận (giám sát)",
-            Role::Ward => "Cán bộ phường",
-        }
-    }
-}
+pub use crate::entities::states::Role;
 
 /// Hashes a password with argon2id and a random salt (PHC string).
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
@@ -129,7 +91,7 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser<'_>) -> AppResu
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_owned)),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         unit_id: Set(new.unit_id),
         active: Set(true),
         password_changed_at: Set(now),
@@ -156,10 +118,10 @@ async fn check_unit_fits_role(
         ),
         None => None,
     };
-    match (role, unit.as_ref().map(|u| u.level.as_str())) {
+    match (role, unit.as_ref().map(|u| u.level)) {
         (Role::Admin, _) => Ok(()),
-        (Role::Ward, Some("ward")) => Ok(()),
-        (Role::District, Some("district" | "city")) => Ok(()),
+        (Role::Ward, Some(UnitLevel::Ward)) => Ok(()),
+        (Role::District, Some(UnitLevel::District | UnitLevel::City)) => Ok(()),
         (Role::Ward, _) => Err(AppError::Invalid(
             "Cán bộ phường phải được gắn với một phường.".into(),
         )),

@@ -8,6 +8,7 @@ use sea_orm::{
 
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::scope::UnitScope;
+use crate::entities::states::{CategoryKind, UnitLevel};
 use crate::entities::{audit_event, category, category_synonym, unit, user};
 use crate::error::{AppError, AppResult};
 
@@ -194,12 +195,11 @@ pub struct UnitInput {
 }
 
 /// How high a level sits in the tree (a parent sits higher than its children).
-fn level_rank(level: &str) -> Option<u8> {
+fn level_rank(level: UnitLevel) -> u8 {
     match level {
-        "city" => Some(0),
-        "district" => Some(1),
-        "ward" => Some(2),
-        _ => None,
+        UnitLevel::City => 0,
+        UnitLevel::District => 1,
+        UnitLevel::Ward => 2,
     }
 }
 
@@ -254,8 +254,8 @@ pub async fn save_unit(
     if input.name.is_empty() || input.name.chars().count() > 200 {
         errors.push(("name", "Hãy nhập tên đơn vị (tối đa 200 ký tự).".to_owned()));
     }
-    let rank = level_rank(&input.level);
-    if rank.is_none() {
+    let level = UnitLevel::parse(&input.level);
+    if level.is_none() {
         errors.push((
             "level",
             "Hãy chọn cấp: thành phố, quận/huyện hoặc phường/xã.".to_owned(),
@@ -275,8 +275,8 @@ pub async fn save_unit(
                             crate::domain::units::display_name(parent)
                         ),
                     ));
-                } else if let (Some(rank), Some(parent_rank)) = (rank, level_rank(&parent.level))
-                    && parent_rank >= rank
+                } else if let Some(level) = level
+                    && level_rank(parent.level) >= level_rank(level)
                 {
                     errors.push((
                         "parent_id",
@@ -286,7 +286,7 @@ pub async fn save_unit(
                 }
             }
         }
-    } else if input.level == "ward" {
+    } else if level == Some(UnitLevel::Ward) {
         errors.push((
             "parent_id",
             "Phường/xã phải trực thuộc một đơn vị cấp trên.".to_owned(),
@@ -304,7 +304,7 @@ pub async fn save_unit(
         && let Some(clash) = units.iter().find(|u| {
             Some(u.id) != id
                 && u.code == input.code
-                && u.level == input.level
+                && Some(u.level) == level
                 && spans_overlap(&input, u)
         })
     {
@@ -318,9 +318,9 @@ pub async fn save_unit(
             ),
         ));
     }
-    if !errors.is_empty() {
+    let Some(level) = level.filter(|_| errors.is_empty()) else {
         return Err(EditError::Fields(errors));
-    }
+    };
     let mut active: unit::ActiveModel = match &before {
         Some(found) => found.clone().into(),
         None => unit::ActiveModel {
@@ -330,7 +330,7 @@ pub async fn save_unit(
     };
     active.code = Set(input.code);
     active.name = Set(input.name);
-    active.level = Set(input.level);
+    active.level = Set(level);
     active.parent_id = Set(input.parent_id);
     active.valid_from = Set(input.valid_from);
     active.valid_to = Set(input.valid_to);
@@ -415,7 +415,8 @@ pub async fn save_category(
             "Hãy nhập tên đối tượng (tối đa 200 ký tự).".to_owned(),
         ));
     }
-    if crate::vn::catalogue::CategoryKind::parse(&input.kind).is_none() {
+    let kind = CategoryKind::parse(input.kind.trim());
+    if kind.is_none() {
         errors.push((
             "kind",
             "Hãy chọn nhóm: người có công hoặc hoàn cảnh khó khăn.".to_owned(),
@@ -443,9 +444,9 @@ pub async fn save_category(
             ));
         }
     }
-    if !errors.is_empty() {
+    let Some(kind) = kind.filter(|_| errors.is_empty()) else {
         return Err(EditError::Fields(errors));
-    }
+    };
     let mut active: category::ActiveModel = match &before {
         Some(found) => found.clone().into(),
         None => category::ActiveModel {
@@ -455,7 +456,7 @@ pub async fn save_category(
     };
     active.code = Set(code);
     active.name = Set(name);
-    active.kind = Set(input.kind.trim().to_owned());
+    active.kind = Set(kind);
     active.rank = Set(rank);
     active.per_household = Set(input.per_household);
     active.sensitive = Set(input.sensitive);

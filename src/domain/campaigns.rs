@@ -10,6 +10,7 @@ use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, ancestry};
+use crate::entities::states::{CampaignStatus, FundingSource, UnitLevel};
 use crate::entities::{campaign, gift_program, unit, user};
 use crate::error::{AppError, AppResult};
 use crate::vn::lunar::{campaign_slug, can_chi, lunar_year_label, tet_title};
@@ -47,9 +48,6 @@ pub struct NewCampaign {
     /// The unit (district or city) running it.
     pub unit_id: i32,
 }
-
-/// The statuses a campaign moves through.
-pub const CAMPAIGN_STATUSES: [&str; 3] = ["open", "locked", "closed"];
 
 /// Creates a campaign with its lunar name and one default program "Quà Tết <lunar year>"
 /// that takes the amounts typed in the wards' files, so a ward can import and print before
@@ -97,7 +95,7 @@ pub async fn create_campaign<C: ConnectionTrait + TransactionTrait>(
         lunar_name: Set(can_chi(new.year)),
         title: Set(title),
         slug: Set(slug),
-        status: Set("open".into()),
+        status: Set(CampaignStatus::Open),
         previous_campaign_id: Set(None),
         created_by: Set(actor.user_id),
         created_at: Set(now),
@@ -108,7 +106,7 @@ pub async fn create_campaign<C: ConnectionTrait + TransactionTrait>(
     gift_program::ActiveModel {
         campaign_id: Set(created.id),
         name: Set(format!("Quà Tết {}", lunar_year_label(new.year))),
-        funding_source: Set(default_funding_source(&unit.level).into()),
+        funding_source: Set(default_funding_source(unit.level)),
         sponsor_name: Set(None),
         goods_description: Set(None),
         goods_quantity: Set(None),
@@ -138,11 +136,11 @@ pub async fn create_campaign<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// The budget a unit's own default program is paid from.
-fn default_funding_source(level: &str) -> &'static str {
+fn default_funding_source(level: UnitLevel) -> FundingSource {
     match level {
-        "city" => "city",
-        "ward" => "ward",
-        _ => "district",
+        UnitLevel::City => FundingSource::City,
+        UnitLevel::District => FundingSource::District,
+        UnitLevel::Ward => FundingSource::Ward,
     }
 }
 
@@ -155,21 +153,23 @@ pub async fn find_campaign(db: &impl ConnectionTrait, slug: &str) -> AppResult<c
         .ok_or_else(|| AppError::NotFound(format!("Không tìm thấy đợt quà “{}”.", slug.trim())))
 }
 
-/// Moves a campaign to `open`, `locked` or `closed`, audited. A locked or closed campaign
-/// takes no imports or list changes.
+/// The campaign status a form or a request names (`open`, `locked`, `closed`), refused with
+/// a message for the user otherwise.
+pub fn parse_campaign_status(text: &str) -> AppResult<CampaignStatus> {
+    CampaignStatus::parse(text)
+        .ok_or_else(|| AppError::Invalid(format!("Trạng thái “{}” không hợp lệ.", text.trim())))
+}
+
+/// Moves a campaign to open, locked or closed, audited. A locked or closed campaign takes no
+/// imports or list changes.
 pub async fn set_campaign_status(
     db: &impl ConnectionTrait,
     actor: &Actor,
     campaign: &campaign::Model,
-    status: &str,
+    status: CampaignStatus,
 ) -> AppResult<campaign::Model> {
-    if !CAMPAIGN_STATUSES.contains(&status) {
-        return Err(AppError::Invalid(format!(
-            "Trạng thái “{status}” không hợp lệ."
-        )));
-    }
     let mut active: campaign::ActiveModel = campaign.clone().into();
-    active.status = Set(status.to_owned());
+    active.status = Set(status);
     let updated = active.update(db).await?;
     audit::record(
         db,
@@ -189,7 +189,7 @@ pub async fn set_campaign_status(
 
 /// Refuses changes to a campaign that is locked or closed.
 pub fn ensure_campaign_open(campaign: &campaign::Model) -> AppResult<()> {
-    if campaign.status == "open" {
+    if campaign.status == CampaignStatus::Open {
         Ok(())
     } else {
         Err(AppError::Invalid(format!(

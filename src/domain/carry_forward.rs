@@ -18,6 +18,7 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::{NewCampaign, create_campaign, ensure_campaign_open};
 use crate::domain::programs::listed_people;
 use crate::domain::ward_lists::{ListStatus, Operator};
+use crate::entities::states::{EntryStatus, PersonStatus};
 use crate::entities::{campaign, entry, gift_program, person, ward_list};
 use crate::error::{AppError, AppResult};
 
@@ -114,8 +115,8 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
     for old in &old_lists {
         if let Some(existing) = new_lists.get(&old.ward_id) {
             if matches!(
-                ListStatus::parse(&existing.status),
-                Some(ListStatus::Submitted | ListStatus::Approved)
+                existing.status,
+                ListStatus::Submitted | ListStatus::Approved
             ) {
                 return Err(AppError::Invalid(
                     "Một phường đã gửi hoặc được duyệt danh sách trong đợt quà mới; không thể \
@@ -128,7 +129,7 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
         let created = ward_list::ActiveModel {
             campaign_id: Set(to.id),
             ward_id: Set(old.ward_id),
-            status: Set(ListStatus::Draft.as_str().into()),
+            status: Set(ListStatus::Draft),
             comment: Set(None),
             submitted_at: Set(None),
             submitted_by: Set(None),
@@ -151,7 +152,7 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
         .await?;
     let active: HashSet<i32> = person::Entity::find()
         .filter(person::Column::Id.in_subquery(listed_people(from.id)))
-        .filter(person::Column::Status.eq("active"))
+        .filter(person::Column::Status.eq(PersonStatus::Active))
         .all(&txn)
         .await?
         .into_iter()
@@ -187,7 +188,7 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
             category_id: Set(old.category_id),
             amount: Set(old.amount),
             file_amount: Set(old.file_amount),
-            status: Set("pending".into()),
+            status: Set(EntryStatus::Pending),
             received_date: Set(None),
             receiver_name: Set(None),
             receiver_relationship: Set(None),

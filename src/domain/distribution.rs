@@ -12,79 +12,14 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionSession, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::db::write_txn::begin_write;
 use crate::domain::ward_lists::{ListStatus, Operator};
+use crate::entities::states::{CampaignStatus, EntryStatus, PersonStatus};
 use crate::entities::{audit_event, campaign, entry, person, ward_list};
 use crate::error::{AppError, AppResult};
 
-/// Where an entry stands in the distribution.
-pub mod status {
-    /// Not handed out yet.
-    pub const PENDING: &str = "pending";
-    /// Handed out.
-    pub const RECEIVED: &str = "received";
-    /// Will not be handed out (with a reason).
-    pub const NOT_RECEIVED: &str = "not_received";
-}
-
-/// Why a gift was not received.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NotReceivedReason {
-    /// The recipient has died (the person is marked deceased).
-    Deceased,
-    /// The recipient moved away (the person is marked moved).
-    Moved,
-    /// Nobody came to receive it.
-    Absent,
-    /// The recipient declined the gift.
-    Refused,
-}
-
-impl NotReceivedReason {
-    /// Parses a stored code or a Vietnamese word ("đã mất", "chuyển đi", "vắng", "từ chối").
-    pub fn parse(text: &str) -> Option<Self> {
-        match crate::vn::text::fold_key(text).as_str() {
-            "deceased" | "da mat" | "tu tran" | "mat" | "qua doi" => Some(Self::Deceased),
-            "moved" | "chuyen di" | "chuyen di noi khac" | "chuyen noi o" => Some(Self::Moved),
-            "absent" | "vang" | "vang mat" => Some(Self::Absent),
-            "refused" | "tu choi" | "khong nhan" => Some(Self::Refused),
-            _ => None,
-        }
-    }
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Deceased => "deceased",
-            Self::Moved => "moved",
-            Self::Absent => "absent",
-            Self::Refused => "refused",
-        }
-    }
-
-    /// The Vietnamese label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Deceased => "Đã mất",
-            Self::Moved => "Chuyển đi nơi khác",
-            Self::Absent => "Vắng mặt",
-            Self::Refused => "Từ chối nhận",
-        }
-    }
-
-    /// The status the person gets, for reasons that say the person is gone.
-    fn person_status(self) -> Option<&'static str> {
-        match self {
-            Self::Deceased => Some("deceased"),
-            Self::Moved => Some("moved"),
-            Self::Absent | Self::Refused => None,
-        }
-    }
-}
+pub use crate::entities::states::NotReceivedReason;
 
 /// What to record for the entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +85,7 @@ pub async fn record_distribution<C: ConnectionTrait + TransactionTrait>(
     }
     check_lists_and_campaigns(&txn, &found).await?;
     for item in &found {
-        let pending = item.status == status::PENDING;
+        let pending = item.status == EntryStatus::Pending;
         match (&what, pending) {
             (Distribution::Undo, true) => {
                 return Err(AppError::Invalid(format!(
@@ -171,7 +106,7 @@ pub async fn record_distribution<C: ConnectionTrait + TransactionTrait>(
     let now = Utc::now();
     let (new_status, date, name, relationship, reason, note) = match &what {
         Distribution::Received { date, proxy } => (
-            status::RECEIVED,
+            EntryStatus::Received,
             Some(*date),
             proxy.as_ref().map(|p| p.0.clone()),
             proxy.as_ref().map(|p| p.1.clone()),
@@ -179,14 +114,14 @@ pub async fn record_distribution<C: ConnectionTrait + TransactionTrait>(
             None,
         ),
         Distribution::NotReceived { reason, note } => (
-            status::NOT_RECEIVED,
+            EntryStatus::NotReceived,
             None,
             None,
             None,
-            Some(reason.code().to_owned()),
+            Some(*reason),
             note.clone(),
         ),
-        Distribution::Undo => (status::PENDING, None, None, None, None, None),
+        Distribution::Undo => (EntryStatus::Pending, None, None, None, None, None),
     };
     for chunk in ids.chunks(500) {
         entry::Entity::update_many()
@@ -197,10 +132,7 @@ pub async fn record_distribution<C: ConnectionTrait + TransactionTrait>(
                 entry::Column::ReceiverRelationship,
                 Expr::value(relationship.clone()),
             )
-            .col_expr(
-                entry::Column::NotReceivedReason,
-                Expr::value(reason.clone()),
-            )
+            .col_expr(entry::Column::NotReceivedReason, Expr::value(reason))
             .col_expr(entry::Column::DistributionNote, Expr::value(note.clone()))
             .col_expr(entry::Column::UpdatedAt, Expr::value(now))
             .filter(entry::Column::Id.is_in(chunk.iter().copied()))
@@ -290,10 +222,7 @@ async fn check_lists_and_campaigns(
         .filter(ward_list::Column::Id.is_in(list_ids))
         .all(db)
         .await?;
-    if lists
-        .iter()
-        .any(|l| ListStatus::parse(&l.status) != Some(ListStatus::Approved))
-    {
+    if lists.iter().any(|l| l.status != ListStatus::Approved) {
         return Err(AppError::Invalid(
             "Chỉ ghi nhận cấp phát trên danh sách đã được quận duyệt.".into(),
         ));
@@ -301,7 +230,7 @@ async fn check_lists_and_campaigns(
     let campaign_ids: HashSet<i32> = entries.iter().map(|e| e.campaign_id).collect();
     let closed = campaign::Entity::find()
         .filter(campaign::Column::Id.is_in(campaign_ids))
-        .filter(campaign::Column::Status.eq("closed"))
+        .filter(campaign::Column::Status.eq(CampaignStatus::Closed))
         .one(db)
         .await?;
     if let Some(campaign) = closed {
@@ -321,7 +250,7 @@ async fn update_people(
     what: &Distribution,
 ) -> AppResult<()> {
     let now = Utc::now();
-    let mut by_status: HashMap<&'static str, Vec<i32>> = HashMap::new();
+    let mut by_status: HashMap<PersonStatus, Vec<i32>> = HashMap::new();
     match what {
         Distribution::NotReceived { reason, .. } => {
             if let Some(person_status) = reason.person_status() {
@@ -334,12 +263,10 @@ async fn update_people(
         Distribution::Undo => {
             let restored = entries.iter().filter(|e| {
                 e.not_received_reason
-                    .as_deref()
-                    .and_then(NotReceivedReason::parse)
                     .is_some_and(|r| r.person_status().is_some())
             });
             by_status
-                .entry("active")
+                .entry(PersonStatus::Active)
                 .or_default()
                 .extend(restored.map(|e| e.person_id));
         }
@@ -374,7 +301,7 @@ pub async fn pending_entry_ids(
         .column(entry::Column::Id)
         .filter(entry::Column::CampaignId.eq(campaign_id))
         .filter(entry::Column::WardId.eq(ward_id))
-        .filter(entry::Column::Status.eq(status::PENDING));
+        .filter(entry::Column::Status.eq(EntryStatus::Pending));
     if let Some(program_id) = program_id {
         query = query.filter(entry::Column::ProgramId.eq(program_id));
     }

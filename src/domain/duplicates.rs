@@ -19,6 +19,7 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::programs::{compute_program_entries, listed_people};
 use crate::domain::units::{all_units, display_name};
 use crate::domain::ward_lists::{ListStatus, Operator};
+use crate::entities::states::{DuplicateDecision, EntryStatus};
 use crate::entities::{
     campaign, category, duplicate_decision, entry, gift_program, person, ward_list,
 };
@@ -77,7 +78,7 @@ pub struct DuplicateSide {
     /// The household, if any.
     pub household_id: Option<i32>,
     /// The status of the list it stands on.
-    pub list_status: String,
+    pub list_status: ListStatus,
 }
 
 /// Two entries of one program that may be the same recipient.
@@ -96,7 +97,7 @@ pub struct DuplicatePair {
     /// The evidence in Vietnamese.
     pub evidence_labels: Vec<String>,
     /// `keep_both` when the staff already decided they are different people.
-    pub decision: Option<String>,
+    pub decision: Option<DuplicateDecision>,
     /// When that was decided.
     pub decided_at: Option<chrono::DateTime<Utc>>,
 }
@@ -262,7 +263,7 @@ pub async fn find_duplicates(
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    let lists: HashMap<i32, String> = ward_list::Entity::find()
+    let lists: HashMap<i32, ListStatus> = ward_list::Entity::find()
         .filter(ward_list::Column::CampaignId.eq(campaign.id))
         .all(db)
         .await?
@@ -292,10 +293,11 @@ pub async fn find_duplicates(
             category_name: category.map(|c| c.name.clone()).unwrap_or_default(),
             amount: row.entry.amount,
             household_id: row.household_id,
+            // An entry's list is in its campaign; a missing one reads as still being drawn up.
             list_status: lists
                 .get(&row.entry.ward_list_id)
-                .cloned()
-                .unwrap_or_default(),
+                .copied()
+                .unwrap_or(ListStatus::Draft),
         }
     };
     let mut out = Vec::new();
@@ -317,7 +319,7 @@ pub async fn find_duplicates(
             b: side(&rows[y]),
             evidence_labels: evidence.iter().map(|e| e.label().to_owned()).collect(),
             evidence,
-            decision: decision.map(|d| d.decision.clone()),
+            decision: decision.map(|d| d.decision),
             decided_at: decision.map(|d| d.decided_at),
         });
     }
@@ -329,7 +331,7 @@ pub async fn find_duplicates(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DecisionOutcome {
     /// `keep_one` or `keep_both`.
-    pub decision: String,
+    pub decision: DuplicateDecision,
     /// The entry kept (for keep-one).
     pub kept_entry_id: Option<i32>,
     /// The entry removed (for keep-one).
@@ -397,7 +399,7 @@ pub async fn decide_duplicate<C: ConnectionTrait + TransactionTrait>(
                 campaign_id: Set(campaign.id),
                 entry_a_id: Set(a_id),
                 entry_b_id: Set(b_id),
-                decision: Set("keep_both".into()),
+                decision: Set(DuplicateDecision::KeepBoth),
                 note: Set(note),
                 decided_by: Set(operator.actor.user_id),
                 decided_at: Set(now),
@@ -422,7 +424,7 @@ pub async fn decide_duplicate<C: ConnectionTrait + TransactionTrait>(
             )
             .await?;
             DecisionOutcome {
-                decision: "keep_both".into(),
+                decision: DuplicateDecision::KeepBoth,
                 kept_entry_id: None,
                 removed_entry_id: None,
             }
@@ -454,15 +456,12 @@ pub async fn decide_duplicate<C: ConnectionTrait + TransactionTrait>(
                 .one(&txn)
                 .await?
                 .ok_or_else(|| AppError::NotFound("Không tìm thấy danh sách.".into()))?;
-            if ListStatus::parse(&list.status) == Some(ListStatus::Approved) {
+            if list.status == ListStatus::Approved {
                 return Err(AppError::Invalid(
                     "Mục cần bỏ nằm trong danh sách đã duyệt; hãy mở lại danh sách trước.".into(),
                 ));
             }
-            if doomed
-                .iter()
-                .any(|e| e.status != crate::domain::distribution::status::PENDING)
-            {
+            if doomed.iter().any(|e| e.status != EntryStatus::Pending) {
                 return Err(AppError::Invalid(
                     "Mục cần bỏ đã được ghi nhận cấp phát; hãy hoàn tác trước.".into(),
                 ));
@@ -495,7 +494,7 @@ pub async fn decide_duplicate<C: ConnectionTrait + TransactionTrait>(
                 },
                 Some(&doomed),
                 Some(&serde_json::json!({
-                    "decision": "keep_one",
+                    "decision": DuplicateDecision::KeepOne,
                     "kept_entry_id": kept.entry.id,
                     "removed_entry_id": removed.entry.id,
                     "removed_entry_ids": doomed_ids,
@@ -506,7 +505,7 @@ pub async fn decide_duplicate<C: ConnectionTrait + TransactionTrait>(
             )
             .await?;
             DecisionOutcome {
-                decision: "keep_one".into(),
+                decision: DuplicateDecision::KeepOne,
                 kept_entry_id: Some(kept.entry.id),
                 removed_entry_id: Some(removed.entry.id),
             }

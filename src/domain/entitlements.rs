@@ -86,6 +86,7 @@ pub fn entitlements_for(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entities::states::FundingSource;
     use chrono::Utc;
 
     fn program(id: i32, use_file_amounts: bool, amounts: &[(i32, i64)]) -> ProgramRules {
@@ -94,7 +95,7 @@ mod tests {
                 id,
                 campaign_id: 1,
                 name: format!("P{id}"),
-                funding_source: "city".into(),
+                funding_source: FundingSource::City,
                 sponsor_name: None,
                 goods_description: None,
                 goods_quantity: None,

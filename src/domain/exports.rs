@@ -18,15 +18,14 @@ use serde::Serialize;
 
 use crate::db::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::audit::{self, AuditEvent};
-use crate::domain::distribution::status;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name, find_unit};
 use crate::domain::ward_lists::Operator;
+use crate::entities::states::{EntryStatus, Gender, ListStatus, UnitLevel};
 use crate::entities::{campaign, category, entry, gift_program, person, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::export::{
-    self, DeliveryStatus, FundingSource, Gender, Program, ReportEntry, ReportInput, Signers,
-    SigningEntry, SigningSheet, Ward,
+    self, Program, ReportEntry, ReportInput, Signers, SigningEntry, SigningSheet, Ward,
 };
 use crate::vn::lunar::slugify;
 use crate::vn::text::fold_key;
@@ -82,21 +81,9 @@ pub async fn find_program(
 /// The ward a user names: its code or its name, any case, with or without diacritics.
 pub async fn find_ward(db: &impl ConnectionTrait, wanted: &str) -> AppResult<unit::Model> {
     let units = all_units(db).await?;
-    find_unit(&units, "ward", wanted)
+    find_unit(&units, UnitLevel::Ward, wanted)
         .cloned()
         .ok_or_else(|| AppError::NotFound(format!("Không tìm thấy phường “{}”.", wanted.trim())))
-}
-
-/// The funding source as the workbooks print it, from the stored code and sponsor name.
-pub fn funding_source(program: &gift_program::Model) -> FundingSource {
-    match program.funding_source.as_str() {
-        "central" => FundingSource::Central,
-        "city" => FundingSource::City,
-        "district" => FundingSource::District,
-        "ward" => FundingSource::Ward,
-        "sponsor" => FundingSource::Sponsor(program.sponsor_name.clone().unwrap_or_default()),
-        other => FundingSource::Other(other.to_owned()),
-    }
 }
 
 /// A program as the workbooks take it.
@@ -104,7 +91,8 @@ fn export_program(program: &gift_program::Model) -> Program {
     Program {
         id: i64::from(program.id),
         name: program.name.clone(),
-        funding: funding_source(program),
+        funding: program.funding_source,
+        sponsor_name: program.sponsor_name.clone(),
         budget: None,
     }
 }
@@ -141,7 +129,7 @@ type EntryTuple = (
     Option<String>,
     String,
     Option<i32>,
-    Option<String>,
+    Option<Gender>,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -178,11 +166,7 @@ fn into_signing_entry(row: EntryTuple) -> SigningEntry {
         entry_id: i64::from(entry_id),
         full_name,
         birth_year,
-        gender: match gender.as_deref() {
-            Some("male") => Some(Gender::Male),
-            Some("female") => Some(Gender::Female),
-            _ => None,
-        },
+        gender,
         address: address.unwrap_or_default(),
         quarter: quarter.unwrap_or_default(),
         id_number,
@@ -360,7 +344,7 @@ async fn plan_signing_sheets(
                         date: None,
                         campaign_year: campaign.year,
                         program: export_program.clone(),
-                        approved: list.status == "approved",
+                        approved: list.status == ListStatus::Approved,
                         reference: None,
                         categories: categories.clone(),
                         entries: Vec::new(),
@@ -572,7 +556,7 @@ struct ReportRow {
     category_id: i32,
     program_id: i32,
     amount: i64,
-    status: String,
+    status: EntryStatus,
 }
 
 /// The figures of the reports workbook for `campaign`, as of `as_of`: every program, the
@@ -651,11 +635,7 @@ pub async fn load_report(
                 category_id: i64::from(r.category_id),
                 program_id: i64::from(r.program_id),
                 amount: r.amount,
-                status: match r.status.as_str() {
-                    status::RECEIVED => DeliveryStatus::Received,
-                    status::NOT_RECEIVED => DeliveryStatus::NotReceived,
-                    _ => DeliveryStatus::Pending,
-                },
+                status: r.status,
             })
             .collect(),
     })

@@ -21,13 +21,14 @@ use crate::domain::entitlements::{
 };
 use crate::domain::programs::compute_program_entries;
 use crate::domain::scope::UnitScope;
+use crate::entities::states::{EntryStatus, ListStatus, PersonStatus, UnitLevel};
 use crate::entities::{
     campaign, category, category_synonym, entry, household, import_batch, person, unit, ward_list,
 };
 use crate::error::{AppError, AppResult};
 use crate::import::duplicates::{PersonKey, mark_listed_elsewhere, name_birth_address_key};
 use crate::import::{ImportContext, ImportRow, KnownWard, ParsedList, RowStatus};
-use crate::vn::catalogue::{Catalogue, Category, CategoryKind};
+use crate::vn::catalogue::{Catalogue, Category};
 use crate::vn::money_words::format_vnd;
 use crate::vn::text::name_key;
 
@@ -62,7 +63,7 @@ pub async fn load_import_setup(
             .into_iter()
             .map(|c| Category {
                 synonyms: synonyms_by_category.remove(&c.id).unwrap_or_default(),
-                kind: CategoryKind::parse(&c.kind).unwrap_or(CategoryKind::Hardship),
+                kind: c.kind,
                 code: c.code,
                 name: c.name,
                 rank: c.rank,
@@ -72,7 +73,7 @@ pub async fn load_import_setup(
             .collect(),
     );
     let wards = unit::Entity::find()
-        .filter(unit::Column::Level.eq("ward"))
+        .filter(unit::Column::Level.eq(UnitLevel::Ward))
         .all(db)
         .await?
         .into_iter()
@@ -479,13 +480,13 @@ async fn list_for_import(
         .one(db)
         .await?;
     if let Some(list) = existing {
-        return match list.status.as_str() {
-            "draft" | "returned" => Ok(list),
-            "submitted" => Err(AppError::Invalid(format!(
+        return match list.status {
+            ListStatus::Draft | ListStatus::Returned => Ok(list),
+            ListStatus::Submitted => Err(AppError::Invalid(format!(
                 "Danh sách của phường {ward_name} đã gửi duyệt: không thể nhập thêm cho đến khi \
                  quận trả lại danh sách."
             ))),
-            _ => Err(AppError::Invalid(format!(
+            ListStatus::Approved => Err(AppError::Invalid(format!(
                 "Danh sách của phường {ward_name} đã được duyệt và khóa: chỉ thay đổi được khi \
                  quận mở lại danh sách."
             ))),
@@ -495,7 +496,7 @@ async fn list_for_import(
     Ok(ward_list::ActiveModel {
         campaign_id: Set(campaign.id),
         ward_id: Set(ward_id),
-        status: Set("draft".into()),
+        status: Set(ListStatus::Draft),
         comment: Set(None),
         submitted_at: Set(None),
         submitted_by: Set(None),
@@ -693,7 +694,7 @@ async fn store_rows(
         .insert_all(
             db,
             &PEOPLE,
-            vec!["active".into(), now.into(), now.into()],
+            vec![PersonStatus::Active.into(), now.into(), now.into()],
             new_people.len(),
             true,
             |range, values| {
@@ -771,7 +772,12 @@ async fn store_rows(
         .insert_all(
             db,
             &ENTRIES,
-            vec![campaign.id.into(), "pending".into(), now.into(), now.into()],
+            vec![
+                campaign.id.into(),
+                EntryStatus::Pending.into(),
+                now.into(),
+                now.into(),
+            ],
             entries.len(),
             false,
             |range, values| {
@@ -884,7 +890,7 @@ fn push_person_values(new: &NewPerson, values: &mut Vec<Value>) {
         name_key(full_name).into(),
         row.birth_year.into(),
         row.birth_date.into(),
-        row.gender.map(gender_code).into(),
+        row.gender.into(),
         row.national_id.as_ref().map(|id| id.as_str()).into(),
         row.address.as_deref().into(),
         row.khu_pho.as_deref().into(),
@@ -903,14 +909,6 @@ fn row_nba_key(row: &ImportRow) -> Option<String> {
         .or(row.khu_pho.as_deref())
         .unwrap_or("");
     Some(name_birth_address_key(&name_key(name), year, place))
-}
-
-/// The stored form of a gender.
-pub fn gender_code(gender: crate::vn::identity::Gender) -> String {
-    match gender {
-        crate::vn::identity::Gender::Male => "male".into(),
-        crate::vn::identity::Gender::Female => "female".into(),
-    }
 }
 
 /// The ward's newest file is the truth about a known person: fill in what changed.
@@ -945,8 +943,8 @@ async fn update_person(
         household_id.is_some() && household_id != found.household_id,
         &mut |a| a.household_id = Set(household_id),
     );
-    set_if(found.status != "active", &mut |a| {
-        a.status = Set("active".into())
+    set_if(found.status != PersonStatus::Active, &mut |a| {
+        a.status = Set(PersonStatus::Active)
     });
     if changed {
         active.updated_at = Set(Utc::now());

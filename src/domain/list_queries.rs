@@ -23,6 +23,7 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::entitlements::{entitlements_for, load_program_rules};
 use crate::domain::scope::UnitScope;
 use crate::domain::ward_lists::{ListStatus, Operator, ensure_list_editable};
+use crate::entities::states::{EntryStatus, NotReceivedReason, PersonStatus};
 use crate::entities::{campaign, category, entry, gift_program, person, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::vn::identity::parse_national_id;
@@ -38,8 +39,8 @@ pub struct ListFilter {
     pub query: String,
     /// A category id.
     pub category_id: Option<i32>,
-    /// `pending`, `received` or `not_received`.
-    pub status: Option<String>,
+    /// Only gifts in this state.
+    pub status: Option<EntryStatus>,
     /// 1-based page number.
     pub page: u64,
 }
@@ -67,12 +68,12 @@ pub struct ListRow {
     pub program_name: String,
     /// Amount in đồng.
     pub amount: i64,
-    /// pending, received or not_received.
-    pub status: String,
+    /// Where the gift stands in the distribution.
+    pub status: EntryStatus,
     /// Who received for the person, with the relationship.
     pub receiver: Option<String>,
-    /// Why not received (code).
-    pub not_received_reason: Option<String>,
+    /// Why not received.
+    pub not_received_reason: Option<NotReceivedReason>,
     /// The day it was received.
     pub received_date: Option<chrono::NaiveDate>,
 }
@@ -109,7 +110,7 @@ fn filter_condition(list_id: i32, filter: &ListFilter) -> Cond {
     if let Some(category_id) = filter.category_id {
         cond = cond.add(Expr::col((e.clone(), entry::Column::CategoryId)).eq(category_id));
     }
-    if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
+    if let Some(status) = filter.status {
         cond = cond.add(Expr::col((e, entry::Column::Status)).eq(status));
     }
     let query = fold_key(&filter.query);
@@ -154,7 +155,7 @@ fn base_query(list_id: i32, filter: &ListFilter) -> SelectStatement {
 fn keeps_everything(filter: &ListFilter) -> bool {
     fold_key(&filter.query).trim().is_empty()
         && filter.category_id.is_none()
-        && filter.status.as_deref().is_none_or(str::is_empty)
+        && filter.status.is_none()
 }
 
 /// One page of a ward list's gifts matching `filter`, in the order of the file (then as
@@ -275,10 +276,10 @@ struct PageRow {
     program_id: i32,
     source_row: Option<i32>,
     amount: i64,
-    status: String,
+    status: EntryStatus,
     receiver_name: Option<String>,
     receiver_relationship: Option<String>,
-    not_received_reason: Option<String>,
+    not_received_reason: Option<NotReceivedReason>,
     received_date: Option<chrono::NaiveDate>,
     full_name: String,
     birth_year: Option<i32>,
@@ -429,7 +430,7 @@ pub async fn list_statuses(
     scope: &UnitScope,
     campaign_id: i32,
 ) -> AppResult<HashMap<i32, ListStatus>> {
-    let rows: Vec<(i32, String)> = ward_list::Entity::find()
+    let rows: Vec<(i32, ListStatus)> = ward_list::Entity::find()
         .select_only()
         .column(ward_list::Column::WardId)
         .column(ward_list::Column::Status)
@@ -438,15 +439,7 @@ pub async fn list_statuses(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(ward_id, status)| {
-            (
-                ward_id,
-                ListStatus::parse(&status).unwrap_or(ListStatus::Draft),
-            )
-        })
-        .collect())
+    Ok(rows.into_iter().collect())
 }
 
 /// The categories a list's filter offers: the active ones, highest rank first.
@@ -704,7 +697,7 @@ pub async fn add_person_to_list<C: ConnectionTrait + TransactionTrait>(
             ward_id: Set(list.ward_id),
             phone: Set(clean.phone),
             notes: Set(clean.notes),
-            status: Set("active".into()),
+            status: Set(PersonStatus::Active),
             created_at: Set(now),
             updated_at: Set(now),
             household_id: Set(None),
@@ -735,7 +728,7 @@ pub async fn add_person_to_list<C: ConnectionTrait + TransactionTrait>(
             category_id: Set(category.id),
             amount: Set(gift.amount),
             file_amount: Set(amount),
-            status: Set("pending".into()),
+            status: Set(EntryStatus::Pending),
             received_date: Set(None),
             receiver_name: Set(None),
             receiver_relationship: Set(None),

@@ -17,6 +17,7 @@ use crate::domain::import_commit::{
     FileMeta, WardCommit, check_against_campaign, commit_import, load_import_setup,
 };
 use crate::domain::scope::UnitScope;
+use crate::entities::states::UnitLevel;
 use crate::entities::{campaign, pending_upload, unit};
 use crate::error::{AppError, AppResult};
 use crate::import::{KnownWard, ParsedList, read_ward_file};
@@ -138,7 +139,7 @@ async fn chosen_ward(
         return Ok(None);
     };
     let ward = unit::Entity::find_by_id(ward_id)
-        .filter(unit::Column::Level.eq("ward"))
+        .filter(unit::Column::Level.eq(UnitLevel::Ward))
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("Không tìm thấy phường đã chọn.".into()))?;

@@ -18,67 +18,16 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::entitlements::ProgramRules;
 use crate::domain::ward_lists::{ListStatus, Operator};
+use crate::entities::states::EntryStatus;
 use crate::entities::{
     campaign, category, entry, gift_program, household, person, program_amount, ward_list,
 };
 use crate::error::{AppError, AppResult};
 
+pub use crate::entities::states::FundingSource;
+
 /// Rows per INSERT: well inside both engines' limits on bound parameters.
 const INSERT_CHUNK: usize = 500;
-
-/// Who pays for a program.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FundingSource {
-    /// The central budget (trung ương), e.g. the President's gift.
-    Central,
-    /// The city budget (thành phố).
-    City,
-    /// The district budget (quận).
-    District,
-    /// The ward budget (phường).
-    Ward,
-    /// Sponsors and community funds (xã hội hóa / nhà tài trợ), with the sponsor's name.
-    Sponsor,
-}
-
-impl FundingSource {
-    /// Parses a stored code or what a person types, in any case, with or without
-    /// diacritics: `city`, "thành phố", "TP", "xã hội hóa", "nhà tài trợ"…
-    pub fn parse(text: &str) -> Option<Self> {
-        let folded = crate::vn::text::fold_key(text);
-        match folded.as_str() {
-            "central" | "trung uong" | "tw" | "ngan sach trung uong" => Some(Self::Central),
-            "city" | "thanh pho" | "tp" | "ngan sach thanh pho" => Some(Self::City),
-            "district" | "quan" | "huyen" | "ngan sach quan" => Some(Self::District),
-            "ward" | "phuong" | "xa" | "ngan sach phuong" => Some(Self::Ward),
-            "sponsor" | "xa hoi hoa" | "nha tai tro" | "tai tro" | "xhh" => Some(Self::Sponsor),
-            _ => None,
-        }
-    }
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Central => "central",
-            Self::City => "city",
-            Self::District => "district",
-            Self::Ward => "ward",
-            Self::Sponsor => "sponsor",
-        }
-    }
-
-    /// The Vietnamese label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Central => "Ngân sách trung ương",
-            Self::City => "Ngân sách thành phố",
-            Self::District => "Ngân sách quận",
-            Self::Ward => "Ngân sách phường",
-            Self::Sponsor => "Xã hội hóa / nhà tài trợ",
-        }
-    }
-}
 
 /// A program as it is typed in: the fields and the cash amount per category code.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -192,11 +141,10 @@ fn detail(
     amounts: &[program_amount::Model],
     codes: &HashMap<i32, String>,
 ) -> ProgramDetail {
-    let source = FundingSource::parse(&program.funding_source).unwrap_or(FundingSource::District);
     ProgramDetail {
         id: program.id,
-        funding_source: source,
-        funding_label: source.label().to_owned(),
+        funding_source: program.funding_source,
+        funding_label: program.funding_source.label().to_owned(),
         amounts: amounts
             .iter()
             .filter(|a| a.program_id == program.id)
@@ -307,7 +255,7 @@ pub async fn add_program<C: ConnectionTrait + TransactionTrait>(
     let program = gift_program::ActiveModel {
         campaign_id: Set(campaign.id),
         name: Set(checked.name),
-        funding_source: Set(input.funding_source.code().to_owned()),
+        funding_source: Set(input.funding_source),
         sponsor_name: Set(checked.sponsor_name),
         goods_description: Set(checked.goods_description),
         goods_quantity: Set(input.goods_quantity),
@@ -356,7 +304,7 @@ pub async fn update_program<C: ConnectionTrait + TransactionTrait>(
     let before = program_detail(&txn, program.id).await?;
     let mut active: gift_program::ActiveModel = program.clone().into();
     active.name = Set(checked.name);
-    active.funding_source = Set(input.funding_source.code().to_owned());
+    active.funding_source = Set(input.funding_source);
     active.sponsor_name = Set(checked.sponsor_name);
     active.goods_description = Set(checked.goods_description);
     active.goods_quantity = Set(input.goods_quantity);
@@ -489,8 +437,8 @@ pub struct Listing {
     pub file_amount: Option<i64>,
     /// The entry's amount.
     pub amount: i64,
-    /// pending, received or not_received.
-    pub status: String,
+    /// Where its gift stands in the distribution.
+    pub status: EntryStatus,
 }
 
 /// A gift the program should give.
@@ -649,7 +597,7 @@ pub async fn compute_program_entries(
     };
     let approved: HashSet<i32> = ward_list::Entity::find()
         .filter(ward_list::Column::CampaignId.eq(campaign.id))
-        .filter(ward_list::Column::Status.eq(ListStatus::Approved.as_str()))
+        .filter(ward_list::Column::Status.eq(ListStatus::Approved))
         .all(db)
         .await?
         .into_iter()
@@ -665,7 +613,7 @@ pub async fn compute_program_entries(
     let mut frozen_people = HashSet::new();
     let mut frozen_households = HashSet::new();
     for listing in &existing {
-        if approved.contains(&listing.ward_list_id) || listing.status != "pending" {
+        if approved.contains(&listing.ward_list_id) || listing.status != EntryStatus::Pending {
             frozen_people.insert(listing.person_id);
             if let Some(h) = listing.household_id {
                 frozen_households.insert(h);
@@ -752,7 +700,7 @@ pub async fn compute_program_entries(
             category_id: Set(gift.category_id),
             amount: Set(gift.amount),
             file_amount: Set(gift.file_amount),
-            status: Set("pending".into()),
+            status: Set(EntryStatus::Pending),
             received_date: Set(None),
             receiver_name: Set(None),
             receiver_relationship: Set(None),
@@ -855,7 +803,7 @@ mod tests {
                 id,
                 campaign_id: 1,
                 name: format!("P{id}"),
-                funding_source: "city".into(),
+                funding_source: FundingSource::City,
                 sponsor_name: None,
                 goods_description: None,
                 goods_quantity: None,
@@ -879,7 +827,7 @@ mod tests {
             household_id: household,
             file_amount: Some(123),
             amount: 123,
-            status: "pending".into(),
+            status: EntryStatus::Pending,
         }
     }
 
@@ -925,23 +873,5 @@ mod tests {
         );
         let people: Vec<i32> = gifts.iter().map(|g| g.person_id).collect();
         assert_eq!(people, vec![7, 10]);
-    }
-
-    #[test]
-    fn funding_sources_parse_from_vietnamese_words() {
-        assert_eq!(FundingSource::parse("Thành phố"), Some(FundingSource::City));
-        assert_eq!(
-            FundingSource::parse("xã hội hóa"),
-            Some(FundingSource::Sponsor)
-        );
-        assert_eq!(
-            FundingSource::parse("TRUNG UONG"),
-            Some(FundingSource::Central)
-        );
-        assert_eq!(
-            FundingSource::parse("central"),
-            Some(FundingSource::Central)
-        );
-        assert_eq!(FundingSource::parse("ngân hàng"), None);
     }
 }

@@ -13,10 +13,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryF
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::distribution::status;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name};
 use crate::domain::ward_lists::Operator;
+use crate::entities::states::EntryStatus;
 use crate::entities::{campaign, gift_program};
 use crate::error::AppResult;
 
@@ -42,19 +42,19 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, entry_status: &str, people: i64, amount: i64) {
+    fn add(&mut self, entry_status: EntryStatus, people: i64, amount: i64) {
         self.planned_people += people;
         self.planned_amount += amount;
         match entry_status {
-            status::RECEIVED => {
+            EntryStatus::Received => {
                 self.received_people += people;
                 self.received_amount += amount;
             }
-            status::NOT_RECEIVED => {
+            EntryStatus::NotReceived => {
                 self.not_received_people += people;
                 self.not_received_amount += amount;
             }
-            _ => {
+            EntryStatus::Pending => {
                 self.remaining_people += people;
                 self.remaining_amount += amount;
             }
@@ -116,7 +116,7 @@ pub struct WardTotal {
 #[derive(FromQueryResult)]
 struct WardGroup {
     ward_id: i32,
-    status: String,
+    status: EntryStatus,
     people: i64,
     amount: Option<i64>,
 }
@@ -133,7 +133,7 @@ pub async fn ward_tallies(
     for row in db.query_all(&query).await? {
         let group = WardGroup::from_query_result(&row, "")?;
         wards.entry(group.ward_id).or_default().add(
-            &group.status,
+            group.status,
             group.people,
             group.amount.unwrap_or(0),
         );
@@ -153,10 +153,10 @@ pub async fn list_tally(
     query.and_where(Expr::col(Alias::new("ward_list_id")).eq(ward_list_id));
     let mut tally = Tally::default();
     for row in db.query_all(&query).await? {
-        let status: String = row.try_get("", "status")?;
+        let status: EntryStatus = row.try_get("", "status")?;
         let people: i64 = row.try_get("", "people")?;
         let amount: Option<i64> = row.try_get("", "amount")?;
-        tally.add(&status, people, amount.unwrap_or(0));
+        tally.add(status, people, amount.unwrap_or(0));
     }
     Ok(tally)
 }
@@ -165,7 +165,7 @@ pub async fn list_tally(
 struct Group {
     ward_id: i32,
     program_id: i32,
-    status: String,
+    status: EntryStatus,
     people: i64,
     amount: Option<i64>,
 }
@@ -234,7 +234,7 @@ pub async fn campaign_progress(
         cells
             .entry((group.ward_id, group.program_id))
             .or_default()
-            .add(&group.status, group.people, group.amount.unwrap_or(0));
+            .add(group.status, group.people, group.amount.unwrap_or(0));
     }
     let mut rows: Vec<ProgressRow> = cells
         .into_iter()
@@ -284,6 +284,7 @@ mod tests {
     use crate::domain::audit::Actor;
     use crate::domain::campaigns::{NewCampaign, create_campaign};
     use crate::domain::units::all_units;
+    use crate::entities::states::{EntryStatus, ListStatus, PersonStatus, UnitLevel};
     use crate::entities::{campaign, category, entry, gift_program, person, ward_list};
 
     type Rows = Vec<(i32, i32, i32, i32, String, i64, i64)>;
@@ -359,10 +360,14 @@ mod tests {
     async fn tallies_follow_every_change_to_the_entries() {
         let (db, postgres) = fresh_database().await;
         let units = all_units(&db).await.unwrap();
-        let district = units.iter().find(|u| u.level == "district").unwrap().id;
+        let district = units
+            .iter()
+            .find(|u| u.level == UnitLevel::District)
+            .unwrap()
+            .id;
         let wards: Vec<i32> = units
             .iter()
-            .filter(|u| u.level == "ward")
+            .filter(|u| u.level == UnitLevel::Ward)
             .map(|u| u.id)
             .take(2)
             .collect();
@@ -394,7 +399,7 @@ mod tests {
             let list = ward_list::ActiveModel {
                 campaign_id: Set(made.id),
                 ward_id: Set(*ward_id),
-                status: Set("approved".into()),
+                status: Set(ListStatus::Approved),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -407,7 +412,7 @@ mod tests {
                     full_name: Set(format!("Người {w} {n}")),
                     name_key: Set(format!("nguoi {w} {n}")),
                     ward_id: Set(*ward_id),
-                    status: Set("active".into()),
+                    status: Set(PersonStatus::Active),
                     created_at: Set(now),
                     updated_at: Set(now),
                     ..Default::default()
@@ -424,7 +429,7 @@ mod tests {
                         person_id: Set(someone.id),
                         category_id: Set(category_id),
                         amount: Set(500_000 + 100_000 * i64::from(n)),
-                        status: Set("pending".into()),
+                        status: Set(EntryStatus::Pending),
                         source_row: Set(Some(n + 7)),
                         created_at: Set(now),
                         updated_at: Set(now),
@@ -447,14 +452,14 @@ mod tests {
             .map(|e| e.id)
             .collect();
         entry::Entity::update_many()
-            .col_expr(entry::Column::Status, Expr::value("received"))
+            .col_expr(entry::Column::Status, Expr::value(EntryStatus::Received))
             .filter(entry::Column::Id.is_in(ids[..7].iter().copied()))
             .exec(&db)
             .await
             .unwrap();
         assert_tallies_match(&db, "marking gifts received").await;
         entry::Entity::update_many()
-            .col_expr(entry::Column::Status, Expr::value("not_received"))
+            .col_expr(entry::Column::Status, Expr::value(EntryStatus::NotReceived))
             .col_expr(entry::Column::Amount, Expr::value(123_456_i64))
             .filter(entry::Column::Id.is_in(ids[5..12].iter().copied()))
             .exec(&db)
@@ -468,7 +473,7 @@ mod tests {
             .unwrap();
         assert_tallies_match(&db, "a change of other columns").await;
         entry::Entity::update_many()
-            .col_expr(entry::Column::Status, Expr::value("pending"))
+            .col_expr(entry::Column::Status, Expr::value(EntryStatus::Pending))
             .filter(entry::Column::Id.is_in(ids[..3].iter().copied()))
             .exec(&db)
             .await

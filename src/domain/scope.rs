@@ -21,7 +21,7 @@ impl UnitScope {
     /// The scope of `user`: admin sees all; district staff their district and every ward under
     /// it; a ward officer their ward. A non-admin without a unit sees nothing.
     pub async fn for_user(db: &impl ConnectionTrait, user: &user::Model) -> Result<Self, DbErr> {
-        if Role::parse(&user.role) == Some(Role::Admin) {
+        if user.role == Role::Admin {
             return Ok(UnitScope::All);
         }
         if user.unit_id.is_none() {
@@ -33,7 +33,7 @@ impl UnitScope {
     /// The scope of `user` worked out from `units` (every unit, as [`all_units`] returns
     /// them): for callers that hold the units already, so a request reads them once.
     pub fn for_user_in(user: &user::Model, units: &[unit::Model]) -> Self {
-        if Role::parse(&user.role) == Some(Role::Admin) {
+        if user.role == Role::Admin {
             return UnitScope::All;
         }
         match user.unit_id {

@@ -20,9 +20,10 @@ use serde::Serialize;
 
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
-use crate::domain::distribution::{Distribution, NotReceivedReason, record_distribution, status};
+use crate::domain::distribution::{Distribution, record_distribution};
 use crate::domain::units::{all_units, display_name, find_unit};
 use crate::domain::ward_lists::Operator;
+use crate::entities::states::{CampaignStatus, EntryStatus, ListStatus, UnitLevel};
 use crate::entities::{campaign, entry, gift_program, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::export::{EntryRef, Mark, SignedMark, read_signed_sheet};
@@ -133,7 +134,7 @@ pub async fn apply_signed_sheet<C: ConnectionTrait + TransactionTrait>(
     target: SheetTarget,
     date: NaiveDate,
 ) -> AppResult<SignedSheetReport> {
-    if campaign.status == "closed" {
+    if campaign.status == CampaignStatus::Closed {
         return Err(AppError::Invalid(format!(
             "Đợt quà “{}” đã kết thúc: không thể ghi nhận cấp phát nữa.",
             campaign.title
@@ -288,9 +289,9 @@ pub async fn apply_signed_sheet<C: ConnectionTrait + TransactionTrait>(
                 relationship: relationship.clone(),
             },
         };
-        match item.status.as_str() {
-            status::PENDING => {}
-            status::RECEIVED if same_receiver(item, &asked) => {
+        match item.status {
+            EntryStatus::Pending => {}
+            EntryStatus::Received if same_receiver(item, &asked) => {
                 report.already_recorded += 1;
                 continue;
             }
@@ -307,7 +308,7 @@ pub async fn apply_signed_sheet<C: ConnectionTrait + TransactionTrait>(
                 continue;
             }
         }
-        if lists.get(&item.ward_list_id).map(String::as_str) != Some("approved") {
+        if lists.get(&item.ward_list_id) != Some(&ListStatus::Approved) {
             report.problems.push(problem(
                 Some(id),
                 format!(
@@ -394,13 +395,13 @@ async fn load_entries(
 async fn load_list_statuses(
     db: &impl ConnectionTrait,
     campaign: &campaign::Model,
-) -> AppResult<HashMap<i32, String>> {
+) -> AppResult<HashMap<i32, ListStatus>> {
     Ok(ward_list::Entity::find()
         .select_only()
         .column(ward_list::Column::Id)
         .column(ward_list::Column::Status)
         .filter(ward_list::Column::CampaignId.eq(campaign.id))
-        .into_tuple::<(i32, String)>()
+        .into_tuple::<(i32, ListStatus)>()
         .all(db)
         .await?
         .into_iter()
@@ -415,7 +416,7 @@ fn expected_per_sheet<'a>(
     entries: &HashMap<i32, entry::Model>,
     operator: &Operator,
     target: SheetTarget,
-    lists: &HashMap<i32, String>,
+    lists: &HashMap<i32, ListStatus>,
     units: &[unit::Model],
 ) -> AppResult<ExpectedPerSheet<'a>> {
     // Only the campaign's wards are candidates for a tab's name: unit names get reused.
@@ -444,7 +445,7 @@ fn expected_per_sheet<'a>(
     for (sheet, (wards, programs)) in by_sheet {
         let ward = match target.ward_id {
             Some(id) => Some(id),
-            None => match find_unit(&candidates, "ward", sheet) {
+            None => match find_unit(&candidates, UnitLevel::Ward, sheet) {
                 Some(unit) => Some(unit.id),
                 None => single(&wards).map_err(|()| {
                     AppError::Invalid(format!(
@@ -495,21 +496,19 @@ fn recorded_state(item: &entry::Model) -> String {
         .received_date
         .map(|d| format!(" ngày {}", d.format("%d/%m/%Y")))
         .unwrap_or_default();
-    match item.status.as_str() {
-        status::RECEIVED => match &item.receiver_name {
+    match item.status {
+        EntryStatus::Received => match &item.receiver_name {
             Some(name) => format!("“{name}” nhận thay{date}"),
             None => format!("đã tự nhận{date}"),
         },
-        status::NOT_RECEIVED => {
+        EntryStatus::NotReceived => {
             let reason = item
                 .not_received_reason
-                .as_deref()
-                .and_then(NotReceivedReason::parse)
                 .map(|r| format!(" ({})", r.label()))
                 .unwrap_or_default();
             format!("không nhận{reason}")
         }
-        other => other.to_owned(),
+        EntryStatus::Pending => EntryStatus::Pending.label().to_lowercase(),
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 
+use crate::entities::states::UnitLevel;
 use crate::entities::unit;
 use crate::vn::text::fold_key;
 
@@ -58,7 +59,11 @@ pub fn ancestry(units: &[unit::Model], id: i32) -> Vec<&unit::Model> {
 
 /// Finds a unit of `level` by its code or its name, in any case, with or without diacritics
 /// and with or without its level word ("Phường Hiệp Phú", "P. Hiệp Phú", "hiep phu", "26839").
-pub fn find_unit<'a>(units: &'a [unit::Model], level: &str, text: &str) -> Option<&'a unit::Model> {
+pub fn find_unit<'a>(
+    units: &'a [unit::Model],
+    level: UnitLevel,
+    text: &str,
+) -> Option<&'a unit::Model> {
     let wanted = strip_level_word(&fold_key(text));
     if wanted.is_empty() {
         return None;
@@ -101,25 +106,14 @@ fn strip_level_word(folded: &str) -> String {
 
 /// The unit's name as official papers write it: "Phường Hiệp Phú", "Quận 9", "Thành phố Hồ Chí Minh".
 pub fn display_name(unit: &unit::Model) -> String {
-    let prefix = match unit.level.as_str() {
-        "city" => "Thành phố",
-        "district" => "Quận",
-        "ward" => "Phường",
-        _ => "",
+    let prefix = match unit.level {
+        UnitLevel::City => "Thành phố",
+        UnitLevel::District => "Quận",
+        UnitLevel::Ward => "Phường",
     };
-    if prefix.is_empty() || fold_key(&unit.name).starts_with(&fold_key(prefix)) {
+    if fold_key(&unit.name).starts_with(&fold_key(prefix)) {
         unit.name.clone()
     } else {
         format!("{prefix} {}", unit.name)
-    }
-}
-
-/// The Vietnamese word for a unit's level.
-pub fn level_label(level: &str) -> &'static str {
-    match level {
-        "city" => "Thành phố",
-        "district" => "Quận/Huyện",
-        "ward" => "Phường/Xã",
-        _ => "Đơn vị",
     }
 }

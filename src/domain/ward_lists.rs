@@ -25,6 +25,8 @@ use crate::domain::units::{all_units, ancestry, display_name};
 use crate::entities::{campaign, entry, user, ward_list};
 use crate::error::{AppError, AppResult};
 
+pub use crate::entities::states::ListStatus;
+
 /// Who acts in a domain call: the audit actor, the role that decides the actions and the
 /// scope that decides the units.
 #[derive(Debug, Clone)]
@@ -49,12 +51,9 @@ impl Operator {
 
     /// A user with the role and scope of their account.
     pub async fn for_user(db: &impl ConnectionTrait, user: &user::Model) -> AppResult<Self> {
-        let role = Role::parse(&user.role).ok_or_else(|| {
-            AppError::Forbidden("Tài khoản của bạn không có quyền thực hiện thao tác này.".into())
-        })?;
         Ok(Self {
             actor: Actor::user(user),
-            role,
+            role: user.role,
             scope: UnitScope::for_user(db, user).await?,
         })
     }
@@ -99,53 +98,6 @@ pub async fn visible_campaign(
         }
     }
     Err(AppError::outside_scope())
-}
-
-/// Where a ward list stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ListStatus {
-    /// Being prepared by the ward (imports and edits allowed).
-    Draft,
-    /// Sent to the district, waiting for a decision.
-    Submitted,
-    /// Approved by the district: locked; distribution happens on it.
-    Approved,
-    /// Sent back by the district with a comment; the ward corrects and submits again.
-    Returned,
-}
-
-impl ListStatus {
-    /// Parses the stored name.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "draft" => Some(Self::Draft),
-            "submitted" => Some(Self::Submitted),
-            "approved" => Some(Self::Approved),
-            "returned" => Some(Self::Returned),
-            _ => None,
-        }
-    }
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-            Self::Returned => "returned",
-        }
-    }
-
-    /// The Vietnamese label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Draft => "Đang lập",
-            Self::Submitted => "Chờ duyệt",
-            Self::Approved => "Đã duyệt",
-            Self::Returned => "Trả lại để chỉnh sửa",
-        }
-    }
 }
 
 /// A step of the approval flow.
@@ -232,7 +184,7 @@ pub async fn transition_list<C: ConnectionTrait + TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound("Phường này chưa có danh sách trong đợt quà.".into()))?;
-    let current = ListStatus::parse(&list.status).unwrap_or(ListStatus::Draft);
+    let current = list.status;
     let (from, to) = action.moves();
     if !from.contains(&current) {
         return Err(AppError::Invalid(format!(
@@ -258,7 +210,7 @@ pub async fn transition_list<C: ConnectionTrait + TransactionTrait>(
     }
     let now = Utc::now();
     let mut update = ward_list::Entity::update_many()
-        .col_expr(ward_list::Column::Status, Expr::value(to.as_str()))
+        .col_expr(ward_list::Column::Status, Expr::value(to))
         .col_expr(ward_list::Column::UpdatedAt, Expr::value(now))
         .col_expr(ward_list::Column::Comment, Expr::value(comment.clone()));
     update = match action {
@@ -279,7 +231,7 @@ pub async fn transition_list<C: ConnectionTrait + TransactionTrait>(
     // second finds nothing to update.
     let done = update
         .filter(ward_list::Column::Id.eq(list.id))
-        .filter(ward_list::Column::Status.eq(list.status.clone()))
+        .filter(ward_list::Column::Status.eq(list.status))
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
@@ -340,14 +292,14 @@ pub async fn ensure_list_editable(
 
 /// The state part of [`ensure_list_editable`], for callers that already hold the list.
 pub fn ensure_status_editable(list: &ward_list::Model) -> AppResult<()> {
-    match ListStatus::parse(&list.status) {
-        Some(ListStatus::Approved) => Err(AppError::Invalid(
+    match list.status {
+        ListStatus::Approved => Err(AppError::Invalid(
             "Danh sách đã được duyệt và khóa; cần quận mở lại trước khi thay đổi.".into(),
         )),
-        Some(ListStatus::Submitted) => Err(AppError::Invalid(
+        ListStatus::Submitted => Err(AppError::Invalid(
             "Danh sách đã gửi lên quận và đang chờ duyệt; không thể thay đổi lúc này.".into(),
         )),
-        _ => Ok(()),
+        ListStatus::Draft | ListStatus::Returned => Ok(()),
     }
 }
 
@@ -417,7 +369,7 @@ pub async fn list_ward_lists(
         .into_iter()
         .map(|list| {
             let unit = units.iter().find(|unit| unit.id == list.ward_id);
-            let status = ListStatus::parse(&list.status).unwrap_or(ListStatus::Draft);
+            let status = list.status;
             let total = totals.get(&list.id);
             WardListSummary {
                 id: list.id,

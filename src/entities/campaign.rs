@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+use super::states::CampaignStatus;
+
 /// One Tết's gift campaign run by a district (or city).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "campaigns")]
@@ -14,7 +16,7 @@ pub struct Model {
     pub lunar_name: String,
     pub title: String,
     pub slug: String,
-    pub status: String,
+    pub status: CampaignStatus,
     pub previous_campaign_id: Option<i32>,
     pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,

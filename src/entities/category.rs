@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+use super::states::CategoryKind;
+
 /// A category of beneficiary (đối tượng) in the editable catalogue.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "categories")]
@@ -11,7 +13,7 @@ pub struct Model {
     pub id: i32,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: CategoryKind,
     pub rank: i32,
     pub per_household: bool,
     pub sensitive: bool,

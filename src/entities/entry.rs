@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+use super::states::{EntryStatus, NotReceivedReason};
+
 /// One gift of one program to one recipient, with its distribution state.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "entries")]
@@ -18,11 +20,11 @@ pub struct Model {
     pub category_id: i32,
     pub amount: i64,
     pub file_amount: Option<i64>,
-    pub status: String,
+    pub status: EntryStatus,
     pub received_date: Option<Date>,
     pub receiver_name: Option<String>,
     pub receiver_relationship: Option<String>,
-    pub not_received_reason: Option<String>,
+    pub not_received_reason: Option<NotReceivedReason>,
     pub distribution_note: Option<String>,
     pub note: Option<String>,
     pub import_batch_id: Option<i32>,

@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+use super::states::FundingSource;
+
 /// A gift program of a campaign with its funding source and rules.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "gift_programs")]
@@ -11,7 +13,7 @@ pub struct Model {
     pub id: i32,
     pub campaign_id: i32,
     pub name: String,
-    pub funding_source: String,
+    pub funding_source: FundingSource,
     pub sponsor_name: Option<String>,
     pub goods_description: Option<String>,
     pub goods_quantity: Option<i32>,

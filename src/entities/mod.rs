@@ -1,4 +1,4 @@
-//! sea-orm entities, one per table, and nothing else.
+//! sea-orm entities, one per table, and the states their columns hold ([`states`]).
 
 pub mod api_token;
 pub mod audit_event;
@@ -15,6 +15,7 @@ pub mod pending_upload;
 pub mod person;
 pub mod program_amount;
 pub mod session;
+pub mod states;
 pub mod unit;
 pub mod user;
 pub mod ward_list;

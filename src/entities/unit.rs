@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+use super::states::UnitLevel;
+
 /// An administrative unit (city, district, ward) with the dates it is valid for.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "units")]
@@ -11,7 +13,7 @@ pub struct Model {
     pub id: i32,
     pub code: String,
     pub name: String,
-    pub level: String,
+    pub level: UnitLevel,
     pub parent_id: Option<i32>,
     pub valid_from: Option<Date>,
     pub valid_to: Option<Date>,

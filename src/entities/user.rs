@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+use super::states::Role;
+
 /// An account: admin, district staff or ward officer, attached to one unit.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "users")]
@@ -13,7 +15,7 @@ pub struct Model {
     #[serde(skip)]
     pub password_hash: String,
     pub full_name: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub unit_id: Option<i32>,
     pub active: bool,
     pub password_changed_at: DateTimeUtc,

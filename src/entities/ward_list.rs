@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+use super::states::ListStatus;
+
 /// A ward's list in a campaign and its approval state.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "ward_lists")]
@@ -11,7 +13,7 @@ pub struct Model {
     pub id: i32,
     pub campaign_id: i32,
     pub ward_id: i32,
-    pub status: String,
+    pub status: ListStatus,
     pub comment: Option<String>,
     pub submitted_at: Option<DateTimeUtc>,
     pub submitted_by: Option<i32>,

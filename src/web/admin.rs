@@ -17,6 +17,7 @@ use crate::domain::admin_queries::{
     remove_synonym, users_in_scope,
 };
 use crate::domain::units::{all_units, display_name};
+use crate::entities::states::UnitLevel;
 use crate::entities::{audit_event, category, category_synonym};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
@@ -116,7 +117,7 @@ async fn users_page(
         .await?
         .into_iter()
         .map(|u| UserRow {
-            role: Role::parse(&u.role).map_or("", Role::label),
+            role: u.role.label(),
             unit: name_of(u.unit_id),
             full_name: u.full_name.unwrap_or_default(),
             username: u.username,
@@ -126,7 +127,7 @@ async fn users_page(
     let mut choices: Vec<UnitChoice> = units
         .iter()
         .filter(|u| user.scope.allows(u.id) && u.valid_to.is_none())
-        .filter(|u| user.role == Role::Admin || u.level == "ward")
+        .filter(|u| user.role == Role::Admin || u.level == UnitLevel::Ward)
         .map(|u| UnitChoice {
             id: u.id,
             name: display_name(u),
@@ -418,7 +419,7 @@ async fn show_audit_log(
     };
     let mut wards: Vec<UnitChoice> = units
         .iter()
-        .filter(|u| u.level == "ward")
+        .filter(|u| u.level == UnitLevel::Ward)
         .map(|u| UnitChoice {
             id: u.id,
             name: display_name(u),

@@ -16,8 +16,9 @@ use serde::Deserialize;
 
 use crate::domain::accounts::Role;
 use crate::domain::admin_queries::{CategoryInput, EditError, UnitInput, save_category, save_unit};
-use crate::domain::units::{all_units, display_name, level_label};
+use crate::domain::units::{all_units, display_name};
 use crate::entities::category;
+use crate::entities::states::{CategoryKind, UnitLevel};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::admin::UnitChoice;
@@ -96,7 +97,7 @@ async fn unit_form_page(
     let units = all_units(&state.db).await?;
     let mut parents: Vec<UnitChoice> = units
         .iter()
-        .filter(|u| u.level != "ward" && u.id != id)
+        .filter(|u| u.level != UnitLevel::Ward && u.id != id)
         .map(|u| UnitChoice {
             id: u.id,
             name: match u.valid_to {
@@ -112,9 +113,9 @@ async fn unit_form_page(
         form,
         errors,
         parents,
-        levels: ["city", "district", "ward"]
+        levels: [UnitLevel::City, UnitLevel::District, UnitLevel::Ward]
             .iter()
-            .map(|l| (*l, level_label(l)))
+            .map(|l| (l.as_str(), l.label()))
             .collect(),
     })
 }
@@ -124,7 +125,7 @@ async fn show_new_unit(
     user: CurrentUser,
 ) -> AppResult<UnitFormPage> {
     let form = UnitForm {
-        level: "ward".into(),
+        level: UnitLevel::Ward.as_str().into(),
         ..UnitForm::default()
     };
     unit_form_page(&state, &user, 0, form, FormErrors::default()).await
@@ -144,7 +145,7 @@ async fn show_edit_unit(
     let form = UnitForm {
         code: found.code,
         name: found.name,
-        level: found.level,
+        level: found.level.as_str().into(),
         parent_id: found.parent_id.map(|p| p.to_string()).unwrap_or_default(),
         valid_from: date(found.valid_from),
         valid_to: date(found.valid_to),
@@ -279,7 +280,7 @@ fn category_form_page(
 
 async fn show_new_category(user: CurrentUser) -> AppResult<CategoryFormPage> {
     let form = CategoryForm {
-        kind: "hardship".into(),
+        kind: CategoryKind::Hardship.as_str().into(),
         rank: "10".into(),
         active: Some("on".into()),
         ..CategoryForm::default()
@@ -301,7 +302,7 @@ async fn show_edit_category(
     let form = CategoryForm {
         code: found.code,
         name: found.name,
-        kind: found.kind,
+        kind: found.kind.as_str().into(),
         rank: found.rank.to_string(),
         per_household: ticked(found.per_household),
         sensitive: ticked(found.sensitive),

@@ -13,13 +13,16 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::domain::accounts::Role;
-use crate::domain::campaigns::{NewCampaign, create_campaign, set_campaign_status};
+use crate::domain::campaigns::{
+    NewCampaign, create_campaign, parse_campaign_status, set_campaign_status,
+};
 use crate::domain::carry_forward;
 use crate::domain::list_queries::list_statuses;
 use crate::domain::progress::{Tally, ward_tallies};
 use crate::domain::units::{all_units, display_name};
 use crate::domain::ward_lists::{ListStatus, visible_campaign};
 use crate::entities::campaign;
+use crate::entities::states::{CampaignStatus, UnitLevel};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{Chrome, money, operator, visible_campaign_for};
@@ -32,16 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/campaigns/{slug}", get(show_campaign))
         .route("/campaigns/{slug}/status", post(change_campaign_status))
         .route("/campaigns/{slug}/next", post(start_next_campaign))
-}
-
-/// A campaign's status in Vietnamese.
-pub fn campaign_status_label(status: &str) -> &'static str {
-    match status {
-        "open" => "Đang mở",
-        "locked" => "Đã khóa danh sách",
-        "closed" => "Đã kết thúc",
-        _ => "Không rõ",
-    }
 }
 
 /// The query string of the campaign page after a good POST.
@@ -63,12 +56,22 @@ pub struct CampaignNotice {
 
 impl CampaignNotice {
     fn text(&self) -> String {
+        // After a status change the notice is the new status.
+        if let Some(status) = CampaignStatus::parse(&self.notice) {
+            return match status {
+                CampaignStatus::Open => {
+                    "Đã mở đợt quà: các phường có thể tải lên và sửa danh sách.".into()
+                }
+                CampaignStatus::Locked => {
+                    "Đã khóa đợt quà: danh sách không thay đổi nữa, việc cấp phát vẫn tiếp tục."
+                        .into()
+                }
+                CampaignStatus::Closed => {
+                    "Đã kết thúc đợt quà: không ghi nhận thay đổi nào nữa.".into()
+                }
+            };
+        }
         match self.notice.as_str() {
-            "open" => "Đã mở đợt quà: các phường có thể tải lên và sửa danh sách.".into(),
-            "locked" => {
-                "Đã khóa đợt quà: danh sách không thay đổi nữa, việc cấp phát vẫn tiếp tục.".into()
-            }
-            "closed" => "Đã kết thúc đợt quà: không ghi nhận thay đổi nào nữa.".into(),
             "chuyen" => format!(
                 "Đã tạo đợt quà mới và chuyển {} danh sách phường, {} suất quà từ đợt trước \
                  ({} người không còn nhận: đã mất hoặc chuyển đi). Các danh sách ở trạng thái \
@@ -160,7 +163,7 @@ async fn show_campaign(
     let mut wards: Vec<WardProgress> = user
         .units
         .iter()
-        .filter(|u| u.level == "ward" && user.scope.allows(u.id))
+        .filter(|u| u.level == UnitLevel::Ward && user.scope.allows(u.id))
         .filter(|u| valid_in_year(u, campaign.year) || lists.contains_key(&u.id))
         .map(|u| {
             let status = lists.get(&u.id).copied();
@@ -192,7 +195,7 @@ async fn show_campaign(
         amount: money(total.planned_amount),
         received_amount: money(total.received_amount),
         received_pct: percent(total.received_people, total.planned_people),
-        status_label: campaign_status_label(&campaign.status),
+        status_label: campaign.status.label(),
         manages: op.ensure_manages(&campaign).is_ok(),
         next_year: campaign.year + 1,
         notice: notice.text(),
@@ -237,14 +240,14 @@ async fn add_campaign(
         // An administrator without a unit runs it for the first current district (or city).
         None => {
             let units = all_units(&state.db).await?;
-            let current = |level: &str| {
+            let current = |level: UnitLevel| {
                 units
                     .iter()
                     .find(|u| u.level == level && u.valid_to.is_none())
                     .map(|u| u.id)
             };
-            current("district")
-                .or_else(|| current("city"))
+            current(UnitLevel::District)
+                .or_else(|| current(UnitLevel::City))
                 .ok_or_else(|| AppError::Invalid("Chưa có quận nào để tổ chức đợt quà.".into()))?
         }
     };
@@ -276,10 +279,12 @@ async fn change_campaign_status(
     let op = operator(&user);
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
     op.ensure_manages(&campaign)?;
-    let updated = set_campaign_status(&state.db, &op.actor, &campaign, form.status.trim()).await?;
+    let status = parse_campaign_status(&form.status)?;
+    let updated = set_campaign_status(&state.db, &op.actor, &campaign, status).await?;
     Ok(Redirect::to(&format!(
         "/campaigns/{}?notice={}",
-        updated.slug, updated.status
+        updated.slug,
+        updated.status.as_str()
     )))
 }
 

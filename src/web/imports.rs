@@ -19,6 +19,7 @@ use crate::domain::pending_uploads::{
 };
 use crate::domain::units::{all_units, display_name};
 use crate::domain::ward_lists::visible_campaign;
+use crate::entities::states::UnitLevel;
 use crate::entities::{campaign, pending_upload};
 use crate::error::{AppError, AppResult};
 use crate::export::annotated::{status_label, write_annotated_copy};
@@ -89,7 +90,9 @@ async fn upload_page(
         let mut wards: Vec<WardChoice> = all_units(&state.db)
             .await?
             .iter()
-            .filter(|u| u.level == "ward" && u.valid_to.is_none() && user.scope.allows(u.id))
+            .filter(|u| {
+                u.level == UnitLevel::Ward && u.valid_to.is_none() && user.scope.allows(u.id)
+            })
             .map(|u| WardChoice {
                 id: u.id,
                 name: display_name(u),

@@ -14,6 +14,7 @@ use crate::domain::programs::{
     CategoryAmount, FundingSource, ProgramDetail, ProgramInput, add_program, programs_of,
 };
 use crate::domain::ward_lists::visible_campaign;
+use crate::entities::states::CampaignStatus;
 use crate::entities::{campaign, category};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
@@ -115,7 +116,7 @@ async fn programs_page(
         .collect();
     Ok(ProgramsPage {
         chrome: Chrome::for_user(user),
-        can_edit: op.ensure_manages(&campaign).is_ok() && campaign.status == "open",
+        can_edit: op.ensure_manages(&campaign).is_ok() && campaign.status == CampaignStatus::Open,
         campaign,
         programs,
         categories,
@@ -127,7 +128,7 @@ async fn programs_page(
             FundingSource::Sponsor,
         ]
         .iter()
-        .map(|s| (s.code(), s.label()))
+        .map(|s| (s.as_str(), s.label()))
         .collect(),
         values,
         errors,

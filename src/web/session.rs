@@ -196,10 +196,10 @@ impl CurrentUser {
         Ok(Self::with_units(user, all_units(db).await?))
     }
 
-    /// Completes a user with every unit: its own unit and its scope. `None` for an unknown
-    /// role.
+    /// Completes a user with every unit: its own unit and its scope. Always `Some` now that
+    /// the role is typed (a stored role outside the vocabulary fails when the user is read).
     fn with_units(user: user::Model, units: Vec<unit::Model>) -> Option<Self> {
-        let role = Role::parse(&user.role)?;
+        let role = user.role;
         let unit = user
             .unit_id
             .and_then(|id| units.iter().find(|unit| unit.id == id).cloned());

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::domain::units::{all_units, display_name, level_label};
+use crate::domain::units::{all_units, display_name};
 use crate::entities::{person, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
@@ -55,7 +55,7 @@ fn unit_row(unit: &unit::Model, units: &[unit::Model]) -> UnitRow {
         id: unit.id,
         code: unit.code.clone(),
         name: display_name(unit),
-        level: level_label(&unit.level),
+        level: unit.level.label(),
         parent,
         validity,
     }

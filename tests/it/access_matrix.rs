@@ -29,6 +29,7 @@ use chamlo::domain::accounts::Role;
 use chamlo::domain::api_tokens::create_api_token;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::pending_uploads::{NewUpload, store_upload};
+use chamlo::entities::states::UnitLevel;
 use chamlo::entities::{category, category_synonym, entry, person, ward_list};
 use chamlo::web::session::{COOKIE_NAME, start_session};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -562,16 +563,28 @@ impl World {
         import_bytes(&app, &campaign, "tan-phu.xlsx", &tan_phu, None)
             .await
             .expect("Tân Phú imports");
-        let own = app.unit("ward", "Hiệp Phú").await;
-        let other = app.unit("ward", "Tân Phú").await;
+        let own = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
+        let other = app.unit(UnitLevel::Ward, "Tân Phú").await;
         let own_officer = app
-            .create_user("can.bo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+            .create_user(
+                "can.bo.hiepphu",
+                Role::Ward,
+                Some((UnitLevel::Ward, "Hiệp Phú")),
+            )
             .await;
         let other_officer = app
-            .create_user("can.bo.tanphu", Role::Ward, Some(("ward", "Tân Phú")))
+            .create_user(
+                "can.bo.tanphu",
+                Role::Ward,
+                Some((UnitLevel::Ward, "Tân Phú")),
+            )
             .await;
         let district = app
-            .create_user("can.bo.quan9", Role::District, Some(("district", "Quận 9")))
+            .create_user(
+                "can.bo.quan9",
+                Role::District,
+                Some((UnitLevel::District, "Quận 9")),
+            )
             .await;
         let admin = app.create_user("quan.tri", Role::Admin, None).await;
         let mut cookies: [Option<String>; 5] = Default::default();

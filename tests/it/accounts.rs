@@ -2,6 +2,7 @@
 
 use axum::http::{StatusCode, header};
 use chamlo::domain::accounts::{Role, change_password};
+use chamlo::entities::states::UnitLevel;
 use chamlo::entities::{audit_event, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -33,7 +34,7 @@ async fn pages_redirect_to_login_without_a_session() {
 #[tokio::test]
 async fn login_sets_an_httponly_samesite_strict_cookie_and_shows_the_home_page() {
     let app = TestApp::spawn().await;
-    app.create_user("hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+    app.create_user("hiepphu", Role::Ward, Some((UnitLevel::Ward, "Hiệp Phú")))
         .await;
     let response = app
         .post_form(
@@ -68,7 +69,7 @@ async fn login_sets_an_httponly_samesite_strict_cookie_and_shows_the_home_page()
 #[tokio::test]
 async fn wrong_password_is_refused_with_a_clear_message_and_no_cookie() {
     let app = TestApp::spawn().await;
-    app.create_user("tanphu", Role::Ward, Some(("ward", "Tân Phú")))
+    app.create_user("tanphu", Role::Ward, Some((UnitLevel::Ward, "Tân Phú")))
         .await;
     for (username, password) in [("tanphu", "sai-mat-khau"), ("khong-co-ai", PASSWORD)] {
         let response = app
@@ -98,7 +99,7 @@ async fn wrong_password_is_refused_with_a_clear_message_and_no_cookie() {
 async fn logout_ends_the_session_on_the_server() {
     let app = TestApp::spawn().await;
     let cookie = app
-        .login_as("longbinh", Role::Ward, Some(("ward", "Long Bình")))
+        .login_as("longbinh", Role::Ward, Some((UnitLevel::Ward, "Long Bình")))
         .await;
     assert_eq!(app.get("/", Some(&cookie)).await.status, StatusCode::OK);
     let response = app.post_form("/logout", &[], Some(&cookie)).await;
@@ -112,7 +113,7 @@ async fn logout_ends_the_session_on_the_server() {
 async fn a_changed_password_ends_every_session() {
     let app = TestApp::spawn().await;
     let cookie = app
-        .login_as("phuhuu", Role::Ward, Some(("ward", "Phú Hữu")))
+        .login_as("phuhuu", Role::Ward, Some((UnitLevel::Ward, "Phú Hữu")))
         .await;
     let account = user::Entity::find()
         .filter(user::Column::Username.eq("phuhuu"))
@@ -131,7 +132,11 @@ async fn a_changed_password_ends_every_session() {
 async fn passwords_are_never_stored_plain() {
     let app = TestApp::spawn().await;
     let account = app
-        .create_user("quan9", Role::District, Some(("district", "Quận 9")))
+        .create_user(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     assert_ne!(account.password_hash, PASSWORD);
     assert!(!account.password_hash.contains(PASSWORD));
@@ -173,7 +178,11 @@ async fn health_check_reports_the_database() {
 async fn a_user_changes_their_password_on_the_account_page() {
     let app = TestApp::spawn().await;
     let cookie = app
-        .login_as("longtruong", Role::Ward, Some(("ward", "Long Trường")))
+        .login_as(
+            "longtruong",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Long Trường")),
+        )
         .await;
     let form = app.get("/account/password", Some(&cookie)).await;
     assert_eq!(form.status, StatusCode::OK);

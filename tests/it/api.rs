@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use chamlo::domain::accounts::Role;
 use chamlo::entities::api_token;
+use chamlo::entities::states::UnitLevel;
 use sea_orm::EntityTrait;
 use serde_json::json;
 
@@ -26,7 +27,7 @@ async fn requests_without_a_valid_token_get_a_json_401() {
 async fn a_token_made_on_the_command_line_acts_with_its_users_scope_until_revoked() {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
-    app.create_user("hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+    app.create_user("hiepphu", Role::Ward, Some((UnitLevel::Ward, "Hiệp Phú")))
         .await;
     let output = run_chamlo(
         &app,
@@ -68,7 +69,7 @@ async fn a_token_made_on_the_command_line_acts_with_its_users_scope_until_revoke
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body["error"].is_string());
-    let tan_phu = app.unit("ward", "Tân Phú").await;
+    let tan_phu = app.unit(UnitLevel::Ward, "Tân Phú").await;
     let (status, _) = api(
         &app,
         "GET",
@@ -114,7 +115,11 @@ async fn a_token_made_on_the_command_line_acts_with_its_users_scope_until_revoke
 async fn a_logged_in_user_creates_lists_and_revokes_their_tokens() {
     let app = TestApp::spawn().await;
     let cookie = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let (status, created) = api(
         &app,
@@ -163,7 +168,11 @@ async fn errors_are_json_with_the_right_status() {
     let app = TestApp::spawn().await;
     district_campaign(&app, 2021).await;
     let cookie = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let (status, body) = api(
         &app,
@@ -212,7 +221,11 @@ async fn malformed_bodies_queries_and_paths_get_a_json_422() {
     let app = TestApp::spawn().await;
     district_campaign(&app, 2021).await;
     let cookie = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let calls = [
         (

@@ -6,6 +6,7 @@ use std::path::Path;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chamlo::domain::pending_uploads::{NewUpload, store_upload};
+use chamlo::entities::states::UnitLevel;
 use chamlo::entities::{audit_event, campaign, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -22,7 +23,7 @@ async fn each_kind_of_change_leaves_an_event_with_its_actor_and_unit() {
     let app = &world.app;
     let officer = find_user(app, "can.bo.hiepphu").await;
     let district = find_user(app, "can.bo.quan9").await;
-    let own_ward = app.unit("ward", "Hiệp Phú").await.id;
+    let own_ward = app.unit(UnitLevel::Ward, "Hiệp Phú").await.id;
     let own = world.cookies[OWN].clone().unwrap();
     let staff = world.cookies[DISTRICT].clone().unwrap();
     let slug = world.fill("{slug}");

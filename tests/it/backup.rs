@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chamlo::domain::accounts::Role;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::{NewCampaign, create_campaign};
+use chamlo::entities::states::{Gender, PersonStatus, UnitLevel};
 use chamlo::entities::*;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 
@@ -15,11 +16,19 @@ use crate::helpers::TestApp;
 
 /// Users, a campaign (with its audit events) and a person, so that several tables hold rows.
 async fn arrange_data(app: &TestApp) {
-    app.create_user("quan9", Role::District, Some(("district", "Quận 9")))
-        .await;
-    app.create_user("canbo.tanphu", Role::Ward, Some(("ward", "Tân Phú")))
-        .await;
-    let district = app.unit("district", "Quận 9").await;
+    app.create_user(
+        "quan9",
+        Role::District,
+        Some((UnitLevel::District, "Quận 9")),
+    )
+    .await;
+    app.create_user(
+        "canbo.tanphu",
+        Role::Ward,
+        Some((UnitLevel::Ward, "Tân Phú")),
+    )
+    .await;
+    let district = app.unit(UnitLevel::District, "Quận 9").await;
     create_campaign(
         &app.db,
         &Actor::system("test"),
@@ -31,17 +40,17 @@ async fn arrange_data(app: &TestApp) {
     )
     .await
     .expect("campaign created");
-    let ward = app.unit("ward", "Tân Phú").await;
+    let ward = app.unit(UnitLevel::Ward, "Tân Phú").await;
     let now = chrono::Utc::now();
     person::ActiveModel {
         full_name: Set("Nguyễn Văn Tám".to_owned()),
         name_key: Set("nguyen van tam".to_owned()),
         birth_year: Set(Some(1950)),
-        gender: Set(Some("male".to_owned())),
+        gender: Set(Some(Gender::Male)),
         national_id: Set(Some("079050000123".to_owned())),
         address: Set(Some("12 Lã Xuân Oai".to_owned())),
         ward_id: Set(ward.id),
-        status: Set("active".to_owned()),
+        status: Set(PersonStatus::Active),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -12,6 +12,7 @@ use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::set_campaign_status;
 use chamlo::domain::carry_forward::carry_forward;
 use chamlo::domain::ward_lists::{Operator, ensure_list_editable};
+use chamlo::entities::states::{CampaignStatus, EntryStatus, ListStatus, PersonStatus, UnitLevel};
 use chamlo::entities::{audit_event, category, duplicate_decision, entry, person};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -67,7 +68,7 @@ async fn token_for(
     app: &TestApp,
     username: &str,
     role: Role,
-    unit: Option<(&str, &str)>,
+    unit: Option<(UnitLevel, &str)>,
 ) -> String {
     let user = app.create_user(username, role, unit).await;
     create_api_token(&app.db, &Actor::system("test"), &user, "script")
@@ -108,18 +109,35 @@ fn check_row(progress: &Value, ward_id: i32, program_id: i64, want: Expected) {
 #[tokio::test]
 async fn a_whole_campaign_runs_from_the_wards_files_to_the_last_gift() {
     let app = TestApp::spawn().await;
-    let hiep_phu = app.unit("ward", HIEP_PHU).await;
-    let long_binh = app.unit("ward", LONG_BINH).await;
-    let truong_thanh = app.unit("ward", TRUONG_THANH).await;
-    let district_token =
-        token_for(&app, "quan9", Role::District, Some(("district", "Quận 9"))).await;
-    let hiep_phu_token = token_for(&app, "hiepphu", Role::Ward, Some(("ward", HIEP_PHU))).await;
-    let long_binh_token = token_for(&app, "longbinh", Role::Ward, Some(("ward", LONG_BINH))).await;
+    let hiep_phu = app.unit(UnitLevel::Ward, HIEP_PHU).await;
+    let long_binh = app.unit(UnitLevel::Ward, LONG_BINH).await;
+    let truong_thanh = app.unit(UnitLevel::Ward, TRUONG_THANH).await;
+    let district_token = token_for(
+        &app,
+        "quan9",
+        Role::District,
+        Some((UnitLevel::District, "Quận 9")),
+    )
+    .await;
+    let hiep_phu_token = token_for(
+        &app,
+        "hiepphu",
+        Role::Ward,
+        Some((UnitLevel::Ward, HIEP_PHU)),
+    )
+    .await;
+    let long_binh_token = token_for(
+        &app,
+        "longbinh",
+        Role::Ward,
+        Some((UnitLevel::Ward, LONG_BINH)),
+    )
+    .await;
     let truong_thanh_token = token_for(
         &app,
         "truongthanh",
         Role::Ward,
-        Some(("ward", TRUONG_THANH)),
+        Some((UnitLevel::Ward, TRUONG_THANH)),
     )
     .await;
 
@@ -557,7 +575,7 @@ async fn a_whole_campaign_runs_from_the_wards_files_to_the_last_gift() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(tam_now.status, "deceased");
+    assert_eq!(tam_now.status, PersonStatus::Deceased);
     // A ward cannot mark another ward's gifts.
     let (status, _) = api(
         &app,
@@ -667,7 +685,7 @@ async fn a_whole_campaign_runs_from_the_wards_files_to_the_last_gift() {
 
     // Locked: lists are frozen but gifts are still handed out; closed: nothing changes.
     let operator = Operator::system("test");
-    let locked = set_campaign_status(&app.db, &operator.actor, &campaign, "locked")
+    let locked = set_campaign_status(&app.db, &operator.actor, &campaign, CampaignStatus::Locked)
         .await
         .unwrap();
     let (status, _) = api(
@@ -685,7 +703,7 @@ async fn a_whole_campaign_runs_from_the_wards_files_to_the_last_gift() {
                 "action": "received", "date": "2021-02-08" }),
     )
     .await;
-    set_campaign_status(&app.db, &operator.actor, &locked, "closed")
+    set_campaign_status(&app.db, &operator.actor, &locked, CampaignStatus::Closed)
         .await
         .unwrap();
     let (status, _) = api(
@@ -714,9 +732,12 @@ async fn a_whole_campaign_runs_from_the_wards_files_to_the_last_gift() {
     assert_eq!(summary.entries_copied, 12 + 10 + 9);
     let next_default = default_program(&app, next.id).await;
     let copied = entries(&app, next.id, None, Some(next_default.id)).await;
-    assert!(copied.iter().all(|e| e.status == "pending"));
+    assert!(copied.iter().all(|e| e.status == EntryStatus::Pending));
     assert!(copied.iter().all(|e| e.person_id != tam.id));
-    assert_eq!(ward_list_of(&app, next.id, LONG_BINH).await.status, "draft");
+    assert_eq!(
+        ward_list_of(&app, next.id, LONG_BINH).await.status,
+        ListStatus::Draft
+    );
     let again = carry_forward(&app.db, &operator, &previous, &next)
         .await
         .unwrap();
@@ -843,7 +864,10 @@ async fn a_campaign_can_be_scripted_on_the_command_line() {
         "--note",
         "Chuyển về quê",
     ]);
-    assert_eq!(person_named(&app, "Ngô Thị Nở").await.status, "moved");
+    assert_eq!(
+        person_named(&app, "Ngô Thị Nở").await.status,
+        PersonStatus::Moved
+    );
     run(&[
         "distribute",
         "--campaign",
@@ -854,7 +878,10 @@ async fn a_campaign_can_be_scripted_on_the_command_line() {
         &no_entry.id.to_string(),
         "--undo",
     ]);
-    assert_eq!(person_named(&app, "Ngô Thị Nở").await.status, "active");
+    assert_eq!(
+        person_named(&app, "Ngô Thị Nở").await.status,
+        PersonStatus::Active
+    );
     run(&[
         "distribute",
         "--campaign",

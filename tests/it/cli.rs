@@ -2,6 +2,7 @@
 
 use std::process::{Command, Output};
 
+use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::user;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -49,8 +50,11 @@ async fn user_create_adds_a_ward_officer_for_a_ward_named_without_diacritics() {
         .await
         .unwrap()
         .expect("user stored");
-    assert_eq!(created.role, "ward");
-    assert_eq!(created.unit_id, Some(app.unit("ward", "Tân Phú").await.id));
+    assert_eq!(created.role, Role::Ward);
+    assert_eq!(
+        created.unit_id,
+        Some(app.unit(UnitLevel::Ward, "Tân Phú").await.id)
+    );
     app.login("canbo.tanphu", "mat-khau-tan-phu").await;
 }
 

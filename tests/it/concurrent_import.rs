@@ -5,6 +5,7 @@
 use chamlo::domain::audit::Actor;
 use chamlo::domain::import_commit::{FileMeta, commit_import};
 use chamlo::domain::scope::UnitScope;
+use chamlo::entities::states::ListStatus;
 use chamlo::entities::{entry, import_batch, person, ward_list};
 use chamlo::error::AppError;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
@@ -27,7 +28,7 @@ async fn commit_same_file_at_once(list_exists: bool) {
         ward_list::ActiveModel {
             campaign_id: Set(campaign.id),
             ward_id: Set(ward_id as i32),
-            status: Set("draft".into()),
+            status: Set(ListStatus::Draft),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

@@ -3,6 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use chamlo::entities::states::{EntryStatus, ListStatus, PersonStatus, UnitLevel};
 use chamlo::entities::{category, entry, gift_program, person, ward_list};
 use chamlo::vn::text::name_key;
 use chrono::Utc;
@@ -35,7 +36,7 @@ pub async fn default_program(app: &TestApp, campaign_id: i32) -> gift_program::M
 
 /// The ward's list in the campaign, created as a draft when missing.
 pub async fn ward_list_of(app: &TestApp, campaign_id: i32, ward: &str) -> ward_list::Model {
-    let ward = app.unit("ward", ward).await;
+    let ward = app.unit(UnitLevel::Ward, ward).await;
     if let Some(found) = ward_list::Entity::find()
         .filter(ward_list::Column::CampaignId.eq(campaign_id))
         .filter(ward_list::Column::WardId.eq(ward.id))
@@ -49,7 +50,7 @@ pub async fn ward_list_of(app: &TestApp, campaign_id: i32, ward: &str) -> ward_l
     ward_list::ActiveModel {
         campaign_id: Set(campaign_id),
         ward_id: Set(ward.id),
-        status: Set("draft".into()),
+        status: Set(ListStatus::Draft),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -75,7 +76,7 @@ pub struct NewPerson<'a> {
 
 /// Creates a person of `ward`.
 pub async fn new_person(app: &TestApp, ward: &str, new: NewPerson<'_>) -> person::Model {
-    let ward = app.unit("ward", ward).await;
+    let ward = app.unit(UnitLevel::Ward, ward).await;
     let now = Utc::now();
     person::ActiveModel {
         full_name: Set(new.name.to_owned()),
@@ -84,7 +85,7 @@ pub async fn new_person(app: &TestApp, ward: &str, new: NewPerson<'_>) -> person
         national_id: Set(new.national_id.map(str::to_owned)),
         address: Set(Some(new.address.to_owned())),
         ward_id: Set(ward.id),
-        status: Set("active".into()),
+        status: Set(PersonStatus::Active),
         household_id: Set(new.household_id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -118,7 +119,7 @@ pub async fn list_entry(
         category_id: Set(category_id),
         amount: Set(amount),
         file_amount: Set(Some(amount)),
-        status: Set("pending".into()),
+        status: Set(EntryStatus::Pending),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -137,7 +138,7 @@ pub async fn entries(
 ) -> Vec<entry::Model> {
     let mut query = entry::Entity::find().filter(entry::Column::CampaignId.eq(campaign_id));
     if let Some(ward) = ward {
-        query = query.filter(entry::Column::WardId.eq(app.unit("ward", ward).await.id));
+        query = query.filter(entry::Column::WardId.eq(app.unit(UnitLevel::Ward, ward).await.id));
     }
     if let Some(program_id) = program_id {
         query = query.filter(entry::Column::ProgramId.eq(program_id));

@@ -8,6 +8,7 @@ use chamlo::domain::distribution::{
 use chamlo::domain::programs::{CategoryAmount, FundingSource, ProgramInput, add_program};
 use chamlo::domain::progress::campaign_progress;
 use chamlo::domain::ward_lists::{ListAction, Operator, transition_list};
+use chamlo::entities::states::{EntryStatus, PersonStatus, UnitLevel};
 use chamlo::entities::{audit_event, campaign, entry, household, person};
 use chamlo::error::AppError;
 use chrono::{NaiveDate, Utc};
@@ -52,7 +53,7 @@ async fn approved_ward(app: &TestApp) -> campaign::Model {
         )
         .await;
     }
-    let ward = app.unit("ward", "Hiệp Phú").await;
+    let ward = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let system = Operator::system("test");
     for action in [ListAction::Submit, ListAction::Approve] {
         transition_list(&app.db, &system, &campaign, ward.id, action, None)
@@ -70,9 +71,9 @@ fn day(d: u32) -> NaiveDate {
 async fn gifts_are_marked_received_by_proxy_refused_or_deceased_and_undone() {
     let app = TestApp::spawn().await;
     let campaign = approved_ward(&app).await;
-    let ward = app.unit("ward", "Hiệp Phú").await;
+    let ward = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let user = app
-        .create_user("hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .create_user("hiepphu", Role::Ward, Some((UnitLevel::Ward, "Hiệp Phú")))
         .await;
     let officer = Operator::for_user(&app.db, &user).await.unwrap();
     let list = entries(&app, campaign.id, Some("Hiệp Phú"), None).await;
@@ -85,7 +86,7 @@ async fn gifts_are_marked_received_by_proxy_refused_or_deceased_and_undone() {
     let done = record_distribution(&app.db, &officer, &[an], &proxy)
         .await
         .unwrap();
-    assert_eq!(done[0].status, "received");
+    assert_eq!(done[0].status, EntryStatus::Received);
     assert_eq!(done[0].received_date, Some(day(5)));
     assert_eq!(done[0].receiver_name.as_deref(), Some("Nguyễn Văn Tí"));
     assert_eq!(done[0].receiver_relationship.as_deref(), Some("con"));
@@ -105,7 +106,7 @@ async fn gifts_are_marked_received_by_proxy_refused_or_deceased_and_undone() {
         .await
         .unwrap();
     let cuong_person = person_named(&app, "Lê Văn Cường").await;
-    assert_eq!(cuong_person.status, "deceased");
+    assert_eq!(cuong_person.status, PersonStatus::Deceased);
 
     // Marking again without undoing first is refused, and nothing changes (all or nothing).
     let again = record_distribution(&app.db, &officer, &[dung, an], &proxy).await;
@@ -115,7 +116,7 @@ async fn gifts_are_marked_received_by_proxy_refused_or_deceased_and_undone() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(dung_now.status, "pending");
+    assert_eq!(dung_now.status, EntryStatus::Pending);
 
     // The rest in bulk.
     let pending = pending_entry_ids(&app.db, campaign.id, ward.id, None)
@@ -134,9 +135,12 @@ async fn gifts_are_marked_received_by_proxy_refused_or_deceased_and_undone() {
     let undone = record_distribution(&app.db, &officer, &[cuong], &Distribution::Undo)
         .await
         .unwrap();
-    assert_eq!(undone[0].status, "pending");
+    assert_eq!(undone[0].status, EntryStatus::Pending);
     assert_eq!(undone[0].not_received_reason, None);
-    assert_eq!(person_named(&app, "Lê Văn Cường").await.status, "active");
+    assert_eq!(
+        person_named(&app, "Lê Văn Cường").await.status,
+        PersonStatus::Active
+    );
     let nothing_to_undo =
         record_distribution(&app.db, &officer, &[cuong], &Distribution::Undo).await;
     assert!(matches!(nothing_to_undo, Err(AppError::Invalid(_))));
@@ -146,7 +150,10 @@ async fn gifts_are_marked_received_by_proxy_refused_or_deceased_and_undone() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(binh_now.not_received_reason.as_deref(), Some("refused"));
+    assert_eq!(
+        binh_now.not_received_reason,
+        Some(NotReceivedReason::Refused)
+    );
     assert_eq!(
         binh_now.distribution_note.as_deref(),
         Some("Xin nhường cho hộ khác")
@@ -259,7 +266,7 @@ async fn a_ward_officer_cannot_mark_another_wards_gifts() {
     let app = TestApp::spawn().await;
     let campaign = approved_ward(&app).await;
     let other = app
-        .operator("tanphu", Role::Ward, Some(("ward", "Tân Phú")))
+        .operator("tanphu", Role::Ward, Some((UnitLevel::Ward, "Tân Phú")))
         .await;
     let first = entries(&app, campaign.id, None, None).await[0].id;
     let refused = record_distribution(
@@ -280,7 +287,7 @@ async fn a_program_gives_one_gift_per_person_at_the_highest_level_and_one_per_ho
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let program = default_program(&app, campaign.id).await;
-    let ward = app.unit("ward", "Phú Hữu").await;
+    let ward = app.unit(UnitLevel::Ward, "Phú Hữu").await;
     let now = Utc::now();
     let family = household::ActiveModel {
         ward_id: Set(ward.id),
@@ -441,7 +448,7 @@ async fn gifts_recorded_at_the_same_moment_all_land() {
     let app = TestApp::spawn().await;
     let campaign = approved_ward(&app).await;
     let officer = app
-        .operator("hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .operator("hiepphu", Role::Ward, Some((UnitLevel::Ward, "Hiệp Phú")))
         .await;
     let list = entries(&app, campaign.id, Some("Hiệp Phú"), None).await;
     let received = Distribution::Received {
@@ -463,7 +470,7 @@ async fn gifts_recorded_at_the_same_moment_all_land() {
     }
     let after = entries(&app, campaign.id, Some("Hiệp Phú"), None).await;
     assert!(
-        after.iter().all(|e| e.status == "received"),
+        after.iter().all(|e| e.status == EntryStatus::Received),
         "{:?}",
         after.iter().map(|e| &e.status).collect::<Vec<_>>()
     );

@@ -13,6 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chamlo::domain::accounts::Role;
+use chamlo::entities::states::UnitLevel;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -235,12 +236,24 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
     }
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
-    app.create_user("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
-        .await;
-    app.create_user("canbo.tanphu", Role::Ward, Some(("ward", "Tân Phú")))
-        .await;
-    app.create_user("quan9", Role::District, Some(("district", "Quận 9")))
-        .await;
+    app.create_user(
+        "canbo.hiepphu",
+        Role::Ward,
+        Some((UnitLevel::Ward, "Hiệp Phú")),
+    )
+    .await;
+    app.create_user(
+        "canbo.tanphu",
+        Role::Ward,
+        Some((UnitLevel::Ward, "Tân Phú")),
+    )
+    .await;
+    app.create_user(
+        "quan9",
+        Role::District,
+        Some((UnitLevel::District, "Quận 9")),
+    )
+    .await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = app.router();

@@ -14,6 +14,7 @@ use chamlo::domain::import_commit::{
 };
 use chamlo::domain::scope::UnitScope;
 use chamlo::domain::ward_lists::{ListAction, Operator, transition_list};
+use chamlo::entities::states::UnitLevel;
 use chamlo::entities::{audit_event, campaign, category, entry, gift_program, person, ward_list};
 use chamlo::error::AppError;
 use chamlo::import::read_ward_file;
@@ -30,7 +31,7 @@ pub fn tet_day() -> chrono::NaiveDate {
 
 /// A campaign of Quận 9 for Tết Tân Sửu 2021, with its default program.
 pub async fn campaign_2021(app: &TestApp) -> campaign::Model {
-    let district = app.unit("district", "Quận 9").await;
+    let district = app.unit(UnitLevel::District, "Quận 9").await;
     create_campaign(
         &app.db,
         &Actor::system("test"),
@@ -605,7 +606,11 @@ async fn a_ward_officer_cannot_export_another_ward() {
     import_sample(&app, &campaign, "02-tang-nhon-phu-a-ho-ngheo.xlsx").await;
     let program = default_program(&app, &campaign).await;
     let officer = app
-        .create_user("canbo.tnpa", Role::Ward, Some(("ward", "Tăng Nhơn Phú A")))
+        .create_user(
+            "canbo.tnpa",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Tăng Nhơn Phú A")),
+        )
         .await;
     let operator = Operator::for_user(&app.db, &officer).await.unwrap();
     let hiep_phu = find_ward(&app.db, "Hiệp Phú").await.unwrap();

@@ -11,6 +11,7 @@ use chamlo::config::Config;
 use chamlo::domain::accounts::{NewUser, Role, create_user};
 use chamlo::domain::units::{all_units, find_unit};
 use chamlo::domain::ward_lists::Operator;
+use chamlo::entities::states::UnitLevel;
 use chamlo::entities::{unit, user};
 use chamlo::web::{AppState, app};
 use http_body_util::BodyExt;
@@ -149,11 +150,11 @@ impl TestApp {
     }
 
     /// A seeded unit found by name.
-    pub async fn unit(&self, level: &str, name: &str) -> unit::Model {
+    pub async fn unit(&self, level: UnitLevel, name: &str) -> unit::Model {
         let units = all_units(&self.db).await.expect("units");
         find_unit(&units, level, name)
             .cloned()
-            .unwrap_or_else(|| panic!("no {level} {name}"))
+            .unwrap_or_else(|| panic!("no {level:?} {name}"))
     }
 
     /// Creates a user with [`PASSWORD`]; `unit` is a seeded ward or district name.
@@ -161,7 +162,7 @@ impl TestApp {
         &self,
         username: &str,
         role: Role,
-        unit: Option<(&str, &str)>,
+        unit: Option<(UnitLevel, &str)>,
     ) -> user::Model {
         let unit_id = match unit {
             Some((level, name)) => Some(self.unit(level, name).await.id),
@@ -187,7 +188,7 @@ impl TestApp {
         &self,
         username: &str,
         role: Role,
-        unit: Option<(&str, &str)>,
+        unit: Option<(UnitLevel, &str)>,
     ) -> Operator {
         let user = self.create_user(username, role, unit).await;
         Operator::for_user(&self.db, &user)
@@ -196,7 +197,12 @@ impl TestApp {
     }
 
     /// Creates a user and logs in as them, returning the cookie.
-    pub async fn login_as(&self, username: &str, role: Role, unit: Option<(&str, &str)>) -> String {
+    pub async fn login_as(
+        &self,
+        username: &str,
+        role: Role,
+        unit: Option<(UnitLevel, &str)>,
+    ) -> String {
         self.create_user(username, role, unit).await;
         self.login(username, PASSWORD).await
     }

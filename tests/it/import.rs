@@ -9,6 +9,7 @@ use chamlo::domain::import_commit::{
     FileMeta, WardCommit, check_against_campaign, commit_import, load_import_setup,
 };
 use chamlo::domain::scope::UnitScope;
+use chamlo::entities::states::{EntryStatus, FundingSource, ListStatus, UnitLevel};
 use chamlo::entities::{campaign, entry, household, import_batch, person, ward_list};
 use chamlo::error::AppError;
 use chamlo::import::{KnownWard, ParsedList, RowStatus, read_ward_file};
@@ -29,7 +30,7 @@ pub fn sample_path(name: &str) -> PathBuf {
 
 /// A campaign of the former Quận 9 for `year`, created as the district would.
 pub async fn district_campaign(app: &TestApp, year: i32) -> campaign::Model {
-    let district = app.unit("district", "Quận 9").await;
+    let district = app.unit(UnitLevel::District, "Quận 9").await;
     create_campaign(
         &app.db,
         &Actor::system("test"),
@@ -56,7 +57,7 @@ pub async fn check_file(
     let mut parsed = read_ward_file(name, bytes, &setup.context).expect("file readable");
     let chosen = match ward {
         Some(ward) => {
-            let unit = app.unit("ward", ward).await;
+            let unit = app.unit(UnitLevel::Ward, ward).await;
             Some(KnownWard {
                 id: i64::from(unit.id),
                 code: unit.code.into(),
@@ -201,14 +202,17 @@ async fn committing_a_ward_file_stores_every_accepted_row_with_its_amount() {
     assert_eq!((committed[0].added, committed[0].entries), (12, 12));
     assert!(!committed[0].already_imported);
 
-    let hiep_phu = app.unit("ward", "Hiệp Phú").await;
+    let hiep_phu = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let list = ward_list::Entity::find()
         .filter(ward_list::Column::CampaignId.eq(campaign.id))
         .one(&app.db)
         .await
         .unwrap()
         .expect("a ward list");
-    assert_eq!((list.ward_id, list.status.as_str()), (hiep_phu.id, "draft"));
+    assert_eq!(
+        (list.ward_id, list.status),
+        (hiep_phu.id, ListStatus::Draft)
+    );
 
     let entries = entry::Entity::find().all(&app.db).await.unwrap();
     let typed_total: i64 = parsed.rows.iter().filter_map(|r| r.amount).sum();
@@ -216,7 +220,7 @@ async fn committing_a_ward_file_stores_every_accepted_row_with_its_amount() {
     assert!(
         entries
             .iter()
-            .all(|e| e.status == "pending" && e.ward_id == hiep_phu.id)
+            .all(|e| e.status == EntryStatus::Pending && e.ward_id == hiep_phu.id)
     );
 
     // The stored people are exactly the file's, normalised.
@@ -369,7 +373,7 @@ async fn a_failed_commit_leaves_the_database_as_it_was() {
         ward_list::ActiveModel {
             campaign_id: sea_orm::Set(campaign.id),
             ward_id: sea_orm::Set(last_ward),
-            status: sea_orm::Set("submitted".into()),
+            status: sea_orm::Set(ListStatus::Submitted),
             created_at: sea_orm::Set(now),
             updated_at: sea_orm::Set(now),
             ..Default::default()
@@ -395,7 +399,7 @@ async fn a_failed_commit_leaves_the_database_as_it_was() {
 async fn a_ward_officer_cannot_import_rows_of_another_ward() {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2020).await;
-    let hiep_phu = app.unit("ward", "Hiệp Phú").await;
+    let hiep_phu = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let scope = UnitScope::Units(vec![hiep_phu.id]);
     let bytes = std::fs::read(sample_path("05-quan-9-toan-quan.xlsx")).unwrap();
     let parsed = check_file(&app, &campaign, "05.xlsx", &bytes, None, &scope)
@@ -434,7 +438,7 @@ async fn a_file_amount_that_differs_from_a_program_is_flagged_but_kept() {
         chamlo::entities::gift_program::ActiveModel {
             campaign_id: sea_orm::Set(campaign.id),
             name: sea_orm::Set("Quà của Chủ tịch nước".into()),
-            funding_source: sea_orm::Set("central".into()),
+            funding_source: sea_orm::Set(FundingSource::Central),
             one_per_person: sea_orm::Set(true),
             one_per_household: sea_orm::Set(false),
             use_file_amounts: sea_orm::Set(false),

@@ -9,6 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chamlo::config::Config;
 use chamlo::domain::accounts::Role;
+use chamlo::entities::states::{CampaignStatus, EntryStatus, ListStatus, UnitLevel};
 use chamlo::entities::{api_token, audit_event, campaign, entry, ward_list};
 use chamlo::web::AppState;
 use http_body_util::BodyExt;
@@ -33,9 +34,13 @@ async fn error_pages_keep_the_users_frame() {
     let app = TestApp::spawn().await;
     let campaign = campaign_2021(&app).await;
     let cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
-    let other = app.unit("ward", "Long Bình").await;
+    let other = app.unit(UnitLevel::Ward, "Long Bình").await;
 
     let forbidden = app
         .get(
@@ -58,7 +63,11 @@ async fn error_pages_keep_the_users_frame() {
 
     // A form the user can fix, refused with 422: framed too.
     let district = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let invalid = app
         .post_form(
@@ -95,9 +104,13 @@ async fn without_a_session_pages_redirect_and_the_api_answers_json() {
 async fn a_too_large_signed_sheet_is_refused_inside_the_frame() {
     let app = TestApp::spawn().await;
     let campaign = campaign_2021(&app).await;
-    let ward = app.unit("ward", "Hiệp Phú").await;
+    let ward = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let mut config = Config::for_database(&app.database_url);
     config.max_upload_mb = 1;
@@ -139,9 +152,13 @@ async fn a_ward_officer_uploads_the_signed_sheet_and_sees_what_was_recorded() {
     let campaign = campaign_2021(&app).await;
     import_sample(&app, &campaign, "01-hiep-phu-nguoi-co-cong.xlsx").await;
     approve_all(&app, &campaign).await;
-    let ward = app.unit("ward", "Hiệp Phú").await;
+    let ward = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let list_page = format!("/campaigns/{}/wards/{}", campaign.slug, ward.id);
 
@@ -188,7 +205,7 @@ async fn a_ward_officer_uploads_the_signed_sheet_and_sees_what_was_recorded() {
         .await
         .expect("query")
         .expect("entry");
-    assert_eq!(received.status, "received");
+    assert_eq!(received.status, EntryStatus::Received);
     assert_eq!(
         received.received_date,
         chrono::NaiveDate::from_ymd_opt(2021, 2, 5)
@@ -226,7 +243,7 @@ async fn a_ward_officer_uploads_the_signed_sheet_and_sees_what_was_recorded() {
     assert!(junk.body.contains("class=\"error\""), "{}", junk.body);
 
     // Another ward's sheet address is refused.
-    let other = app.unit("ward", "Long Bình").await;
+    let other = app.unit(UnitLevel::Ward, "Long Bình").await;
     let refused = upload(
         &app,
         &format!(
@@ -249,7 +266,11 @@ async fn district_staff_upload_every_wards_signed_sheet_from_the_exports_page() 
     import_sample(&app, &campaign, "01-hiep-phu-nguoi-co-cong.xlsx").await;
     approve_all(&app, &campaign).await;
     let cookie = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let exports = app
         .get(
@@ -286,7 +307,11 @@ async fn district_staff_upload_every_wards_signed_sheet_from_the_exports_page() 
 
     // A ward officer has no campaign-wide upload.
     let ward = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let refused = app
         .get(
@@ -311,7 +336,11 @@ async fn district_staff_lock_close_and_reopen_a_campaign_audited() {
     let app = TestApp::spawn().await;
     let campaign = campaign_2021(&app).await;
     let cookie = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let page = app
         .get(&format!("/campaigns/{}", campaign.slug), Some(&cookie))
@@ -334,7 +363,10 @@ async fn district_staff_lock_close_and_reopen_a_campaign_audited() {
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
         let shown = app.get(sent.location(), Some(&cookie)).await;
         assert!(shown.body.contains(said), "{}", shown.body);
-        assert_eq!(campaign_by_slug(&app, &campaign.slug).await.status, status);
+        assert_eq!(
+            campaign_by_slug(&app, &campaign.slug).await.status.as_str(),
+            status
+        );
     }
     let audited = audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq("campaign.status"))
@@ -345,7 +377,11 @@ async fn district_staff_lock_close_and_reopen_a_campaign_audited() {
 
     // A ward officer sees no such buttons and is refused.
     let ward = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let refused = app
         .post_form(
@@ -355,7 +391,10 @@ async fn district_staff_lock_close_and_reopen_a_campaign_audited() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert_eq!(campaign_by_slug(&app, &campaign.slug).await.status, "open");
+    assert_eq!(
+        campaign_by_slug(&app, &campaign.slug).await.status,
+        CampaignStatus::Open
+    );
 }
 
 #[tokio::test]
@@ -365,7 +404,11 @@ async fn next_years_campaign_starts_with_the_lists_carried_forward() {
     import_sample(&app, &campaign, "01-hiep-phu-nguoi-co-cong.xlsx").await;
     approve_all(&app, &campaign).await;
     let cookie = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let sent = app
         .post_form(
@@ -384,7 +427,7 @@ async fn next_years_campaign_starts_with_the_lists_carried_forward() {
         .await
         .expect("lists");
     assert_eq!(lists.len(), 1);
-    assert_eq!(lists[0].status, "draft");
+    assert_eq!(lists[0].status, ListStatus::Draft);
     let shown = app.get(sent.location(), Some(&cookie)).await;
     assert!(
         shown
@@ -417,9 +460,13 @@ async fn an_approved_list_can_be_reopened_from_the_dashboard() {
     let campaign = campaign_2021(&app).await;
     import_sample(&app, &campaign, "01-hiep-phu-nguoi-co-cong.xlsx").await;
     approve_all(&app, &campaign).await;
-    let ward = app.unit("ward", "Hiệp Phú").await;
+    let ward = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let cookie = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let dashboard = app
         .get(&format!("/campaigns/{}", campaign.slug), Some(&cookie))
@@ -437,14 +484,18 @@ async fn an_approved_list_can_be_reopened_from_the_dashboard() {
         .await
         .expect("query")
         .expect("list");
-    assert_ne!(list.status, "approved");
+    assert_ne!(list.status, ListStatus::Approved);
 }
 
 #[tokio::test]
 async fn every_user_creates_sees_once_and_revokes_a_personal_token() {
     let app = TestApp::spawn().await;
     let cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let home = app.get("/", Some(&cookie)).await;
     assert!(
@@ -522,7 +573,11 @@ async fn every_user_creates_sees_once_and_revokes_a_personal_token() {
 
     // Another user cannot revoke it.
     let other = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let refused = app
         .post_form(&format!("/tokens/{}/revoke", stored.id), &[], Some(&other))
@@ -536,7 +591,7 @@ async fn an_administrator_adds_and_edits_units_without_cycles_audited() {
     let cookie = app.login_as("quantri", Role::Admin, None).await;
     let units = app.get("/units", Some(&cookie)).await;
     assert!(units.body.contains("href=\"/admin/units/new\""));
-    let district = app.unit("district", "Quận 9").await;
+    let district = app.unit(UnitLevel::District, "Quận 9").await;
 
     // A missing name and an inverted validity: each said next to its field.
     let parent = district.id.to_string();
@@ -574,7 +629,7 @@ async fn an_administrator_adds_and_edits_units_without_cycles_audited() {
         )
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
-    let ward = app.unit("ward", "Thử Nghiệm").await;
+    let ward = app.unit(UnitLevel::Ward, "Thử Nghiệm").await;
     assert_eq!(ward.parent_id, Some(district.id));
     let shown = app.get(made.location(), Some(&cookie)).await;
     assert!(shown.body.contains("Phường Thử Nghiệm"));
@@ -597,7 +652,7 @@ async fn an_administrator_adds_and_edits_units_without_cycles_audited() {
     assert!(clash.body.contains("id=\"code-error\""), "{}", clash.body);
 
     // The district cannot be put under one of its own wards, nor under itself.
-    let city = app.unit("city", "Hồ Chí Minh").await;
+    let city = app.unit(UnitLevel::City, "Hồ Chí Minh").await;
     let district_form = |parent: String| {
         vec![
             ("code", district.code.clone()),
@@ -643,7 +698,11 @@ async fn an_administrator_adds_and_edits_units_without_cycles_audited() {
 
     // District staff cannot edit units.
     let staff = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let refused = app.get("/admin/units/new", Some(&staff)).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -754,7 +813,11 @@ async fn the_campaign_page_title_is_plain_text() {
     let app = TestApp::spawn().await;
     let campaign = crate::import::district_campaign(&app, 2021).await;
     let cookie = app
-        .login_as("quan9.title", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9.title",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let page = app
         .get(&format!("/campaigns/{}", campaign.slug), Some(&cookie))

@@ -4,6 +4,7 @@
 
 use axum::http::{StatusCode, header};
 use chamlo::domain::accounts::Role;
+use chamlo::entities::states::UnitLevel;
 use chamlo::entities::{campaign, category_synonym, gift_program, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -19,7 +20,11 @@ async fn district_staff_see_the_dashboard_duplicates_programs_and_exports() {
     // Two files that list one person twice (Tân Phú in the district-wide file, and again).
     import_sample(&app, &campaign, "05-quan-9-toan-quan.xlsx", None).await;
     let cookie = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let slug = &campaign.slug;
 
@@ -126,7 +131,11 @@ async fn ward_officers_cannot_open_supervision_or_administration_pages() {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let slug = &campaign.slug;
     for path in [
@@ -163,12 +172,16 @@ async fn ward_officers_cannot_open_supervision_or_administration_pages() {
 async fn district_staff_add_ward_officers_of_their_wards_only() {
     let app = TestApp::spawn().await;
     let cookie = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let page = app.get("/users", Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("quan9"));
-    let hiep_phu = app.unit("ward", "Hiệp Phú").await;
+    let hiep_phu = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let short = app
         .post_form(
             "/users",
@@ -208,7 +221,7 @@ async fn district_staff_add_ward_officers_of_their_wards_only() {
         .unwrap()
         .unwrap();
     // Asking for an admin account gives a ward officer all the same.
-    assert_eq!(stored.role, "ward");
+    assert_eq!(stored.role, Role::Ward);
     // A unit outside their district is refused.
     let outside = app
         .post_form(
@@ -229,7 +242,11 @@ async fn administrators_edit_synonyms_and_filter_the_audit_log() {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let ward_cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     upload_and_commit(
         &app,
@@ -293,7 +310,7 @@ async fn administrators_edit_synonyms_and_filter_the_audit_log() {
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
 
-    let hiep_phu = app.unit("ward", "Hiệp Phú").await;
+    let hiep_phu = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let log = app
         .get(
             &format!(

@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chamlo::config::Config;
 use chamlo::domain::accounts::Role;
+use chamlo::entities::states::UnitLevel;
 use chamlo::entities::{entry, pending_upload, person};
 use chamlo::web::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -94,9 +95,13 @@ pub async fn upload_and_commit(app: &TestApp, slug: &str, sample: &str, cookie: 
 async fn ward_officer_uploads_previews_downloads_the_annotated_copy_and_commits() {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
-    let ward = app.unit("ward", "Hiệp Phú").await;
+    let ward = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
 
     let form = app
@@ -189,7 +194,11 @@ async fn an_unreadable_file_is_explained_on_the_upload_form() {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let sent = upload(
         &app,
@@ -223,7 +232,11 @@ async fn an_upload_over_the_limit_gets_a_vietnamese_413_page() {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let mut config = Config::for_database(&app.database_url);
     config.max_upload_mb = 1;
@@ -262,7 +275,11 @@ async fn a_cross_site_upload_is_refused() {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let request = Request::post(format!("/campaigns/{}/import", campaign.slug))
         .header(
@@ -287,7 +304,11 @@ async fn the_list_searches_without_diacritics_filters_and_edits_people() {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let list = upload_and_commit(
         &app,
@@ -428,10 +449,18 @@ async fn a_list_goes_up_is_returned_with_a_comment_then_approved_and_handed_out(
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let ward_cookie = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let district_cookie = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let list = upload_and_commit(
         &app,
@@ -590,10 +619,18 @@ async fn ward_officer_is_refused_another_wards_pages_and_lists() {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let own = app
-        .login_as("canbo.hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
         .await;
     let other_cookie = app
-        .login_as("canbo.tanphu", Role::Ward, Some(("ward", "Tân Phú")))
+        .login_as(
+            "canbo.tanphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Tân Phú")),
+        )
         .await;
     let list =
         upload_and_commit(&app, &campaign.slug, "01-hiep-phu-nguoi-co-cong.xlsx", &own).await;
@@ -637,7 +674,7 @@ async fn ward_officer_is_refused_another_wards_pages_and_lists() {
         )
         .await;
     assert_eq!(campaign_page.status, StatusCode::SEE_OTHER);
-    let tan_phu = app.unit("ward", "Tân Phú").await;
+    let tan_phu = app.unit(UnitLevel::Ward, "Tân Phú").await;
     assert!(
         campaign_page
             .location()

@@ -1,6 +1,7 @@
 //! The migrations build the whole model and seed the units and the catalogue.
 
 use chamlo::domain::accounts::ensure_first_admin;
+use chamlo::entities::states::{CategoryKind, UnitLevel};
 use chamlo::entities::{category, category_synonym, unit, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -47,7 +48,7 @@ async fn migrations_run_twice_without_harm() {
 #[tokio::test]
 async fn seed_has_the_city_the_former_quan_9_and_its_13_wards() {
     let app = TestApp::spawn().await;
-    let district = app.unit("district", "Quận 9").await;
+    let district = app.unit(UnitLevel::District, "Quận 9").await;
     assert_eq!(district.code, "763");
     let city = unit::Entity::find_by_id(district.parent_id.unwrap())
         .one(&app.db)
@@ -95,7 +96,7 @@ async fn seed_has_the_city_the_former_quan_9_and_its_13_wards() {
             .map(|(c, n)| (c.to_string(), n.to_string()))
             .collect::<Vec<_>>()
     );
-    assert!(wards.iter().all(|w| w.level == "ward"));
+    assert!(wards.iter().all(|w| w.level == UnitLevel::Ward));
 }
 
 #[tokio::test]
@@ -109,12 +110,18 @@ async fn seed_has_the_category_catalogue_with_synonyms_and_a_sensitive_flag() {
             .unwrap_or_else(|| panic!("{code}"))
     };
     assert_eq!(by_code("BMVNAH").name, "Bà mẹ Việt Nam anh hùng");
-    assert_eq!(by_code("BMVNAH").kind, "merit");
-    assert_eq!(by_code("HN").kind, "hardship");
+    assert_eq!(by_code("BMVNAH").kind, CategoryKind::Merit);
+    assert_eq!(by_code("HN").kind, CategoryKind::Hardship);
     assert!(by_code("HN").per_household);
     assert!(by_code("HIV").sensitive);
     assert!(!by_code("TNLS").sensitive);
-    assert!(categories.iter().filter(|c| c.kind == "merit").count() >= 10);
+    assert!(
+        categories
+            .iter()
+            .filter(|c| c.kind == CategoryKind::Merit)
+            .count()
+            >= 10
+    );
 
     let tnls_synonyms: Vec<String> = category_synonym::Entity::find()
         .filter(category_synonym::Column::CategoryId.eq(by_code("TNLS").id))

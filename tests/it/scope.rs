@@ -2,15 +2,16 @@
 
 use axum::http::StatusCode;
 use chamlo::domain::accounts::Role;
+use chamlo::entities::states::UnitLevel;
 
 use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn ward_officer_opens_their_own_ward() {
     let app = TestApp::spawn().await;
-    let hiep_phu = app.unit("ward", "Hiệp Phú").await;
+    let hiep_phu = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let cookie = app
-        .login_as("hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as("hiepphu", Role::Ward, Some((UnitLevel::Ward, "Hiệp Phú")))
         .await;
     let page = app
         .get(&format!("/units/{}", hiep_phu.id), Some(&cookie))
@@ -23,10 +24,10 @@ async fn ward_officer_opens_their_own_ward() {
 #[tokio::test]
 async fn ward_officer_cannot_open_another_wards_page() {
     let app = TestApp::spawn().await;
-    let tan_phu = app.unit("ward", "Tân Phú").await;
-    let district = app.unit("district", "Quận 9").await;
+    let tan_phu = app.unit(UnitLevel::Ward, "Tân Phú").await;
+    let district = app.unit(UnitLevel::District, "Quận 9").await;
     let cookie = app
-        .login_as("hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as("hiepphu", Role::Ward, Some((UnitLevel::Ward, "Hiệp Phú")))
         .await;
     for id in [tan_phu.id, district.id] {
         let page = app.get(&format!("/units/{id}"), Some(&cookie)).await;
@@ -40,7 +41,7 @@ async fn ward_officer_cannot_open_another_wards_page() {
 async fn ward_officer_lists_only_their_own_ward() {
     let app = TestApp::spawn().await;
     let cookie = app
-        .login_as("hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as("hiepphu", Role::Ward, Some((UnitLevel::Ward, "Hiệp Phú")))
         .await;
     let page = app.get("/units", Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -55,12 +56,16 @@ async fn ward_officer_lists_only_their_own_ward() {
 async fn district_staff_see_every_ward_under_their_district() {
     let app = TestApp::spawn().await;
     let cookie = app
-        .login_as("quan9", Role::District, Some(("district", "Quận 9")))
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
         .await;
     let page = app.get("/units", Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.body.matches("<tr><td>268").count(), 13, "13 wards");
-    let phu_huu = app.unit("ward", "Phú Hữu").await;
+    let phu_huu = app.unit(UnitLevel::Ward, "Phú Hữu").await;
     assert_eq!(
         app.get(&format!("/units/{}", phu_huu.id), Some(&cookie))
             .await
@@ -68,7 +73,7 @@ async fn district_staff_see_every_ward_under_their_district() {
         StatusCode::OK
     );
     // Not the city above them.
-    let district = app.unit("district", "Quận 9").await;
+    let district = app.unit(UnitLevel::District, "Quận 9").await;
     let city_id = district.parent_id.unwrap();
     assert_eq!(
         app.get(&format!("/units/{city_id}"), Some(&cookie))
@@ -89,7 +94,7 @@ async fn admin_sees_every_unit() {
 #[tokio::test]
 async fn a_ward_officer_must_be_attached_to_a_ward() {
     let app = TestApp::spawn().await;
-    let district = app.unit("district", "Quận 9").await;
+    let district = app.unit(UnitLevel::District, "Quận 9").await;
     let refused = chamlo::domain::accounts::create_user(
         &app.db,
         chamlo::domain::accounts::NewUser {

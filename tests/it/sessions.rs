@@ -11,6 +11,7 @@ use chamlo::config::Config;
 use chamlo::domain::accounts::Role;
 use chamlo::domain::login_throttle::{MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS};
 use chamlo::domain::secret_tokens::token_digest;
+use chamlo::entities::states::UnitLevel;
 use chamlo::entities::{audit_event, login_attempt, session};
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -57,7 +58,7 @@ fn cookie_of(response: &TestResponse) -> String {
 async fn each_login_starts_a_new_session_and_ends_the_one_sent_with_it() {
     let app = TestApp::spawn().await;
     let first = app
-        .login_as("hiepphu", Role::Ward, Some(("ward", "Hiệp Phú")))
+        .login_as("hiepphu", Role::Ward, Some((UnitLevel::Ward, "Hiệp Phú")))
         .await;
     let response = app
         .post_form(
@@ -78,7 +79,7 @@ async fn each_login_starts_a_new_session_and_ends_the_one_sent_with_it() {
 async fn an_expired_session_is_refused_and_forgotten() {
     let app = TestApp::spawn().await;
     let cookie = app
-        .login_as("tanphu", Role::Ward, Some(("ward", "Tân Phú")))
+        .login_as("tanphu", Role::Ward, Some((UnitLevel::Ward, "Tân Phú")))
         .await;
     let token = cookie.split_once('=').unwrap().1;
     let stored = session::Entity::find_by_id(token_digest(token))
@@ -99,9 +100,9 @@ async fn an_expired_session_is_refused_and_forgotten() {
 #[tokio::test]
 async fn five_failures_lock_the_account_even_for_the_right_password() {
     let app = TestApp::spawn().await;
-    app.create_user("phuochuu", Role::Ward, Some(("ward", "Phú Hữu")))
+    app.create_user("phuochuu", Role::Ward, Some((UnitLevel::Ward, "Phú Hữu")))
         .await;
-    app.create_user("longbinh", Role::Ward, Some(("ward", "Long Bình")))
+    app.create_user("longbinh", Role::Ward, Some((UnitLevel::Ward, "Long Bình")))
         .await;
     for _ in 0..MAX_FAILURES_PER_ACCOUNT {
         let response = try_login(&app, "phuochuu", "sai-mat-khau", None, None).await;
@@ -139,8 +140,12 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
 #[tokio::test]
 async fn a_successful_login_clears_the_accounts_earlier_failures() {
     let app = TestApp::spawn().await;
-    app.create_user("truongthanh", Role::Ward, Some(("ward", "Trường Thạnh")))
-        .await;
+    app.create_user(
+        "truongthanh",
+        Role::Ward,
+        Some((UnitLevel::Ward, "Trường Thạnh")),
+    )
+    .await;
     for _ in 0..2 {
         for _ in 1..MAX_FAILURES_PER_ACCOUNT {
             try_login(&app, "truongthanh", "sai-mat-khau", None, None).await;
@@ -152,8 +157,12 @@ async fn a_successful_login_clears_the_accounts_earlier_failures() {
 #[tokio::test]
 async fn twenty_failures_from_one_address_lock_that_address_only() {
     let app = TestApp::spawn().await;
-    app.create_user("longphuoc", Role::Ward, Some(("ward", "Long Phước")))
-        .await;
+    app.create_user(
+        "longphuoc",
+        Role::Ward,
+        Some((UnitLevel::Ward, "Long Phước")),
+    )
+    .await;
     for attempt in 0..MAX_FAILURES_PER_ADDRESS {
         let name = format!("doan-ten-{attempt}");
         let response = try_login(&app, &name, "sai-mat-khau", Some("203.0.113.7"), None).await;
@@ -168,7 +177,7 @@ async fn twenty_failures_from_one_address_lock_that_address_only() {
 #[tokio::test]
 async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     let mut app = TestApp::spawn().await;
-    app.create_user("phuhuu", Role::Ward, Some(("ward", "Phú Hữu")))
+    app.create_user("phuhuu", Role::Ward, Some((UnitLevel::Ward, "Phú Hữu")))
         .await;
     // Not trusted: the header is ignored, every failure comes from the proxy's own address.
     for attempt in 0..MAX_FAILURES_PER_ADDRESS {

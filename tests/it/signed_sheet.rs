@@ -11,6 +11,7 @@ use chamlo::domain::distribution::{Distribution, NotReceivedReason, record_distr
 use chamlo::domain::exports::{export_signing_sheets, find_ward};
 use chamlo::domain::signed_sheet_apply::{SheetTarget, SignedSheetReport, apply_signed_workbook};
 use chamlo::domain::ward_lists::Operator;
+use chamlo::entities::states::{EntryStatus, UnitLevel};
 use chamlo::entities::{audit_event, campaign, entry};
 use chamlo::error::AppError;
 use rust_xlsxwriter::{Workbook, Worksheet};
@@ -176,11 +177,11 @@ async fn a_signed_sheet_records_the_distribution_exactly_and_reports_the_rest() 
 
     // Exactly the three marked entries changed, as marked.
     let by_self = entry_by_id(&app, id(0)).await;
-    assert_eq!(by_self.status, "received");
+    assert_eq!(by_self.status, EntryStatus::Received);
     assert_eq!(by_self.received_date, Some(handed_out()));
     assert_eq!(by_self.receiver_name, None);
     let proxy = entry_by_id(&app, id(1)).await;
-    assert_eq!(proxy.status, "received");
+    assert_eq!(proxy.status, EntryStatus::Received);
     assert_eq!(proxy.received_date, Some(handed_out()));
     assert_eq!(proxy.receiver_name.as_deref(), Some("Trần Văn Bình"));
     assert_eq!(proxy.receiver_relationship.as_deref(), Some("con"));
@@ -189,7 +190,7 @@ async fn a_signed_sheet_records_the_distribution_exactly_and_reports_the_rest() 
     assert_eq!(bracketed.receiver_relationship.as_deref(), Some("vợ"));
     let received: Vec<i32> = entry::Entity::find()
         .filter(entry::Column::CampaignId.eq(campaign.id))
-        .filter(entry::Column::Status.ne("pending"))
+        .filter(entry::Column::Status.ne(EntryStatus::Pending))
         .order_by_asc(entry::Column::Id)
         .all(&app.db)
         .await
@@ -272,7 +273,11 @@ async fn rows_of_another_ward_or_already_recorded_differently_are_reported_and_l
 
     // A ward officer of Tăng Nhơn Phú A may touch none of Hiệp Phú's rows.
     let officer = app
-        .operator("canbo.tnpa", Role::Ward, Some(("ward", "Tăng Nhơn Phú A")))
+        .operator(
+            "canbo.tnpa",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Tăng Nhơn Phú A")),
+        )
         .await;
     let refused = apply(&app, &officer, &campaign, filled.clone())
         .await
@@ -309,10 +314,19 @@ async fn rows_of_another_ward_or_already_recorded_differently_are_reported_and_l
         "{}",
         report.problems[1].message
     );
-    assert_eq!(entry_by_id(&app, foreign).await.status, "pending");
-    assert_eq!(entry_by_id(&app, rows[0].entry_id).await.status, "pending");
+    assert_eq!(
+        entry_by_id(&app, foreign).await.status,
+        EntryStatus::Pending
+    );
+    assert_eq!(
+        entry_by_id(&app, rows[0].entry_id).await.status,
+        EntryStatus::Pending
+    );
     assert_eq!(entry_by_id(&app, rows[1].entry_id).await, absent_before);
-    assert_eq!(entry_by_id(&app, rows[2].entry_id).await.status, "received");
+    assert_eq!(
+        entry_by_id(&app, rows[2].entry_id).await.status,
+        EntryStatus::Received
+    );
 }
 
 #[tokio::test]
@@ -335,7 +349,7 @@ async fn a_sheet_of_a_list_not_yet_approved_records_nothing() {
     assert_eq!(report.problems.len(), 12);
     assert!(report.problems[0].message.contains("chưa được duyệt"));
     let pending = entry::Entity::find()
-        .filter(entry::Column::Status.eq("pending"))
+        .filter(entry::Column::Status.eq(EntryStatus::Pending))
         .all(&app.db)
         .await
         .unwrap();
@@ -451,7 +465,7 @@ async fn distribute_sheet_command_applies_a_signed_sheet() {
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("1 người tự nhận, 1 người"));
     let first = entry_by_id(&app, rows[0].entry_id).await;
-    assert_eq!(first.status, "received");
+    assert_eq!(first.status, EntryStatus::Received);
     assert_eq!(first.received_date, Some(handed_out()));
 
     // A sheet with a row left alone: reported on stderr, exit status 3.

@@ -7,6 +7,7 @@ use chamlo::domain::api_tokens::create_api_token;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::set_campaign_status;
 use chamlo::domain::ward_lists::{ListAction, Operator, ensure_list_editable, transition_list};
+use chamlo::entities::states::{CampaignStatus, ListStatus, UnitLevel};
 use chamlo::entities::{audit_event, campaign, unit, ward_list};
 use chamlo::error::AppError;
 use chrono::Utc;
@@ -42,7 +43,12 @@ async fn campaign_with_two_lists(app: &TestApp) -> campaign::Model {
     campaign
 }
 
-async fn token(app: &TestApp, username: &str, role: Role, unit: Option<(&str, &str)>) -> String {
+async fn token(
+    app: &TestApp,
+    username: &str,
+    role: Role,
+    unit: Option<(UnitLevel, &str)>,
+) -> String {
     let user = app.create_user(username, role, unit).await;
     create_api_token(&app.db, &Actor::system("test"), &user, "t")
         .await
@@ -55,7 +61,7 @@ fn path(campaign: &campaign::Model, ward_id: i32, action: &str) -> String {
 }
 
 async fn move_list(app: &TestApp, campaign: &campaign::Model, ward: &str, action: ListAction) {
-    let ward = app.unit("ward", ward).await;
+    let ward = app.unit(UnitLevel::Ward, ward).await;
     transition_list(
         &app.db,
         &Operator::system("test"),
@@ -68,7 +74,7 @@ async fn move_list(app: &TestApp, campaign: &campaign::Model, ward: &str, action
     .expect("transition");
 }
 
-async fn status_of(app: &TestApp, campaign: &campaign::Model, ward: &str) -> String {
+async fn status_of(app: &TestApp, campaign: &campaign::Model, ward: &str) -> ListStatus {
     ward_list_of(app, campaign.id, ward).await.status
 }
 
@@ -76,8 +82,14 @@ async fn status_of(app: &TestApp, campaign: &campaign::Model, ward: &str) -> Str
 async fn ward_officer_cannot_approve_return_or_reopen_even_their_own_list() {
     let app = TestApp::spawn().await;
     let campaign = campaign_with_two_lists(&app).await;
-    let hiep_phu = app.unit("ward", "Hiệp Phú").await;
-    let officer = token(&app, "hiepphu", Role::Ward, Some(("ward", "Hiệp Phú"))).await;
+    let hiep_phu = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
+    let officer = token(
+        &app,
+        "hiepphu",
+        Role::Ward,
+        Some((UnitLevel::Ward, "Hiệp Phú")),
+    )
+    .await;
     move_list(&app, &campaign, "Hiệp Phú", ListAction::Submit).await;
     for action in ["approve", "return"] {
         let (status, body) = api(
@@ -101,15 +113,24 @@ async fn ward_officer_cannot_approve_return_or_reopen_even_their_own_list() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(status_of(&app, &campaign, "Hiệp Phú").await, "approved");
+    assert_eq!(
+        status_of(&app, &campaign, "Hiệp Phú").await,
+        ListStatus::Approved
+    );
 }
 
 #[tokio::test]
 async fn ward_officer_cannot_submit_another_wards_list() {
     let app = TestApp::spawn().await;
     let campaign = campaign_with_two_lists(&app).await;
-    let tan_phu = app.unit("ward", "Tân Phú").await;
-    let officer = token(&app, "hiepphu", Role::Ward, Some(("ward", "Hiệp Phú"))).await;
+    let tan_phu = app.unit(UnitLevel::Ward, "Tân Phú").await;
+    let officer = token(
+        &app,
+        "hiepphu",
+        Role::Ward,
+        Some((UnitLevel::Ward, "Hiệp Phú")),
+    )
+    .await;
     let (status, body) = api(
         &app,
         "POST",
@@ -125,9 +146,12 @@ async fn ward_officer_cannot_submit_another_wards_list() {
             .unwrap()
             .contains("Bạn không có quyền truy cập")
     );
-    assert_eq!(status_of(&app, &campaign, "Tân Phú").await, "draft");
+    assert_eq!(
+        status_of(&app, &campaign, "Tân Phú").await,
+        ListStatus::Draft
+    );
     // Their own goes through.
-    let hiep_phu = app.unit("ward", "Hiệp Phú").await;
+    let hiep_phu = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let (status, body) = api(
         &app,
         "POST",
@@ -143,12 +167,12 @@ async fn ward_officer_cannot_submit_another_wards_list() {
 async fn district_staff_of_another_district_cannot_touch_the_lists() {
     let app = TestApp::spawn().await;
     let campaign = campaign_with_two_lists(&app).await;
-    let city = app.unit("city", "Hồ Chí Minh").await;
+    let city = app.unit(UnitLevel::City, "Hồ Chí Minh").await;
     let now = Utc::now();
     let other = unit::ActiveModel {
         code: Set("769".into()),
         name: Set("Thủ Đức".into()),
-        level: Set("district".into()),
+        level: Set(UnitLevel::District),
         parent_id: Set(Some(city.id)),
         created_at: Set(now),
         ..Default::default()
@@ -169,7 +193,7 @@ async fn district_staff_of_another_district_cannot_touch_the_lists() {
     .await
     .unwrap();
     move_list(&app, &campaign, "Hiệp Phú", ListAction::Submit).await;
-    let hiep_phu = app.unit("ward", "Hiệp Phú").await;
+    let hiep_phu = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
 
     // In the domain: the ward is outside their units.
     let operator = Operator::for_user(&app.db, &user).await.unwrap();
@@ -198,15 +222,24 @@ async fn district_staff_of_another_district_cannot_touch_the_lists() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(status_of(&app, &campaign, "Hiệp Phú").await, "submitted");
+    assert_eq!(
+        status_of(&app, &campaign, "Hiệp Phú").await,
+        ListStatus::Submitted
+    );
 }
 
 #[tokio::test]
 async fn transitions_from_the_wrong_state_are_refused_and_change_nothing() {
     let app = TestApp::spawn().await;
     let campaign = campaign_with_two_lists(&app).await;
-    let district = token(&app, "quan9", Role::District, Some(("district", "Quận 9"))).await;
-    let hiep_phu = app.unit("ward", "Hiệp Phú").await;
+    let district = token(
+        &app,
+        "quan9",
+        Role::District,
+        Some((UnitLevel::District, "Quận 9")),
+    )
+    .await;
+    let hiep_phu = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let post = |action: &'static str, comment: Option<&'static str>| {
         let app = &app;
         let url = path(&campaign, hiep_phu.id, action);
@@ -237,12 +270,15 @@ async fn transitions_from_the_wrong_state_are_refused_and_change_nothing() {
     let (status, body) = post("return", Some("   ")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["error"].as_str().unwrap().contains("lý do"));
-    assert_eq!(status_of(&app, &campaign, "Hiệp Phú").await, "submitted");
+    assert_eq!(
+        status_of(&app, &campaign, "Hiệp Phú").await,
+        ListStatus::Submitted
+    );
     // An unknown action is a 404.
     let (status, _) = post("publish", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // A ward without a list: 404.
-    let phu_huu = app.unit("ward", "Phú Hữu").await;
+    let phu_huu = app.unit(UnitLevel::Ward, "Phú Hữu").await;
     let (status, body) = api(
         &app,
         "POST",
@@ -293,7 +329,7 @@ async fn an_approved_list_changes_only_after_the_district_reopens_it() {
     );
     move_list(&app, &campaign, "Hiệp Phú", ListAction::Reopen).await;
     let reopened = ensure_list_editable(&app.db, list.id).await.unwrap();
-    assert_eq!(reopened.status, "draft");
+    assert_eq!(reopened.status, ListStatus::Draft);
     assert_eq!(reopened.comment.as_deref(), Some("ghi chú"));
 
     // Every step is in the audit log, with the state before and after.
@@ -337,10 +373,15 @@ async fn an_approved_list_changes_only_after_the_district_reopens_it() {
 async fn a_locked_campaign_refuses_list_transitions_and_edits() {
     let app = TestApp::spawn().await;
     let campaign = campaign_with_two_lists(&app).await;
-    let locked = set_campaign_status(&app.db, &Actor::system("test"), &campaign, "locked")
-        .await
-        .unwrap();
-    let ward = app.unit("ward", "Hiệp Phú").await;
+    let locked = set_campaign_status(
+        &app.db,
+        &Actor::system("test"),
+        &campaign,
+        CampaignStatus::Locked,
+    )
+    .await
+    .unwrap();
+    let ward = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
     let refused = transition_list(
         &app.db,
         &Operator::system("test"),
@@ -359,5 +400,5 @@ async fn a_locked_campaign_refuses_list_transitions_and_edits() {
         .unwrap()
         .unwrap();
     assert!(ensure_list_editable(&app.db, list.id).await.is_err());
-    assert_eq!(list.status, "draft");
+    assert_eq!(list.status, ListStatus::Draft);
 }

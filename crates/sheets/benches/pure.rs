@@ -10,12 +10,12 @@ mod district_list;
 use std::hint::black_box;
 
 use chamlo_sheets::export::{
-    Category, FundingSource, Gender, Program, Signers, SigningEntry, SigningSheet,
-    write_signing_sheet,
+    Category, Program, Signers, SigningEntry, SigningSheet, write_signing_sheet,
 };
 use chamlo_sheets::import::read_ward_file;
 use chamlo_sheets::import::seed_context::{seed_catalogue, seed_context};
-use chamlo_vn::identity::{cross_check_cccd, parse_national_id};
+use chamlo_vn::identity::{Gender, cross_check_cccd, parse_national_id};
+use chamlo_vn::states::FundingSource;
 use chamlo_vn::text::{fold_key, name_key, tidy_person_name};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -144,6 +144,7 @@ fn ward_sheet(entries: usize) -> SigningSheet {
             id: 1,
             name: "Quà Tết Giáp Thìn 2024".to_owned(),
             funding: FundingSource::City,
+            sponsor_name: None,
             budget: None,
         },
         approved: true,

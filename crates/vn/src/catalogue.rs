@@ -2,27 +2,55 @@
 //! "Đối tượng" column or a section heading is resolved to one of them.
 
 use crate::text::fold_key;
-use serde::Serialize;
+#[cfg(feature = "sea-orm")]
+use sea_orm::sea_query::StringLen;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Merit (người có công and relatives) or hardship.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Merit (người có công and relatives) or hardship, as `categories.kind` stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
+)]
 pub enum CategoryKind {
     /// Người có công với cách mạng and their relatives.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "merit"))]
     Merit,
     /// Poor and near-poor households, social assistance, other hardship.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "hardship"))]
     Hardship,
 }
 
 impl CategoryKind {
-    /// Parses the stored form (`merit` / `hardship`).
+    /// Parses the stored form (`merit` / `hardship`), as the category form sends it.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "merit" => Some(CategoryKind::Merit),
             "hardship" => Some(CategoryKind::Hardship),
             _ => None,
+        }
+    }
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CategoryKind::Merit => "merit",
+            CategoryKind::Hardship => "hardship",
+        }
+    }
+
+    /// The Vietnamese name of the kind, as the catalogue page shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            CategoryKind::Merit => "Người có công",
+            CategoryKind::Hardship => "Hoàn cảnh khó khăn",
         }
     }
 }

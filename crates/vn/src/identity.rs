@@ -2,20 +2,40 @@
 //! leading zero a numeric cell loses, the CCCD's birth-year and gender cross-check, and a
 //! masked form for anything that may be logged.
 
+#[cfg(feature = "sea-orm")]
+use sea_orm::sea_query::StringLen;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
-/// A person's gender as lists record it.
+/// A person's gender as lists record it, and as `people.gender` stores it (`male`, `female`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
+)]
 pub enum Gender {
     /// Nam.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "male"))]
     Male,
     /// Nữ.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "female"))]
     Female,
 }
 
 impl Gender {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Male => "male",
+            Gender::Female => "female",
+        }
+    }
+
     /// The Vietnamese word for messages and printed lists.
     pub fn label(self) -> &'static str {
         match self {

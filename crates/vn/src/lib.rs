@@ -11,4 +11,5 @@ pub mod identity;
 pub mod lunar;
 pub mod money_words;
 pub mod seed;
+pub mod states;
 pub mod text;

@@ -5,14 +5,17 @@
 //! against them read the same list. Everything here is editable data once seeded, never a
 //! constant the application relies on.
 
+use crate::catalogue::CategoryKind;
+use crate::states::UnitLevel;
+
 /// One administrative unit to seed: `parent_code` refers to another seeded unit.
 pub struct SeedUnit {
     /// The official code (mã đơn vị hành chính); codes get reused, so it is not unique alone.
     pub code: &'static str,
     /// The Vietnamese name without its level prefix ("Hiệp Phú", not "Phường Hiệp Phú").
     pub name: &'static str,
-    /// `city`, `district` or `ward`.
-    pub level: &'static str,
+    /// City, district or ward.
+    pub level: UnitLevel,
     /// The code of the unit above, if any.
     pub parent_code: Option<&'static str>,
     /// First day the unit exists under this code and name (ISO date), if known.
@@ -29,7 +32,7 @@ pub const UNITS: &[SeedUnit] = &[
     SeedUnit {
         code: "79",
         name: "Hồ Chí Minh",
-        level: "city",
+        level: UnitLevel::City,
         parent_code: None,
         valid_from: None,
         valid_to: None,
@@ -37,7 +40,7 @@ pub const UNITS: &[SeedUnit] = &[
     SeedUnit {
         code: "763",
         name: "Quận 9",
-        level: "district",
+        level: UnitLevel::District,
         parent_code: Some("79"),
         valid_from: None,
         valid_to: Some("2020-12-31"),
@@ -61,7 +64,7 @@ const fn ward(code: &'static str, name: &'static str) -> SeedUnit {
     SeedUnit {
         code,
         name,
-        level: "ward",
+        level: UnitLevel::Ward,
         parent_code: Some("763"),
         valid_from: None,
         valid_to: WARD_VALID_TO,
@@ -74,8 +77,8 @@ pub struct SeedCategory {
     pub code: &'static str,
     /// The Vietnamese name printed on lists.
     pub name: &'static str,
-    /// `merit` (người có công and relatives) or `hardship`.
-    pub kind: &'static str,
+    /// Merit (người có công and relatives) or hardship.
+    pub kind: CategoryKind,
     /// Higher ranks win under "one gift per person at the highest level".
     pub rank: i32,
     /// Hardship gifts of this category go to a household rather than a person.
@@ -91,7 +94,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "BMVNAH",
         name: "Bà mẹ Việt Nam anh hùng",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 100,
         per_household: false,
         sensitive: false,
@@ -100,7 +103,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "AHLLVT",
         name: "Anh hùng lực lượng vũ trang nhân dân",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 95,
         per_household: false,
         sensitive: false,
@@ -109,7 +112,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "AHLD",
         name: "Anh hùng Lao động trong thời kỳ kháng chiến",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 95,
         per_household: false,
         sensitive: false,
@@ -122,7 +125,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "LTCM",
         name: "Người hoạt động cách mạng trước ngày 01/01/1945",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 95,
         per_household: false,
         sensitive: false,
@@ -131,7 +134,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "TKN",
         name: "Người hoạt động cách mạng từ 01/01/1945 đến khởi nghĩa tháng Tám năm 1945",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 90,
         per_household: false,
         sensitive: false,
@@ -140,7 +143,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "TB81",
         name: "Thương binh, người hưởng chính sách như thương binh suy giảm khả năng lao động từ 81% trở lên",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 85,
         per_household: false,
         sensitive: false,
@@ -156,7 +159,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "BB81",
         name: "Bệnh binh suy giảm khả năng lao động từ 81% trở lên",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 84,
         per_household: false,
         sensitive: false,
@@ -165,7 +168,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "TNLS",
         name: "Thân nhân liệt sĩ",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 80,
         per_household: false,
         sensitive: false,
@@ -186,7 +189,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "TB",
         name: "Thương binh, người hưởng chính sách như thương binh",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 70,
         per_household: false,
         sensitive: false,
@@ -206,7 +209,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "BB",
         name: "Bệnh binh",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 65,
         per_household: false,
         sensitive: false,
@@ -215,7 +218,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "CDHH",
         name: "Người hoạt động kháng chiến bị nhiễm chất độc hóa học",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 60,
         per_household: false,
         sensitive: false,
@@ -230,7 +233,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "TUDAY",
         name: "Người hoạt động cách mạng, hoạt động kháng chiến bị địch bắt tù, đày",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 55,
         per_household: false,
         sensitive: false,
@@ -244,7 +247,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "HDKC",
         name: "Người hoạt động kháng chiến giải phóng dân tộc, bảo vệ Tổ quốc, làm nghĩa vụ quốc tế",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 50,
         per_household: false,
         sensitive: false,
@@ -257,7 +260,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "GDCM",
         name: "Người có công giúp đỡ cách mạng",
-        kind: "merit",
+        kind: CategoryKind::Merit,
         rank: 45,
         per_household: false,
         sensitive: false,
@@ -271,7 +274,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "HN",
         name: "Hộ nghèo",
-        kind: "hardship",
+        kind: CategoryKind::Hardship,
         rank: 40,
         per_household: true,
         sensitive: false,
@@ -280,7 +283,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "HCN",
         name: "Hộ cận nghèo",
-        kind: "hardship",
+        kind: CategoryKind::Hardship,
         rank: 35,
         per_household: true,
         sensitive: false,
@@ -289,7 +292,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "BTXH",
         name: "Đối tượng bảo trợ xã hội",
-        kind: "hardship",
+        kind: CategoryKind::Hardship,
         rank: 30,
         per_household: false,
         sensitive: false,
@@ -307,7 +310,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "HIV",
         name: "Người nhiễm HIV thuộc hộ nghèo",
-        kind: "hardship",
+        kind: CategoryKind::Hardship,
         rank: 30,
         per_household: false,
         sensitive: true,
@@ -316,7 +319,7 @@ pub const CATEGORIES: &[SeedCategory] = &[
     SeedCategory {
         code: "HCKK",
         name: "Hộ có hoàn cảnh khó khăn",
-        kind: "hardship",
+        kind: CategoryKind::Hardship,
         rank: 20,
         per_household: true,
         sensitive: false,
@@ -333,14 +336,14 @@ pub const CATEGORIES: &[SeedCategory] = &[
 /// The seeded catalogue of categories with their synonyms: what the tests, the benches and
 /// the fuzz target read files with when there is no database to load it from.
 pub fn seed_catalogue() -> crate::catalogue::Catalogue {
-    use crate::catalogue::{Catalogue, Category, CategoryKind};
+    use crate::catalogue::{Catalogue, Category};
     Catalogue::new(
         CATEGORIES
             .iter()
             .map(|c| Category {
                 code: c.code.to_owned(),
                 name: c.name.to_owned(),
-                kind: CategoryKind::parse(c.kind).unwrap_or(CategoryKind::Hardship),
+                kind: c.kind,
                 rank: c.rank,
                 per_household: c.per_household,
                 sensitive: c.sensitive,

@@ -46,7 +46,7 @@ impl From<campaign::Model> for CampaignDto {
             year: c.year,
             lunar_name: c.lunar_name,
             title: c.title,
-            status: c.status,
+            status: c.status.as_str().to_owned(),
             unit_id: c.unit_id,
             previous_campaign_id: c.previous_campaign_id,
         }
@@ -128,9 +128,9 @@ pub async fn set_campaign_status(
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
     operator.ensure_manages(&found)?;
+    let status = campaigns::parse_campaign_status(&body.status)?;
     let updated =
-        campaigns::set_campaign_status(&state.db, &operator.actor, &found, body.status.trim())
-            .await?;
+        campaigns::set_campaign_status(&state.db, &operator.actor, &found, status).await?;
     Ok(Json(updated.into()))
 }
 

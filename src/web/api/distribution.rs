@@ -14,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody};
 use crate::domain::distribution::{Distribution, NotReceivedReason};
 use crate::domain::ward_lists::visible_campaign;
+use crate::entities::states::EntryStatus;
 use crate::entities::{category, entry, person};
 use crate::error::AppError;
 use crate::web::AppState;
@@ -91,13 +92,13 @@ pub async fn list_entries(
     if let Some(ward_id) = query.ward_id {
         condition = condition.add(entry::Column::WardId.eq(ward_id));
     }
-    if let Some(status) = query.status.as_deref().map(str::trim) {
-        if !["pending", "received", "not_received"].contains(&status) {
+    if let Some(text) = query.status.as_deref().map(str::trim) {
+        let Some(status) = EntryStatus::parse(text) else {
             return Err(AppError::Invalid(format!(
-                "Trạng thái “{status}” không hợp lệ: dùng pending, received hoặc not_received."
+                "Trạng thái “{text}” không hợp lệ: dùng pending, received hoặc not_received."
             ))
             .into());
-        }
+        };
         condition = condition.add(entry::Column::Status.eq(status));
     }
     if let Some(program_id) = query.program_id {
@@ -147,11 +148,11 @@ pub async fn list_entries(
                     amount: e.amount,
                     file_amount: e.file_amount,
                     amount_differs: e.file_amount.is_some_and(|f| f != e.amount),
-                    status: e.status,
+                    status: e.status.as_str().to_owned(),
                     received_date: e.received_date,
                     receiver_name: e.receiver_name,
                     receiver_relationship: e.receiver_relationship,
-                    not_received_reason: e.not_received_reason,
+                    not_received_reason: e.not_received_reason.map(|r| r.as_str().to_owned()),
                     distribution_note: e.distribution_note,
                 }
             })

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::{ApiCaller, ApiJson, ApiPath, ApiResult, ErrorBody};
 use crate::domain::duplicates::{Decision, DecisionOutcome, DuplicatePair};
 use crate::domain::ward_lists::visible_campaign;
+use crate::entities::states::DuplicateDecision;
 use crate::error::AppError;
 use crate::web::AppState;
 
@@ -57,15 +58,18 @@ pub async fn decide_duplicate(
     ApiPath(slug): ApiPath<String>,
     ApiJson(body): ApiJson<DecisionRequest>,
 ) -> ApiResult<Json<DecisionOutcome>> {
-    let decision = match (body.decision.trim(), body.keep_entry_id) {
-        ("keep_both", _) => Decision::KeepBoth,
-        ("keep_one", Some(keep_entry_id)) => Decision::KeepOne { keep_entry_id },
-        ("keep_one", None) => {
+    let decision = match (DuplicateDecision::parse(&body.decision), body.keep_entry_id) {
+        (Some(DuplicateDecision::KeepBoth), _) => Decision::KeepBoth,
+        (Some(DuplicateDecision::KeepOne), Some(keep_entry_id)) => {
+            Decision::KeepOne { keep_entry_id }
+        }
+        (Some(DuplicateDecision::KeepOne), None) => {
             return Err(AppError::Invalid("Hãy chọn mục được giữ lại.".into()).into());
         }
-        (other, _) => {
+        (None, _) => {
             return Err(AppError::Invalid(format!(
-                "Quyết định “{other}” không hợp lệ: dùng keep_one hoặc keep_both."
+                "Quyết định “{}” không hợp lệ: dùng keep_one hoặc keep_both.",
+                body.decision.trim()
             ))
             .into());
         }

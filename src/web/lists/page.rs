@@ -15,6 +15,7 @@ use crate::domain::list_queries::{ListFilter, active_categories, list_page};
 use crate::domain::progress::list_tally;
 use crate::domain::units::display_name;
 use crate::domain::ward_lists::ListStatus;
+use crate::entities::states::{CampaignStatus, EntryStatus};
 use crate::entities::{campaign, category, gift_program};
 use crate::error::AppResult;
 use crate::web::AppState;
@@ -46,9 +47,7 @@ impl ListQuery {
         ListFilter {
             query: self.q.chars().take(100).collect(),
             category_id: self.category.trim().parse().ok(),
-            status: ["pending", "received", "not_received"]
-                .contains(&self.status.as_str())
-                .then(|| self.status.clone()),
+            status: EntryStatus::parse(&self.status),
             page: self.page.unwrap_or(1),
         }
     }
@@ -116,15 +115,15 @@ pub struct RowView {
     pub program: String,
     /// Amount, formatted.
     pub amount: String,
-    /// pending, received or not_received.
-    pub status: String,
+    /// Where the gift stands in the distribution.
+    pub status: EntryStatus,
     /// The distribution state in words.
     pub status_text: String,
 }
 
 fn status_text(row: &crate::domain::list_queries::ListRow) -> String {
-    match row.status.as_str() {
-        "received" => {
+    match row.status {
+        EntryStatus::Received => {
             let date = row
                 .received_date
                 .map(|d| format!(" ngày {}", d.format("%d/%m/%Y")))
@@ -134,16 +133,14 @@ fn status_text(row: &crate::domain::list_queries::ListRow) -> String {
                 None => format!("Đã nhận{date}"),
             }
         }
-        "not_received" => {
+        EntryStatus::NotReceived => {
             let reason = row
                 .not_received_reason
-                .as_deref()
-                .and_then(NotReceivedReason::parse)
                 .map(|r| r.label())
                 .unwrap_or("không rõ lý do");
             format!("Không nhận: {reason}")
         }
-        _ => "Chưa nhận".to_owned(),
+        EntryStatus::Pending => EntryStatus::Pending.label().to_owned(),
     }
 }
 
@@ -156,7 +153,7 @@ pub(super) struct WardListPage {
     ward_id: i32,
     ward_name: String,
     has_list: bool,
-    status: String,
+    status: ListStatus,
     status_label: String,
     comment: String,
     entries: i64,
@@ -211,10 +208,7 @@ pub(super) async fn build_page(
         }
         _ => None,
     };
-    let status = list
-        .as_ref()
-        .and_then(|l| ListStatus::parse(&l.status))
-        .unwrap_or(ListStatus::Draft);
+    let status = list.as_ref().map_or(ListStatus::Draft, |l| l.status);
     let (rows, total, current, pages) = match page {
         Some(page) => {
             let first = (page.page - 1) * crate::domain::list_queries::PAGE_SIZE;
@@ -233,7 +227,7 @@ pub(super) async fn build_page(
                     category: row.category_name.clone(),
                     program: row.program_name.clone(),
                     amount: money(row.amount),
-                    status: row.status.clone(),
+                    status: row.status,
                     status_text: status_text(row),
                 })
                 .collect();
@@ -253,7 +247,7 @@ pub(super) async fn build_page(
         String::new()
     };
     let self_link = format!("{base}{}", query.page_link(current));
-    let editable = campaign.status == "open"
+    let editable = campaign.status == CampaignStatus::Open
         && list.is_some()
         && matches!(status, ListStatus::Draft | ListStatus::Returned);
     Ok(WardListPage {
@@ -261,7 +255,7 @@ pub(super) async fn build_page(
         ward_id: ward.id,
         ward_name: display_name(&ward),
         has_list: list.is_some(),
-        status: status.as_str().to_owned(),
+        status,
         status_label: status.label().to_owned(),
         comment: list
             .as_ref()
@@ -289,7 +283,7 @@ pub(super) async fn build_page(
             NotReceivedReason::Refused,
         ]
         .iter()
-        .map(|r| (r.code(), r.label()))
+        .map(|r| (r.as_str(), r.label()))
         .collect(),
         today: chrono::Local::now()
             .date_naive()

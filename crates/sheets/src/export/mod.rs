@@ -24,13 +24,14 @@ mod tests;
 
 use std::collections::HashMap;
 
+use chamlo_vn::states::FundingSource;
 use serde::{Deserialize, Serialize};
 
 pub use all_wards::{AllWardsWorkbook, WrittenWard, write_all_wards_workbook};
-pub use reports::{DeliveryStatus, ReportEntry, ReportInput, Ward, write_reports};
+pub use reports::{ReportEntry, ReportInput, Ward, write_reports};
 pub use sheet_names::unique_sheet_names;
 pub use signed_sheet::{EntryRef, Mark, SignedMark, read_signed_sheet};
-pub use signing_sheet::{Gender, Signers, SigningEntry, SigningSheet, write_signing_sheet};
+pub use signing_sheet::{Signers, SigningEntry, SigningSheet, write_signing_sheet};
 
 /// A workbook with the options every workbook written here shares; a signing sheet's
 /// document properties are set once its title is known.
@@ -100,40 +101,6 @@ pub struct Category {
     pub sensitive: bool,
 }
 
-/// Who pays for a gift program; printed as "Nguồn kinh phí: …" and grouped by in reports.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum FundingSource {
-    /// "Ngân sách trung ương" (e.g. the President's gift).
-    Central,
-    /// "Ngân sách thành phố" (the province-level city, HCMC).
-    City,
-    /// "Ngân sách quận".
-    District,
-    /// "Ngân sách phường".
-    Ward,
-    /// Socialised funding (xã hội hóa) from a named sponsor.
-    Sponsor(String),
-    /// Any other source, printed as given.
-    Other(String),
-}
-
-impl FundingSource {
-    /// The source as printed after "Nguồn kinh phí: ": "Ngân sách thành phố",
-    /// "Xã hội hóa – Nhà tài trợ: Công ty ABC".
-    pub fn label(&self) -> String {
-        match self {
-            FundingSource::Central => "Ngân sách trung ương".to_owned(),
-            FundingSource::City => "Ngân sách thành phố".to_owned(),
-            FundingSource::District => "Ngân sách quận".to_owned(),
-            FundingSource::Ward => "Ngân sách phường".to_owned(),
-            FundingSource::Sponsor(sponsor) => {
-                format!("Xã hội hóa – Nhà tài trợ: {}", sponsor.trim())
-            }
-            FundingSource::Other(label) => label.trim().to_owned(),
-        }
-    }
-}
-
 /// A gift program of the campaign.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Program {
@@ -141,11 +108,27 @@ pub struct Program {
     pub id: i64,
     /// Its name ("Quà của Chủ tịch nước", "Quà của Thành phố").
     pub name: String,
-    /// Who pays.
+    /// Who pays; printed as "Nguồn kinh phí: …" and grouped by in reports.
     pub funding: FundingSource,
+    /// The sponsor, for a sponsored program ("Công ty ABC").
+    pub sponsor_name: Option<String>,
     /// The money approved for it, in đồng, when known: the reconciliation compares it with
     /// what was paid.
     pub budget: Option<i64>,
+}
+
+impl Program {
+    /// The funding source as printed after "Nguồn kinh phí: ": "Ngân sách thành phố",
+    /// "Xã hội hóa – Nhà tài trợ: Công ty ABC".
+    pub fn funding_label(&self) -> String {
+        match self.funding {
+            FundingSource::Sponsor => format!(
+                "Xã hội hóa – Nhà tài trợ: {}",
+                self.sponsor_name.as_deref().unwrap_or_default().trim()
+            ),
+            other => other.label().to_owned(),
+        }
+    }
 }
 
 /// The categories that may be printed, by id, with their position in print order.

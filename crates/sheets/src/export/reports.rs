@@ -13,6 +13,7 @@ use super::style::{Place, Styles, set_print_layout, upper, wrapped_row_height, w
 use super::{Category, ExportError, Program, printable_categories};
 use chamlo_vn::lunar::lunar_year_label;
 use chamlo_vn::money_words::{amount_in_words, format_thousands};
+use chamlo_vn::states::EntryStatus;
 
 /// A ward (or any unit that keeps lists) in the reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,17 +22,6 @@ pub struct Ward {
     pub id: i64,
     /// Its name with its type: "Phường Long Bình".
     pub name: String,
-}
-
-/// Where a list entry stands in the distribution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DeliveryStatus {
-    /// On the list, not handed out yet.
-    Pending,
-    /// Handed out, to the person or to a proxy.
-    Received,
-    /// Closed without handing out (died, moved away, refused); the money goes back.
-    NotReceived,
 }
 
 /// One list entry, reduced to what the reports count.
@@ -46,7 +36,7 @@ pub struct ReportEntry {
     /// The gift in đồng.
     pub amount: i64,
     /// Handed out or not.
-    pub status: DeliveryStatus,
+    pub status: EntryStatus,
 }
 
 /// Everything the reports workbook shows.
@@ -106,12 +96,12 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, amount: i64, status: DeliveryStatus) {
+    fn add(&mut self, amount: i64, status: EntryStatus) {
         self.planned.add(amount);
         match status {
-            DeliveryStatus::Pending => {}
-            DeliveryStatus::Received => self.received.add(amount),
-            DeliveryStatus::NotReceived => self.not_received.add(amount),
+            EntryStatus::Pending => {}
+            EntryStatus::Received => self.received.add(amount),
+            EntryStatus::NotReceived => self.not_received.add(amount),
         }
     }
 
@@ -402,7 +392,7 @@ fn write_by_funding(
     // Sources in the order their first program appears.
     let mut sources: Vec<(String, usize, Tally)> = Vec::new();
     for (program, tally) in input.programs.iter().zip(by_program) {
-        let label = program.funding.label();
+        let label = program.funding_label();
         match sources.iter_mut().find(|(l, _, _)| *l == label) {
             Some((_, programs, total)) => {
                 *programs += 1;
@@ -457,7 +447,7 @@ fn write_reconciliation(
     let mut budget_total: i64 = 0;
     let mut left_total: i64 = 0;
     for (number, (program, tally)) in (1u32..).zip(input.programs.iter().zip(by_program)) {
-        let funding = program.funding.label();
+        let funding = program.funding_label();
         ws.set_row_height(
             row,
             wrapped_row_height(

@@ -19,27 +19,9 @@ use super::{
     new_workbook, place_and_date, printable_categories, unique_sheet_names,
 };
 use chamlo_vn::collation::name_sort_key;
+use chamlo_vn::identity::Gender;
 use chamlo_vn::lunar::lunar_year_label;
 use chamlo_vn::money_words::amount_in_words;
-
-/// A person's gender as the list prints it ("Nam", "Nữ").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Gender {
-    /// "Nam".
-    Male,
-    /// "Nữ".
-    Female,
-}
-
-impl Gender {
-    /// The label in the "Giới tính" column.
-    pub fn label(self) -> &'static str {
-        match self {
-            Gender::Male => "Nam",
-            Gender::Female => "Nữ",
-        }
-    }
-}
 
 /// One recipient on a signing sheet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -320,7 +302,7 @@ pub(crate) fn write_title_block(
     write_user_text(
         ws,
         Place::Merged(5, 0, 5, last_col),
-        &format!("Nguồn kinh phí: {}", program.funding.label()),
+        &format!("Nguồn kinh phí: {}", program.funding_label()),
         &styles.subtitle_italic,
     )?;
     if let Some(reference) = reference.map(str::trim).filter(|r| !r.is_empty()) {

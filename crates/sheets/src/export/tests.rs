@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::*;
+use chamlo_vn::identity::Gender;
 use chamlo_vn::money_words::amount_in_words;
+use chamlo_vn::states::EntryStatus;
 
 const MERIT: i64 = 1;
 const MARTYR_FAMILY: i64 = 2;
@@ -77,6 +79,7 @@ fn program() -> Program {
         id: 7,
         name: "Quà của Thành phố".into(),
         funding: FundingSource::City,
+        sponsor_name: None,
         budget: Some(20_000_000),
     }
 }
@@ -560,7 +563,8 @@ fn an_unapproved_list_says_du_thao() {
 #[test]
 fn sponsor_funding_is_named() {
     let mut sheet = long_binh();
-    sheet.program.funding = FundingSource::Sponsor("Công ty TNHH Bình An".into());
+    sheet.program.funding = FundingSource::Sponsor;
+    sheet.program.sponsor_name = Some("Công ty TNHH Bình An".into());
     let bytes = write_signing_sheet(&sheet).expect("written");
     let (_, r) = &read_back(&bytes)[0];
     assert_eq!(
@@ -843,22 +847,25 @@ fn report_input() -> ReportInput {
             id: 8,
             name: "Quà của Chủ tịch nước".into(),
             funding: FundingSource::Central,
+            sponsor_name: None,
             budget: None,
         },
         Program {
             id: 9,
             name: "Quà Xuân yêu thương".into(),
-            funding: FundingSource::Sponsor("Công ty TNHH Bình An".into()),
+            funding: FundingSource::Sponsor,
+            sponsor_name: Some("Công ty TNHH Bình An".into()),
             budget: Some(5_000_000),
         },
         Program {
             id: 10,
             name: "Quà của Thành phố (bổ sung)".into(),
             funding: FundingSource::City,
+            sponsor_name: None,
             budget: Some(1_000_000),
         },
     ];
-    use DeliveryStatus::{NotReceived, Pending, Received};
+    use EntryStatus::{NotReceived, Pending, Received};
     let e = |ward_id, category_id, program_id, amount, status| ReportEntry {
         ward_id,
         category_id,

@@ -5,12 +5,13 @@
 use super::{ImportContext, KnownWard};
 use chamlo_vn::seed;
 pub use chamlo_vn::seed::seed_catalogue;
+use chamlo_vn::states::UnitLevel;
 
 /// The 13 seeded wards of the former Quận 9, with made-up ids.
 pub fn seed_wards() -> Vec<KnownWard> {
     seed::UNITS
         .iter()
-        .filter(|u| u.level == "ward")
+        .filter(|u| u.level == UnitLevel::Ward)
         .enumerate()
         .map(|(i, u)| KnownWard {
             id: i as i64 + 1,
