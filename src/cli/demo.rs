@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
-use crate::domain::accounts::{NewUser, Role, create_user};
+use crate::domain::accounts::{NewUser, create_user};
 use crate::domain::audit::Actor;
 use crate::domain::campaigns::{NewCampaign, create_campaign};
 use crate::domain::import_commit::{
@@ -17,7 +17,7 @@ use crate::domain::pending_uploads::sha256_hex;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, find_unit};
 use crate::domain::ward_lists::{ListAction, Operator, transition_list};
-use crate::entities::states::UnitLevel;
+use crate::entities::states::{Role, UnitLevel};
 use crate::entities::user;
 use crate::import::read_ward_file;
 

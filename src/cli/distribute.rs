@@ -8,13 +8,12 @@ use crate::cli::list::ward_argument;
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::find_campaign;
-use crate::domain::distribution::{
-    Distribution, NotReceivedReason, pending_entry_ids, record_distribution,
-};
+use crate::domain::distribution::{Distribution, pending_entry_ids, record_distribution};
 use crate::domain::progress::campaign_progress;
 use crate::domain::units::all_units;
 use crate::domain::ward_lists::Operator;
 use crate::entities::entry;
+use crate::entities::states::NotReceivedReason;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// `chamlo distribute --campaign SLUG --ward WARD (--entry ID… | --all-pending)

@@ -5,10 +5,9 @@ use clap::Subcommand;
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::find_campaign;
-use crate::domain::programs::{
-    CategoryAmount, FundingSource, ProgramInput, add_program, programs_of,
-};
+use crate::domain::programs::{CategoryAmount, ProgramInput, add_program, programs_of};
 use crate::domain::ward_lists::Operator;
+use crate::entities::states::FundingSource;
 
 /// `chamlo program …`
 #[derive(Subcommand)]

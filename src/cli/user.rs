@@ -6,10 +6,10 @@ use clap::Subcommand;
 
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
-use crate::domain::accounts::{NewUser, Role, create_user};
+use crate::domain::accounts::{NewUser, create_user};
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::units::{all_units, display_name, find_unit};
-use crate::entities::states::UnitLevel;
+use crate::entities::states::{Role, UnitLevel};
 
 /// `chamlo user …`
 #[derive(Subcommand)]

@@ -12,11 +12,9 @@ use sea_orm::{
     QueryFilter, Set,
 };
 
-use crate::entities::states::UnitLevel;
+use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{session, unit, user};
 use crate::error::{AppError, AppResult};
-
-pub use crate::entities::states::Role;
 
 /// Hashes a password with argon2id and a random salt (PHC string).
 pub fn hash_password(password: &str) -> anyhow::Result<String> {

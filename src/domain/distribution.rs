@@ -14,12 +14,12 @@ use sea_orm::{
 };
 
 use crate::db::write_txn::begin_write;
-use crate::domain::ward_lists::{ListStatus, Operator};
-use crate::entities::states::{CampaignStatus, EntryStatus, PersonStatus};
+use crate::domain::ward_lists::Operator;
+use crate::entities::states::{
+    CampaignStatus, EntryStatus, ListStatus, NotReceivedReason, PersonStatus,
+};
 use crate::entities::{audit_event, campaign, entry, person, ward_list};
 use crate::error::{AppError, AppResult};
-
-pub use crate::entities::states::NotReceivedReason;
 
 /// What to record for the entries.
 #[derive(Debug, Clone, PartialEq, Eq)]

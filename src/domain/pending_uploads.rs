@@ -11,13 +11,12 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::domain::accounts::Role;
 use crate::domain::audit::Actor;
 use crate::domain::import_commit::{
     FileMeta, WardCommit, check_against_campaign, commit_import, load_import_setup,
 };
 use crate::domain::scope::UnitScope;
-use crate::entities::states::UnitLevel;
+use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{campaign, pending_upload, unit};
 use crate::error::{AppError, AppResult};
 use crate::import::{KnownWard, ParsedList, read_ward_file};

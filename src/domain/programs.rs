@@ -17,14 +17,12 @@ use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::entitlements::ProgramRules;
-use crate::domain::ward_lists::{ListStatus, Operator};
-use crate::entities::states::EntryStatus;
+use crate::domain::ward_lists::Operator;
+use crate::entities::states::{EntryStatus, FundingSource, ListStatus};
 use crate::entities::{
     campaign, category, entry, gift_program, household, person, program_amount, ward_list,
 };
 use crate::error::{AppError, AppResult};
-
-pub use crate::entities::states::FundingSource;
 
 /// Rows per INSERT: well inside both engines' limits on bound parameters.
 const INSERT_CHUNK: usize = 500;

@@ -3,8 +3,8 @@
 
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr};
 
-use crate::domain::accounts::Role;
 use crate::domain::units::{all_units, ancestry, subtree_ids};
+use crate::entities::states::Role;
 use crate::entities::{unit, user};
 use crate::error::{AppError, AppResult};
 

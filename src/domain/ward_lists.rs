@@ -17,15 +17,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::write_txn::begin_write;
-use crate::domain::accounts::Role;
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::campaigns::{ensure_campaign_open, find_campaign};
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, ancestry, display_name};
+use crate::entities::states::{ListStatus, Role};
 use crate::entities::{campaign, entry, user, ward_list};
 use crate::error::{AppError, AppResult};
-
-pub use crate::entities::states::ListStatus;
 
 /// Who acts in a domain call: the audit actor, the role that decides the actions and the
 /// scope that decides the units.

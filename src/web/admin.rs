@@ -11,13 +11,13 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::domain::accounts::{NewUser, Role, create_user};
+use crate::domain::accounts::{NewUser, create_user};
 use crate::domain::admin_queries::{
     AUDIT_PAGE_SIZE, AuditFilter, add_synonym, audit_page, categories_with_synonyms,
     remove_synonym, users_in_scope,
 };
 use crate::domain::units::{all_units, display_name};
-use crate::entities::states::UnitLevel;
+use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{audit_event, category, category_synonym};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;

@@ -14,11 +14,10 @@ use chrono::NaiveDate;
 use sea_orm::EntityTrait;
 use serde::Deserialize;
 
-use crate::domain::accounts::Role;
 use crate::domain::admin_queries::{CategoryInput, EditError, UnitInput, save_category, save_unit};
 use crate::domain::units::{all_units, display_name};
 use crate::entities::category;
-use crate::entities::states::{CategoryKind, UnitLevel};
+use crate::entities::states::{CategoryKind, Role, UnitLevel};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::admin::UnitChoice;

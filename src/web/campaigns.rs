@@ -12,7 +12,6 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::domain::accounts::Role;
 use crate::domain::campaigns::{
     NewCampaign, create_campaign, parse_campaign_status, set_campaign_status,
 };
@@ -20,9 +19,9 @@ use crate::domain::carry_forward;
 use crate::domain::list_queries::list_statuses;
 use crate::domain::progress::{Tally, ward_tallies};
 use crate::domain::units::{all_units, display_name};
-use crate::domain::ward_lists::{ListStatus, visible_campaign};
+use crate::domain::ward_lists::visible_campaign;
 use crate::entities::campaign;
-use crate::entities::states::{CampaignStatus, UnitLevel};
+use crate::entities::states::{CampaignStatus, ListStatus, Role, UnitLevel};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{Chrome, money, operator, visible_campaign_for};

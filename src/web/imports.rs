@@ -13,13 +13,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sea_orm::EntityTrait;
 
-use crate::domain::accounts::Role;
 use crate::domain::pending_uploads::{
     NewUpload, commit_upload, delete_upload, find_upload, read_upload, store_upload, upload_ward,
 };
 use crate::domain::units::{all_units, display_name};
 use crate::domain::ward_lists::visible_campaign;
-use crate::entities::states::UnitLevel;
+use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{campaign, pending_upload};
 use crate::error::{AppError, AppResult};
 use crate::export::annotated::{status_label, write_annotated_copy};

@@ -11,10 +11,10 @@ use axum::{Form, Router};
 
 use crate::domain::list_queries::active_categories;
 use crate::domain::programs::{
-    CategoryAmount, FundingSource, ProgramDetail, ProgramInput, add_program, programs_of,
+    CategoryAmount, ProgramDetail, ProgramInput, add_program, programs_of,
 };
 use crate::domain::ward_lists::visible_campaign;
-use crate::entities::states::CampaignStatus;
+use crate::entities::states::{CampaignStatus, FundingSource};
 use crate::entities::{campaign, category};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;

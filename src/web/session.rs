@@ -15,11 +15,11 @@ use sea_orm::{
     QueryFilter, Set,
 };
 
-use crate::domain::accounts::Role;
 use crate::domain::list_queries::select_prefixed;
 use crate::domain::scope::UnitScope;
 use crate::domain::secret_tokens::{new_token, token_digest};
 use crate::domain::units::all_units;
+use crate::entities::states::Role;
 use crate::entities::{session, unit, user};
 use crate::error::AppError;
 use crate::web::AppState;

@@ -25,11 +25,10 @@ use std::path::Path;
 
 use axum::body::Body;
 use axum::http::{Request, header};
-use chamlo::domain::accounts::Role;
 use chamlo::domain::api_tokens::create_api_token;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::pending_uploads::{NewUpload, store_upload};
-use chamlo::entities::states::UnitLevel;
+use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::{category, category_synonym, entry, person, ward_list};
 use chamlo::web::session::{COOKIE_NAME, start_session};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};

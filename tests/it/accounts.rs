@@ -1,8 +1,8 @@
 //! Logging in and out, and how passwords are kept.
 
 use axum::http::{StatusCode, header};
-use chamlo::domain::accounts::{Role, change_password};
-use chamlo::entities::states::UnitLevel;
+use chamlo::domain::accounts::change_password;
+use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::{audit_event, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 

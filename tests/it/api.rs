@@ -2,9 +2,8 @@
 //! alternative, JSON errors with the right status, and the OpenAPI document.
 
 use axum::http::StatusCode;
-use chamlo::domain::accounts::Role;
 use chamlo::entities::api_token;
-use chamlo::entities::states::UnitLevel;
+use chamlo::entities::states::{Role, UnitLevel};
 use sea_orm::EntityTrait;
 use serde_json::json;
 

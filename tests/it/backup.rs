@@ -4,10 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use chamlo::domain::accounts::Role;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::{NewCampaign, create_campaign};
-use chamlo::entities::states::{Gender, PersonStatus, UnitLevel};
+use chamlo::entities::states::{Gender, PersonStatus, Role, UnitLevel};
 use chamlo::entities::*;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 

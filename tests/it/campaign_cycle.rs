@@ -6,13 +6,14 @@
 use std::collections::HashMap;
 
 use axum::http::StatusCode;
-use chamlo::domain::accounts::Role;
 use chamlo::domain::api_tokens::create_api_token;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::set_campaign_status;
 use chamlo::domain::carry_forward::carry_forward;
 use chamlo::domain::ward_lists::{Operator, ensure_list_editable};
-use chamlo::entities::states::{CampaignStatus, EntryStatus, ListStatus, PersonStatus, UnitLevel};
+use chamlo::entities::states::{
+    CampaignStatus, EntryStatus, ListStatus, PersonStatus, Role, UnitLevel,
+};
 use chamlo::entities::{audit_event, category, duplicate_decision, entry, person};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};

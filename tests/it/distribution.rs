@@ -1,14 +1,13 @@
 //! Handing gifts out: received (by the person or a proxy), not received with a reason, bulk
 //! marking, undo, the person's status, the audit log, and the rules about which lists.
 
-use chamlo::domain::accounts::Role;
-use chamlo::domain::distribution::{
-    Distribution, NotReceivedReason, pending_entry_ids, record_distribution,
-};
-use chamlo::domain::programs::{CategoryAmount, FundingSource, ProgramInput, add_program};
+use chamlo::domain::distribution::{Distribution, pending_entry_ids, record_distribution};
+use chamlo::domain::programs::{CategoryAmount, ProgramInput, add_program};
 use chamlo::domain::progress::campaign_progress;
 use chamlo::domain::ward_lists::{ListAction, Operator, transition_list};
-use chamlo::entities::states::{EntryStatus, PersonStatus, UnitLevel};
+use chamlo::entities::states::{
+    EntryStatus, FundingSource, NotReceivedReason, PersonStatus, Role, UnitLevel,
+};
 use chamlo::entities::{audit_event, campaign, entry, household, person};
 use chamlo::error::AppError;
 use chrono::{NaiveDate, Utc};

@@ -12,8 +12,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chamlo::domain::accounts::Role;
-use chamlo::entities::states::UnitLevel;
+use chamlo::entities::states::{Role, UnitLevel};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 

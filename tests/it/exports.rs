@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
-use chamlo::domain::accounts::Role;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::{NewCampaign, create_campaign};
 use chamlo::domain::exports::{export_report, export_signing_sheets, find_program, find_ward};
@@ -14,7 +13,7 @@ use chamlo::domain::import_commit::{
 };
 use chamlo::domain::scope::UnitScope;
 use chamlo::domain::ward_lists::{ListAction, Operator, transition_list};
-use chamlo::entities::states::UnitLevel;
+use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::{audit_event, campaign, category, entry, gift_program, person, ward_list};
 use chamlo::error::AppError;
 use chamlo::import::read_ward_file;
@@ -485,7 +484,8 @@ async fn a_sensitive_entry_never_appears_in_any_export() {
 
 #[tokio::test]
 async fn the_report_counts_planned_received_and_remaining_from_the_database() {
-    use chamlo::domain::distribution::{Distribution, NotReceivedReason, record_distribution};
+    use chamlo::domain::distribution::{Distribution, record_distribution};
+    use chamlo::entities::states::NotReceivedReason;
     let app = TestApp::spawn().await;
     let campaign = campaign_2021(&app).await;
     import_sample(&app, &campaign, "01-hiep-phu-nguoi-co-cong.xlsx").await;

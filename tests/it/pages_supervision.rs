@@ -3,8 +3,7 @@
 //! `chamlo demo`.
 
 use axum::http::{StatusCode, header};
-use chamlo::domain::accounts::Role;
-use chamlo::entities::states::UnitLevel;
+use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::{campaign, category_synonym, gift_program, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 

@@ -1,8 +1,7 @@
 //! Users see only their units: the scope is applied where data is queried.
 
 use axum::http::StatusCode;
-use chamlo::domain::accounts::Role;
-use chamlo::entities::states::UnitLevel;
+use chamlo::entities::states::{Role, UnitLevel};
 
 use crate::helpers::TestApp;
 

@@ -6,12 +6,11 @@
 use std::collections::HashMap;
 
 use calamine::{Data, Range};
-use chamlo::domain::accounts::Role;
-use chamlo::domain::distribution::{Distribution, NotReceivedReason, record_distribution};
+use chamlo::domain::distribution::{Distribution, record_distribution};
 use chamlo::domain::exports::{export_signing_sheets, find_ward};
 use chamlo::domain::signed_sheet_apply::{SheetTarget, SignedSheetReport, apply_signed_workbook};
 use chamlo::domain::ward_lists::Operator;
-use chamlo::entities::states::{EntryStatus, UnitLevel};
+use chamlo::entities::states::{EntryStatus, NotReceivedReason, Role, UnitLevel};
 use chamlo::entities::{audit_event, campaign, entry};
 use chamlo::error::AppError;
 use rust_xlsxwriter::{Workbook, Worksheet};

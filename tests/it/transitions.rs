@@ -2,12 +2,11 @@
 //! every transition refused for the wrong role, the wrong unit or the wrong state.
 
 use axum::http::StatusCode;
-use chamlo::domain::accounts::Role;
 use chamlo::domain::api_tokens::create_api_token;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::set_campaign_status;
 use chamlo::domain::ward_lists::{ListAction, Operator, ensure_list_editable, transition_list};
-use chamlo::entities::states::{CampaignStatus, ListStatus, UnitLevel};
+use chamlo::entities::states::{CampaignStatus, ListStatus, Role, UnitLevel};
 use chamlo::entities::{audit_event, campaign, unit, ward_list};
 use chamlo::error::AppError;
 use chrono::Utc;

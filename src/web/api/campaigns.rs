@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiResult, ErrorBody, created};
-use crate::domain::accounts::Role;
 use crate::domain::campaigns::{self, NewCampaign, visible_campaigns};
 use crate::domain::carry_forward::{CarryForwardSummary, carry_forward};
 use crate::domain::ward_lists::visible_campaign;
 use crate::entities::campaign;
+use crate::entities::states::Role;
 use crate::error::AppError;
 use crate::web::AppState;
 

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody};
-use crate::domain::distribution::{Distribution, NotReceivedReason};
+use crate::domain::distribution::Distribution;
 use crate::domain::ward_lists::visible_campaign;
-use crate::entities::states::EntryStatus;
+use crate::entities::states::{EntryStatus, NotReceivedReason};
 use crate::entities::{category, entry, person};
 use crate::error::AppError;
 use crate::web::AppState;

@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 
 use super::load_context;
 use super::page::{ListQuery, build_page};
-use crate::domain::distribution::{Distribution, NotReceivedReason, record_distribution};
+use crate::domain::distribution::{Distribution, record_distribution};
+use crate::entities::states::NotReceivedReason;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{FormErrors, form_value, operator};

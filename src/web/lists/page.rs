@@ -9,13 +9,10 @@ use serde::Deserialize;
 
 use super::distribution::DistributionValues;
 use super::{ListContext, load_context};
-use crate::domain::accounts::Role;
-use crate::domain::distribution::NotReceivedReason;
 use crate::domain::list_queries::{ListFilter, active_categories, list_page};
 use crate::domain::progress::list_tally;
 use crate::domain::units::display_name;
-use crate::domain::ward_lists::ListStatus;
-use crate::entities::states::{CampaignStatus, EntryStatus};
+use crate::entities::states::{CampaignStatus, EntryStatus, ListStatus, NotReceivedReason, Role};
 use crate::entities::{campaign, category, gift_program};
 use crate::error::AppResult;
 use crate::web::AppState;
