@@ -5,12 +5,13 @@ use clap::Subcommand;
 
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
-use crate::domain::campaigns::{NewCampaign, create_campaign, find_campaign, set_campaign_status};
+use crate::domain::campaigns::{
+    NewCampaign, RequestedUnit, create_campaign, find_campaign, set_campaign_status,
+};
 use crate::domain::carry_forward::{carry_forward, start_next_campaign};
-use crate::domain::units::{all_units, find_unit};
-use crate::domain::ward_lists::Operator;
+use crate::domain::operator::Operator;
 use crate::entities::campaign;
-use crate::entities::states::{CampaignStatus, UnitLevel};
+use crate::entities::states::CampaignStatus;
 use sea_orm::{EntityTrait, QueryOrder};
 
 /// `chamlo campaign …`
@@ -71,34 +72,13 @@ pub async fn run(config: &Config, command: CampaignCommand) -> Result<(), CliErr
             unit,
             carry_from,
         } => {
-            let units = all_units(&db).await?;
-            let unit = match &unit {
-                Some(text) => find_unit(&units, UnitLevel::District, text)
-                    .or_else(|| find_unit(&units, UnitLevel::City, text))
-                    .ok_or_else(|| CliError::from(format!("no district or city named '{text}'")))?,
-                None => {
-                    let districts: Vec<_> = units
-                        .iter()
-                        .filter(|u| u.level == UnitLevel::District)
-                        .collect();
-                    match districts.as_slice() {
-                        [only] => *only,
-                        _ => units
-                            .iter()
-                            .find(|u| u.level == UnitLevel::City)
-                            .ok_or_else(|| {
-                                CliError::from("no unit to run the campaign: pass --unit")
-                            })?,
-                    }
-                }
-            };
             let new = NewCampaign {
                 year,
                 title,
-                unit_id: unit.id,
+                unit: unit.map(RequestedUnit::Named),
             };
             let (made, carried) = match carry_from {
-                None => (create_campaign(&db, &operator.actor, new).await?, None),
+                None => (create_campaign(&db, &operator, new).await?, None),
                 Some(from) => {
                     let from = find_campaign(&db, &from).await?;
                     let (made, summary) = start_next_campaign(&db, &operator, &from, new).await?;
@@ -158,7 +138,7 @@ async fn change_status(
     status: CampaignStatus,
 ) -> Result<(), CliError> {
     let found = find_campaign(db, slug).await?;
-    let updated = set_campaign_status(db, &operator.actor, &found, status).await?;
+    let updated = set_campaign_status(db, operator, &found, status.as_str()).await?;
     println!("{}\t{}", updated.slug, updated.status.as_str());
     Ok(())
 }

@@ -8,15 +8,15 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::accounts::{NewUser, create_user};
-use crate::domain::audit::Actor;
-use crate::domain::campaigns::{NewCampaign, create_campaign};
+use crate::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign};
 use crate::domain::import_commit::{
     FileMeta, check_against_campaign, commit_import, load_import_setup,
 };
+use crate::domain::operator::Operator;
 use crate::domain::pending_uploads::sha256_hex;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, find_unit};
-use crate::domain::ward_lists::{ListAction, Operator, transition_list};
+use crate::domain::ward_lists::{ListAction, transition_list};
 use crate::entities::states::{Role, UnitLevel};
 use crate::entities::user;
 use crate::import::read_ward_file;
@@ -106,14 +106,15 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
         })
     };
     let district_id = unit_id(UnitLevel::District, "Quận 9")?;
-    let actor = Actor::system("demo");
+    let operator = Operator::system("demo");
+    let actor = operator.actor.clone();
     let campaign = create_campaign(
         &db,
-        &actor,
+        &operator,
         NewCampaign {
             year: 2021,
             title: Some(TITLE.to_owned()),
-            unit_id: district_id,
+            unit: Some(RequestedUnit::Id(district_id)),
         },
     )
     .await
@@ -165,7 +166,6 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
     }
 
     // Some wards further along, so the dashboard has something to show.
-    let operator = Operator::system("demo");
     for (ward, actions) in [
         (
             "Tăng Nhơn Phú A",

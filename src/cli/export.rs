@@ -12,9 +12,9 @@ use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::find_campaign;
 use crate::domain::exports::{export_signing_sheets, find_program, find_ward};
+use crate::domain::operator::Operator;
 use crate::domain::signed_sheet_apply::{SheetTarget, apply_signed_workbook};
 use crate::domain::units::display_name;
-use crate::domain::ward_lists::Operator;
 use crate::entities::gift_program;
 
 /// `chamlo export --campaign SLUG [--ward WARD] [--program P] --out FILE.xlsx`

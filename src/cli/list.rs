@@ -5,8 +5,9 @@ use clap::{Args, Subcommand};
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::find_campaign;
+use crate::domain::operator::Operator;
 use crate::domain::units::{all_units, display_name, find_unit};
-use crate::domain::ward_lists::{ListAction, Operator, transition_list};
+use crate::domain::ward_lists::{ListAction, transition_list};
 use crate::entities::states::UnitLevel;
 use crate::entities::unit;
 

@@ -5,8 +5,8 @@ use clap::Subcommand;
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::find_campaign;
+use crate::domain::operator::Operator;
 use crate::domain::programs::{CategoryAmount, ProgramInput, add_program, programs_of};
-use crate::domain::ward_lists::Operator;
 use crate::entities::states::FundingSource;
 
 /// `chamlo program …`

@@ -10,7 +10,7 @@ use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::find_campaign;
 use crate::domain::exports::export_report;
-use crate::domain::ward_lists::Operator;
+use crate::domain::operator::Operator;
 
 /// `chamlo report --campaign SLUG --out FILE.xlsx`
 #[derive(Args)]

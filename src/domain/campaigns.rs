@@ -1,4 +1,6 @@
-//! Campaigns (one Tết each) and who may see them.
+//! Campaigns (one Tết each): who may see them, which unit runs a new one, creating it, and
+//! moving it through open, locked and closed. The page, the API and the command line call
+//! these functions and nothing else, so they cannot disagree on any of it.
 
 use chrono::Utc;
 use sea_orm::{
@@ -7,10 +9,11 @@ use sea_orm::{
 };
 
 use crate::db::write_txn::begin_write;
-use crate::domain::audit::{self, Actor, AuditEvent};
+use crate::domain::audit::{self, AuditEvent};
+use crate::domain::operator::Operator;
 use crate::domain::scope::UnitScope;
-use crate::domain::units::{all_units, ancestry};
-use crate::entities::states::{CampaignStatus, FundingSource, UnitLevel};
+use crate::domain::units::{all_units, find_unit, valid_in_year};
+use crate::entities::states::{CampaignStatus, FundingSource, Role, UnitLevel};
 use crate::entities::{campaign, gift_program, unit, user};
 use crate::error::{AppError, AppResult};
 use crate::vn::lunar::{campaign_slug, can_chi, lunar_year_label, tet_title};
@@ -27,16 +30,44 @@ pub async fn visible_campaigns(
         .order_by_desc(campaign::Column::Id);
     let query = match scope {
         UnitScope::All => query,
-        UnitScope::Units(ids) => {
-            let mut visible = ids.clone();
-            if let Some(unit_id) = user.unit_id {
-                let units = all_units(db).await?;
-                visible.extend(ancestry(&units, unit_id).iter().map(|unit| unit.id));
-            }
+        UnitScope::Units(_) => {
+            let units = all_units(db).await?;
+            let visible = scope.campaign_units(&units, user.unit_id);
             query.filter(campaign::Column::UnitId.is_in(visible))
         }
     };
     query.all(db).await
+}
+
+/// A campaign by slug, refused (403) when the operator may not see it (see
+/// [`UnitScope::sees_campaign_of`]).
+pub async fn visible_campaign(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    slug: &str,
+) -> AppResult<campaign::Model> {
+    let found = find_campaign(db, slug).await?;
+    // Most callers serve the campaign's unit: only the others need the unit tree.
+    if operator.scope.allows(found.unit_id)
+        || operator.scope.sees_campaign_of(
+            &all_units(db).await?,
+            operator.actor.unit_id,
+            found.unit_id,
+        )
+    {
+        Ok(found)
+    } else {
+        Err(AppError::outside_scope())
+    }
+}
+
+/// The unit someone asks to run a new campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestedUnit {
+    /// By id (the API).
+    Id(i32),
+    /// By name or code, in any case, with or without diacritics (the command line).
+    Named(String),
 }
 
 /// What is needed to create a campaign.
@@ -45,16 +76,77 @@ pub struct NewCampaign {
     pub year: i32,
     /// A title; defaults to "Tết Nguyên đán <Can Chi> <year>".
     pub title: Option<String>,
-    /// The unit (district or city) running it.
-    pub unit_id: i32,
+    /// The unit asked to run it; `None` lets [`unit_for_new_campaign`] choose.
+    pub unit: Option<RequestedUnit>,
+}
+
+/// The unit that runs a new campaign of `year`: the unit asked for; else the operator's own
+/// unit; else (an administrator or the command line, who serve no unit) the only district
+/// that exists in that year, or else the city. It must be a district or a city the operator
+/// serves, and only supervising staff and administrators create campaigns.
+pub async fn unit_for_new_campaign(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    year: i32,
+    requested: Option<&RequestedUnit>,
+) -> AppResult<unit::Model> {
+    operator.require_role(&[Role::Admin, Role::District])?;
+    let units = all_units(db).await?;
+    let by_id = |id: i32| units.iter().find(|u| u.id == id);
+    let chosen = match (requested, operator.actor.unit_id) {
+        (Some(RequestedUnit::Id(id)), _) => by_id(*id),
+        (Some(RequestedUnit::Named(text)), _) => find_unit(&units, UnitLevel::District, text)
+            .or_else(|| find_unit(&units, UnitLevel::City, text)),
+        (None, Some(own)) => by_id(own),
+        (None, None) => default_runner(&units, year),
+    };
+    let Some(chosen) = chosen else {
+        return Err(match requested {
+            Some(RequestedUnit::Named(text)) => AppError::Invalid(format!(
+                "Không có quận hoặc thành phố nào tên “{}”.",
+                text.trim()
+            )),
+            Some(RequestedUnit::Id(_)) => {
+                AppError::Invalid("Không tìm thấy đơn vị tổ chức đợt quà.".into())
+            }
+            None => AppError::Invalid(format!(
+                "Chưa có quận hoặc thành phố nào trong năm {year} để tổ chức đợt quà."
+            )),
+        });
+    };
+    if !matches!(chosen.level, UnitLevel::District | UnitLevel::City) {
+        return Err(AppError::Invalid(format!(
+            "Đợt quà do quận hoặc thành phố tổ chức; “{}” là {}.",
+            chosen.name,
+            chosen.level.label().to_lowercase()
+        )));
+    }
+    operator.scope.ensure(chosen.id)?;
+    Ok(chosen.clone())
+}
+
+/// Who runs a campaign when nobody says: the only district that exists in `year`, else the
+/// city (the top unit) that exists then.
+fn default_runner(units: &[unit::Model], year: i32) -> Option<&unit::Model> {
+    let current = |level: UnitLevel| {
+        units
+            .iter()
+            .filter(move |u| u.level == level && valid_in_year(u, year))
+    };
+    let districts: Vec<&unit::Model> = current(UnitLevel::District).collect();
+    match districts.as_slice() {
+        [only] => Some(*only),
+        _ => current(UnitLevel::City).find(|u| u.parent_id.is_none()),
+    }
 }
 
 /// Creates a campaign with its lunar name and one default program "Quà Tết <lunar year>"
 /// that takes the amounts typed in the wards' files, so a ward can import and print before
-/// anyone configures programs. The slug is `tet-<year>`, with a suffix when taken.
+/// anyone configures programs. The slug is `tet-<year>`, with a suffix when taken. The unit
+/// that runs it is [`unit_for_new_campaign`]'s choice.
 pub async fn create_campaign<C: ConnectionTrait + TransactionTrait>(
     db: &C,
-    actor: &Actor,
+    operator: &Operator,
     new: NewCampaign,
 ) -> AppResult<campaign::Model> {
     if !(1900..=2200).contains(&new.year) {
@@ -63,10 +155,8 @@ pub async fn create_campaign<C: ConnectionTrait + TransactionTrait>(
             new.year
         )));
     }
-    let unit = unit::Entity::find_by_id(new.unit_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::Invalid("Không tìm thấy đơn vị tổ chức đợt quà.".into()))?;
+    let unit = unit_for_new_campaign(db, operator, new.year, new.unit.as_ref()).await?;
+    let actor = &operator.actor;
     let txn = begin_write(db).await?;
     let base_slug = campaign_slug(new.year);
     let taken = campaign::Entity::find()
@@ -153,21 +243,20 @@ pub async fn find_campaign(db: &impl ConnectionTrait, slug: &str) -> AppResult<c
         .ok_or_else(|| AppError::NotFound(format!("Không tìm thấy đợt quà “{}”.", slug.trim())))
 }
 
-/// The campaign status a form or a request names (`open`, `locked`, `closed`), refused with
-/// a message for the user otherwise.
-pub fn parse_campaign_status(text: &str) -> AppResult<CampaignStatus> {
-    CampaignStatus::parse(text)
-        .ok_or_else(|| AppError::Invalid(format!("Trạng thái “{}” không hợp lệ.", text.trim())))
-}
-
-/// Moves a campaign to open, locked or closed, audited. A locked or closed campaign takes no
-/// imports or list changes.
+/// Moves a campaign to the status `status` names (open, locked or closed), audited; only supervising staff of its unit
+/// (or above) and administrators may. A locked or closed campaign takes no imports or list
+/// changes.
 pub async fn set_campaign_status(
     db: &impl ConnectionTrait,
-    actor: &Actor,
+    operator: &Operator,
     campaign: &campaign::Model,
-    status: CampaignStatus,
+    status: &str,
 ) -> AppResult<campaign::Model> {
+    operator.ensure_manages(campaign)?;
+    let status = CampaignStatus::parse(status).ok_or_else(|| {
+        AppError::Invalid(format!("Trạng thái “{}” không hợp lệ.", status.trim()))
+    })?;
+    let actor = &operator.actor;
     let mut active: campaign::ActiveModel = campaign.clone().into();
     active.status = Set(status);
     let updated = active.update(db).await?;

@@ -15,9 +15,9 @@ use utoipa::ToSchema;
 
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
-use crate::domain::campaigns::{NewCampaign, create_campaign, ensure_campaign_open};
+use crate::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign, ensure_campaign_open};
+use crate::domain::operator::Operator;
 use crate::domain::programs::listed_people;
-use crate::domain::ward_lists::Operator;
 use crate::entities::states::{EntryStatus, ListStatus, PersonStatus};
 use crate::entities::{campaign, entry, gift_program, person, ward_list};
 use crate::error::{AppError, AppResult};
@@ -56,9 +56,11 @@ pub async fn start_next_campaign<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     operator: &Operator,
     from: &campaign::Model,
-    new: NewCampaign,
+    mut new: NewCampaign,
 ) -> AppResult<(campaign::Model, CarryForwardSummary)> {
     operator.ensure_manages(from)?;
+    // Next year's campaign is run by the same unit unless someone asks otherwise.
+    new.unit.get_or_insert(RequestedUnit::Id(from.unit_id));
     if new.year <= from.year {
         return Err(AppError::Invalid(format!(
             "Đợt quà mới phải của một năm sau {}.",
@@ -66,7 +68,7 @@ pub async fn start_next_campaign<C: ConnectionTrait + TransactionTrait>(
         )));
     }
     let txn = begin_write(db).await?;
-    let made = create_campaign(&txn, &operator.actor, new).await?;
+    let made = create_campaign(&txn, operator, new).await?;
     let summary = carry_forward(&txn, operator, from, &made).await?;
     txn.commit().await?;
     Ok((made, summary))

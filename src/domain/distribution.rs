@@ -14,7 +14,7 @@ use sea_orm::{
 };
 
 use crate::db::write_txn::begin_write;
-use crate::domain::ward_lists::Operator;
+use crate::domain::operator::Operator;
 use crate::entities::states::{
     CampaignStatus, EntryStatus, ListStatus, NotReceivedReason, PersonStatus,
 };

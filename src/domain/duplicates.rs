@@ -16,9 +16,9 @@ use utoipa::ToSchema;
 
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
+use crate::domain::operator::Operator;
 use crate::domain::programs::{compute_program_entries, listed_people};
 use crate::domain::units::{all_units, display_name};
-use crate::domain::ward_lists::Operator;
 use crate::entities::states::{DuplicateDecision, EntryStatus, ListStatus};
 use crate::entities::{
     campaign, category, duplicate_decision, entry, gift_program, person, ward_list,

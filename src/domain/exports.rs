@@ -18,9 +18,9 @@ use serde::Serialize;
 
 use crate::db::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::audit::{self, AuditEvent};
+use crate::domain::operator::Operator;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name, find_unit};
-use crate::domain::ward_lists::Operator;
 use crate::entities::states::{EntryStatus, Gender, ListStatus, UnitLevel};
 use crate::entities::{campaign, category, entry, gift_program, person, unit, ward_list};
 use crate::error::{AppError, AppResult};

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod import_commit;
 pub mod list_queries;
 pub mod login_throttle;
+pub mod operator;
 pub mod pending_uploads;
 pub mod programs;
 pub mod progress;

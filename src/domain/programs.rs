@@ -17,7 +17,7 @@ use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::entitlements::ProgramRules;
-use crate::domain::ward_lists::Operator;
+use crate::domain::operator::Operator;
 use crate::entities::states::{EntryStatus, FundingSource, ListStatus};
 use crate::entities::{
     campaign, category, entry, gift_program, household, person, program_amount, ward_list,

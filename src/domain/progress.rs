@@ -13,9 +13,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryF
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::operator::Operator;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name};
-use crate::domain::ward_lists::Operator;
 use crate::entities::states::EntryStatus;
 use crate::entities::{campaign, gift_program};
 use crate::error::AppResult;
@@ -281,8 +281,8 @@ mod tests {
         QueryFilter, Set,
     };
 
-    use crate::domain::audit::Actor;
-    use crate::domain::campaigns::{NewCampaign, create_campaign};
+    use crate::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign};
+    use crate::domain::operator::Operator;
     use crate::domain::units::all_units;
     use crate::entities::states::{EntryStatus, ListStatus, PersonStatus, UnitLevel};
     use crate::entities::{campaign, category, entry, gift_program, person, ward_list};
@@ -373,11 +373,11 @@ mod tests {
             .collect();
         let made = create_campaign(
             &db,
-            &Actor::system("test"),
+            &Operator::system("test"),
             NewCampaign {
                 year: 2030,
                 title: None,
-                unit_id: district,
+                unit: Some(RequestedUnit::Id(district)),
             },
         )
         .await

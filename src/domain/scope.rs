@@ -43,20 +43,27 @@ impl UnitScope {
     }
 
     /// Whether a campaign run by `campaign_unit` is visible to a user of this scope serving
-    /// `own_unit`: the same rule as `ward_lists::visible_campaign` (a unit the user serves, or
-    /// a unit above their own), worked out from `units` without another query.
+    /// `own_unit`: the campaigns of a unit the user serves, or of a unit above their own (a
+    /// ward officer sees the district's campaign). `units` is every unit ([`all_units`]).
     pub fn sees_campaign_of(
         &self,
         units: &[unit::Model],
         own_unit: Option<i32>,
         campaign_unit: i32,
     ) -> bool {
-        self.allows(campaign_unit)
-            || own_unit.is_some_and(|own| {
-                ancestry(units, own)
-                    .iter()
-                    .any(|unit| unit.id == campaign_unit)
-            })
+        self.campaign_units(units, own_unit)
+            .contains(&campaign_unit)
+    }
+
+    /// The ids of the units whose campaigns [`UnitScope::sees_campaign_of`] lets through, for
+    /// a query of every visible campaign.
+    pub fn campaign_units(&self, units: &[unit::Model], own_unit: Option<i32>) -> Vec<i32> {
+        let above = own_unit.map_or_else(Vec::new, |own| ancestry(units, own));
+        units
+            .iter()
+            .filter(|unit| self.allows(unit.id) || above.iter().any(|a| a.id == unit.id))
+            .map(|unit| unit.id)
+            .collect()
     }
 
     /// Whether data of `unit_id` is visible.

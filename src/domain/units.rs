@@ -117,3 +117,12 @@ pub fn display_name(unit: &unit::Model) -> String {
         format!("{prefix} {}", unit.name)
     }
 }
+
+/// Whether a unit existed on the first day of `year` (the wards of a 2021 campaign are the
+/// wards before the 2025 reform).
+pub fn valid_in_year(unit: &unit::Model, year: i32) -> bool {
+    let Some(day) = chrono::NaiveDate::from_ymd_opt(year, 1, 1) else {
+        return unit.valid_to.is_none();
+    };
+    unit.valid_from.is_none_or(|from| from <= day) && unit.valid_to.is_none_or(|to| to >= day)
+}

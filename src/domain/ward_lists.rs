@@ -1,9 +1,6 @@
 //! Ward lists and their approval: draft → submitted (by the ward) → approved and locked, or
 //! returned with a comment (by the district); an approved list changes only after the district
 //! reopens it. Every transition checks the role and the unit of whoever acts and is audited.
-//!
-//! Also home of [`Operator`], who acts in a domain call: the audit actor with the role and the
-//! units it may touch, the same for a web session, an API token and the command line.
 
 use std::collections::HashMap;
 
@@ -17,86 +14,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::write_txn::begin_write;
-use crate::domain::audit::{self, Actor, AuditEvent};
-use crate::domain::campaigns::{ensure_campaign_open, find_campaign};
-use crate::domain::scope::UnitScope;
-use crate::domain::units::{all_units, ancestry, display_name};
+use crate::domain::audit::{self, AuditEvent};
+use crate::domain::campaigns::ensure_campaign_open;
+use crate::domain::operator::Operator;
+use crate::domain::units::{all_units, display_name};
 use crate::entities::states::{ListStatus, Role};
-use crate::entities::{campaign, entry, user, ward_list};
+use crate::entities::{campaign, entry, ward_list};
 use crate::error::{AppError, AppResult};
-
-/// Who acts in a domain call: the audit actor, the role that decides the actions and the
-/// scope that decides the units.
-#[derive(Debug, Clone)]
-pub struct Operator {
-    /// Recorded in the audit log.
-    pub actor: Actor,
-    /// What the operator may do.
-    pub role: Role,
-    /// Which units' data the operator may touch.
-    pub scope: UnitScope,
-}
-
-impl Operator {
-    /// The command line or another trusted system process: administrator rights everywhere.
-    pub fn system(name: &str) -> Self {
-        Self {
-            actor: Actor::system(name),
-            role: Role::Admin,
-            scope: UnitScope::All,
-        }
-    }
-
-    /// A user with the role and scope of their account.
-    pub async fn for_user(db: &impl ConnectionTrait, user: &user::Model) -> AppResult<Self> {
-        Ok(Self {
-            actor: Actor::user(user),
-            role: user.role,
-            scope: UnitScope::for_user(db, user).await?,
-        })
-    }
-
-    /// Refuses with 403 unless the operator has one of `roles`.
-    pub fn require_role(&self, roles: &[Role]) -> AppResult<()> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(
-                "Tài khoản của bạn không có quyền thực hiện thao tác này.".into(),
-            ))
-        }
-    }
-
-    /// Refuses unless the operator supervises the campaign: district staff (or an
-    /// administrator) whose units include the unit running it.
-    pub fn ensure_manages(&self, campaign: &campaign::Model) -> AppResult<()> {
-        self.require_role(&[Role::Admin, Role::District])?;
-        self.scope.ensure(campaign.unit_id)
-    }
-}
-
-/// A campaign by slug, refused (403) when the operator may not see it: administrators see
-/// all, others those run by a unit they serve or by a unit above their own.
-pub async fn visible_campaign(
-    db: &impl ConnectionTrait,
-    operator: &Operator,
-    slug: &str,
-) -> AppResult<campaign::Model> {
-    let found = find_campaign(db, slug).await?;
-    if operator.scope.allows(found.unit_id) {
-        return Ok(found);
-    }
-    if let Some(unit_id) = operator.actor.unit_id {
-        let units = all_units(db).await?;
-        if ancestry(&units, unit_id)
-            .iter()
-            .any(|unit| unit.id == found.unit_id)
-        {
-            return Ok(found);
-        }
-    }
-    Err(AppError::outside_scope())
-}
 
 /// A step of the approval flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use crate::domain::campaigns::visible_campaign;
 use crate::domain::duplicates::{Decision, DuplicatePair, decide_duplicate, find_duplicates};
-use crate::domain::ward_lists::visible_campaign;
 use crate::entities::campaign;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;

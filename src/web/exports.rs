@@ -10,8 +10,8 @@ use axum::routing::get;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
+use crate::domain::campaigns::visible_campaign;
 use crate::domain::exports::{export_report, export_signing_sheets, find_program};
-use crate::domain::ward_lists::visible_campaign;
 use crate::entities::states::Role;
 use crate::entities::{campaign, gift_program};
 use crate::error::AppResult;

@@ -13,11 +13,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sea_orm::EntityTrait;
 
+use crate::domain::campaigns::visible_campaign;
 use crate::domain::pending_uploads::{
     NewUpload, commit_upload, delete_upload, find_upload, read_upload, store_upload, upload_ward,
 };
 use crate::domain::units::{all_units, display_name};
-use crate::domain::ward_lists::visible_campaign;
 use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{campaign, pending_upload};
 use crate::error::{AppError, AppResult};

@@ -8,8 +8,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::domain::audit::Actor;
+use crate::domain::operator::Operator;
 use crate::domain::units::display_name;
-use crate::domain::ward_lists::Operator;
 use crate::entities::campaign;
 use crate::entities::states::Role;
 use crate::error::{AppError, AppResult};

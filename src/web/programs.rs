@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 
+use crate::domain::campaigns::visible_campaign;
 use crate::domain::list_queries::active_categories;
 use crate::domain::programs::{
     CategoryAmount, ProgramDetail, ProgramInput, add_program, programs_of,
 };
-use crate::domain::ward_lists::visible_campaign;
 use crate::entities::states::{CampaignStatus, FundingSource};
 use crate::entities::{campaign, category};
 use crate::error::{AppError, AppResult};

@@ -13,9 +13,9 @@ use axum::routing::get;
 use chrono::NaiveDate;
 use sea_orm::EntityTrait;
 
+use crate::domain::campaigns::visible_campaign;
 use crate::domain::signed_sheet_apply::{SheetTarget, SignedSheetReport, apply_signed_workbook};
 use crate::domain::units::display_name;
-use crate::domain::ward_lists::visible_campaign;
 use crate::entities::states::Role;
 use crate::entities::{campaign, unit};
 use crate::error::{AppError, AppResult};

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use chamlo::domain::audit::Actor;
-use chamlo::domain::campaigns::{NewCampaign, create_campaign};
+use chamlo::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign};
+use chamlo::domain::operator::Operator;
 use chamlo::entities::states::{Gender, PersonStatus, Role, UnitLevel};
 use chamlo::entities::*;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
@@ -30,11 +30,11 @@ async fn arrange_data(app: &TestApp) {
     let district = app.unit(UnitLevel::District, "Quận 9").await;
     create_campaign(
         &app.db,
-        &Actor::system("test"),
+        &Operator::system("test"),
         NewCampaign {
             year: 2026,
             title: None,
-            unit_id: district.id,
+            unit: Some(RequestedUnit::Id(district.id)),
         },
     )
     .await

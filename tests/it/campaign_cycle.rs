@@ -10,7 +10,8 @@ use chamlo::domain::api_tokens::create_api_token;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::set_campaign_status;
 use chamlo::domain::carry_forward::carry_forward;
-use chamlo::domain::ward_lists::{Operator, ensure_list_editable};
+use chamlo::domain::operator::Operator;
+use chamlo::domain::ward_lists::ensure_list_editable;
 use chamlo::entities::states::{
     CampaignStatus, EntryStatus, ListStatus, PersonStatus, Role, UnitLevel,
 };
@@ -686,9 +687,14 @@ async fn a_whole_campaign_runs_from_the_wards_files_to_the_last_gift() {
 
     // Locked: lists are frozen but gifts are still handed out; closed: nothing changes.
     let operator = Operator::system("test");
-    let locked = set_campaign_status(&app.db, &operator.actor, &campaign, CampaignStatus::Locked)
-        .await
-        .unwrap();
+    let locked = set_campaign_status(
+        &app.db,
+        &operator,
+        &campaign,
+        CampaignStatus::Locked.as_str(),
+    )
+    .await
+    .unwrap();
     let (status, _) = api(
         &app,
         "POST",
@@ -704,7 +710,7 @@ async fn a_whole_campaign_runs_from_the_wards_files_to_the_last_gift() {
                 "action": "received", "date": "2021-02-08" }),
     )
     .await;
-    set_campaign_status(&app.db, &operator.actor, &locked, CampaignStatus::Closed)
+    set_campaign_status(&app.db, &operator, &locked, CampaignStatus::Closed.as_str())
         .await
         .unwrap();
     let (status, _) = api(
@@ -914,7 +920,7 @@ async fn a_campaign_can_be_scripted_on_the_command_line() {
     assert!(next.contains("8 gifts"), "{next}");
     assert_eq!(next.lines().last(), Some("tet-2022"));
 
-    // Carrying a district's lists into a city campaign is refused, and no campaign is
+    // Carrying the city's lists into a district campaign is refused, and no campaign is
     // left half made.
     let refused = crate::cli::run_chamlo(
         &app,
@@ -924,7 +930,7 @@ async fn a_campaign_can_be_scripted_on_the_command_line() {
             "--year",
             "2023",
             "--unit",
-            "Thành phố Hồ Chí Minh",
+            "Quận 9",
             "--carry-from",
             "tet-2022",
         ],

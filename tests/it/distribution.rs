@@ -2,9 +2,10 @@
 //! marking, undo, the person's status, the audit log, and the rules about which lists.
 
 use chamlo::domain::distribution::{Distribution, pending_entry_ids, record_distribution};
+use chamlo::domain::operator::Operator;
 use chamlo::domain::programs::{CategoryAmount, ProgramInput, add_program};
 use chamlo::domain::progress::campaign_progress;
-use chamlo::domain::ward_lists::{ListAction, Operator, transition_list};
+use chamlo::domain::ward_lists::{ListAction, transition_list};
 use chamlo::entities::states::{
     EntryStatus, FundingSource, NotReceivedReason, PersonStatus, Role, UnitLevel,
 };

@@ -6,13 +6,14 @@ use std::io::{Cursor, Read};
 
 use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
 use chamlo::domain::audit::Actor;
-use chamlo::domain::campaigns::{NewCampaign, create_campaign};
+use chamlo::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign};
 use chamlo::domain::exports::{export_report, export_signing_sheets, find_program, find_ward};
 use chamlo::domain::import_commit::{
     FileMeta, check_against_campaign, commit_import, load_import_setup,
 };
+use chamlo::domain::operator::Operator;
 use chamlo::domain::scope::UnitScope;
-use chamlo::domain::ward_lists::{ListAction, Operator, transition_list};
+use chamlo::domain::ward_lists::{ListAction, transition_list};
 use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::{audit_event, campaign, category, entry, gift_program, person, ward_list};
 use chamlo::error::AppError;
@@ -33,11 +34,11 @@ pub async fn campaign_2021(app: &TestApp) -> campaign::Model {
     let district = app.unit(UnitLevel::District, "Quận 9").await;
     create_campaign(
         &app.db,
-        &Actor::system("test"),
+        &Operator::system("test"),
         NewCampaign {
             year: 2021,
             title: None,
-            unit_id: district.id,
+            unit: Some(RequestedUnit::Id(district.id)),
         },
     )
     .await

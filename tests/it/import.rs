@@ -4,10 +4,11 @@
 use std::path::PathBuf;
 
 use chamlo::domain::audit::Actor;
-use chamlo::domain::campaigns::{NewCampaign, create_campaign};
+use chamlo::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign};
 use chamlo::domain::import_commit::{
     FileMeta, WardCommit, check_against_campaign, commit_import, load_import_setup,
 };
+use chamlo::domain::operator::Operator;
 use chamlo::domain::scope::UnitScope;
 use chamlo::entities::states::{EntryStatus, FundingSource, ListStatus, UnitLevel};
 use chamlo::entities::{campaign, entry, household, import_batch, person, ward_list};
@@ -33,11 +34,11 @@ pub async fn district_campaign(app: &TestApp, year: i32) -> campaign::Model {
     let district = app.unit(UnitLevel::District, "Quận 9").await;
     create_campaign(
         &app.db,
-        &Actor::system("test"),
+        &Operator::system("test"),
         NewCampaign {
             year,
             title: None,
-            unit_id: district.id,
+            unit: Some(RequestedUnit::Id(district.id)),
         },
     )
     .await

@@ -7,6 +7,7 @@ mod api;
 mod architecture;
 mod audit_trail;
 mod backup;
+mod campaign_creation;
 mod campaign_cycle;
 mod cli;
 mod concurrent_import;

@@ -5,7 +5,8 @@ use axum::http::StatusCode;
 use chamlo::domain::api_tokens::create_api_token;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::set_campaign_status;
-use chamlo::domain::ward_lists::{ListAction, Operator, ensure_list_editable, transition_list};
+use chamlo::domain::operator::Operator;
+use chamlo::domain::ward_lists::{ListAction, ensure_list_editable, transition_list};
 use chamlo::entities::states::{CampaignStatus, ListStatus, Role, UnitLevel};
 use chamlo::entities::{audit_event, campaign, unit, ward_list};
 use chamlo::error::AppError;
@@ -374,9 +375,9 @@ async fn a_locked_campaign_refuses_list_transitions_and_edits() {
     let campaign = campaign_with_two_lists(&app).await;
     let locked = set_campaign_status(
         &app.db,
-        &Actor::system("test"),
+        &Operator::system("test"),
         &campaign,
-        CampaignStatus::Locked,
+        CampaignStatus::Locked.as_str(),
     )
     .await
     .unwrap();

@@ -9,7 +9,7 @@ use axum_extra::extract::cookie::CookieJar;
 use super::ApiError;
 use crate::domain::api_tokens::user_for_token;
 use crate::domain::audit::Actor;
-use crate::domain::ward_lists::Operator;
+use crate::domain::operator::Operator;
 use crate::error::AppError;
 use crate::web::AppState;
 use crate::web::session::{CurrentUser, session_token};

@@ -9,12 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiResult, ErrorBody, created};
-use crate::domain::campaigns::{self, NewCampaign, visible_campaigns};
+use crate::domain::campaigns::{
+    self, NewCampaign, RequestedUnit, visible_campaign, visible_campaigns,
+};
 use crate::domain::carry_forward::{CarryForwardSummary, carry_forward};
-use crate::domain::ward_lists::visible_campaign;
 use crate::entities::campaign;
-use crate::entities::states::Role;
-use crate::error::AppError;
 use crate::web::AppState;
 
 /// A campaign as the API shows it.
@@ -72,7 +71,8 @@ pub struct NewCampaignRequest {
     /// A title other than the lunar one.
     #[serde(default)]
     pub title: Option<String>,
-    /// The unit running it; defaults to the caller's.
+    /// The unit running it (a district or city); defaults to the caller's own unit or, for an
+    /// administrator, to the only district of that year, else the city.
     #[serde(default)]
     pub unit_id: Option<i32>,
 }
@@ -86,20 +86,13 @@ pub async fn create_campaign(
     caller: ApiCaller,
     ApiJson(body): ApiJson<NewCampaignRequest>,
 ) -> ApiResult<Response> {
-    let operator = caller.operator();
-    operator.require_role(&[Role::Admin, Role::District])?;
-    let unit_id = body
-        .unit_id
-        .or(caller.user.user.unit_id)
-        .ok_or_else(|| AppError::Invalid("Hãy chọn đơn vị tổ chức đợt quà.".into()))?;
-    operator.scope.ensure(unit_id)?;
     let made = campaigns::create_campaign(
         &state.db,
-        &operator.actor,
+        &caller.operator(),
         NewCampaign {
             year: body.year,
             title: body.title,
-            unit_id,
+            unit: body.unit_id.map(RequestedUnit::Id),
         },
     )
     .await?;
@@ -127,10 +120,8 @@ pub async fn set_campaign_status(
 ) -> ApiResult<Json<CampaignDto>> {
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
-    operator.ensure_manages(&found)?;
-    let status = campaigns::parse_campaign_status(&body.status)?;
     let updated =
-        campaigns::set_campaign_status(&state.db, &operator.actor, &found, status).await?;
+        campaigns::set_campaign_status(&state.db, &operator, &found, &body.status).await?;
     Ok(Json(updated.into()))
 }
 

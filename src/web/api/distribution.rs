@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody};
+use crate::domain::campaigns::visible_campaign;
 use crate::domain::distribution::Distribution;
-use crate::domain::ward_lists::visible_campaign;
 use crate::entities::states::{EntryStatus, NotReceivedReason};
 use crate::entities::{category, entry, person};
 use crate::error::AppError;

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiResult, ErrorBody};
+use crate::domain::campaigns::visible_campaign;
 use crate::domain::duplicates::{Decision, DecisionOutcome, DuplicatePair};
-use crate::domain::ward_lists::visible_campaign;
 use crate::entities::states::DuplicateDecision;
 use crate::error::AppError;
 use crate::web::AppState;

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiResult, ErrorBody};
-use crate::domain::ward_lists::{ListAction, WardListSummary, transition_list, visible_campaign};
+use crate::domain::campaigns::visible_campaign;
+use crate::domain::ward_lists::{ListAction, WardListSummary, transition_list};
 use crate::error::AppError;
 use crate::web::AppState;
 

@@ -9,8 +9,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiResult, ErrorBody, created};
+use crate::domain::campaigns::visible_campaign;
 use crate::domain::programs::{ComputeSummary, ProgramDetail, ProgramInput, programs_of};
-use crate::domain::ward_lists::visible_campaign;
 use crate::web::AppState;
 
 /// The programs of a campaign with their amounts.

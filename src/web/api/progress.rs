@@ -5,8 +5,8 @@ use axum::Json;
 use axum::extract::State;
 
 use super::{ApiCaller, ApiPath, ApiResult, ErrorBody};
+use crate::domain::campaigns::visible_campaign;
 use crate::domain::progress::{Progress, campaign_progress};
-use crate::domain::ward_lists::visible_campaign;
 use crate::web::AppState;
 
 /// Planned, received, not received and remaining, per ward and program, in people and money.
