@@ -30,6 +30,7 @@ use chamlo::domain::audit::Actor;
 use chamlo::domain::pending_uploads::{NewUpload, store_upload};
 use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::{category, category_synonym, entry, person, ward_list};
+use chamlo::web::layout::url_encode;
 use chamlo::web::session::{COOKIE_NAME, start_session};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -694,7 +695,7 @@ impl World {
                 request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
                 let encoded: Vec<String> = fields
                     .iter()
-                    .map(|(k, v)| format!("{k}={}", urlencode(&self.fill(v))))
+                    .map(|(k, v)| format!("{k}={}", url_encode(&self.fill(v))))
                     .collect();
                 Body::from(encoded.join("&"))
             }
@@ -717,17 +718,6 @@ impl World {
         };
         self.app.send(request.body(body).unwrap()).await
     }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
 }
 
 /// The cell letter a response earns (see the legend at the top).

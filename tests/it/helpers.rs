@@ -13,6 +13,7 @@ use chamlo::domain::operator::Operator;
 use chamlo::domain::units::{all_units, find_unit};
 use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::{unit, user};
+use chamlo::web::layout::url_encode;
 use chamlo::web::{AppState, app};
 use http_body_util::BodyExt;
 use sea_orm::DatabaseConnection;
@@ -114,7 +115,7 @@ impl TestApp {
     ) -> TestResponse {
         let body = form
             .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v)))
             .collect::<Vec<_>>()
             .join("&");
         let mut request =
@@ -206,19 +207,6 @@ impl TestApp {
         self.create_user(username, role, unit).await;
         self.login(username, PASSWORD).await
     }
-}
-
-fn urlencode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// A database that exists for one test.

@@ -10,6 +10,7 @@ use chamlo::config::Config;
 use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::{entry, pending_upload, person};
 use chamlo::web::AppState;
+use chamlo::web::layout::url_encode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::helpers::{TestApp, TestResponse};
@@ -347,7 +348,7 @@ async fn the_list_searches_without_diacritics_filters_and_edits_people() {
         .await
         .unwrap()
         .unwrap();
-    let edit_path = format!("/people/{}/edit?back={}", hung.id, urlencode(&list));
+    let edit_path = format!("/people/{}/edit?back={}", hung.id, url_encode(&list));
     let page = app.get(&edit_path, Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("value=\"Nguyễn Văn Hùng\""));
@@ -437,10 +438,6 @@ async fn the_list_searches_without_diacritics_filters_and_edits_people() {
         at("Đỗ Thị Đào"),
     ];
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
-}
-
-fn urlencode(text: &str) -> String {
-    chamlo::web::layout::url_encode(text)
 }
 
 #[tokio::test]
