@@ -16,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 rm -rf "$out"; mkdir -p "$out/files" "$out/parts"
 export DATABASE_URL="sqlite://$out/chamlo.db?mode=rwc" CHAMLO_ADMIN_PASSWORD=export-parts-1
 "$bench_data" "$out/district.xlsx" 3000 >/dev/null
-slug=$("$chamlo" campaign create --year 2021 | tail -n 1)
+slug=$("$chamlo" campaign create --year 2021 --unit "Quận 9" | tail -n 1)
 "$chamlo" import "$out/district.xlsx" --campaign "$slug" >/dev/null
 for sample in 02-tang-nhon-phu-a-ho-ngheo.xlsx 03-long-binh-tcvn3.xls 04-phuoc-long-b-vni.xlsx 07-truong-thanh.ods; do
   "$chamlo" import "$root/import-samples/$sample" --campaign "$slug" >/dev/null
