@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::{NewCampaign, create_campaign, ensure_campaign_open};
-use crate::domain::programs::listed_people;
+use crate::domain::gift_planning::listed_people;
 use crate::domain::ward_lists::Operator;
 use crate::entities::states::{EntryStatus, ListStatus, PersonStatus};
 use crate::entities::{campaign, entry, gift_program, person, ward_list};

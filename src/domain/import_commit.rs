@@ -19,7 +19,7 @@ use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::entitlements::{
     Entitlement, ProgramRules, entitlements_for, load_program_rules,
 };
-use crate::domain::programs::compute_program_entries;
+use crate::domain::gift_planning::compute_program_entries;
 use crate::domain::scope::UnitScope;
 use crate::entities::states::{EntryStatus, ListStatus, PersonStatus, UnitLevel};
 use crate::entities::{

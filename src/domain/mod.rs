@@ -11,6 +11,7 @@ pub mod distribution;
 pub mod duplicates;
 pub mod entitlements;
 pub mod exports;
+pub mod gift_planning;
 pub mod import_commit;
 pub mod list_queries;
 pub mod login_throttle;

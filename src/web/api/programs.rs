@@ -9,7 +9,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiResult, ErrorBody, created};
-use crate::domain::programs::{ComputeSummary, ProgramDetail, ProgramInput, programs_of};
+use crate::domain::gift_planning::ComputeSummary;
+use crate::domain::programs::{ProgramDetail, ProgramInput, programs_of};
 use crate::domain::ward_lists::visible_campaign;
 use crate::web::AppState;
 
