@@ -10,9 +10,8 @@ use crate::config::Config;
 use crate::domain::accounts::{NewUser, create_user};
 use crate::domain::audit::Actor;
 use crate::domain::campaigns::{NewCampaign, create_campaign};
-use crate::domain::import_commit::{
-    FileMeta, check_against_campaign, commit_import, load_import_setup,
-};
+use crate::domain::import_check::{check_against_campaign, load_import_setup};
+use crate::domain::import_commit::{FileMeta, commit_import};
 use crate::domain::pending_uploads::sha256_hex;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, find_unit};

@@ -12,6 +12,7 @@ pub mod duplicates;
 pub mod entitlements;
 pub mod exports;
 pub mod gift_planning;
+pub mod import_check;
 pub mod import_commit;
 pub mod list_queries;
 pub mod login_throttle;
