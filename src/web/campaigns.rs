@@ -16,7 +16,7 @@ use crate::domain::campaigns::{
     NewCampaign, create_campaign, parse_campaign_status, set_campaign_status,
 };
 use crate::domain::carry_forward;
-use crate::domain::list_queries::list_statuses;
+use crate::domain::list_entries::list_statuses;
 use crate::domain::progress::{Tally, ward_tallies};
 use crate::domain::units::{all_units, display_name};
 use crate::domain::ward_lists::visible_campaign;

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 
-use crate::domain::list_queries::active_categories;
+use crate::domain::list_entries::active_categories;
 use crate::domain::programs::{
     CategoryAmount, ProgramDetail, ProgramInput, add_program, programs_of,
 };
