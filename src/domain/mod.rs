@@ -1,12 +1,12 @@
 //! The rules of the domain and the queries that apply them.
 
 pub mod accounts;
-pub mod admin_queries;
 pub mod api_tokens;
 pub mod audit;
 pub mod backup;
 pub mod campaigns;
 pub mod carry_forward;
+pub mod categories;
 pub mod distribution;
 pub mod duplicates;
 pub mod entitlements;
