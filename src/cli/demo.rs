@@ -9,9 +9,8 @@ use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::accounts::{NewUser, create_user};
 use crate::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign};
-use crate::domain::import_commit::{
-    FileMeta, check_against_campaign, commit_import, load_import_setup,
-};
+use crate::domain::import_check::{check_against_campaign, load_import_setup};
+use crate::domain::import_commit::{FileMeta, commit_import};
 use crate::domain::operator::Operator;
 use crate::domain::pending_uploads::sha256_hex;
 use crate::domain::scope::UnitScope;

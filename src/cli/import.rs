@@ -13,9 +13,8 @@ use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::audit::Actor;
 use crate::domain::campaigns::find_campaign;
-use crate::domain::import_commit::{
-    FileMeta, WardCommit, check_against_campaign, commit_import, load_import_setup,
-};
+use crate::domain::import_check::{check_against_campaign, load_import_setup};
+use crate::domain::import_commit::{FileMeta, WardCommit, commit_import};
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, find_unit};
 use crate::entities::campaign;

@@ -1,8 +1,10 @@
 //! Database plumbing: connecting and bringing the schema up to date (here), transactions
-//! that write, many SQLite rows read as one JSON row, and the bulk INSERTs of an import.
+//! that write, many SQLite rows read as one JSON row, several tables' columns read in one row,
+//! and the bulk INSERTs of an import.
 //! Nothing here knows a rule of the domain.
 
 pub mod bulk_insert;
+pub mod prefixed_columns;
 pub mod sqlite_json_rows;
 pub mod write_txn;
 

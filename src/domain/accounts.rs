@@ -1,4 +1,5 @@
-//! Accounts: roles, password hashing (argon2) and the rules for creating users.
+//! Accounts: roles, password hashing (argon2), the rules for creating users, and the users
+//! an administrator of a unit sees.
 
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -9,9 +10,10 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    QueryFilter, QueryOrder, Set,
 };
 
+use crate::domain::scope::UnitScope;
 use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{session, unit, user};
 use crate::error::{AppError, AppResult};
@@ -202,4 +204,16 @@ pub async fn ensure_first_admin(
     )
     .await?;
     Ok(Some(password))
+}
+
+/// The users whose unit lies in `scope` (administrators see every account), by name.
+pub async fn users_in_scope(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+) -> AppResult<Vec<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(scope.condition(user::Column::UnitId))
+        .order_by_asc(user::Column::Username)
+        .all(db)
+        .await?)
 }

@@ -1,11 +1,16 @@
-//! The append-only audit log: who did what to which thing, with the state before and after.
-//! Nothing in the application updates or deletes these rows.
+//! The append-only audit log: who did what to which thing, with the state before and after,
+//! and the page of it the administration reads. Nothing in the application updates or
+//! deletes these rows.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
 use serde::Serialize;
 
 use crate::entities::{audit_event, user};
+use crate::error::AppResult;
 
 /// Who acted: a logged-in user, or the command line / system.
 #[derive(Debug, Clone)]
@@ -82,4 +87,43 @@ pub async fn record_action(
     event: AuditEvent<'_>,
 ) -> Result<(), DbErr> {
     record::<(), ()>(db, actor, event, None, None).await
+}
+
+/// Audit events on one page.
+pub const AUDIT_PAGE_SIZE: u64 = 50;
+
+/// What the audit log is filtered by.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// The acting user's login name (exact).
+    pub actor: Option<String>,
+    /// The unit (ward) concerned.
+    pub unit_id: Option<i32>,
+    /// The action, or its prefix ("list." for every list step).
+    pub action: Option<String>,
+    /// 1-based page.
+    pub page: u64,
+}
+
+/// One page of the audit log, newest first, and the number of matching events.
+pub async fn audit_page(
+    db: &impl ConnectionTrait,
+    filter: &AuditFilter,
+) -> AppResult<(Vec<audit_event::Model>, u64)> {
+    let mut query = audit_event::Entity::find();
+    if let Some(actor) = &filter.actor {
+        query = query.filter(audit_event::Column::ActorName.eq(actor.clone()));
+    }
+    if let Some(unit_id) = filter.unit_id {
+        query = query.filter(audit_event::Column::UnitId.eq(unit_id));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_event::Column::Action.starts_with(action.clone()));
+    }
+    let paginator = query
+        .order_by_desc(audit_event::Column::Id)
+        .paginate(db, AUDIT_PAGE_SIZE);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(filter.page.max(1) - 1).await?;
+    Ok((rows, total))
 }

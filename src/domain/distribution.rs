@@ -42,6 +42,41 @@ pub enum Distribution {
     Undo,
 }
 
+/// What the list page's form (`mode`) and the API (`action`) ask to record, by the word they
+/// send; each surface then reads the details (date, proxy, reason) into a [`Distribution`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DistributionAction {
+    /// `received`: handed to the person (over the API, to a proxy too when one is named).
+    Received,
+    /// `proxy`: handed to someone for the person (the page's form only).
+    Proxy,
+    /// `not_received`: not handed out, with a reason.
+    NotReceived,
+    /// `undo`: back to pending.
+    Undo,
+}
+
+impl DistributionAction {
+    /// Every action, in the order the form offers them.
+    pub const ALL: [Self; 4] = [Self::Received, Self::Proxy, Self::NotReceived, Self::Undo];
+
+    /// Parses the word a form or the API sends (surrounding spaces ignored, case kept).
+    pub fn parse(word: &str) -> Option<Self> {
+        let word = word.trim();
+        Self::ALL.into_iter().find(|action| action.as_str() == word)
+    }
+
+    /// The word a form or the API sends for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::Proxy => "proxy",
+            Self::NotReceived => "not_received",
+            Self::Undo => "undo",
+        }
+    }
+}
+
 /// Records `what` for every entry in `entry_ids`, all or nothing, in one transaction. Each
 /// entry must exist, lie in the operator's units, stand on an approved list of a campaign
 /// that is not closed, and be pending (or, for an undo, not pending). Returns the entries
@@ -310,4 +345,23 @@ pub async fn pending_entry_ids(
         .into_tuple::<i32>()
         .all(db)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DistributionAction;
+
+    #[test]
+    fn each_action_parses_from_its_own_word_only() {
+        for action in DistributionAction::ALL {
+            assert_eq!(DistributionAction::parse(action.as_str()), Some(action));
+            assert_eq!(
+                DistributionAction::parse(&format!(" {} ", action.as_str())),
+                Some(action)
+            );
+        }
+        for word in ["", "Received", "not received", "cancel"] {
+            assert_eq!(DistributionAction::parse(word), None, "{word}");
+        }
+    }
 }

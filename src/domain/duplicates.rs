@@ -16,8 +16,8 @@ use utoipa::ToSchema;
 
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
+use crate::domain::gift_planning::{compute_program_entries, listed_people};
 use crate::domain::operator::Operator;
-use crate::domain::programs::{compute_program_entries, listed_people};
 use crate::domain::units::{all_units, display_name};
 use crate::entities::states::{DuplicateDecision, EntryStatus, ListStatus};
 use crate::entities::{

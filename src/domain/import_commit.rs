@@ -1,11 +1,11 @@
-//! From a parsed ward file to stored lists: checking the rows against the campaign (which ward
-//! each row belongs to, people already listed by another ward, amounts that differ from the
-//! programs) and committing the accepted rows in one transaction.
+//! Committing a checked ward file (see `domain::import_check`): the accepted rows become
+//! people, households and entries in the wards' lists of the campaign, one batch per ward, all
+//! in one transaction; a file committed twice into a list adds nothing the second time.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
     TransactionSession, TransactionTrait, Value,
@@ -19,278 +19,14 @@ use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::entitlements::{
     Entitlement, ProgramRules, entitlements_for, load_program_rules,
 };
-use crate::domain::programs::compute_program_entries;
-use crate::domain::scope::UnitScope;
-use crate::entities::states::{EntryStatus, ListStatus, PersonStatus, UnitLevel};
-use crate::entities::{
-    campaign, category, category_synonym, entry, household, import_batch, person, unit, ward_list,
-};
+use crate::domain::gift_planning::compute_program_entries;
+use crate::domain::import_check::category_ids_by_code;
+use crate::entities::states::{EntryStatus, ListStatus, PersonStatus};
+use crate::entities::{campaign, household, import_batch, person, ward_list};
 use crate::error::{AppError, AppResult};
-use crate::import::duplicates::{PersonKey, mark_listed_elsewhere, name_birth_address_key};
-use crate::import::{ImportContext, ImportRow, KnownWard, ParsedList, RowStatus};
-use crate::vn::catalogue::{Catalogue, Category};
-use crate::vn::money_words::format_vnd;
+use crate::import::duplicates::name_birth_address_key;
+use crate::import::{ImportRow, ParsedList, RowStatus};
 use crate::vn::text::name_key;
-
-/// The catalogue and wards as the import needs them, plus the category ids behind the codes.
-pub struct ImportSetup {
-    /// What `import::read_ward_file` needs.
-    pub context: ImportContext,
-    /// Category id by catalogue code.
-    pub category_ids: HashMap<String, i32>,
-}
-
-/// Loads the active categories with their synonyms and the wards from the database.
-pub async fn load_import_setup(
-    db: &impl ConnectionTrait,
-    current_year: i32,
-) -> Result<ImportSetup, DbErr> {
-    let categories = category::Entity::find()
-        .filter(category::Column::Active.eq(true))
-        .all(db)
-        .await?;
-    let synonyms = category_synonym::Entity::find().all(db).await?;
-    let mut synonyms_by_category: HashMap<i32, Vec<String>> = HashMap::new();
-    for synonym in synonyms {
-        synonyms_by_category
-            .entry(synonym.category_id)
-            .or_default()
-            .push(synonym.synonym);
-    }
-    let category_ids = categories.iter().map(|c| (c.code.clone(), c.id)).collect();
-    let catalogue = Catalogue::new(
-        categories
-            .into_iter()
-            .map(|c| Category {
-                synonyms: synonyms_by_category.remove(&c.id).unwrap_or_default(),
-                kind: c.kind,
-                code: c.code,
-                name: c.name,
-                rank: c.rank,
-                per_household: c.per_household,
-                sensitive: c.sensitive,
-            })
-            .collect(),
-    );
-    let wards = unit::Entity::find()
-        .filter(unit::Column::Level.eq(UnitLevel::Ward))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|w| KnownWard {
-            id: i64::from(w.id),
-            code: w.code.into(),
-            name: w.name.into(),
-        })
-        .collect();
-    Ok(ImportSetup {
-        context: ImportContext {
-            catalogue,
-            wards,
-            current_year,
-        },
-        category_ids,
-    })
-}
-
-/// Turns an accepted row into a rejected one with an error on `field`.
-fn reject(row: &mut ImportRow, field: &'static str, message: String) {
-    row.error(field, message);
-    if row.status == RowStatus::Accepted {
-        row.status = RowStatus::Rejected;
-    }
-}
-
-/// Checks a parsed file against a campaign, in place, without writing anything (a dry run
-/// shows exactly this):
-/// - each row gets its ward: `chosen_ward` (the user's choice), else the row's "Phường"
-///   column, else the ward the title block names; rows outside the user's units are refused;
-/// - a person (or household) already on any ward's list of the campaign becomes `duplicate`,
-///   naming that ward;
-/// - an amount typed in the file that differs from a program's amount is flagged.
-///
-/// Fails as a whole only when no row can be given a ward.
-pub async fn check_against_campaign(
-    db: &impl ConnectionTrait,
-    campaign: &campaign::Model,
-    parsed: &mut ParsedList,
-    chosen_ward: Option<&KnownWard>,
-    scope: &UnitScope,
-) -> AppResult<()> {
-    let file_ward = parsed.ward.clone();
-    let mut any_ward = false;
-    for row in parsed.rows.iter_mut() {
-        if let (Some(chosen), Some(own)) = (chosen_ward, row.ward.as_ref())
-            && chosen.id != own.id
-        {
-            let message = format!(
-                "Dòng này ghi phường {}, khác với phường {} đã chọn khi nhập.",
-                own.name, chosen.name
-            );
-            reject(row, "ward", message);
-            continue;
-        }
-        let ward = chosen_ward
-            .or(row.ward.as_ref())
-            .or(file_ward.as_ref())
-            .cloned();
-        match ward {
-            Some(ward) => {
-                any_ward = true;
-                let ward_id = i32::try_from(ward.id).unwrap_or(i32::MAX);
-                if !scope.allows(ward_id) {
-                    let message = format!(
-                        "Bạn không phụ trách phường {}: không thể nhập dòng này.",
-                        ward.name
-                    );
-                    reject(row, "ward", message);
-                }
-                row.ward = Some(ward);
-            }
-            None if row.status == RowStatus::Accepted => reject(
-                row,
-                "ward",
-                "Không xác định được phường của dòng này: hãy chọn phường khi nhập, \
-                 hoặc thêm cột “Phường”."
-                    .into(),
-            ),
-            None => {}
-        }
-    }
-    if !any_ward && !parsed.rows.is_empty() {
-        return Err(AppError::Invalid(
-            "Không xác định được phường của danh sách: tiêu đề tệp không ghi “UBND PHƯỜNG …” \
-             và không có cột “Phường”. Hãy chọn phường khi nhập."
-                .into(),
-        ));
-    }
-
-    let listed = listed_keys(db, campaign.id).await?;
-    // A campaign's first file meets an empty campaign: no need to work out every row's keys.
-    if !listed.is_empty() {
-        mark_listed_elsewhere(&mut parsed.rows, |key| {
-            listed.get(&key.storage_key()).cloned()
-        });
-    }
-
-    let programs = load_program_rules(db, campaign.id).await?;
-    let setup_ids = category_ids_by_code(db).await?;
-    flag_amount_differences(&mut parsed.rows, &programs, &setup_ids);
-    Ok(())
-}
-
-async fn category_ids_by_code(db: &impl ConnectionTrait) -> Result<HashMap<String, i32>, DbErr> {
-    Ok(category::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.code, c.id))
-        .collect())
-}
-
-/// Warns where the file's amount differs from what a configured program gives.
-fn flag_amount_differences(
-    rows: &mut [ImportRow],
-    programs: &[ProgramRules],
-    category_ids: &HashMap<String, i32>,
-) {
-    for row in rows.iter_mut().filter(|r| r.status == RowStatus::Accepted) {
-        let (Some(typed), Some(category)) = (row.amount, row.category.as_ref()) else {
-            continue;
-        };
-        let Some(category_id) = category_ids.get(&category.code) else {
-            continue;
-        };
-        for rules in programs.iter().filter(|p| !p.program.use_file_amounts) {
-            if let Some(own) = rules.amounts.get(category_id)
-                && *own != typed
-            {
-                let message = format!(
-                    "Số tiền trong tệp ({}) khác mức của chương trình “{}” ({}); \
-                     hệ thống dùng mức của chương trình.",
-                    format_vnd(typed),
-                    rules.program.name,
-                    format_vnd(*own)
-                );
-                row.warning("amount", message);
-            }
-        }
-    }
-}
-
-/// Every key under which someone is already listed in the campaign, with the ward's name.
-async fn listed_keys(
-    db: &impl ConnectionTrait,
-    campaign_id: i32,
-) -> Result<HashMap<String, String>, DbErr> {
-    let (e, p, h, u) = (
-        Alias::new("e"),
-        Alias::new("p"),
-        Alias::new("h"),
-        Alias::new("u"),
-    );
-    let query = Query::select()
-        .distinct()
-        .column((p.clone(), person::Column::NationalId))
-        .column((p.clone(), person::Column::NameKey))
-        .column((p.clone(), person::Column::BirthYear))
-        .column((p.clone(), person::Column::Address))
-        .column((p.clone(), person::Column::KhuPho))
-        .expr_as(
-            Expr::col((h.clone(), household::Column::Code)),
-            Alias::new("household_code"),
-        )
-        .expr_as(
-            Expr::col((u.clone(), unit::Column::Name)),
-            Alias::new("ward_name"),
-        )
-        .from_as(entry::Entity, e.clone())
-        .join_as(
-            JoinType::InnerJoin,
-            person::Entity,
-            p.clone(),
-            Expr::col((p.clone(), person::Column::Id)).equals((e.clone(), entry::Column::PersonId)),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            household::Entity,
-            h.clone(),
-            Expr::col((h.clone(), household::Column::Id))
-                .equals((e.clone(), entry::Column::HouseholdId)),
-        )
-        .join_as(
-            JoinType::InnerJoin,
-            unit::Entity,
-            u.clone(),
-            Expr::col((u, unit::Column::Id)).equals((e.clone(), entry::Column::WardId)),
-        )
-        .and_where(Expr::col((e, entry::Column::CampaignId)).eq(campaign_id))
-        .to_owned();
-    let rows = db.query_all(&query).await?;
-    let mut keys = HashMap::with_capacity(rows.len() * 2);
-    for row in rows {
-        let ward: String = row.try_get("", "ward_name")?;
-        let national_id: Option<String> = row.try_get("", "national_id")?;
-        let name: String = row.try_get("", "name_key")?;
-        let year: Option<i32> = row.try_get("", "birth_year")?;
-        let address: Option<String> = row.try_get("", "address")?;
-        let khu_pho: Option<String> = row.try_get("", "khu_pho")?;
-        let household_code: Option<String> = row.try_get("", "household_code")?;
-        if let Some(id) = national_id {
-            keys.insert(PersonKey::NationalId(id).storage_key(), ward.clone());
-        }
-        if let Some(year) = year {
-            let place = address.or(khu_pho).unwrap_or_default();
-            let key = PersonKey::NameBirthAddress(name_birth_address_key(&name, year, &place));
-            keys.insert(key.storage_key(), ward.clone());
-        }
-        if let Some(code) = household_code {
-            let key = PersonKey::Household(crate::vn::text::fold_key(&code));
-            keys.insert(key.storage_key(), ward.clone());
-        }
-    }
-    Ok(keys)
-}
 
 /// What one ward's part of a committed file did.
 #[derive(Debug, Clone, Serialize)]
@@ -320,6 +56,8 @@ pub struct FileMeta<'a> {
 /// Commits the accepted rows of a checked file (see [`check_against_campaign`]) into the
 /// wards' lists of the campaign, all in one transaction: any failure leaves the database as it
 /// was. The same file committed twice into a list adds nothing the second time.
+///
+/// [`check_against_campaign`]: crate::domain::import_check::check_against_campaign
 pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     actor: &Actor,

@@ -12,9 +12,8 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::domain::audit::Actor;
-use crate::domain::import_commit::{
-    FileMeta, WardCommit, check_against_campaign, commit_import, load_import_setup,
-};
+use crate::domain::import_check::{check_against_campaign, load_import_setup};
+use crate::domain::import_commit::{FileMeta, WardCommit, commit_import};
 use crate::domain::scope::UnitScope;
 use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{campaign, pending_upload, unit};

@@ -1,12 +1,16 @@
 //! The tree of administrative units: finding a ward by what a person types, walking down a
-//! district to its wards, and naming units the way official papers do.
+//! district to its wards, naming units the way official papers do, and creating or changing
+//! a unit from the administration form (with the catalogue's edit error, which categories
+//! share).
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryOrder, Set};
 
+use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::entities::states::UnitLevel;
 use crate::entities::unit;
+use crate::error::AppError;
 use crate::vn::text::fold_key;
 
 /// Every unit, in id order (the table holds hundreds of rows at most).
@@ -125,4 +129,200 @@ pub fn valid_in_year(unit: &unit::Model, year: i32) -> bool {
         return unit.valid_to.is_none();
     };
     unit.valid_from.is_none_or(|from| from <= day) && unit.valid_to.is_none_or(|to| to >= day)
+}
+
+/// A catalogue edit refused: the problems next to their fields, or a failure.
+#[derive(Debug)]
+pub enum EditError {
+    /// (field, Vietnamese message) pairs.
+    Fields(Vec<(&'static str, String)>),
+    /// Anything else.
+    App(AppError),
+}
+
+impl<E: Into<AppError>> From<E> for EditError {
+    fn from(err: E) -> Self {
+        EditError::App(err.into())
+    }
+}
+
+/// A unit as typed into the administration form.
+#[derive(Debug, Clone, Default)]
+pub struct UnitInput {
+    /// The official code (mã đơn vị hành chính).
+    pub code: String,
+    /// The name without its level word ("Hiệp Phú").
+    pub name: String,
+    /// city, district or ward.
+    pub level: String,
+    /// The unit above it, if any.
+    pub parent_id: Option<i32>,
+    /// The first day it exists, if known.
+    pub valid_from: Option<chrono::NaiveDate>,
+    /// The last day it exists; none while it does.
+    pub valid_to: Option<chrono::NaiveDate>,
+}
+
+/// How high a level sits in the tree (a parent sits higher than its children).
+fn level_rank(level: UnitLevel) -> u8 {
+    match level {
+        UnitLevel::City => 0,
+        UnitLevel::District => 1,
+        UnitLevel::Ward => 2,
+    }
+}
+
+/// Whether two validity spans share a day (an open end runs forever).
+fn spans_overlap(a: &UnitInput, b: &unit::Model) -> bool {
+    let starts_before_b_ends = match (a.valid_from, b.valid_to) {
+        (Some(from), Some(to)) => from <= to,
+        _ => true,
+    };
+    let b_starts_before_a_ends = match (b.valid_from, a.valid_to) {
+        (Some(from), Some(to)) => from <= to,
+        _ => true,
+    };
+    starts_before_b_ends && b_starts_before_a_ends
+}
+
+/// Creates (`id` none) or changes a unit, audited. Units are data with validity dates: a code
+/// may be reused, but not by two units of one level valid on the same day; the parent must
+/// sit higher in the tree and may not be the unit itself or a unit below it (no cycles).
+pub async fn save_unit(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Option<i32>,
+    input: UnitInput,
+) -> Result<unit::Model, EditError> {
+    let units = crate::domain::units::all_units(db).await?;
+    let before = match id {
+        Some(id) => Some(
+            units
+                .iter()
+                .find(|u| u.id == id)
+                .cloned()
+                .ok_or_else(|| AppError::NotFound("Không tìm thấy đơn vị này.".into()))?,
+        ),
+        None => None,
+    };
+    let input = UnitInput {
+        code: input.code.trim().to_owned(),
+        name: crate::vn::text::normalize(&input.name),
+        ..input
+    };
+    let mut errors = Vec::new();
+    if input.code.is_empty()
+        || input.code.chars().count() > 20
+        || !input.code.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        errors.push((
+            "code",
+            "Hãy nhập mã đơn vị (chữ số hoặc chữ cái không dấu, tối đa 20 ký tự).".to_owned(),
+        ));
+    }
+    if input.name.is_empty() || input.name.chars().count() > 200 {
+        errors.push(("name", "Hãy nhập tên đơn vị (tối đa 200 ký tự).".to_owned()));
+    }
+    let level = UnitLevel::parse(&input.level);
+    if level.is_none() {
+        errors.push((
+            "level",
+            "Hãy chọn cấp: thành phố, quận/huyện hoặc phường/xã.".to_owned(),
+        ));
+    }
+    if let Some(parent_id) = input.parent_id {
+        match units.iter().find(|u| u.id == parent_id) {
+            None => errors.push(("parent_id", "Không tìm thấy đơn vị cấp trên.".to_owned())),
+            Some(parent) => {
+                let below = id.map(|id| crate::domain::units::subtree_ids(&units, id));
+                if below.is_some_and(|ids| ids.contains(&parent_id)) {
+                    errors.push((
+                        "parent_id",
+                        format!(
+                            "“{}” là chính đơn vị này hoặc trực thuộc nó: chọn làm cấp trên sẽ \
+                             tạo vòng lặp.",
+                            crate::domain::units::display_name(parent)
+                        ),
+                    ));
+                } else if let Some(level) = level
+                    && level_rank(parent.level) >= level_rank(level)
+                {
+                    errors.push((
+                        "parent_id",
+                        "Đơn vị cấp trên phải ở cấp cao hơn (thành phố › quận › phường)."
+                            .to_owned(),
+                    ));
+                }
+            }
+        }
+    } else if level == Some(UnitLevel::Ward) {
+        errors.push((
+            "parent_id",
+            "Phường/xã phải trực thuộc một đơn vị cấp trên.".to_owned(),
+        ));
+    }
+    if let (Some(from), Some(to)) = (input.valid_from, input.valid_to)
+        && from > to
+    {
+        errors.push((
+            "valid_to",
+            "Ngày hết hiệu lực phải sau ngày bắt đầu.".to_owned(),
+        ));
+    }
+    if !input.code.is_empty()
+        && let Some(clash) = units.iter().find(|u| {
+            Some(u.id) != id
+                && u.code == input.code
+                && Some(u.level) == level
+                && spans_overlap(&input, u)
+        })
+    {
+        errors.push((
+            "code",
+            format!(
+                "Mã {} đang được dùng cho {} trong cùng thời gian hiệu lực. Mã có thể dùng lại \
+                 sau khi đơn vị cũ hết hiệu lực.",
+                input.code,
+                crate::domain::units::display_name(clash)
+            ),
+        ));
+    }
+    let Some(level) = level.filter(|_| errors.is_empty()) else {
+        return Err(EditError::Fields(errors));
+    };
+    let mut active: unit::ActiveModel = match &before {
+        Some(found) => found.clone().into(),
+        None => unit::ActiveModel {
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        },
+    };
+    active.code = Set(input.code);
+    active.name = Set(input.name);
+    active.level = Set(level);
+    active.parent_id = Set(input.parent_id);
+    active.valid_from = Set(input.valid_from);
+    active.valid_to = Set(input.valid_to);
+    let saved = match &before {
+        Some(_) => active.update(db).await?,
+        None => active.insert(db).await?,
+    };
+    audit::record(
+        db,
+        actor,
+        AuditEvent {
+            action: if before.is_some() {
+                "unit.update"
+            } else {
+                "unit.create"
+            },
+            entity_type: "unit",
+            entity_id: Some(saved.id.to_string()),
+            unit_id: Some(saved.id),
+        },
+        before.as_ref(),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
 }

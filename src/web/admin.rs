@@ -11,11 +11,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::domain::accounts::{NewUser, create_user};
-use crate::domain::admin_queries::{
-    AUDIT_PAGE_SIZE, AuditFilter, add_synonym, audit_page, categories_with_synonyms,
-    remove_synonym, users_in_scope,
-};
+use crate::domain::accounts::{NewUser, create_user, users_in_scope};
+use crate::domain::audit::{AUDIT_PAGE_SIZE, AuditFilter, audit_page};
+use crate::domain::categories::{add_synonym, categories_with_synonyms, remove_synonym};
 use crate::domain::units::{all_units, display_name};
 use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{audit_event, category, category_synonym};

@@ -1,7 +1,7 @@
 //! Administrators edit the reference data: administrative units (code, name, level, parent,
 //! validity dates; never a cycle) and beneficiary categories (code, name, kind, rank, per
 //! household, sensitive; deactivated rather than deleted). Problems are shown next to their
-//! fields; every change is audited by `domain::admin_queries`.
+//! fields; every change is audited by `domain::units` and `domain::categories`.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use sea_orm::EntityTrait;
 use serde::Deserialize;
 
-use crate::domain::admin_queries::{CategoryInput, EditError, UnitInput, save_category, save_unit};
-use crate::domain::units::{all_units, display_name};
+use crate::domain::categories::{CategoryInput, save_category};
+use crate::domain::units::{EditError, UnitInput, all_units, display_name, save_unit};
 use crate::entities::category;
 use crate::entities::states::{CategoryKind, Role, UnitLevel};
 use crate::error::{AppError, AppResult};

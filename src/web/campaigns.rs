@@ -16,7 +16,7 @@ use crate::domain::campaigns::{
     NewCampaign, create_campaign, set_campaign_status, visible_campaign,
 };
 use crate::domain::carry_forward;
-use crate::domain::list_queries::list_statuses;
+use crate::domain::list_entries::list_statuses;
 use crate::domain::progress::{Tally, ward_tallies};
 use crate::domain::units::{display_name, valid_in_year};
 use crate::entities::campaign;

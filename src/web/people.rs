@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::domain::list_queries::{PersonError, find_person, update_person};
+use crate::domain::people::{PersonError, find_person, update_person};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{Chrome, FormErrors, operator, safe_back, url_encode};

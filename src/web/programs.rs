@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 
 use crate::domain::campaigns::visible_campaign;
-use crate::domain::list_queries::active_categories;
+use crate::domain::list_entries::active_categories;
 use crate::domain::programs::{
     CategoryAmount, ProgramDetail, ProgramInput, add_program, programs_of,
 };

@@ -15,7 +15,7 @@ use sea_orm::{
     QueryFilter, Set,
 };
 
-use crate::domain::list_queries::select_prefixed;
+use crate::db::prefixed_columns::select_prefixed;
 use crate::domain::scope::UnitScope;
 use crate::domain::secret_tokens::{new_token, token_digest};
 use crate::domain::units::all_units;

@@ -8,9 +8,8 @@ use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign};
 use chamlo::domain::exports::{export_report, export_signing_sheets, find_program, find_ward};
-use chamlo::domain::import_commit::{
-    FileMeta, check_against_campaign, commit_import, load_import_setup,
-};
+use chamlo::domain::import_check::{check_against_campaign, load_import_setup};
+use chamlo::domain::import_commit::{FileMeta, commit_import};
 use chamlo::domain::operator::Operator;
 use chamlo::domain::scope::UnitScope;
 use chamlo::domain::ward_lists::{ListAction, transition_list};

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign};
-use chamlo::domain::import_commit::{
-    FileMeta, WardCommit, check_against_campaign, commit_import, load_import_setup,
-};
+use chamlo::domain::import_check::{check_against_campaign, load_import_setup};
+use chamlo::domain::import_commit::{FileMeta, WardCommit, commit_import};
 use chamlo::domain::operator::Operator;
 use chamlo::domain::scope::UnitScope;
 use chamlo::entities::states::{EntryStatus, FundingSource, ListStatus, UnitLevel};

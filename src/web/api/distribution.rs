@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody};
 use crate::domain::campaigns::visible_campaign;
-use crate::domain::distribution::Distribution;
+use crate::domain::distribution::{Distribution, DistributionAction};
 use crate::entities::states::{EntryStatus, NotReceivedReason};
 use crate::entities::{category, entry, person};
 use crate::error::AppError;
@@ -202,8 +202,8 @@ pub async fn record_distribution(
     caller: ApiCaller,
     ApiJson(body): ApiJson<DistributionRequest>,
 ) -> ApiResult<Json<DistributionResult>> {
-    let what = match body.action.trim() {
-        "received" => Distribution::Received {
+    let what = match DistributionAction::parse(&body.action) {
+        Some(DistributionAction::Received) => Distribution::Received {
             date: body
                 .date
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),
@@ -214,7 +214,7 @@ pub async fn record_distribution(
                 }
             },
         },
-        "not_received" => Distribution::NotReceived {
+        Some(DistributionAction::NotReceived) => Distribution::NotReceived {
             reason: body.reason.ok_or_else(|| {
                 AppError::Invalid(
                     "Hãy ghi lý do không nhận: deceased, moved, absent hoặc refused.".into(),
@@ -222,8 +222,10 @@ pub async fn record_distribution(
             })?,
             note: body.note,
         },
-        "undo" => Distribution::Undo,
-        other => {
+        Some(DistributionAction::Undo) => Distribution::Undo,
+        // The page's "proxy" is, over the API, "received" with the proxy's name.
+        Some(DistributionAction::Proxy) | None => {
+            let other = body.action.trim();
             return Err(AppError::Invalid(format!(
                 "Thao tác “{other}” không hợp lệ: dùng received, not_received hoặc undo."
             ))

@@ -10,7 +10,8 @@ use utoipa::ToSchema;
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiResult, ErrorBody, created};
 use crate::domain::campaigns::visible_campaign;
-use crate::domain::programs::{ComputeSummary, ProgramDetail, ProgramInput, programs_of};
+use crate::domain::gift_planning::ComputeSummary;
+use crate::domain::programs::{ProgramDetail, ProgramInput, programs_of};
 use crate::web::AppState;
 
 /// The programs of a campaign with their amounts.

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use super::load_context;
 use super::page::{ListQuery, build_page};
-use crate::domain::distribution::{Distribution, record_distribution};
+use crate::domain::distribution::{Distribution, DistributionAction, record_distribution};
 use crate::entities::states::NotReceivedReason;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
@@ -57,7 +57,7 @@ fn read_distribution_form(
     };
     let values = DistributionValues {
         mode: if only.is_some() {
-            "received".to_owned()
+            DistributionAction::Received.as_str().to_owned()
         } else {
             get("mode")
         },
@@ -80,9 +80,9 @@ fn read_distribution_form(
     } else {
         NaiveDate::parse_from_str(&values.date, "%Y-%m-%d").ok()
     };
-    let what = match values.mode.as_str() {
-        "received" | "proxy" => {
-            let proxy = if values.mode == "proxy" {
+    let what = match DistributionAction::parse(&values.mode) {
+        Some(action @ (DistributionAction::Received | DistributionAction::Proxy)) => {
+            let proxy = if action == DistributionAction::Proxy {
                 if values.proxy_name.is_empty() {
                     errors.push(("proxy_name", "Hãy ghi họ tên người nhận thay.".to_owned()));
                 }
@@ -104,7 +104,7 @@ fn read_distribution_form(
                 }
             }
         }
-        "not_received" => match NotReceivedReason::parse(&values.reason) {
+        Some(DistributionAction::NotReceived) => match NotReceivedReason::parse(&values.reason) {
             Some(reason) => Some(Distribution::NotReceived {
                 reason,
                 note: (!values.note.is_empty()).then(|| values.note.clone()),
@@ -114,8 +114,8 @@ fn read_distribution_form(
                 None
             }
         },
-        "undo" => Some(Distribution::Undo),
-        _ => {
+        Some(DistributionAction::Undo) => Some(Distribution::Undo),
+        None => {
             errors.push(("mode", "Hãy chọn cần ghi nhận điều gì.".to_owned()));
             None
         }

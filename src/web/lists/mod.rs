@@ -15,7 +15,7 @@ pub use new_person::NewPersonForm;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::domain::list_queries::campaign_with_list;
+use crate::domain::list_entries::campaign_with_list;
 use crate::entities::{campaign, gift_program, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;

@@ -10,9 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{ListContext, load_context};
-use crate::domain::list_queries::{
-    PersonError, PersonInput, active_categories, add_person_to_list,
-};
+use crate::domain::list_entries::active_categories;
+use crate::domain::people::{PersonError, PersonInput, add_person_to_list};
 use crate::domain::units::display_name;
 use crate::entities::{campaign, category};
 use crate::error::{AppError, AppResult};

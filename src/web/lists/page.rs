@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::distribution::DistributionValues;
 use super::{ListContext, load_context};
-use crate::domain::list_queries::{ListFilter, active_categories, list_page};
+use crate::domain::list_entries::{ListFilter, active_categories, list_page};
 use crate::domain::progress::list_tally;
 use crate::domain::units::display_name;
 use crate::entities::states::{CampaignStatus, EntryStatus, ListStatus, NotReceivedReason, Role};
@@ -118,7 +118,7 @@ pub struct RowView {
     pub status_text: String,
 }
 
-fn status_text(row: &crate::domain::list_queries::ListRow) -> String {
+fn status_text(row: &crate::domain::list_entries::ListRow) -> String {
     match row.status {
         EntryStatus::Received => {
             let date = row
@@ -208,7 +208,7 @@ pub(super) async fn build_page(
     let status = list.as_ref().map_or(ListStatus::Draft, |l| l.status);
     let (rows, total, current, pages) = match page {
         Some(page) => {
-            let first = (page.page - 1) * crate::domain::list_queries::PAGE_SIZE;
+            let first = (page.page - 1) * crate::domain::list_entries::PAGE_SIZE;
             let rows = page
                 .rows
                 .iter()

@@ -1,0 +1,342 @@
+//! A person's details and the edits made to them by hand: the person form, its cleaning and
+//! its errors, finding a person the operator may see, changing their details, and adding one
+//! person typed by hand to a ward list.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+
+use crate::db::write_txn::begin_write;
+use crate::domain::audit::{self, AuditEvent};
+use crate::domain::entitlements::{entitlements_for, load_program_rules};
+use crate::domain::operator::Operator;
+use crate::domain::ward_lists::ensure_list_editable;
+use crate::entities::states::{EntryStatus, PersonStatus};
+use crate::entities::{category, entry, person, ward_list};
+use crate::error::{AppError, AppResult};
+use crate::vn::identity::parse_national_id;
+use crate::vn::text::{name_key, tidy_person_name};
+
+/// A person's details as typed on the form.
+#[derive(Debug, Clone, Default)]
+pub struct PersonInput {
+    /// Họ và tên.
+    pub full_name: String,
+    /// Năm sinh, as typed.
+    pub birth_year: String,
+    /// Số CCCD/CMND, as typed.
+    pub national_id: String,
+    /// Địa chỉ.
+    pub address: String,
+    /// Khu phố / tổ dân phố.
+    pub khu_pho: String,
+    /// Số điện thoại.
+    pub phone: String,
+    /// Ghi chú.
+    pub notes: String,
+}
+
+/// Problems found on a person form, by field, in Vietnamese.
+pub type FieldErrors = Vec<(&'static str, String)>;
+
+/// A person form checked and tidied.
+struct CleanPerson {
+    full_name: String,
+    birth_year: Option<i32>,
+    national_id: Option<String>,
+    address: Option<String>,
+    khu_pho: Option<String>,
+    phone: Option<String>,
+    notes: Option<String>,
+}
+
+fn optional(text: &str) -> Option<String> {
+    let text = crate::vn::text::normalize(text);
+    (!text.is_empty()).then_some(text)
+}
+
+fn clean_person(input: &PersonInput) -> Result<CleanPerson, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let full_name = tidy_person_name(&input.full_name);
+    if full_name.is_empty() {
+        errors.push(("full_name", "Hãy nhập họ và tên.".into()));
+    } else if let Some(c) = crate::vn::text::invalid_name_char(&full_name) {
+        errors.push((
+            "full_name",
+            format!("Họ tên có ký tự “{c}” không có trong tên người; hãy sửa lại."),
+        ));
+    }
+    let year_text = input.birth_year.trim();
+    let this_year = chrono::Datelike::year(&Utc::now());
+    let birth_year = if year_text.is_empty() {
+        None
+    } else {
+        match year_text.parse::<i32>() {
+            Ok(year) if (1900..=this_year).contains(&year) => Some(year),
+            _ => {
+                errors.push((
+                    "birth_year",
+                    format!("Năm sinh “{year_text}” không hợp lệ: hãy nhập 4 chữ số, ví dụ 1948."),
+                ));
+                None
+            }
+        }
+    };
+    let id_text: String = input
+        .national_id
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let national_id = if id_text.is_empty() {
+        None
+    } else {
+        match parse_national_id(&id_text) {
+            Ok(id) => id.map(|id| id.as_str().to_owned()),
+            Err(_) => {
+                errors.push((
+                    "national_id",
+                    format!(
+                        "Số “{id_text}” không phải CCCD (12 chữ số) hay CMND (9 chữ số); hãy kiểm tra lại."
+                    ),
+                ));
+                None
+            }
+        }
+    };
+    if errors.is_empty() {
+        Ok(CleanPerson {
+            full_name,
+            birth_year,
+            national_id,
+            address: optional(&input.address),
+            khu_pho: optional(&input.khu_pho),
+            phone: optional(&input.phone),
+            notes: optional(&input.notes),
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Why saving a person failed: the form's fields, or anything else.
+#[derive(Debug)]
+pub enum PersonError {
+    /// Problems to show next to the fields.
+    Fields(FieldErrors),
+    /// Refused or failed as a whole.
+    App(AppError),
+}
+
+impl From<AppError> for PersonError {
+    fn from(err: AppError) -> Self {
+        PersonError::App(err)
+    }
+}
+
+impl From<sea_orm::DbErr> for PersonError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        PersonError::App(AppError::Db(err))
+    }
+}
+
+const ID_TAKEN: &str = "Số CCCD/CMND này đã có ở một người khác trong hệ thống.";
+
+fn id_taken(err: sea_orm::DbErr) -> PersonError {
+    match AppError::on_unique_violation(err, ID_TAKEN) {
+        AppError::Invalid(message) => PersonError::Fields(vec![("national_id", message)]),
+        other => PersonError::App(other),
+    }
+}
+
+/// A person the operator may see, else 403/404.
+pub async fn find_person(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    person_id: i32,
+) -> AppResult<person::Model> {
+    let found = person::Entity::find_by_id(person_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Không tìm thấy người này.".into()))?;
+    operator.scope.ensure(found.ward_id)?;
+    Ok(found)
+}
+
+/// Changes a person's details, audited with before and after.
+pub async fn update_person(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    person_id: i32,
+    input: &PersonInput,
+) -> Result<person::Model, PersonError> {
+    let found = find_person(db, operator, person_id).await?;
+    let clean = clean_person(input).map_err(PersonError::Fields)?;
+    let mut active: person::ActiveModel = found.clone().into();
+    active.name_key = Set(name_key(&clean.full_name));
+    active.full_name = Set(clean.full_name);
+    active.birth_year = Set(clean.birth_year);
+    active.national_id = Set(clean.national_id);
+    active.address = Set(clean.address);
+    active.khu_pho = Set(clean.khu_pho);
+    active.phone = Set(clean.phone);
+    active.notes = Set(clean.notes);
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(db).await.map_err(id_taken)?;
+    audit::record(
+        db,
+        &operator.actor,
+        AuditEvent {
+            action: "person.update",
+            entity_type: "person",
+            entity_id: Some(updated.id.to_string()),
+            unit_id: Some(updated.ward_id),
+        },
+        Some(&found),
+        Some(&updated),
+    )
+    .await?;
+    Ok(updated)
+}
+
+/// Adds one person typed by hand to a ward list under `category_id`, with `amount` for the
+/// programs that take the amount typed in (the default one), in one transaction. The list
+/// must be editable (a draft or returned); a person with the same ID already known is reused.
+pub async fn add_person_to_list<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    list: &ward_list::Model,
+    input: &PersonInput,
+    category_id: Option<i32>,
+    amount: Option<i64>,
+) -> Result<person::Model, PersonError> {
+    operator.scope.ensure(list.ward_id)?;
+    let mut errors = match clean_person(input) {
+        Ok(_) => FieldErrors::new(),
+        Err(errors) => errors,
+    };
+    let category = match category_id {
+        Some(id) => category::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    if category.is_none() {
+        errors.push(("category", "Hãy chọn đối tượng.".into()));
+    }
+    if amount.is_some_and(|a| a < 0) {
+        errors.push(("amount", "Số tiền không được âm.".into()));
+    }
+    let (Ok(clean), Some(category)) = (clean_person(input), category) else {
+        return Err(PersonError::Fields(errors));
+    };
+    if !errors.is_empty() {
+        return Err(PersonError::Fields(errors));
+    }
+    let txn = begin_write(db).await?;
+    let list = ensure_list_editable(&txn, list.id).await?;
+    let existing = match &clean.national_id {
+        Some(id) => {
+            person::Entity::find()
+                .filter(person::Column::NationalId.eq(id.clone()))
+                .one(&txn)
+                .await?
+        }
+        None => None,
+    };
+    let now = Utc::now();
+    let saved = match existing {
+        Some(found) if found.ward_id != list.ward_id => {
+            return Err(PersonError::Fields(vec![(
+                "national_id",
+                "Người có số CCCD/CMND này đang thuộc danh sách của phường khác.".into(),
+            )]));
+        }
+        Some(found) => found,
+        None => person::ActiveModel {
+            name_key: Set(name_key(&clean.full_name)),
+            full_name: Set(clean.full_name),
+            birth_year: Set(clean.birth_year),
+            birth_date: Set(None),
+            gender: Set(None),
+            national_id: Set(clean.national_id),
+            address: Set(clean.address),
+            khu_pho: Set(clean.khu_pho),
+            ward_id: Set(list.ward_id),
+            phone: Set(clean.phone),
+            notes: Set(clean.notes),
+            status: Set(PersonStatus::Active),
+            created_at: Set(now),
+            updated_at: Set(now),
+            household_id: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(id_taken)?,
+    };
+    let programs = load_program_rules(&txn, list.campaign_id).await?;
+    let gifts = entitlements_for(&programs, category.id, amount);
+    if gifts.is_empty() {
+        return Err(PersonError::Fields(vec![(
+            "amount",
+            "Không chương trình quà nào của đợt này tặng cho đối tượng đã chọn; hãy nhập số tiền \
+             hoặc chọn đối tượng khác."
+                .into(),
+        )]));
+    }
+    for gift in &gifts {
+        entry::ActiveModel {
+            campaign_id: Set(list.campaign_id),
+            ward_list_id: Set(list.id),
+            ward_id: Set(list.ward_id),
+            program_id: Set(gift.program_id),
+            person_id: Set(saved.id),
+            household_id: Set(saved.household_id),
+            category_id: Set(category.id),
+            amount: Set(gift.amount),
+            file_amount: Set(amount),
+            status: Set(EntryStatus::Pending),
+            received_date: Set(None),
+            receiver_name: Set(None),
+            receiver_relationship: Set(None),
+            not_received_reason: Set(None),
+            distribution_note: Set(None),
+            note: Set(None),
+            import_batch_id: Set(None),
+            source_row: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|err| {
+            match AppError::on_unique_violation(
+                err,
+                "Người này đã có trong danh sách với đối tượng này.",
+            ) {
+                AppError::Invalid(message) => PersonError::Fields(vec![("full_name", message)]),
+                other => PersonError::App(other),
+            }
+        })?;
+    }
+    audit::record::<(), _>(
+        &txn,
+        &operator.actor,
+        AuditEvent {
+            action: "list.add_person",
+            entity_type: "ward_list",
+            entity_id: Some(list.id.to_string()),
+            unit_id: Some(list.ward_id),
+        },
+        None,
+        Some(&serde_json::json!({
+            "person_id": saved.id,
+            "category": category.code,
+            "entries": gifts.len(),
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
