@@ -444,3 +444,105 @@ pub async fn ward_list_of(
         .one(db)
         .await?)
 }
+
+/// Which of a campaign's entries a script asks for (the API's filters).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EntryFilter {
+    /// Only this ward (refused when outside the operator's units).
+    pub ward_id: Option<i32>,
+    /// Only gifts in this state.
+    pub status: Option<EntryStatus>,
+    /// Only this program.
+    pub program_id: Option<i32>,
+}
+
+/// One gift of a campaign with what a script needs to know of its recipient and category.
+#[derive(Debug, Clone)]
+pub struct CampaignEntry {
+    /// The gift.
+    pub entry: entry::Model,
+    /// The recipient's name ("" if the person is gone, which the schema does not allow).
+    pub full_name: String,
+    /// The recipient's birth year.
+    pub birth_year: Option<i32>,
+    /// The category's code ("TNLS", "HN").
+    pub category_code: String,
+}
+
+/// The entry state a script names (`pending`, `received`, `not_received`), or a refusal
+/// that lists the names.
+pub fn parse_entry_status(text: &str) -> AppResult<EntryStatus> {
+    EntryStatus::parse(text.trim()).ok_or_else(|| {
+        AppError::Invalid(format!(
+            "Trạng thái “{}” không hợp lệ: dùng {}, {} hoặc {}.",
+            text.trim(),
+            EntryStatus::Pending.as_str(),
+            EntryStatus::Received.as_str(),
+            EntryStatus::NotReceived.as_str()
+        ))
+    })
+}
+
+/// The entries of `campaign` in `scope`'s units that pass `filter`, in id order, each with
+/// its recipient and category code: what the API lists. Asking for a ward outside the scope
+/// is refused rather than answered with nothing.
+pub async fn campaign_entries(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign: &campaign::Model,
+    filter: EntryFilter,
+) -> AppResult<Vec<CampaignEntry>> {
+    if let Some(ward_id) = filter.ward_id {
+        scope.ensure(ward_id)?;
+    }
+    let mut condition = Cond::all()
+        .add(entry::Column::CampaignId.eq(campaign.id))
+        .add(scope.condition(entry::Column::WardId));
+    if let Some(ward_id) = filter.ward_id {
+        condition = condition.add(entry::Column::WardId.eq(ward_id));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(entry::Column::Status.eq(status));
+    }
+    if let Some(program_id) = filter.program_id {
+        condition = condition.add(entry::Column::ProgramId.eq(program_id));
+    }
+    let entries = entry::Entity::find()
+        .filter(condition.clone())
+        .order_by_asc(entry::Column::Id)
+        .all(db)
+        .await?;
+    let people: HashMap<i32, person::Model> = person::Entity::find()
+        .filter(
+            person::Column::Id.in_subquery(
+                Query::select()
+                    .column(entry::Column::PersonId)
+                    .from(entry::Entity)
+                    .cond_where(condition)
+                    .to_owned(),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let codes: HashMap<i32, String> = category::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.code))
+        .collect();
+    Ok(entries
+        .into_iter()
+        .map(|entry| {
+            let person = people.get(&entry.person_id);
+            CampaignEntry {
+                full_name: person.map(|p| p.full_name.clone()).unwrap_or_default(),
+                birth_year: person.and_then(|p| p.birth_year),
+                category_code: codes.get(&entry.category_id).cloned().unwrap_or_default(),
+                entry,
+            }
+        })
+        .collect())
+}

@@ -2,20 +2,19 @@
 //! (filtered by ward, status or program), and recording many as received, not received or
 //! undone at once. The pages' counterpart is `web::lists::distribution`.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody};
 use crate::domain::campaigns::visible_campaign;
 use crate::domain::distribution::{Distribution, DistributionAction};
-use crate::entities::states::{EntryStatus, NotReceivedReason};
-use crate::entities::{category, entry, person};
+use crate::domain::list_entries::{
+    CampaignEntry, EntryFilter, campaign_entries, parse_entry_status,
+};
+use crate::entities::states::NotReceivedReason;
 use crate::error::AppError;
 use crate::web::AppState;
 
@@ -71,6 +70,32 @@ pub struct EntryDto {
     pub distribution_note: Option<String>,
 }
 
+impl From<CampaignEntry> for EntryDto {
+    fn from(found: CampaignEntry) -> Self {
+        let e = found.entry;
+        EntryDto {
+            id: e.id,
+            ward_id: e.ward_id,
+            ward_list_id: e.ward_list_id,
+            program_id: e.program_id,
+            person_id: e.person_id,
+            full_name: found.full_name,
+            birth_year: found.birth_year,
+            household_id: e.household_id,
+            category: found.category_code,
+            amount: e.amount,
+            file_amount: e.file_amount,
+            amount_differs: e.file_amount.is_some_and(|f| f != e.amount),
+            status: e.status.as_str().to_owned(),
+            received_date: e.received_date,
+            receiver_name: e.receiver_name,
+            receiver_relationship: e.receiver_relationship,
+            not_received_reason: e.not_received_reason.map(|r| r.as_str().to_owned()),
+            distribution_note: e.distribution_note,
+        }
+    }
+}
+
 /// The entries of a campaign in the caller's units (one ward, status or program if asked).
 #[utoipa::path(get, path = "/api/campaigns/{slug}/entries", tag = "distribution",
     params(("slug" = String, Path, description = "the campaign's slug"), EntriesQuery),
@@ -83,81 +108,17 @@ pub async fn list_entries(
 ) -> ApiResult<Json<Vec<EntryDto>>> {
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
-    if let Some(ward_id) = query.ward_id {
-        operator.scope.ensure(ward_id)?;
-    }
-    let mut condition = Condition::all()
-        .add(entry::Column::CampaignId.eq(found.id))
-        .add(operator.scope.condition(entry::Column::WardId));
-    if let Some(ward_id) = query.ward_id {
-        condition = condition.add(entry::Column::WardId.eq(ward_id));
-    }
-    if let Some(text) = query.status.as_deref().map(str::trim) {
-        let Some(status) = EntryStatus::parse(text) else {
-            return Err(AppError::Invalid(format!(
-                "Trạng thái “{text}” không hợp lệ: dùng pending, received hoặc not_received."
-            ))
-            .into());
-        };
-        condition = condition.add(entry::Column::Status.eq(status));
-    }
-    if let Some(program_id) = query.program_id {
-        condition = condition.add(entry::Column::ProgramId.eq(program_id));
-    }
-    let entries = entry::Entity::find()
-        .filter(condition.clone())
-        .order_by_asc(entry::Column::Id)
-        .all(&state.db)
-        .await?;
-    let people: HashMap<i32, person::Model> = person::Entity::find()
-        .filter(
-            person::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(entry::Column::PersonId)
-                    .from(entry::Entity)
-                    .cond_where(condition)
-                    .to_owned(),
-            ),
-        )
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let codes: HashMap<i32, String> = category::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.code))
-        .collect();
-    Ok(Json(
-        entries
-            .into_iter()
-            .map(|e| {
-                let person = people.get(&e.person_id);
-                EntryDto {
-                    id: e.id,
-                    ward_id: e.ward_id,
-                    ward_list_id: e.ward_list_id,
-                    program_id: e.program_id,
-                    person_id: e.person_id,
-                    full_name: person.map(|p| p.full_name.clone()).unwrap_or_default(),
-                    birth_year: person.and_then(|p| p.birth_year),
-                    household_id: e.household_id,
-                    category: codes.get(&e.category_id).cloned().unwrap_or_default(),
-                    amount: e.amount,
-                    file_amount: e.file_amount,
-                    amount_differs: e.file_amount.is_some_and(|f| f != e.amount),
-                    status: e.status.as_str().to_owned(),
-                    received_date: e.received_date,
-                    receiver_name: e.receiver_name,
-                    receiver_relationship: e.receiver_relationship,
-                    not_received_reason: e.not_received_reason.map(|r| r.as_str().to_owned()),
-                    distribution_note: e.distribution_note,
-                }
-            })
-            .collect(),
-    ))
+    let filter = EntryFilter {
+        ward_id: query.ward_id,
+        status: query
+            .status
+            .as_deref()
+            .map(parse_entry_status)
+            .transpose()?,
+        program_id: query.program_id,
+    };
+    let entries = campaign_entries(&state.db, &operator.scope, &found, filter).await?;
+    Ok(Json(entries.into_iter().map(EntryDto::from).collect()))
 }
 
 /// What to record for several entries at once.
