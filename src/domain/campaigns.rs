@@ -149,13 +149,13 @@ pub async fn create_campaign<C: ConnectionTrait + TransactionTrait>(
     operator: &Operator,
     new: NewCampaign,
 ) -> AppResult<campaign::Model> {
+    let unit = unit_for_new_campaign(db, operator, new.year, new.unit.as_ref()).await?;
     if !(1900..=2200).contains(&new.year) {
         return Err(AppError::Invalid(format!(
             "Năm {} không hợp lệ: hãy nhập năm dương lịch của Tết, ví dụ 2026.",
             new.year
         )));
     }
-    let unit = unit_for_new_campaign(db, operator, new.year, new.unit.as_ref()).await?;
     let actor = &operator.actor;
     let txn = begin_write(db).await?;
     let base_slug = campaign_slug(new.year);
