@@ -69,7 +69,7 @@ timed() {
 
 # import_into URL: fresh campaign in the database at URL, then `chamlo import`; "<s> <KB>".
 import_into() {
-  DATABASE_URL=$1 "$BIN" campaign create --year 2024 >/dev/null 2>&1
+  DATABASE_URL=$1 "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null 2>&1
   DATABASE_URL=$1 timed "$BIN" import "$FILE" --campaign tet-2024
 }
 
@@ -99,7 +99,7 @@ say "import into SQLite ×$RUNS…"
 for _ in $(seq "$RUNS"); do import_into "$(fresh_sqlite)"; done >"$DIR/runs"; collect import_sqlite <"$DIR/runs"
 say "read and check only (import --dry-run) ×$RUNS…"
 dry_url=$(fresh_sqlite dry)
-DATABASE_URL=$dry_url "$BIN" campaign create --year 2024 >/dev/null 2>&1
+DATABASE_URL=$dry_url "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null 2>&1
 for _ in $(seq "$RUNS"); do
   DATABASE_URL=$dry_url timed "$BIN" import "$FILE" --campaign tet-2024 --dry-run
 done >"$DIR/runs"; collect read_check <"$DIR/runs"
@@ -116,7 +116,7 @@ if need sqlite3; then
   say "storage floor, SQLite ×$RUNS…"
   for _ in $(seq "$RUNS"); do
     floor_url=$(fresh_sqlite floor)
-    DATABASE_URL=$floor_url "$BIN" campaign create --year 2024 >/dev/null 2>&1
+    DATABASE_URL=$floor_url "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null 2>&1
     sqlite3 "$DIR/floor.db" "ATTACH '$DIR/bench.db' AS s;
       INSERT INTO ward_lists SELECT * FROM s.ward_lists;
       INSERT INTO import_batches SELECT * FROM s.import_batches;
@@ -129,7 +129,7 @@ if [ $pg_up = 1 ]; then
   say "storage floor, PostgreSQL ×$RUNS…"
   for _ in $(seq "$RUNS"); do
     floor_url=$(fresh_pg chamlo_floor)
-    DATABASE_URL=$floor_url "$BIN" campaign create --year 2024 >/dev/null 2>&1
+    DATABASE_URL=$floor_url "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null 2>&1
     psql -q "$floor_url" -c 'CREATE TABLE stage_people (LIKE people)' -c 'CREATE TABLE stage_entries (LIKE entries)'
     for pair in ward_lists:ward_lists import_batches:import_batches people:stage_people entries:stage_entries; do
       psql -q "$PG/chamlo_bench" -c "\\copy ${pair%%:*} TO STDOUT" | psql -q "$floor_url" -c "\\copy ${pair##*:} FROM STDIN"
