@@ -16,9 +16,9 @@ use utoipa::ToSchema;
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign, ensure_campaign_open};
-use crate::domain::gift_planning::listed_people;
+use crate::domain::gift_planning::{PlannedGift, listed_people};
 use crate::domain::operator::Operator;
-use crate::entities::states::{EntryStatus, ListStatus, PersonStatus};
+use crate::entities::states::{ListStatus, PersonStatus};
 use crate::entities::{campaign, entry, gift_program, person, ward_list};
 use crate::error::{AppError, AppResult};
 
@@ -180,29 +180,18 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
         let Some(list) = new_lists.get(&old.ward_id) else {
             continue;
         };
-        copies.push(entry::ActiveModel {
-            campaign_id: Set(to.id),
-            ward_list_id: Set(list.id),
-            ward_id: Set(old.ward_id),
-            program_id: Set(new_program.id),
-            person_id: Set(old.person_id),
-            household_id: Set(old.household_id),
-            category_id: Set(old.category_id),
-            amount: Set(old.amount),
-            file_amount: Set(old.file_amount),
-            status: Set(EntryStatus::Pending),
-            received_date: Set(None),
-            receiver_name: Set(None),
-            receiver_relationship: Set(None),
-            not_received_reason: Set(None),
-            distribution_note: Set(None),
-            note: Set(old.note.clone()),
-            import_batch_id: Set(None),
-            source_row: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
+        let mut copy = PlannedGift {
+            person_id: old.person_id,
+            category_id: old.category_id,
+            ward_list_id: list.id,
+            ward_id: old.ward_id,
+            household_id: old.household_id,
+            amount: old.amount,
+            file_amount: old.file_amount,
+        }
+        .pending_entry(to.id, new_program.id, now);
+        copy.note = Set(old.note.clone());
+        copies.push(copy);
     }
     summary.entries_copied = copies.len();
     for chunk in copies.chunks(500) {

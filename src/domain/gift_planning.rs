@@ -113,6 +113,42 @@ pub struct PlannedGift {
     pub file_amount: Option<i64>,
 }
 
+impl PlannedGift {
+    /// The gift as a new entry of `program_id` in `campaign_id`, not handed out yet: every
+    /// distribution detail empty, and the same columns set on every entry so that many can be
+    /// inserted in one statement.
+    pub fn pending_entry(
+        &self,
+        campaign_id: i32,
+        program_id: i32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> entry::ActiveModel {
+        entry::ActiveModel {
+            campaign_id: Set(campaign_id),
+            ward_list_id: Set(self.ward_list_id),
+            ward_id: Set(self.ward_id),
+            program_id: Set(program_id),
+            person_id: Set(self.person_id),
+            household_id: Set(self.household_id),
+            category_id: Set(self.category_id),
+            amount: Set(self.amount),
+            file_amount: Set(self.file_amount),
+            status: Set(EntryStatus::Pending),
+            received_date: Set(None),
+            receiver_name: Set(None),
+            receiver_relationship: Set(None),
+            not_received_reason: Set(None),
+            distribution_note: Set(None),
+            note: Set(None),
+            import_batch_id: Set(None),
+            source_row: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }
+}
+
 /// Decides a program's gifts from the campaign's listings: for each listed person the
 /// categories they are listed under; the program's entitlement for each (its own amount, or
 /// the file's for the default program); one gift at the highest category rank (ties: the
@@ -343,29 +379,7 @@ pub async fn compute_program_entries(
             frozen_seen.insert(gift.person_id);
             continue;
         }
-        new_entries.push(entry::ActiveModel {
-            campaign_id: Set(campaign.id),
-            ward_list_id: Set(gift.ward_list_id),
-            ward_id: Set(gift.ward_id),
-            program_id: Set(program_id),
-            person_id: Set(gift.person_id),
-            household_id: Set(gift.household_id),
-            category_id: Set(gift.category_id),
-            amount: Set(gift.amount),
-            file_amount: Set(gift.file_amount),
-            status: Set(EntryStatus::Pending),
-            received_date: Set(None),
-            receiver_name: Set(None),
-            receiver_relationship: Set(None),
-            not_received_reason: Set(None),
-            distribution_note: Set(None),
-            note: Set(None),
-            import_batch_id: Set(None),
-            source_row: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
+        new_entries.push(gift.pending_entry(campaign.id, program_id, now));
     }
     summary.created = new_entries.len();
     for chunk in new_entries.chunks(INSERT_CHUNK) {

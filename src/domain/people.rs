@@ -11,10 +11,11 @@ use sea_orm::{
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::entitlements::{entitlements_for, load_program_rules};
+use crate::domain::gift_planning::PlannedGift;
 use crate::domain::operator::Operator;
 use crate::domain::ward_lists::ensure_list_editable;
-use crate::entities::states::{EntryStatus, PersonStatus};
-use crate::entities::{category, entry, person, ward_list};
+use crate::entities::states::PersonStatus;
+use crate::entities::{category, person, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::vn::identity::parse_national_id;
 use crate::vn::text::{name_key, tidy_person_name};
@@ -285,29 +286,16 @@ pub async fn add_person_to_list<C: ConnectionTrait + TransactionTrait>(
         )]));
     }
     for gift in &gifts {
-        entry::ActiveModel {
-            campaign_id: Set(list.campaign_id),
-            ward_list_id: Set(list.id),
-            ward_id: Set(list.ward_id),
-            program_id: Set(gift.program_id),
-            person_id: Set(saved.id),
-            household_id: Set(saved.household_id),
-            category_id: Set(category.id),
-            amount: Set(gift.amount),
-            file_amount: Set(amount),
-            status: Set(EntryStatus::Pending),
-            received_date: Set(None),
-            receiver_name: Set(None),
-            receiver_relationship: Set(None),
-            not_received_reason: Set(None),
-            distribution_note: Set(None),
-            note: Set(None),
-            import_batch_id: Set(None),
-            source_row: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+        PlannedGift {
+            person_id: saved.id,
+            category_id: category.id,
+            ward_list_id: list.id,
+            ward_id: list.ward_id,
+            household_id: saved.household_id,
+            amount: gift.amount,
+            file_amount: amount,
         }
+        .pending_entry(list.campaign_id, gift.program_id, now)
         .insert(&txn)
         .await
         .map_err(|err| {
