@@ -51,18 +51,19 @@ impl UnitScope {
         own_unit: Option<i32>,
         campaign_unit: i32,
     ) -> bool {
-        self.campaign_units(units, own_unit)
-            .contains(&campaign_unit)
+        // Asked on every page: most users serve the campaign's unit, so the walk up the tree
+        // happens only for the others.
+        self.allows(campaign_unit) || units_above(units, own_unit).any(|id| id == campaign_unit)
     }
 
     /// The ids of the units whose campaigns [`UnitScope::sees_campaign_of`] lets through, for
     /// a query of every visible campaign.
     pub fn campaign_units(&self, units: &[unit::Model], own_unit: Option<i32>) -> Vec<i32> {
-        let above = own_unit.map_or_else(Vec::new, |own| ancestry(units, own));
+        let above: Vec<i32> = units_above(units, own_unit).collect();
         units
             .iter()
-            .filter(|unit| self.allows(unit.id) || above.iter().any(|a| a.id == unit.id))
             .map(|unit| unit.id)
+            .filter(|&id| self.allows(id) || above.contains(&id))
             .collect()
     }
 
@@ -90,4 +91,12 @@ impl UnitScope {
             UnitScope::Units(ids) => Condition::all().add(column.is_in(ids.iter().copied())),
         }
     }
+}
+
+/// The ids of `own_unit` and every unit above it (none without a unit).
+fn units_above(units: &[unit::Model], own_unit: Option<i32>) -> impl Iterator<Item = i32> + '_ {
+    own_unit
+        .map_or_else(Vec::new, |own| ancestry(units, own))
+        .into_iter()
+        .map(|unit| unit.id)
 }
