@@ -7,6 +7,9 @@
 //! the columns; [`rows`] skips what is not a person (titles, sections, totals, signatures),
 //! normalises and validates each person; [`duplicates`] marks people listed twice.
 
+mod category_column;
+#[cfg(test)]
+mod category_tests;
 pub mod duplicates;
 pub mod guard;
 pub mod header;
@@ -442,7 +445,7 @@ fn read_ward_file_inner(
             best = Some((i, h, data_rows));
         }
     }
-    let Some((index, header, _)) = best else {
+    let Some((index, mut header, _)) = best else {
         let sheets = book
             .sheets
             .iter()
@@ -482,11 +485,13 @@ fn read_ward_file_inner(
     let format = book.format;
     drop(book);
 
+    let category_remark =
+        category_column::recognise_category_column(&cells, &mut header, &ctx.catalogue);
     let (ward, ward_text) = rows::title_ward(&cells, header.first_idx, &ctx.wards);
     let household_list = header.names_household_head
         || header.col(Field::HouseholdCode).is_some()
         || header.col(Field::HouseholdSize).is_some();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = category_remark.into_iter().collect();
     if let Some(t) = &ward_text {
         warnings.push(format!(
             "Tiêu đề ghi “{t}” nhưng không có phường này trong danh mục; hãy kiểm tra lại tên phường."

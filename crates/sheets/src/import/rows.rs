@@ -4,8 +4,8 @@
 use super::header::{Field, Header};
 use super::values::{self, AmountProblem};
 use super::workbook::{CellKind, MergedArea, SheetText};
-use super::{ImportContext, ImportRow, KnownWard, RowStatus, ward_index};
-use chamlo_vn::catalogue::Category;
+use super::{ImportContext, ImportRow, KnownWard, RowStatus, Severity, ward_index};
+use chamlo_vn::catalogue::{Catalogue, Category, CategoryMatch};
 use chamlo_vn::identity::{
     self, CccdMismatch, Gender, IdProblem, parse_national_id, restore_numeric_id,
 };
@@ -145,7 +145,7 @@ struct RowReader<'a> {
     fill_down: HashMap<(usize, usize), (usize, usize)>,
     /// A 100,000-row list holds few distinct category, ward and khu phố texts: each is
     /// resolved once.
-    categories: RefCell<HashMap<&'a str, Option<Arc<Category>>>>,
+    categories: RefCell<HashMap<&'a str, CategoryReading>>,
     wards: RefCell<HashMap<&'a str, Option<usize>>>,
     khu_pho: RefCell<HashMap<&'a str, Option<String>>>,
     /// The folded names of `ctx.wards`, for resolving a "Phường" cell.
@@ -247,12 +247,13 @@ impl<'a> RowReader<'a> {
         self.col[field_slot(field)].is_some()
     }
 
-    /// [`Catalogue::resolve`](chamlo_vn::catalogue::Catalogue::resolve), once per text.
-    fn resolve_category(&self, text: &'a str) -> Option<Arc<Category>> {
+    /// [`Catalogue::match_category`](chamlo_vn::catalogue::Catalogue::match_category), once
+    /// per text.
+    fn resolve_category(&self, text: &'a str) -> CategoryReading {
         self.categories
             .borrow_mut()
             .entry(text)
-            .or_insert_with(|| self.ctx.catalogue.resolve(text).cloned())
+            .or_insert_with(|| read_category(&self.ctx.catalogue, text))
             .clone()
     }
 
@@ -536,15 +537,12 @@ impl<'a> RowReader<'a> {
                 );
             }
         } else {
-            match self.resolve_category(cat_text) {
-                Some(c) => row.category = Some(c),
-                None => row.error(
-                    "category",
-                    format!(
-                        "Đối tượng “{}” không có trong danh mục; hãy ghi đúng tên đối tượng (ví dụ “Thân nhân liệt sĩ”, “Hộ nghèo”) hoặc đề nghị quản trị viên thêm tên gọi này.",
-                        normalize(cat_text)
-                    ),
-                ),
+            let reading = self.resolve_category(cat_text);
+            row.category = reading.category;
+            match reading.issue {
+                Some((Severity::Error, message)) => row.error("category", message),
+                Some((Severity::Warning, message)) => row.warning("category", message),
+                None => {}
             }
         }
 
@@ -887,5 +885,54 @@ mod tests {
         assert!(starts_with_enumerator("II. HỘ NGHÈO"));
         assert!(!starts_with_enumerator("Võ Văn Kiệt"));
         assert!(!starts_with_enumerator("IVAN"));
+    }
+}
+
+/// A category cell read once for every row that holds the same text: the category taken
+/// and what the officer is told about it.
+#[derive(Debug, Clone)]
+struct CategoryReading {
+    category: Option<Arc<Category>>,
+    issue: Option<(Severity, String)>,
+}
+
+/// Reads a category cell: a sure match is taken quietly, a likely one with a warning that
+/// names the category chosen, an unknown one is refused with the closest category suggested.
+fn read_category(catalogue: &Catalogue, text: &str) -> CategoryReading {
+    let typed = normalize(text);
+    match catalogue.match_category(text) {
+        CategoryMatch::Sure(c) => CategoryReading {
+            category: Some(c.clone()),
+            issue: None,
+        },
+        CategoryMatch::Likely {
+            category,
+            confidence,
+        } => CategoryReading {
+            category: Some(category.clone()),
+            issue: Some((
+                Severity::Warning,
+                format!(
+                    "Đối tượng “{typed}” được hiểu là “{}” (độ tin cậy {}%); hãy kiểm tra lại, nếu không đúng thì sửa ô này.",
+                    category.name,
+                    (confidence * 100.0).round() as u32
+                ),
+            )),
+        },
+        CategoryMatch::Unknown { closest } => CategoryReading {
+            category: None,
+            issue: Some((
+                Severity::Error,
+                match closest {
+                    Some(c) => format!(
+                        "Đối tượng “{typed}” không có trong danh mục; có phải là “{}”? Hãy ghi đúng tên đối tượng hoặc đề nghị cán bộ quận, quản trị viên thêm tên gọi này.",
+                        c.name
+                    ),
+                    None => format!(
+                        "Đối tượng “{typed}” không có trong danh mục; hãy ghi đúng tên đối tượng (ví dụ “Thân nhân liệt sĩ”, “Hộ nghèo”) hoặc đề nghị quản trị viên thêm tên gọi này."
+                    ),
+                },
+            )),
+        },
     }
 }
