@@ -25,4 +25,5 @@ pub mod scope;
 pub mod secret_tokens;
 pub mod signed_sheet_apply;
 pub mod units;
+pub mod value_mappings;
 pub mod ward_lists;

@@ -22,6 +22,7 @@ pub mod signed_sheets;
 pub mod static_files;
 pub mod tokens;
 pub mod units;
+pub mod value_mappings;
 
 use std::sync::Arc;
 
@@ -59,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(admin_catalogue::routes())
         .merge(tokens::routes())
+        .merge(value_mappings::routes())
         .merge(health::routes())
         .merge(static_files::routes())
         .fallback(middleware::page_not_found)

@@ -249,7 +249,7 @@ const LIKELY_MIN: f32 = 0.6;
 /// How far ahead of the second-best category the best must be to be taken.
 const LIKELY_MARGIN: f32 = 0.15;
 /// Below this no category is even suggested.
-const SUGGEST_MIN: f32 = 0.4;
+const SUGGEST_MIN: f32 = 0.5;
 
 /// Abbreviations wards write inside longer names, folded, with what they stand for. Used on
 /// both sides (the catalogue's names and synonyms, and the cell), so "Người HĐKC bị nhiễm

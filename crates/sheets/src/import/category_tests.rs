@@ -130,3 +130,59 @@ fn a_column_of_other_words_is_not_taken_for_categories() {
     assert_eq!(cats[0].letter, "D");
     assert!(l.warnings.is_empty(), "{:?}", l.warnings);
 }
+
+#[test]
+fn unknown_values_are_listed_once_with_their_rows() {
+    let l = list(
+        &["STT", "Họ và tên", "Năm sinh", "Đối tượng"],
+        &[
+            &["1", "Nguyễn Văn An", "1950", "Diện XYZ"],
+            &["2", "Trần Thị Bình", "1948", "TNLS"],
+            &["3", "Lê Văn Cường", "1952", "Diện XYZ"],
+            &["4", "Phạm Văn Dũng", "1955", "Cựu chiến binh"],
+        ],
+    );
+    let unknown = l.unknown_values(Field::Category);
+    assert_eq!(
+        unknown,
+        [
+            UnknownValue {
+                text: "Diện XYZ".into(),
+                rows: 2
+            },
+            UnknownValue {
+                text: "Cựu chiến binh".into(),
+                rows: 1
+            },
+        ]
+    );
+}
+
+#[test]
+fn a_ward_spelling_mapped_once_is_read() {
+    let header = ["STT", "Họ và tên", "Năm sinh", "Đối tượng", "Phường"];
+    let rows: &[&[&str]] = &[&["1", "Nguyễn Văn An", "1950", "TNLS", "P. Long Thanh My cu"]];
+    let before = list(&header, rows);
+    assert_eq!(before.unknown_values(Field::Ward).len(), 1);
+    let mut ctx = seed_context(2021);
+    let i = ctx
+        .wards
+        .iter()
+        .position(|w| &*w.name == "Long Thạnh Mỹ")
+        .unwrap();
+    ctx.ward_synonyms.push(("Long Thạnh Mỹ cũ".into(), i));
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in rows[0].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    let after = read_ward_file("x.xlsx", &wb.save_to_buffer().unwrap(), &ctx).unwrap();
+    assert_eq!(
+        after.rows[0].ward.as_ref().map(|w| &*w.name),
+        Some("Long Thạnh Mỹ")
+    );
+    assert!(after.unknown_values(Field::Ward).is_empty());
+}

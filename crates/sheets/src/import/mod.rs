@@ -15,6 +15,7 @@ pub mod guard;
 pub mod header;
 pub mod legacy_encoding;
 mod rows;
+mod unknown_values;
 mod values;
 pub mod workbook;
 
@@ -27,6 +28,7 @@ mod tests;
 pub use duplicates::{PersonKey, mark_listed_elsewhere};
 pub use header::{Field, MappedColumn};
 pub use legacy_encoding::LegacyEncoding;
+pub use unknown_values::UnknownValue;
 pub use workbook::{FileFormat, SheetText};
 
 use chamlo_vn::catalogue::{Catalogue, Category, CategoryKind};
@@ -45,6 +47,9 @@ pub struct ImportContext {
     pub wards: Vec<KnownWard>,
     /// The current year: birth years after it are errors.
     pub current_year: i32,
+    /// Other spellings of wards, mapped once by district staff from a preview: the spelling
+    /// and the index of its ward in `wards`.
+    pub ward_synonyms: Vec<(String, usize)>,
 }
 
 /// A ward as the import resolves names to it. Every row of a list carries its ward, so the
@@ -554,6 +559,33 @@ pub fn resolve_ward<'a>(text: &str, wards: &'a [KnownWard]) -> Option<&'a KnownW
 /// The index in `wards` of the ward [`resolve_ward`] finds, with the wards' folded names
 /// (`keys[i]` is `fold_key(&wards[i].name)`) computed once by the caller.
 pub(crate) fn ward_index(text: &str, wards: &[KnownWard], keys: &[String]) -> Option<usize> {
+    let k = ward_lookup_key(text)?;
+    let kc = compact_key(&k);
+    let pairs = || wards.iter().zip(keys).enumerate();
+    pairs()
+        .find(|(_, (w, name))| name.as_str() == k || &*w.code == k)
+        .or_else(|| pairs().find(|(_, (_, name))| compact_key(name) == kc))
+        .map(|(i, _)| i)
+}
+
+/// [`ward_index`], then the spellings district staff mapped ([`ImportContext::ward_synonyms`]).
+pub(crate) fn ward_index_or_synonym(
+    text: &str,
+    ctx: &ImportContext,
+    keys: &[String],
+) -> Option<usize> {
+    ward_index(text, &ctx.wards, keys).or_else(|| {
+        let kc = compact_key(&ward_lookup_key(text)?);
+        ctx.ward_synonyms
+            .iter()
+            .find(|(spelling, _)| ward_lookup_key(spelling).is_some_and(|k| compact_key(&k) == kc))
+            .map(|&(_, i)| i)
+            .filter(|&i| i < ctx.wards.len())
+    })
+}
+
+/// The folded ward name a cell gives, its "Phường"/"P." prefix and end punctuation dropped.
+fn ward_lookup_key(text: &str) -> Option<String> {
     let key = fold_key(text);
     let mut k = key.trim().trim_end_matches(['.', ',', ';', ':']);
     for prefix in ["phuong ", "phuong", "p. ", "p.", "p ", "f. ", "f.", "f "] {
@@ -562,14 +594,10 @@ pub(crate) fn ward_index(text: &str, wards: &[KnownWard], keys: &[String]) -> Op
             break;
         }
     }
-    if k.is_empty() {
-        return None;
-    }
-    let compact = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
-    let kc = compact(k);
-    let pairs = || wards.iter().zip(keys).enumerate();
-    pairs()
-        .find(|(_, (w, name))| name.as_str() == k || &*w.code == k)
-        .or_else(|| pairs().find(|(_, (_, name))| compact(name) == kc))
-        .map(|(i, _)| i)
+    (!k.is_empty()).then(|| k.to_owned())
+}
+
+/// Letters and digits only: "Long Thạnh Mỹ" and "LongThanhMy" meet.
+fn compact_key(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).collect()
 }

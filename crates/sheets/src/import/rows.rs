@@ -4,7 +4,7 @@
 use super::header::{Field, Header};
 use super::values::{self, AmountProblem};
 use super::workbook::{CellKind, MergedArea, SheetText};
-use super::{ImportContext, ImportRow, KnownWard, RowStatus, Severity, ward_index};
+use super::{ImportContext, ImportRow, KnownWard, RowStatus, Severity, ward_index_or_synonym};
 use chamlo_vn::catalogue::{Catalogue, Category, CategoryMatch};
 use chamlo_vn::identity::{
     self, CccdMismatch, Gender, IdProblem, parse_national_id, restore_numeric_id,
@@ -263,7 +263,7 @@ impl<'a> RowReader<'a> {
             .wards
             .borrow_mut()
             .entry(text)
-            .or_insert_with(|| ward_index(text, &self.ctx.wards, &self.ward_keys));
+            .or_insert_with(|| ward_index_or_synonym(text, self.ctx, &self.ward_keys));
         index.map(|i| &self.ctx.wards[i])
     }
 
