@@ -19,6 +19,7 @@ mod exports;
 mod helpers;
 mod hostile_files;
 mod import;
+mod import_names;
 mod pages_more;
 mod pages_supervision;
 mod pages_ward;

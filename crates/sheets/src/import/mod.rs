@@ -563,7 +563,7 @@ pub(crate) fn ward_index(text: &str, wards: &[KnownWard], keys: &[String]) -> Op
     let kc = compact_key(&k);
     let pairs = || wards.iter().zip(keys).enumerate();
     pairs()
-        .find(|(_, (w, name))| name.as_str() == k || &*w.code == k)
+        .find(|(_, (w, name))| **name == k || *w.code == *k)
         .or_else(|| pairs().find(|(_, (_, name))| compact_key(name) == kc))
         .map(|(i, _)| i)
 }
