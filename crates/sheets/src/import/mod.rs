@@ -13,6 +13,7 @@ mod category_tests;
 pub mod duplicates;
 pub mod guard;
 pub mod header;
+pub(crate) mod layout;
 pub mod legacy_encoding;
 mod rows;
 mod unknown_values;
@@ -344,6 +345,13 @@ pub struct ParsedList {
     pub rows: Vec<ImportRow>,
     /// Every cell of the chosen sheet as text (decoded to Unicode), for the annotated copy.
     pub cells: SheetText,
+    /// The chosen sheet's merged areas, ((first row, first column), (last row, last
+    /// column)), 0-based: the annotated copy merges them again.
+    pub merged: Vec<((u32, u32), (u32, u32))>,
+    /// The chosen sheet's column widths (0-based column, width as the file stores it: Excel
+    /// characters of 7 pixels, padding included), where the file sets them (.xlsx): the
+    /// annotated copy keeps them.
+    pub column_widths: Vec<(u32, f64)>,
 }
 
 impl ParsedList {
@@ -484,6 +492,10 @@ fn read_ward_file_inner(
     };
 
     let merged = book.merged_areas(&sheet_name);
+    let column_widths = match book.format {
+        FileFormat::Xlsx => layout::xlsx_column_widths(bytes, &sheet_name),
+        _ => Vec::new(),
+    };
     let sheet = book.sheets.swap_remove(index);
     let cells = sheet.cells;
     // The reader, its shared strings and the other sheets are not needed any more.
@@ -546,6 +558,8 @@ fn read_ward_file_inner(
         warnings,
         rows: list_rows,
         cells,
+        merged,
+        column_widths,
     })
 }
 
