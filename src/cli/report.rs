@@ -30,7 +30,7 @@ pub async fn run(config: &Config, args: ReportArgs) -> Result<(), CliError> {
     let campaign = find_campaign(&db, &args.campaign)
         .await
         .map_err(user_error)?;
-    let as_of = chrono::Local::now().date_naive();
+    let as_of = crate::domain::clock::vietnam_today();
     let file = export_report(&db, &operator, &campaign, as_of)
         .await
         .map_err(user_error)?;

@@ -13,7 +13,7 @@ use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::categories::add_synonym;
 use crate::domain::operator::Operator;
-use crate::domain::units::{all_units, display_name};
+use crate::domain::user_admin::unit_choices;
 use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{category, unit, ward_synonym};
 use crate::error::{AppError, AppResult};
@@ -118,18 +118,6 @@ pub async fn mapping_choices(
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect();
-    let mut wards: Vec<(i32, String)> = all_units(db)
-        .await?
-        .iter()
-        .filter(|u| u.level == UnitLevel::Ward && op.scope.allows(u.id))
-        .map(|u| {
-            let name = display_name(u);
-            match u.valid_to {
-                Some(end) => (u.id, format!("{name} (đến {})", end.format("%d/%m/%Y"))),
-                None => (u.id, name),
-            }
-        })
-        .collect();
-    wards.sort_by_key(|(_, name)| fold_key(name));
+    let wards = unit_choices(db, op, &[UnitLevel::Ward]).await?;
     Ok((categories, wards))
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod admin_catalogue;
+pub mod admin_users;
 pub mod api;
 pub mod auth;
 pub mod campaigns;
@@ -59,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         .merge(exports::routes())
         .merge(admin::routes())
         .merge(admin_catalogue::routes())
+        .merge(admin_users::routes())
         .merge(tokens::routes())
         .merge(value_mappings::routes())
         .merge(health::routes())

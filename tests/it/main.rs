@@ -3,6 +3,7 @@
 
 mod access_matrix;
 mod accounts;
+mod admin_users;
 mod api;
 mod architecture;
 mod audit_trail;
