@@ -94,16 +94,42 @@ fn back_to_preview(id: &str) -> Redirect {
     Redirect::to(&format!("/imports/{id}#gia-tri-chua-nhan-ra"))
 }
 
+/// Which kind of value a form maps.
+#[derive(Clone, Copy)]
+enum Mapped {
+    Category,
+    Ward,
+}
+
+async fn map_value(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    form: &MappingForm,
+    mapped: Mapped,
+) -> AppResult<Redirect> {
+    let upload = find_upload(&state.db, id, user.user.id).await?;
+    let op = operator(user);
+    match mapped {
+        Mapped::Category => {
+            let target = form.target("Hãy chọn đối tượng đúng cho cách viết này.")?;
+            map_category_spelling(&state.db, &op, &form.text, target).await?;
+        }
+        Mapped::Ward => {
+            let target = form.target("Hãy chọn phường đúng cho cách viết này.")?;
+            map_ward_spelling(&state.db, &op, &form.text, target).await?;
+        }
+    }
+    Ok(back_to_preview(&upload.id))
+}
+
 async fn map_category(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     Form(form): Form<MappingForm>,
 ) -> AppResult<Redirect> {
-    let upload = find_upload(&state.db, &id, user.user.id).await?;
-    let category_id = form.target("Hãy chọn đối tượng đúng cho cách viết này.")?;
-    map_category_spelling(&state.db, &operator(&user), &form.text, category_id).await?;
-    Ok(back_to_preview(&upload.id))
+    map_value(&state, &user, &id, &form, Mapped::Category).await
 }
 
 async fn map_ward(
@@ -112,8 +138,5 @@ async fn map_ward(
     Path(id): Path<String>,
     Form(form): Form<MappingForm>,
 ) -> AppResult<Redirect> {
-    let upload = find_upload(&state.db, &id, user.user.id).await?;
-    let ward_id = form.target("Hãy chọn phường đúng cho cách viết này.")?;
-    map_ward_spelling(&state.db, &operator(&user), &form.text, ward_id).await?;
-    Ok(back_to_preview(&upload.id))
+    map_value(&state, &user, &id, &form, Mapped::Ward).await
 }

@@ -15,6 +15,15 @@ async fn session_alive(app: &TestApp, cookie: &str) -> bool {
     app.get("/", Some(cookie)).await.status == StatusCode::OK
 }
 
+async fn user_named(app: &TestApp, username: &str) -> user::Model {
+    user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the account exists")
+}
+
 async fn login_status(app: &TestApp, username: &str, password: &str) -> StatusCode {
     app.post_form(
         "/login",
@@ -113,12 +122,7 @@ async fn a_locked_user_cannot_log_in_and_their_sessions_end() {
             Some((UnitLevel::Ward, "Tân Phú")),
         )
         .await;
-    let officer = user::Entity::find()
-        .filter(user::Column::Username.eq("canbo.tanphu"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let officer = user_named(&app, "canbo.tanphu").await;
     assert!(session_alive(&app, &officer_cookie).await);
 
     let locked = app
@@ -148,12 +152,7 @@ async fn a_locked_user_cannot_log_in_and_their_sessions_end() {
     );
 
     // An administrator cannot lock themselves out.
-    let me = user::Entity::find()
-        .filter(user::Column::Username.eq("quantri"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let me = user_named(&app, "quantri").await;
     let refused = app
         .post_form(&format!("/users/{}/lock", me.id), &[], Some(&admin))
         .await;
@@ -190,12 +189,7 @@ async fn a_reset_password_is_shown_once_works_and_is_never_audited() {
             Some((UnitLevel::Ward, "Tân Phú")),
         )
         .await;
-    let officer = user::Entity::find()
-        .filter(user::Column::Username.eq("canbo.tanphu"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let officer = user_named(&app, "canbo.tanphu").await;
     let reset = app
         .post_form(
             &format!("/users/{}/reset-password", officer.id),
@@ -258,12 +252,7 @@ async fn district_staff_manage_only_their_wards_officers_and_ward_officers_none(
             Some((UnitLevel::Ward, "Tân Phú")),
         )
         .await;
-    let officer = user::Entity::find()
-        .filter(user::Column::Username.eq("canbo.tanphu"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let officer = user_named(&app, "canbo.tanphu").await;
 
     // District staff may not touch an administrator or other district staff…
     for target in [admin.id, other_district.id] {

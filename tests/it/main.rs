@@ -15,6 +15,7 @@ mod concurrent_import;
 mod cycle_support;
 mod distribution;
 mod e2e;
+mod e2e_admin_users;
 mod e2e_preview;
 mod exports;
 mod helpers;
