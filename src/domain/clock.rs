@@ -20,6 +20,11 @@ pub fn vietnam_time(time: DateTime<Utc>) -> String {
     format!("{} (giờ VN)", in_vietnam(time).format("%d/%m/%Y %H:%M"))
 }
 
+/// A date as pages show it: "05/01/2027".
+pub fn vietnam_date(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
 /// Today's date in Vietnam.
 pub fn vietnam_today() -> NaiveDate {
     in_vietnam(Utc::now()).date_naive()

@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::db::write_txn::begin_write;
 use crate::domain::accounts::{check_unit_fits_role, hash_password, random_password};
 use crate::domain::audit::{self, AuditEvent};
+use crate::domain::clock::vietnam_date;
 use crate::domain::operator::Operator;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::states::{Role, UnitLevel};
@@ -223,7 +224,7 @@ pub async fn unit_choices(
         .map(|u| {
             let name = display_name(u);
             match u.valid_to {
-                Some(end) => (u.id, format!("{name} (đến {})", end.format("%d/%m/%Y"))),
+                Some(end) => (u.id, format!("{name} (đến {})", vietnam_date(end))),
                 None => (u.id, name),
             }
         })
