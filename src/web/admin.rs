@@ -40,6 +40,9 @@ pub fn routes() -> Router<AppState> {
 pub struct UserRow {
     /// The account's id, for its page.
     pub id: i32,
+    /// Whether the viewer may open the account's page (administrators: every account;
+    /// district staff: ward officers).
+    pub manageable: bool,
     /// Login name.
     pub username: String,
     /// Full name.
@@ -119,6 +122,7 @@ async fn users_page(
         .into_iter()
         .map(|u| UserRow {
             id: u.id,
+            manageable: user.role == Role::Admin || u.role == Role::Ward,
             role: u.role.label(),
             unit: name_of(u.unit_id),
             full_name: u.full_name.unwrap_or_default(),

@@ -174,19 +174,30 @@ impl Catalogue {
         if let Some(&i) = self.by_words.get(&cell.join(" ")) {
             return CategoryMatch::Sure(&self.categories[i]);
         }
-        let mut best = vec![0.0f32; self.categories.len()];
+        // The best score of each category, with the phrase that gave it.
+        let mut best: Vec<(f32, &[String])> = vec![(0.0, &[]); self.categories.len()];
         for (phrase, i) in &self.phrases {
             let score = closeness(&cell, phrase);
-            if score > best[*i] {
-                best[*i] = score;
+            if score > best[*i].0 {
+                best[*i] = (score, phrase);
             }
         }
-        let mut ranked: Vec<(usize, f32)> = best.into_iter().enumerate().collect();
+        let mut ranked: Vec<(usize, f32, &[String])> = best
+            .into_iter()
+            .enumerate()
+            .map(|(i, (score, phrase))| (i, score, phrase))
+            .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let Some(&(top, top_score)) = ranked.first() else {
+        let Some(&(top, top_score, top_phrase)) = ranked.first() else {
             return CategoryMatch::Unknown { closest: None };
         };
-        let second = ranked.get(1).map_or(0.0, |r| r.1);
+        // A category whose words all stand in the winner's ("hộ nghèo" inside "hộ cận nghèo")
+        // is the less specific reading of the same text, not a rival.
+        let second = ranked
+            .iter()
+            .skip(1)
+            .find(|(_, _, phrase)| !phrase.iter().all(|w| top_phrase.contains(w)))
+            .map_or(0.0, |r| r.1);
         let category = &self.categories[top];
         if top_score >= LIKELY_MIN && top_score - second >= LIKELY_MARGIN {
             CategoryMatch::Likely {
@@ -278,6 +289,8 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("hcn", "ho can ngheo"),
     ("hckk", "hoan canh kho khan"),
     ("cm", "cach mang"),
+    ("xh", "xa hoi"),
+    ("hd", "hoat dong"),
     ("kc", "khang chien"),
     ("llvt", "luc luong vu trang"),
     ("llvtnd", "luc luong vu trang nhan dan"),
@@ -536,6 +549,13 @@ mod tests {
         ("Hộ nghèo có người khuyết tật", Some("HN"), false),
         ("Thân nhân liệt sĩ Nguyễn Văn Tám", Some("TNLS"), false),
         ("Hộ gia đình khó khăn", Some("HCKK"), false),
+        ("Hộ cận nghèo theo chuẩn TP", Some("HCN"), false),
+        ("Hộ nghèo theo chuẩn TP", Some("HN"), false),
+        ("Bố liệt sĩ", Some("TNLS"), false),
+        ("Thương binh hạng 2/4 (tỷ lệ 61%)", Some("TB"), true),
+        ("Người có công giúp đỡ CM", Some("GDCM"), true),
+        ("Đối tượng bảo trợ XH", Some("BTXH"), true),
+        ("Người HĐ kháng chiến", Some("HDKC"), true),
         ("Cựu chiến binh", None, false),
         ("Quà tặng", None, false),
     ];
