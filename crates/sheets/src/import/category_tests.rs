@@ -186,3 +186,42 @@ fn a_ward_spelling_mapped_once_is_read() {
     );
     assert!(after.unknown_values(Field::Ward).is_empty());
 }
+
+#[test]
+fn an_unknown_ward_in_the_title_is_offered_and_read_once_mapped() {
+    let build = || {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "UBND PHƯỜNG PHƯỚC BIHN").unwrap();
+        for (c, h) in ["STT", "Họ và tên", "Năm sinh", "Đối tượng"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(2, c as u16, *h).unwrap();
+        }
+        for (c, v) in ["1", "Nguyễn Văn An", "1950", "TNLS"].iter().enumerate() {
+            ws.write_string(3, c as u16, *v).unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let before = read_ward_file("x.xlsx", &build(), &seed_context(2021)).unwrap();
+    assert!(before.ward.is_none());
+    assert_eq!(
+        before.unknown_values(Field::Ward),
+        [UnknownValue {
+            text: "PHƯỚC BIHN".into(),
+            rows: 1
+        }]
+    );
+    let mut ctx = seed_context(2021);
+    let i = ctx
+        .wards
+        .iter()
+        .position(|w| &*w.name == "Phước Bình")
+        .unwrap();
+    ctx.ward_synonyms.push(("Phước Bihn".into(), i));
+    let after = read_ward_file("x.xlsx", &build(), &ctx).unwrap();
+    assert_eq!(after.ward.as_ref().map(|w| &*w.name), Some("Phước Bình"));
+    assert!(after.unknown_values(Field::Ward).is_empty());
+    assert!(after.warnings.is_empty(), "{:?}", after.warnings);
+}

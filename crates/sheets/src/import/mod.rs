@@ -345,6 +345,9 @@ pub struct ParsedList {
     pub rows: Vec<ImportRow>,
     /// Every cell of the chosen sheet as text (decoded to Unicode), for the annotated copy.
     pub cells: SheetText,
+    /// The ward name the title block gives after "Phường" when no ward is known by it (as
+    /// typed), for the preview to offer mapping it.
+    pub title_ward_name: Option<String>,
     /// The chosen sheet's merged areas, ((first row, first column), (last row, last
     /// column)), 0-based: the annotated copy merges them again.
     pub merged: Vec<((u32, u32), (u32, u32))>,
@@ -504,7 +507,8 @@ fn read_ward_file_inner(
 
     let category_remark =
         category_column::recognise_category_column(&cells, &mut header, &ctx.catalogue);
-    let (ward, ward_text) = rows::title_ward(&cells, header.first_idx, &ctx.wards);
+    let (ward, unknown_title) = rows::title_ward(&cells, header.first_idx, ctx);
+    let (ward_text, title_ward_name) = unknown_title.unzip();
     let household_list = header.names_household_head
         || header.col(Field::HouseholdCode).is_some()
         || header.col(Field::HouseholdSize).is_some();
@@ -558,6 +562,7 @@ fn read_ward_file_inner(
         warnings,
         rows: list_rows,
         cells,
+        title_ward_name,
         merged,
         column_widths,
     })
@@ -582,20 +587,24 @@ pub(crate) fn ward_index(text: &str, wards: &[KnownWard], keys: &[String]) -> Op
         .map(|(i, _)| i)
 }
 
-/// [`ward_index`], then the spellings district staff mapped ([`ImportContext::ward_synonyms`]).
+/// [`ward_index`], then the spellings district staff mapped ([`ward_synonym_index`]).
 pub(crate) fn ward_index_or_synonym(
     text: &str,
     ctx: &ImportContext,
     keys: &[String],
 ) -> Option<usize> {
-    ward_index(text, &ctx.wards, keys).or_else(|| {
-        let kc = compact_key(&ward_lookup_key(text)?);
-        ctx.ward_synonyms
-            .iter()
-            .find(|(spelling, _)| ward_lookup_key(spelling).is_some_and(|k| compact_key(&k) == kc))
-            .map(|&(_, i)| i)
-            .filter(|&i| i < ctx.wards.len())
-    })
+    ward_index(text, &ctx.wards, keys).or_else(|| ward_synonym_index(text, ctx))
+}
+
+/// The index in `ctx.wards` of the ward whose mapped spelling
+/// ([`ImportContext::ward_synonyms`]) `text` is, compared like ward names.
+pub(crate) fn ward_synonym_index(text: &str, ctx: &ImportContext) -> Option<usize> {
+    let kc = compact_key(&ward_lookup_key(text)?);
+    ctx.ward_synonyms
+        .iter()
+        .find(|(spelling, _)| ward_lookup_key(spelling).is_some_and(|k| compact_key(&k) == kc))
+        .map(|&(_, i)| i)
+        .filter(|&i| i < ctx.wards.len())
 }
 
 /// The folded ward name a cell gives, its "Phường"/"P." prefix and end punctuation dropped.

@@ -4,7 +4,10 @@
 use super::header::{Field, Header};
 use super::values::{self, AmountProblem};
 use super::workbook::{CellKind, MergedArea, SheetText};
-use super::{ImportContext, ImportRow, KnownWard, RowStatus, Severity, ward_index_or_synonym};
+use super::{
+    ImportContext, ImportRow, KnownWard, RowStatus, Severity, ward_index_or_synonym,
+    ward_synonym_index,
+};
 use chamlo_vn::catalogue::{Catalogue, Category, CategoryMatch};
 use chamlo_vn::identity::{
     self, CccdMismatch, Gender, IdProblem, parse_national_id, restore_numeric_id,
@@ -19,14 +22,11 @@ use std::sync::Arc;
 const FILL_DOWN_FIELDS: &[Field] = &[Field::Category, Field::Address, Field::KhuPho, Field::Ward];
 
 /// The ward named in the title block above the header ("ỦY BAN NHÂN DÂN PHƯỜNG TÂN PHÚ",
-/// "UBND P. TÂN PHÚ", "… TRÊN ĐỊA BÀN PHƯỜNG TÂN PHÚ"): the resolved ward, or the text
-/// when it names a ward the catalogue does not know.
-pub(crate) fn title_ward(
-    cells: &SheetText,
-    header_idx: usize,
-    wards: &[KnownWard],
-) -> (Option<KnownWard>, Option<String>) {
-    let mut unknown: Option<String> = None;
+/// "UBND P. TÂN PHÚ", "… TRÊN ĐỊA BÀN PHƯỜNG TÂN PHÚ"), by its name or a spelling district
+/// staff mapped: the resolved ward, or, when it names a ward nobody knows, the cell's text and
+/// the name after "Phường" as typed (what the preview offers to map).
+pub(crate) fn title_ward(cells: &SheetText, header_idx: usize, ctx: &ImportContext) -> TitleWard {
+    let mut unknown: Option<(String, String)> = None;
     for r in 0..header_idx {
         for c in 0..cells.width() {
             let text = cells.at(r, c);
@@ -47,17 +47,38 @@ pub(crate) fn title_ward(
                 let rest = &tokens[i + 1..];
                 for k in (1..=rest.len().min(5)).rev() {
                     let candidate = rest[..k].join(" ");
-                    if let Some(w) = wards.iter().find(|w| fold_key(&w.name) == candidate) {
+                    if let Some(w) = ctx.wards.iter().find(|w| fold_key(&w.name) == candidate) {
                         return (Some(w.clone()), None);
+                    }
+                    if let Some(i) = ward_synonym_index(&candidate, ctx) {
+                        return (Some(ctx.wards[i].clone()), None);
                     }
                 }
                 if !rest.is_empty() && unknown.is_none() {
-                    unknown = Some(normalize(text));
+                    unknown = Some((normalize(text), typed_words(text, i + 1)));
                 }
             }
         }
     }
-    (None, unknown)
+    match unknown {
+        Some((text, name)) => (None, Some((text, name))),
+        None => (None, None),
+    }
+}
+
+/// What [`title_ward`] found: the ward, or the unknown title and the name it gives.
+pub(crate) type TitleWard = (Option<KnownWard>, Option<(String, String)>);
+
+/// The words of `text` from the `from`-th on, as typed (case and diacritics kept), at most
+/// five: the name a title gives after "Phường".
+fn typed_words(text: &str, from: usize) -> String {
+    normalize(text)
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .skip(from)
+        .take(5)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Rows from which reading the people is shared between two threads: below this, a second

@@ -16,8 +16,26 @@ pub struct UnknownValue {
 
 impl ParsedList {
     /// The distinct texts of the `field` column (a category or a ward column) on rows refused
-    /// for that field, most frequent first.
+    /// for that field, most frequent first; for wards, also the name an unknown title gives
+    /// when rows are left without a ward.
     pub fn unknown_values(&self, field: Field) -> Vec<UnknownValue> {
+        let mut found = self.unknown_column_values(field);
+        if field == Field::Ward
+            && self.ward.is_none()
+            && let Some(name) = &self.title_ward_name
+        {
+            let rows = self.rows.iter().filter(|r| r.ward.is_none()).count();
+            if rows > 0 && !found.iter().any(|v| &v.text == name) {
+                found.push(UnknownValue {
+                    text: name.clone(),
+                    rows,
+                });
+            }
+        }
+        found
+    }
+
+    fn unknown_column_values(&self, field: Field) -> Vec<UnknownValue> {
         let issue_field = match field {
             Field::Category => "category",
             Field::Ward => "ward",
