@@ -231,8 +231,6 @@ fn is_household_category_heading(w: &str) -> bool {
             | "ho ngheo ho can ngheo"
             | "ngheo can ngheo"
             | "hn hcn"
-            | "loai doi tuong"
-            | "phan loai doi tuong"
     )
 }
 
