@@ -11,7 +11,9 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::db::write_txn::begin_write;
-use crate::domain::accounts::{check_unit_fits_role, hash_password, random_password};
+use crate::domain::accounts::{
+    check_unit_fits_role, hash_password, random_password, verify_password,
+};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::clock::vietnam_date;
 use crate::domain::operator::Operator;
@@ -231,4 +233,20 @@ pub async fn unit_choices(
         .collect();
     units.sort_by_key(|(_, name)| crate::vn::text::fold_key(name));
     Ok(units)
+}
+
+/// Whether `username` names a locked account whose password is `password`. The login page
+/// then says the account is locked instead of "wrong password"; only someone who knows the
+/// password learns it, so it reveals nothing to a guesser.
+pub async fn is_locked_with_password(
+    db: &impl ConnectionTrait,
+    username: &str,
+    password: &str,
+) -> AppResult<bool> {
+    let found = user::Entity::find()
+        .filter(user::Column::Username.eq(username.trim().to_lowercase()))
+        .filter(user::Column::Active.eq(false))
+        .one(db)
+        .await?;
+    Ok(found.is_some_and(|u| verify_password(&u.password_hash, password)))
 }

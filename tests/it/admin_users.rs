@@ -130,10 +130,24 @@ async fn a_locked_user_cannot_log_in_and_their_sessions_end() {
         .await;
     assert_eq!(locked.status, StatusCode::SEE_OTHER);
     assert!(!session_alive(&app, &officer_cookie).await);
-    assert_ne!(
-        login_status(&app, "canbo.tanphu", PASSWORD).await,
-        StatusCode::SEE_OTHER
-    );
+    let refused = app
+        .post_form(
+            "/login",
+            &[("username", "canbo.tanphu"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(refused.body.contains("đã bị khóa"), "{}", refused.body);
+    // A wrong password on a locked account says nothing about the lock.
+    let guessed = app
+        .post_form(
+            "/login",
+            &[("username", "canbo.tanphu"), ("password", "doan-bua-1")],
+            None,
+        )
+        .await;
+    assert!(!guessed.body.contains("đã bị khóa"));
     let page = app
         .get(
             &format!("/users/{}?notice=da-khoa", officer.id),
