@@ -24,6 +24,28 @@ async fn user_named(app: &TestApp, username: &str) -> user::Model {
         .expect("the account exists")
 }
 
+/// The Tân Phú ward officer, logged in: (cookie, account).
+async fn tan_phu_officer(app: &TestApp) -> (String, user::Model) {
+    let cookie = app
+        .login_as(
+            "canbo.tanphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Tân Phú")),
+        )
+        .await;
+    (cookie, user_named(app, "canbo.tanphu").await)
+}
+
+/// Quận 9's district staff, logged in: their cookie.
+async fn district_staff(app: &TestApp) -> String {
+    app.login_as(
+        "quan9",
+        Role::District,
+        Some((UnitLevel::District, "Quận 9")),
+    )
+    .await
+}
+
 async fn login_status(app: &TestApp, username: &str, password: &str) -> StatusCode {
     app.post_form(
         "/login",
@@ -115,14 +137,7 @@ async fn an_administrator_edits_a_user_and_the_audit_log_says_what_changed() {
 async fn a_locked_user_cannot_log_in_and_their_sessions_end() {
     let app = TestApp::spawn().await;
     let admin = app.login_as("quantri", Role::Admin, None).await;
-    let officer_cookie = app
-        .login_as(
-            "canbo.tanphu",
-            Role::Ward,
-            Some((UnitLevel::Ward, "Tân Phú")),
-        )
-        .await;
-    let officer = user_named(&app, "canbo.tanphu").await;
+    let (officer_cookie, officer) = tan_phu_officer(&app).await;
     assert!(session_alive(&app, &officer_cookie).await);
 
     let locked = app
@@ -189,21 +204,8 @@ async fn a_locked_user_cannot_log_in_and_their_sessions_end() {
 #[tokio::test]
 async fn a_reset_password_is_shown_once_works_and_is_never_audited() {
     let app = TestApp::spawn().await;
-    let district = app
-        .login_as(
-            "quan9",
-            Role::District,
-            Some((UnitLevel::District, "Quận 9")),
-        )
-        .await;
-    let officer_cookie = app
-        .login_as(
-            "canbo.tanphu",
-            Role::Ward,
-            Some((UnitLevel::Ward, "Tân Phú")),
-        )
-        .await;
-    let officer = user_named(&app, "canbo.tanphu").await;
+    let district = district_staff(&app).await;
+    let (officer_cookie, officer) = tan_phu_officer(&app).await;
     let reset = app
         .post_form(
             &format!("/users/{}/reset-password", officer.id),
@@ -244,13 +246,7 @@ async fn a_reset_password_is_shown_once_works_and_is_never_audited() {
 #[tokio::test]
 async fn district_staff_manage_only_their_wards_officers_and_ward_officers_none() {
     let app = TestApp::spawn().await;
-    let district = app
-        .login_as(
-            "quan9",
-            Role::District,
-            Some((UnitLevel::District, "Quận 9")),
-        )
-        .await;
+    let district = district_staff(&app).await;
     let other_district = app
         .create_user(
             "quan9.b",
@@ -259,14 +255,7 @@ async fn district_staff_manage_only_their_wards_officers_and_ward_officers_none(
         )
         .await;
     let admin = app.create_user("quantri", Role::Admin, None).await;
-    let officer_cookie = app
-        .login_as(
-            "canbo.tanphu",
-            Role::Ward,
-            Some((UnitLevel::Ward, "Tân Phú")),
-        )
-        .await;
-    let officer = user_named(&app, "canbo.tanphu").await;
+    let (officer_cookie, officer) = tan_phu_officer(&app).await;
 
     // District staff may not touch an administrator or other district staff…
     for target in [admin.id, other_district.id] {

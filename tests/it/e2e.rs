@@ -404,3 +404,16 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
     let _ = std::fs::remove_dir_all(&profile);
     eprintln!("screenshots: {}", screenshot_dir().display());
 }
+
+/// Serves `app` on a free local port and opens a browser on it: (base URL, the driver to keep
+/// alive for the test, the browser). `profile` names the browser's throw-away profile.
+pub(crate) async fn serve_and_browse(app: &TestApp, profile: &str) -> (String, Driver, Client) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = app.router();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let driver = start_driver();
+    let dir = std::env::temp_dir().join(format!("chamlo-{profile}-{}", std::process::id()));
+    let client = browser(&driver, &dir).await;
+    (base, driver, client)
+}

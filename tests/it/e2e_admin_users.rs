@@ -8,7 +8,7 @@
 use chamlo::entities::states::{Role, UnitLevel};
 use fantoccini::Locator;
 
-use crate::e2e::{body_text, browser, click, login, shoot, start_driver, wait_for_text};
+use crate::e2e::{body_text, click, login, serve_and_browse, shoot, wait_for_text};
 use crate::helpers::TestApp;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -26,13 +26,7 @@ async fn e2e_admin_users_edit_lock_reset_and_audit_at_both_widths() {
             Some((UnitLevel::Ward, "Tân Phú")),
         )
         .await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = app.router();
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    let driver = start_driver();
-    let profile = std::env::temp_dir().join(format!("chamlo-e2e-users-{}", std::process::id()));
-    let client = browser(&driver, &profile).await;
+    let (base, _driver, client) = serve_and_browse(&app, "e2e-users").await;
 
     client.set_window_size(1366, 900).await.unwrap();
     login(&client, &base, "quantri").await;

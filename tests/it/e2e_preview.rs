@@ -9,9 +9,7 @@
 use chamlo::entities::states::{Role, UnitLevel};
 use fantoccini::{Client, Locator};
 
-use crate::e2e::{
-    body_text, browser, click, login, shoot, start_driver, wait_for_path, wait_for_text,
-};
+use crate::e2e::{body_text, click, login, serve_and_browse, shoot, wait_for_path, wait_for_text};
 use crate::helpers::TestApp;
 use crate::import::{district_campaign, sample_path};
 
@@ -72,14 +70,7 @@ async fn e2e_preview_of_a_file_with_many_problems_reads_at_both_widths() {
         Some((UnitLevel::District, "Quận 9")),
     )
     .await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = app.router();
-    tokio::spawn(async move { axum::serve(listener, router).await });
-
-    let driver = start_driver();
-    let profile = std::env::temp_dir().join(format!("chamlo-e2e-preview-{}", std::process::id()));
-    let client = browser(&driver, &profile).await;
+    let (base, _driver, client) = serve_and_browse(&app, "e2e-preview").await;
     let slug = &campaign.slug;
 
     // Desktop: no message widens its column, no column collapses to a word per line.
