@@ -137,7 +137,7 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
         .map_err(|e| CliError::from(e.user_message()))?;
     }
 
-    let setup = load_import_setup(&db, chrono::Local::now().year()).await?;
+    let setup = load_import_setup(&db, crate::domain::clock::vietnam_today().year()).await?;
     let mut imported = 0;
     for (name, bytes) in SAMPLES {
         let context = setup.context.clone();

@@ -86,7 +86,7 @@ pub async fn run(config: &Config, args: DistributeArgs) -> Result<(), CliError> 
         Distribution::Received {
             date: match &args.date {
                 Some(text) => parse_date(text)?,
-                None => chrono::Local::now().date_naive(),
+                None => crate::domain::clock::vietnam_today(),
             },
             proxy: args
                 .proxy

@@ -120,7 +120,7 @@ pub async fn run_distribute_sheet(
     })?;
     let date = match &args.date {
         Some(text) => parse_date(text)?,
-        None => chrono::Local::now().date_naive(),
+        None => crate::domain::clock::vietnam_today(),
     };
     let db = open_database(config).await?;
     let operator = Operator::system("cli");

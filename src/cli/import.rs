@@ -108,7 +108,7 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
     let year = campaign
         .as_ref()
         .map(|c| c.year)
-        .unwrap_or_else(|| chrono::Local::now().year());
+        .unwrap_or_else(|| crate::domain::clock::vietnam_today().year());
     let setup = load_import_setup(&db, year).await?;
     let name_for_reader = file_name.clone();
     let context = setup.context;

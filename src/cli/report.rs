@@ -9,6 +9,7 @@ use crate::cli::export::{user_error, write_file};
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::find_campaign;
+use crate::domain::clock::vietnam_date;
 use crate::domain::exports::export_report;
 use crate::domain::operator::Operator;
 
@@ -30,7 +31,7 @@ pub async fn run(config: &Config, args: ReportArgs) -> Result<(), CliError> {
     let campaign = find_campaign(&db, &args.campaign)
         .await
         .map_err(user_error)?;
-    let as_of = chrono::Local::now().date_naive();
+    let as_of = crate::domain::clock::vietnam_today();
     let file = export_report(&db, &operator, &campaign, as_of)
         .await
         .map_err(user_error)?;
@@ -39,7 +40,7 @@ pub async fn run(config: &Config, args: ReportArgs) -> Result<(), CliError> {
         "wrote {} ({} entries counted, as of {})",
         args.out.display(),
         file.entries,
-        as_of.format("%d/%m/%Y")
+        vietnam_date(as_of)
     );
     Ok(())
 }

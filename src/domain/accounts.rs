@@ -104,7 +104,9 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser<'_>) -> AppResu
         .map_err(|err| AppError::on_unique_violation(err, "Tên đăng nhập này đã có người dùng."))
 }
 
-async fn check_unit_fits_role(
+/// Refuses a unit that does not fit the role (a ward officer needs a ward, district staff a
+/// district or the city); shared by creating and editing an account.
+pub(crate) async fn check_unit_fits_role(
     db: &impl ConnectionTrait,
     role: Role,
     unit_id: Option<i32>,

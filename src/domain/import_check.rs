@@ -11,7 +11,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use crate::domain::entitlements::{ProgramRules, load_program_rules};
 use crate::domain::scope::UnitScope;
 use crate::entities::states::UnitLevel;
-use crate::entities::{campaign, category, category_synonym, entry, household, person, unit};
+use crate::entities::{
+    campaign, category, category_synonym, entry, household, person, unit, ward_synonym,
+};
 use crate::error::{AppError, AppResult};
 use crate::import::duplicates::{PersonKey, mark_listed_elsewhere, name_birth_address_key};
 use crate::import::{ImportContext, ImportRow, KnownWard, ParsedList, RowStatus};
@@ -58,7 +60,7 @@ pub async fn load_import_setup(
             })
             .collect(),
     );
-    let wards = unit::Entity::find()
+    let wards: Vec<KnownWard> = unit::Entity::find()
         .filter(unit::Column::Level.eq(UnitLevel::Ward))
         .all(db)
         .await?
@@ -69,11 +71,22 @@ pub async fn load_import_setup(
             name: w.name.into(),
         })
         .collect();
+    // Spellings mapped from a preview (`domain::value_mappings`), by the index of their ward.
+    let ward_synonyms = ward_synonym::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|s| {
+            let i = wards.iter().position(|w| w.id == i64::from(s.unit_id))?;
+            Some((s.synonym, i))
+        })
+        .collect();
     Ok(ImportSetup {
         context: ImportContext {
             catalogue,
             wards,
             current_year,
+            ward_synonyms,
         },
         category_ids,
     })

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
+use crate::domain::clock::vietnam_date;
 use crate::domain::distribution::{Distribution, record_distribution};
 use crate::domain::operator::Operator;
 use crate::domain::units::{all_units, display_name, find_unit};
@@ -494,7 +495,7 @@ fn same_receiver(item: &entry::Model, asked: &Wanted) -> bool {
 fn recorded_state(item: &entry::Model) -> String {
     let date = item
         .received_date
-        .map(|d| format!(" ngày {}", d.format("%d/%m/%Y")))
+        .map(|d| format!(" ngày {}", vietnam_date(d)))
         .unwrap_or_default();
     match item.status {
         EntryStatus::Received => match &item.receiver_name {

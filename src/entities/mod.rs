@@ -19,3 +19,4 @@ pub mod states;
 pub mod unit;
 pub mod user;
 pub mod ward_list;
+pub mod ward_synonym;

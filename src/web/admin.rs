@@ -13,10 +13,11 @@ use serde::Deserialize;
 
 use crate::domain::accounts::{NewUser, create_user, users_in_scope};
 use crate::domain::audit::{AUDIT_PAGE_SIZE, AuditFilter, audit_page};
+use crate::domain::audit_view::{ACTIONS, AuditLine, describe_events};
 use crate::domain::categories::{add_synonym, categories_with_synonyms, remove_synonym};
 use crate::domain::units::{all_units, display_name};
 use crate::entities::states::{Role, UnitLevel};
-use crate::entities::{audit_event, category, category_synonym};
+use crate::entities::{category, category_synonym};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{Chrome, FormErrors, operator, url_encode};
@@ -37,6 +38,11 @@ pub fn routes() -> Router<AppState> {
 
 /// One account as listed.
 pub struct UserRow {
+    /// The account's id, for its page.
+    pub id: i32,
+    /// Whether the viewer may open the account's page (administrators: every account;
+    /// district staff: ward officers).
+    pub manageable: bool,
     /// Login name.
     pub username: String,
     /// Full name.
@@ -115,6 +121,8 @@ async fn users_page(
         .await?
         .into_iter()
         .map(|u| UserRow {
+            id: u.id,
+            manageable: user.role == Role::Admin || u.role == Role::Ward,
             role: u.role.label(),
             unit: name_of(u.unit_id),
             full_name: u.full_name.unwrap_or_default(),
@@ -337,26 +345,13 @@ struct AuditQuery {
     page: Option<u64>,
 }
 
-/// One event as listed.
-pub struct AuditRow {
-    /// When, local time.
-    pub at: String,
-    /// Who.
-    pub actor: String,
-    /// What.
-    pub action: String,
-    /// On what.
-    pub entity: String,
-    /// Which unit.
-    pub unit: String,
-}
-
 /// The audit log page.
 #[derive(Template, WebTemplate)]
 #[template(path = "audit.html")]
 struct AuditPage {
     chrome: Chrome,
-    rows: Vec<AuditRow>,
+    rows: Vec<AuditLine>,
+    actions: &'static [(&'static str, &'static str)],
     total: u64,
     page: u64,
     pages: u64,
@@ -383,29 +378,7 @@ async fn show_audit_log(
     };
     let (events, total) = audit_page(&state.db, &filter).await?;
     let units = all_units(&state.db).await?;
-    let unit_name = |id: Option<i32>| {
-        id.and_then(|id| units.iter().find(|u| u.id == id))
-            .map(display_name)
-            .unwrap_or_default()
-    };
-    let rows = events
-        .iter()
-        .map(|e: &audit_event::Model| AuditRow {
-            at: e
-                .created_at
-                .with_timezone(&chrono::Local)
-                .format("%d/%m/%Y %H:%M")
-                .to_string(),
-            actor: e.actor_name.clone(),
-            action: e.action.clone(),
-            entity: format!(
-                "{} {}",
-                e.entity_type,
-                e.entity_id.clone().unwrap_or_default()
-            ),
-            unit: unit_name(e.unit_id),
-        })
-        .collect();
+    let rows = describe_events(&state.db, &events).await?;
     let pages = std::cmp::max(total.div_ceil(AUDIT_PAGE_SIZE), 1);
     let link = |p: u64| {
         format!(
@@ -427,6 +400,7 @@ async fn show_audit_log(
     Ok(AuditPage {
         chrome: Chrome::for_user(&user),
         rows,
+        actions: ACTIONS,
         total,
         page,
         pages,

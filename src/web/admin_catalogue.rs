@@ -15,6 +15,7 @@ use sea_orm::EntityTrait;
 use serde::Deserialize;
 
 use crate::domain::categories::{CategoryInput, save_category};
+use crate::domain::clock::vietnam_date;
 use crate::domain::units::{EditError, UnitInput, all_units, display_name, save_unit};
 use crate::entities::category;
 use crate::entities::states::{CategoryKind, Role, UnitLevel};
@@ -100,7 +101,7 @@ async fn unit_form_page(
         .map(|u| UnitChoice {
             id: u.id,
             name: match u.valid_to {
-                Some(to) => format!("{} (đến {})", display_name(u), to.format("%d/%m/%Y")),
+                Some(to) => format!("{} (đến {})", display_name(u), vietnam_date(to)),
                 None => display_name(u),
             },
         })

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::domain::accounts::authenticate;
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::login_throttle;
+use crate::domain::user_admin::is_locked_with_password;
 use crate::error::AppResult;
 use crate::web::AppState;
 use crate::web::session::{
@@ -131,9 +132,14 @@ async fn submit_login(
             },
         )
         .await?;
+        let message = if is_locked_with_password(&state.db, &form.username, &form.password).await? {
+            "Tài khoản của bạn đã bị khóa. Hãy liên hệ cán bộ quận hoặc quản trị viên để được mở khóa."
+        } else {
+            "Tên đăng nhập hoặc mật khẩu không đúng."
+        };
         let page = LoginPage {
             username: form.username,
-            error: Some("Tên đăng nhập hoặc mật khẩu không đúng.".into()),
+            error: Some(message.into()),
         };
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };

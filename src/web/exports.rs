@@ -62,7 +62,7 @@ async fn show_exports(
         signed_action: format!("/campaigns/{}/exports/signed-sheet", campaign.slug),
         upload_max_mb: state.config.max_upload_mb,
         upload_max_bytes: state.config.max_upload_mb.saturating_mul(1024 * 1024),
-        signed_date: chrono::Local::now().date_naive().to_string(),
+        signed_date: crate::domain::clock::vietnam_today().to_string(),
         campaign,
         programs,
     })
@@ -97,7 +97,7 @@ async fn download_report(
     let op = operator(&user);
     op.require_role(&[Role::Admin, Role::District])?;
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
-    let today = chrono::Local::now().date_naive();
+    let today = crate::domain::clock::vietnam_today();
     let file = export_report(&state.db, &op, &campaign, today).await?;
     Ok(xlsx_download(&file.file_name, file.bytes))
 }

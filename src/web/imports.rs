@@ -26,6 +26,7 @@ use crate::import::{ImportRow, ParsedList, RowStatus, Severity};
 use crate::web::AppState;
 use crate::web::layout::{Chrome, money, operator, xlsx_download};
 use crate::web::session::CurrentUser;
+use crate::web::value_mappings::{MappingOffer, mapping_offer};
 
 /// Room for the form's other fields and the multipart framing beyond the file itself.
 const FORM_OVERHEAD: usize = 64 * 1024;
@@ -149,6 +150,8 @@ async fn upload_file(
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
     let max = state.config.max_upload_mb;
     let mut file: Option<(String, Vec<u8>)> = None;
+    // A file was chosen but holds nothing: said so, rather than "choose a file".
+    let mut empty_file: Option<String> = None;
     let mut chosen_ward: Option<i32> = None;
     while let Some(field) = multipart
         .next_field()
@@ -161,6 +164,8 @@ async fn upload_file(
                 let bytes = field.bytes().await.map_err(|e| multipart_error(e, max))?;
                 if !bytes.is_empty() {
                     file = Some((name, bytes.to_vec()));
+                } else if !name.is_empty() {
+                    empty_file = Some(name);
                 }
             }
             Some("ward_id") => {
@@ -171,13 +176,13 @@ async fn upload_file(
         }
     }
     let Some((file_name, bytes)) = file else {
-        let page = upload_page(
-            &state,
-            &user,
-            &slug,
-            "Hãy chọn tệp danh sách (.xlsx, .xls hoặc .ods) trước khi tải lên.".into(),
-        )
-        .await?;
+        let message = match empty_file {
+            Some(name) => format!(
+                "Tệp “{name}” trống (0 byte), không có dữ liệu nào. Hãy mở tệp bằng Excel để kiểm tra, hoặc chọn đúng tệp danh sách rồi tải lên lại."
+            ),
+            None => "Hãy chọn tệp danh sách (.xlsx, .xls hoặc .ods) trước khi tải lên.".into(),
+        };
+        let page = upload_page(&state, &user, &slug, message).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let ward_id = upload_ward(user.role, user.user.unit_id, chosen_ward);
@@ -200,6 +205,8 @@ async fn upload_file(
 
 /// One cell of the preview, with the problems found in it.
 pub struct PreviewCell {
+    /// The column's heading, shown beside the value when the row is a card on a phone.
+    pub label: &'static str,
     /// The value as read.
     pub text: String,
     /// (css class, message) of each problem.
@@ -269,6 +276,7 @@ fn cell_text(row: &ImportRow, column: usize) -> String {
 fn preview_row(row: &ImportRow) -> PreviewRow {
     let mut cells: Vec<PreviewCell> = (0..PREVIEW_COLUMNS.len())
         .map(|column| PreviewCell {
+            label: PREVIEW_COLUMNS[column].1,
             text: cell_text(row, column),
             problems: Vec::new(),
         })
@@ -321,6 +329,7 @@ struct PreviewPage {
     headings: Vec<&'static str>,
     rows: Vec<PreviewRow>,
     hidden_clean_rows: usize,
+    mapping: MappingOffer,
 }
 
 async fn load_upload(
@@ -341,6 +350,7 @@ fn preview_page(
     upload: &pending_upload::Model,
     campaign: campaign::Model,
     parsed: &ParsedList,
+    mapping: MappingOffer,
 ) -> PreviewPage {
     let mut rows = Vec::new();
     let mut clean_shown = 0;
@@ -386,6 +396,7 @@ fn preview_page(
         headings: PREVIEW_COLUMNS.iter().map(|(_, h)| *h).collect(),
         rows,
         hidden_clean_rows,
+        mapping,
     }
 }
 
@@ -396,7 +407,10 @@ async fn show_import_preview(
 ) -> AppResult<Response> {
     let (upload, campaign) = load_upload(&state, &user, &id).await?;
     match read_upload(&state.db, &upload, &campaign, &user.scope).await {
-        Ok(parsed) => Ok(preview_page(&user, &upload, campaign, &parsed).into_response()),
+        Ok(parsed) => {
+            let mapping = mapping_offer(&state, &user, &parsed).await?;
+            Ok(preview_page(&user, &upload, campaign, &parsed, mapping).into_response())
+        }
         // The file cannot be read at all: say why on the upload form, and forget it.
         Err(AppError::Invalid(message)) => {
             delete_upload(&state.db, &upload.id).await?;

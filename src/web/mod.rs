@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod admin_catalogue;
+pub mod admin_users;
 pub mod api;
 pub mod auth;
 pub mod campaigns;
@@ -22,6 +23,7 @@ pub mod signed_sheets;
 pub mod static_files;
 pub mod tokens;
 pub mod units;
+pub mod value_mappings;
 
 use std::sync::Arc;
 
@@ -58,7 +60,9 @@ pub fn app(state: AppState) -> Router {
         .merge(exports::routes())
         .merge(admin::routes())
         .merge(admin_catalogue::routes())
+        .merge(admin_users::routes())
         .merge(tokens::routes())
+        .merge(value_mappings::routes())
         .merge(health::routes())
         .merge(static_files::routes())
         .fallback(middleware::page_not_found)

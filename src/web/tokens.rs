@@ -60,7 +60,7 @@ struct TokensQuery {
 }
 
 fn when(time: chrono::DateTime<chrono::Utc>) -> String {
-    time.format("%d/%m/%Y %H:%M UTC").to_string()
+    crate::domain::clock::vietnam_time(time)
 }
 
 async fn tokens_page(

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+use crate::domain::clock::vietnam_date;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::{person, unit, ward_list};
 use crate::error::{AppError, AppResult};
@@ -45,10 +46,10 @@ fn unit_row(unit: &unit::Model, units: &[unit::Model]) -> UnitRow {
         .unwrap_or_default();
     let validity = match (unit.valid_from, unit.valid_to) {
         (Some(from), Some(to)) => {
-            format!("{} – {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y"))
+            format!("{} – {}", vietnam_date(from), vietnam_date(to))
         }
-        (Some(from), None) => format!("từ {}", from.format("%d/%m/%Y")),
-        (None, Some(to)) => format!("đến {}", to.format("%d/%m/%Y")),
+        (Some(from), None) => format!("từ {}", vietnam_date(from)),
+        (None, Some(to)) => format!("đến {}", vietnam_date(to)),
         (None, None) => "đang hoạt động".into(),
     };
     UnitRow {

@@ -81,7 +81,7 @@ const NO: Send = Send::Nothing;
 /// The matrix. Placeholders: {slug} the campaign, {own} Hiệp Phú's id, {upload} an upload of
 /// the Hiệp Phú officer, {person} a Hiệp Phú person, {unit} Hiệp Phú, {category} a category,
 /// {synonym} a synonym, {token} the Hiệp Phú officer's API token, {entry_a}/{entry_b} entries
-/// of Hiệp Phú and Tân Phú.
+/// of Hiệp Phú and Tân Phú, {officer} the Hiệp Phú officer's account.
 const MATRIX: &[Row] = &[
     // Public pages.
     row("GET", "/login", "/login", NO, "A A A A A"),
@@ -210,6 +210,21 @@ const MATRIX: &[Row] = &[
         "/imports/{upload}/discard",
         NO,
         "L A F F F",
+    ),
+    // Mapping a value: district staff and administrators only, on their own uploads.
+    row(
+        "POST",
+        "/imports/{id}/map-category",
+        "/imports/{upload}/map-category",
+        Send::Form(&[("text", "Diện XYZ"), ("target", "1")]),
+        "L F F F F",
+    ),
+    row(
+        "POST",
+        "/imports/{id}/map-ward",
+        "/imports/{upload}/map-ward",
+        Send::Form(&[("text", "Phuong XYZ"), ("target", "1")]),
+        "L F F F F",
     ),
     row(
         "GET",
@@ -355,6 +370,40 @@ const MATRIX: &[Row] = &[
         "/users",
         "/users",
         Send::Form(&[("username", "moi.nguoi"), ("role", "ward"), ("unit_id", "")]),
+        "L F F A A",
+    ),
+    // One account (the Hiệp Phú officer): district staff of their wards and administrators.
+    row("GET", "/users/{id}", "/users/{officer}", NO, "L F F A A"),
+    row(
+        "POST",
+        "/users/{id}",
+        "/users/{officer}",
+        Send::Form(&[
+            ("full_name", "Lê Thị Hoa"),
+            ("role", "ward"),
+            ("unit_id", ""),
+        ]),
+        "L F F A A",
+    ),
+    row(
+        "POST",
+        "/users/{id}/lock",
+        "/users/{officer}/lock",
+        NO,
+        "L F F A A",
+    ),
+    row(
+        "POST",
+        "/users/{id}/unlock",
+        "/users/{officer}/unlock",
+        NO,
+        "L F F A A",
+    ),
+    row(
+        "POST",
+        "/users/{id}/reset-password",
+        "/users/{officer}/reset-password",
+        NO,
         "L F F A A",
     ),
     row("GET", "/admin", "/admin", NO, "L F F F A"),
@@ -666,6 +715,7 @@ impl World {
             ("{token}", token.id.to_string()),
             ("{entry_a}", entry_a.id.to_string()),
             ("{entry_b}", entry_b.id.to_string()),
+            ("{officer}", own_officer.id.to_string()),
         ];
         World {
             app,

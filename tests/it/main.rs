@@ -3,6 +3,7 @@
 
 mod access_matrix;
 mod accounts;
+mod admin_users;
 mod api;
 mod architecture;
 mod audit_trail;
@@ -14,10 +15,13 @@ mod concurrent_import;
 mod cycle_support;
 mod distribution;
 mod e2e;
+mod e2e_admin_users;
+mod e2e_preview;
 mod exports;
 mod helpers;
 mod hostile_files;
 mod import;
+mod import_names;
 mod pages_more;
 mod pages_supervision;
 mod pages_ward;

@@ -167,7 +167,7 @@ pub async fn record_distribution(
         Some(DistributionAction::Received) => Distribution::Received {
             date: body
                 .date
-                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+                .unwrap_or_else(crate::domain::clock::vietnam_today),
             proxy: match (body.proxy_name, body.relationship) {
                 (None, None) => None,
                 (name, relationship) => {

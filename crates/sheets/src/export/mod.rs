@@ -14,6 +14,8 @@
 
 mod all_wards;
 pub mod annotated;
+#[cfg(test)]
+mod annotated_tests;
 mod reports;
 mod sheet_names;
 mod signed_sheet;

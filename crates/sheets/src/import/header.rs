@@ -182,7 +182,10 @@ pub(crate) fn header_field(label: &str) -> Option<Field> {
         || has("cmnd/cccd")
     {
         Field::NationalId
-    } else if has("doi tuong") || matches!(w, "dien" | "dien doi tuong" | "dien chinh sach") {
+    } else if has("doi tuong")
+        || matches!(w, "dien" | "dien doi tuong" | "dien chinh sach")
+        || is_household_category_heading(w)
+    {
         Field::Category
     } else if has("so tien")
         || has("muc qua")
@@ -211,6 +214,24 @@ pub(crate) fn header_field(label: &str) -> Option<Field> {
         return None;
     };
     Some(f)
+}
+
+/// The headings household lists give their category column ("Phân loại hộ", "Loại hộ",
+/// "Diện hộ", "Xếp loại", "Hộ nghèo/cận nghèo"), as folded words.
+fn is_household_category_heading(w: &str) -> bool {
+    matches!(
+        w,
+        "phan loai ho"
+            | "phan loai"
+            | "loai ho"
+            | "dien ho"
+            | "xep loai"
+            | "xep loai ho"
+            | "ho ngheo can ngheo"
+            | "ho ngheo ho can ngheo"
+            | "ngheo can ngheo"
+            | "hn hcn"
+    )
 }
 
 /// Maps the cells of one row (or a pair of header rows) to fields.
@@ -348,6 +369,12 @@ mod tests {
             ("Mã số hộ nghèo", Field::HouseholdCode),
             ("Số nhân khẩu", Field::HouseholdSize),
             ("Số khẩu", Field::HouseholdSize),
+            ("Phân loại hộ", Field::Category),
+            ("Loại hộ", Field::Category),
+            ("Diện hộ", Field::Category),
+            ("Xếp loại", Field::Category),
+            ("Hộ nghèo/cận nghèo", Field::Category),
+            ("HỘ NGHÈO / CẬN NGHÈO", Field::Category),
             ("STT", Field::Stt),
             ("Nam", Field::BirthYearOf(Gender::Male)),
             ("Nữ", Field::BirthYearOf(Gender::Female)),

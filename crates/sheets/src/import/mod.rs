@@ -7,11 +7,16 @@
 //! the columns; [`rows`] skips what is not a person (titles, sections, totals, signatures),
 //! normalises and validates each person; [`duplicates`] marks people listed twice.
 
+mod category_column;
+#[cfg(test)]
+mod category_tests;
 pub mod duplicates;
 pub mod guard;
 pub mod header;
+pub(crate) mod layout;
 pub mod legacy_encoding;
 mod rows;
+mod unknown_values;
 mod values;
 pub mod workbook;
 
@@ -24,6 +29,7 @@ mod tests;
 pub use duplicates::{PersonKey, mark_listed_elsewhere};
 pub use header::{Field, MappedColumn};
 pub use legacy_encoding::LegacyEncoding;
+pub use unknown_values::UnknownValue;
 pub use workbook::{FileFormat, SheetText};
 
 use chamlo_vn::catalogue::{Catalogue, Category, CategoryKind};
@@ -42,6 +48,9 @@ pub struct ImportContext {
     pub wards: Vec<KnownWard>,
     /// The current year: birth years after it are errors.
     pub current_year: i32,
+    /// Other spellings of wards, mapped once by district staff from a preview: the spelling
+    /// and the index of its ward in `wards`.
+    pub ward_synonyms: Vec<(String, usize)>,
 }
 
 /// A ward as the import resolves names to it. Every row of a list carries its ward, so the
@@ -336,6 +345,16 @@ pub struct ParsedList {
     pub rows: Vec<ImportRow>,
     /// Every cell of the chosen sheet as text (decoded to Unicode), for the annotated copy.
     pub cells: SheetText,
+    /// The ward name the title block gives after "Phường" when no ward is known by it (as
+    /// typed), for the preview to offer mapping it.
+    pub title_ward_name: Option<String>,
+    /// The chosen sheet's merged areas, ((first row, first column), (last row, last
+    /// column)), 0-based: the annotated copy merges them again.
+    pub merged: Vec<((u32, u32), (u32, u32))>,
+    /// The chosen sheet's column widths (0-based column, width as the file stores it: Excel
+    /// characters of 7 pixels, padding included), where the file sets them (.xlsx): the
+    /// annotated copy keeps them.
+    pub column_widths: Vec<(u32, f64)>,
 }
 
 impl ParsedList {
@@ -442,7 +461,7 @@ fn read_ward_file_inner(
             best = Some((i, h, data_rows));
         }
     }
-    let Some((index, header, _)) = best else {
+    let Some((index, mut header, _)) = best else {
         let sheets = book
             .sheets
             .iter()
@@ -476,17 +495,24 @@ fn read_ward_file_inner(
     };
 
     let merged = book.merged_areas(&sheet_name);
+    let column_widths = match book.format {
+        FileFormat::Xlsx => layout::xlsx_column_widths(bytes, &sheet_name),
+        _ => Vec::new(),
+    };
     let sheet = book.sheets.swap_remove(index);
     let cells = sheet.cells;
     // The reader, its shared strings and the other sheets are not needed any more.
     let format = book.format;
     drop(book);
 
-    let (ward, ward_text) = rows::title_ward(&cells, header.first_idx, &ctx.wards);
+    let category_remark =
+        category_column::recognise_category_column(&cells, &mut header, &ctx.catalogue);
+    let (ward, unknown_title) = rows::title_ward(&cells, header.first_idx, ctx);
+    let (ward_text, title_ward_name) = unknown_title.unzip();
     let household_list = header.names_household_head
         || header.col(Field::HouseholdCode).is_some()
         || header.col(Field::HouseholdSize).is_some();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = category_remark.into_iter().collect();
     if let Some(t) = &ward_text {
         warnings.push(format!(
             "Tiêu đề ghi “{t}” nhưng không có phường này trong danh mục; hãy kiểm tra lại tên phường."
@@ -536,6 +562,9 @@ fn read_ward_file_inner(
         warnings,
         rows: list_rows,
         cells,
+        title_ward_name,
+        merged,
+        column_widths,
     })
 }
 
@@ -549,6 +578,37 @@ pub fn resolve_ward<'a>(text: &str, wards: &'a [KnownWard]) -> Option<&'a KnownW
 /// The index in `wards` of the ward [`resolve_ward`] finds, with the wards' folded names
 /// (`keys[i]` is `fold_key(&wards[i].name)`) computed once by the caller.
 pub(crate) fn ward_index(text: &str, wards: &[KnownWard], keys: &[String]) -> Option<usize> {
+    let k = ward_lookup_key(text)?;
+    let kc = compact_key(&k);
+    let pairs = || wards.iter().zip(keys).enumerate();
+    pairs()
+        .find(|(_, (w, name))| **name == k || *w.code == *k)
+        .or_else(|| pairs().find(|(_, (_, name))| compact_key(name) == kc))
+        .map(|(i, _)| i)
+}
+
+/// [`ward_index`], then the spellings district staff mapped ([`ward_synonym_index`]).
+pub(crate) fn ward_index_or_synonym(
+    text: &str,
+    ctx: &ImportContext,
+    keys: &[String],
+) -> Option<usize> {
+    ward_index(text, &ctx.wards, keys).or_else(|| ward_synonym_index(text, ctx))
+}
+
+/// The index in `ctx.wards` of the ward whose mapped spelling
+/// ([`ImportContext::ward_synonyms`]) `text` is, compared like ward names.
+pub(crate) fn ward_synonym_index(text: &str, ctx: &ImportContext) -> Option<usize> {
+    let kc = compact_key(&ward_lookup_key(text)?);
+    ctx.ward_synonyms
+        .iter()
+        .find(|(spelling, _)| ward_lookup_key(spelling).is_some_and(|k| compact_key(&k) == kc))
+        .map(|&(_, i)| i)
+        .filter(|&i| i < ctx.wards.len())
+}
+
+/// The folded ward name a cell gives, its "Phường"/"P." prefix and end punctuation dropped.
+fn ward_lookup_key(text: &str) -> Option<String> {
     let key = fold_key(text);
     let mut k = key.trim().trim_end_matches(['.', ',', ';', ':']);
     for prefix in ["phuong ", "phuong", "p. ", "p.", "p ", "f. ", "f.", "f "] {
@@ -557,14 +617,10 @@ pub(crate) fn ward_index(text: &str, wards: &[KnownWard], keys: &[String]) -> Op
             break;
         }
     }
-    if k.is_empty() {
-        return None;
-    }
-    let compact = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
-    let kc = compact(k);
-    let pairs = || wards.iter().zip(keys).enumerate();
-    pairs()
-        .find(|(_, (w, name))| name.as_str() == k || &*w.code == k)
-        .or_else(|| pairs().find(|(_, (_, name))| compact(name) == kc))
-        .map(|(i, _)| i)
+    (!k.is_empty()).then(|| k.to_owned())
+}
+
+/// Letters and digits only: "Long Thạnh Mỹ" and "LongThanhMy" meet.
+fn compact_key(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).collect()
 }

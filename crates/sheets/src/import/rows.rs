@@ -4,8 +4,11 @@
 use super::header::{Field, Header};
 use super::values::{self, AmountProblem};
 use super::workbook::{CellKind, MergedArea, SheetText};
-use super::{ImportContext, ImportRow, KnownWard, RowStatus, ward_index};
-use chamlo_vn::catalogue::Category;
+use super::{
+    ImportContext, ImportRow, KnownWard, RowStatus, Severity, ward_index_or_synonym,
+    ward_synonym_index,
+};
+use chamlo_vn::catalogue::{Catalogue, Category, CategoryMatch};
 use chamlo_vn::identity::{
     self, CccdMismatch, Gender, IdProblem, parse_national_id, restore_numeric_id,
 };
@@ -19,14 +22,11 @@ use std::sync::Arc;
 const FILL_DOWN_FIELDS: &[Field] = &[Field::Category, Field::Address, Field::KhuPho, Field::Ward];
 
 /// The ward named in the title block above the header ("ỦY BAN NHÂN DÂN PHƯỜNG TÂN PHÚ",
-/// "UBND P. TÂN PHÚ", "… TRÊN ĐỊA BÀN PHƯỜNG TÂN PHÚ"): the resolved ward, or the text
-/// when it names a ward the catalogue does not know.
-pub(crate) fn title_ward(
-    cells: &SheetText,
-    header_idx: usize,
-    wards: &[KnownWard],
-) -> (Option<KnownWard>, Option<String>) {
-    let mut unknown: Option<String> = None;
+/// "UBND P. TÂN PHÚ", "… TRÊN ĐỊA BÀN PHƯỜNG TÂN PHÚ"), by its name or a spelling district
+/// staff mapped: the resolved ward, or, when it names a ward nobody knows, the cell's text and
+/// the name after "Phường" as typed (what the preview offers to map).
+pub(crate) fn title_ward(cells: &SheetText, header_idx: usize, ctx: &ImportContext) -> TitleWard {
+    let mut unknown: Option<(String, String)> = None;
     for r in 0..header_idx {
         for c in 0..cells.width() {
             let text = cells.at(r, c);
@@ -47,17 +47,38 @@ pub(crate) fn title_ward(
                 let rest = &tokens[i + 1..];
                 for k in (1..=rest.len().min(5)).rev() {
                     let candidate = rest[..k].join(" ");
-                    if let Some(w) = wards.iter().find(|w| fold_key(&w.name) == candidate) {
+                    if let Some(w) = ctx.wards.iter().find(|w| fold_key(&w.name) == candidate) {
                         return (Some(w.clone()), None);
+                    }
+                    if let Some(i) = ward_synonym_index(&candidate, ctx) {
+                        return (Some(ctx.wards[i].clone()), None);
                     }
                 }
                 if !rest.is_empty() && unknown.is_none() {
-                    unknown = Some(normalize(text));
+                    unknown = Some((normalize(text), typed_words(text, i + 1)));
                 }
             }
         }
     }
-    (None, unknown)
+    match unknown {
+        Some((text, name)) => (None, Some((text, name))),
+        None => (None, None),
+    }
+}
+
+/// What [`title_ward`] found: the ward, or the unknown title and the name it gives.
+pub(crate) type TitleWard = (Option<KnownWard>, Option<(String, String)>);
+
+/// The words of `text` from the `from`-th on, as typed (case and diacritics kept), at most
+/// five: the name a title gives after "Phường".
+fn typed_words(text: &str, from: usize) -> String {
+    normalize(text)
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .skip(from)
+        .take(5)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Rows from which reading the people is shared between two threads: below this, a second
@@ -145,7 +166,7 @@ struct RowReader<'a> {
     fill_down: HashMap<(usize, usize), (usize, usize)>,
     /// A 100,000-row list holds few distinct category, ward and khu phố texts: each is
     /// resolved once.
-    categories: RefCell<HashMap<&'a str, Option<Arc<Category>>>>,
+    categories: RefCell<HashMap<&'a str, CategoryReading>>,
     wards: RefCell<HashMap<&'a str, Option<usize>>>,
     khu_pho: RefCell<HashMap<&'a str, Option<String>>>,
     /// The folded names of `ctx.wards`, for resolving a "Phường" cell.
@@ -247,12 +268,13 @@ impl<'a> RowReader<'a> {
         self.col[field_slot(field)].is_some()
     }
 
-    /// [`Catalogue::resolve`](chamlo_vn::catalogue::Catalogue::resolve), once per text.
-    fn resolve_category(&self, text: &'a str) -> Option<Arc<Category>> {
+    /// [`Catalogue::match_category`](chamlo_vn::catalogue::Catalogue::match_category), once
+    /// per text.
+    fn resolve_category(&self, text: &'a str) -> CategoryReading {
         self.categories
             .borrow_mut()
             .entry(text)
-            .or_insert_with(|| self.ctx.catalogue.resolve(text).cloned())
+            .or_insert_with(|| read_category(&self.ctx.catalogue, text))
             .clone()
     }
 
@@ -262,7 +284,7 @@ impl<'a> RowReader<'a> {
             .wards
             .borrow_mut()
             .entry(text)
-            .or_insert_with(|| ward_index(text, &self.ctx.wards, &self.ward_keys));
+            .or_insert_with(|| ward_index_or_synonym(text, self.ctx, &self.ward_keys));
         index.map(|i| &self.ctx.wards[i])
     }
 
@@ -536,15 +558,12 @@ impl<'a> RowReader<'a> {
                 );
             }
         } else {
-            match self.resolve_category(cat_text) {
-                Some(c) => row.category = Some(c),
-                None => row.error(
-                    "category",
-                    format!(
-                        "Đối tượng “{}” không có trong danh mục; hãy ghi đúng tên đối tượng (ví dụ “Thân nhân liệt sĩ”, “Hộ nghèo”) hoặc đề nghị quản trị viên thêm tên gọi này.",
-                        normalize(cat_text)
-                    ),
-                ),
+            let reading = self.resolve_category(cat_text);
+            row.category = reading.category;
+            match reading.issue {
+                Some((Severity::Error, message)) => row.error("category", message),
+                Some((Severity::Warning, message)) => row.warning("category", message),
+                None => {}
             }
         }
 
@@ -887,5 +906,54 @@ mod tests {
         assert!(starts_with_enumerator("II. HỘ NGHÈO"));
         assert!(!starts_with_enumerator("Võ Văn Kiệt"));
         assert!(!starts_with_enumerator("IVAN"));
+    }
+}
+
+/// A category cell read once for every row that holds the same text: the category taken
+/// and what the officer is told about it.
+#[derive(Debug, Clone)]
+struct CategoryReading {
+    category: Option<Arc<Category>>,
+    issue: Option<(Severity, String)>,
+}
+
+/// Reads a category cell: a sure match is taken quietly, a likely one with a warning that
+/// names the category chosen, an unknown one is refused with the closest category suggested.
+fn read_category(catalogue: &Catalogue, text: &str) -> CategoryReading {
+    let typed = normalize(text);
+    match catalogue.match_category(text) {
+        CategoryMatch::Sure(c) => CategoryReading {
+            category: Some(c.clone()),
+            issue: None,
+        },
+        CategoryMatch::Likely {
+            category,
+            confidence,
+        } => CategoryReading {
+            category: Some(category.clone()),
+            issue: Some((
+                Severity::Warning,
+                format!(
+                    "Đối tượng “{typed}” được hiểu là “{}” (độ tin cậy {}%); hãy kiểm tra lại, nếu không đúng thì sửa ô này.",
+                    category.name,
+                    (confidence * 100.0).round() as u32
+                ),
+            )),
+        },
+        CategoryMatch::Unknown { closest } => CategoryReading {
+            category: None,
+            issue: Some((
+                Severity::Error,
+                match closest {
+                    Some(c) => format!(
+                        "Đối tượng “{typed}” không có trong danh mục; có phải là “{}”? Hãy ghi đúng tên đối tượng hoặc đề nghị cán bộ quận, quản trị viên thêm tên gọi này.",
+                        c.name
+                    ),
+                    None => format!(
+                        "Đối tượng “{typed}” không có trong danh mục; hãy ghi đúng tên đối tượng (ví dụ “Thân nhân liệt sĩ”, “Hộ nghèo”) hoặc đề nghị quản trị viên thêm tên gọi này."
+                    ),
+                },
+            )),
+        },
     }
 }

@@ -27,5 +27,6 @@ pub fn seed_context(year: i32) -> ImportContext {
         catalogue: seed_catalogue(),
         wards: seed_wards(),
         current_year: year,
+        ward_synonyms: Vec::new(),
     }
 }
