@@ -26,3 +26,4 @@ mod scope;
 mod sessions;
 mod signed_sheet;
 mod transitions;
+mod two_servers;
