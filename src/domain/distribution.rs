@@ -158,8 +158,17 @@ pub async fn record_distribution<C: ConnectionTrait + TransactionTrait>(
         ),
         Distribution::Undo => (EntryStatus::Pending, None, None, None, None, None),
     };
+    // Compare and set: each row changes only from the state it was read in. On PostgreSQL
+    // two app servers may read the same pending entry at once; the second UPDATE waits for
+    // the first one's row lock, then finds the entry no longer pending and changes nothing,
+    // and that shortfall undoes the whole request instead of recording the gift twice.
+    let mut changed = 0;
     for chunk in ids.chunks(500) {
-        entry::Entity::update_many()
+        let from_state = match &what {
+            Distribution::Undo => entry::Column::Status.ne(EntryStatus::Pending),
+            _ => entry::Column::Status.eq(EntryStatus::Pending),
+        };
+        changed += entry::Entity::update_many()
             .col_expr(entry::Column::Status, Expr::value(new_status))
             .col_expr(entry::Column::ReceivedDate, Expr::value(date))
             .col_expr(entry::Column::ReceiverName, Expr::value(name.clone()))
@@ -171,8 +180,17 @@ pub async fn record_distribution<C: ConnectionTrait + TransactionTrait>(
             .col_expr(entry::Column::DistributionNote, Expr::value(note.clone()))
             .col_expr(entry::Column::UpdatedAt, Expr::value(now))
             .filter(entry::Column::Id.is_in(chunk.iter().copied()))
+            .filter(from_state)
             .exec(&txn)
-            .await?;
+            .await?
+            .rows_affected;
+    }
+    if changed != ids.len() as u64 {
+        return Err(AppError::Invalid(
+            "Một số người nhận vừa được ghi nhận ở nơi khác cùng lúc; không có gì được ghi. \
+             Hãy tải lại danh sách để xem tình trạng mới nhất."
+                .into(),
+        ));
     }
     update_people(&txn, &found, &what).await?;
 

@@ -30,3 +30,4 @@ mod scope;
 mod sessions;
 mod signed_sheet;
 mod transitions;
+mod two_servers;
