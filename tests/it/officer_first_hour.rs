@@ -1,0 +1,351 @@
+//! Issue 14, what officers hit in their first hour: the quiet wrong outcomes of adding and
+//! editing people, locked lists that say so before the user types, the signing sheet's note
+//! and place line, and English words in a ward officer's menu. Each test drives the pages
+//! over HTTP as the officer would.
+
+use std::io::Cursor;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use calamine::{Reader, open_workbook_auto_from_rs};
+use chamlo::entities::states::{Gender, Role, UnitLevel};
+use chamlo::entities::{entry, person};
+use chamlo::web::layout::url_encode;
+use http_body_util::BodyExt;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use tower::ServiceExt;
+
+use crate::cycle_support::{category_id, default_program};
+use crate::helpers::TestApp;
+use crate::import::district_campaign;
+use crate::pages_ward::upload_and_commit;
+
+/// A campaign of Quận 9 with Hiệp Phú's sample list imported by its officer: the app, the
+/// officer's cookie, the campaign's slug and id, and the list's path.
+async fn hiep_phu_list() -> (TestApp, String, String, i32, String) {
+    let app = TestApp::spawn().await;
+    let campaign = district_campaign(&app, 2021).await;
+    let cookie = app
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
+        .await;
+    let list = upload_and_commit(
+        &app,
+        &campaign.slug,
+        "01-hiep-phu-nguoi-co-cong.xlsx",
+        &cookie,
+    )
+    .await;
+    (app, cookie, campaign.slug, campaign.id, list)
+}
+
+async fn person_by_id(app: &TestApp, national_id: &str) -> person::Model {
+    person::Entity::find()
+        .filter(person::Column::NationalId.eq(national_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("person listed")
+}
+
+/// Every cell of every sheet of a workbook, as text.
+fn workbook_cells(bytes: &[u8]) -> Vec<String> {
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).expect("a workbook");
+    let mut cells = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).expect("a sheet");
+        cells.extend(range.cells().map(|(_, _, c)| c.to_string()));
+    }
+    cells
+}
+
+/// The signing sheet of the default program, as the ward downloads it.
+async fn signing_sheet_cells(
+    app: &TestApp,
+    cookie: &str,
+    list: &str,
+    campaign_id: i32,
+) -> Vec<String> {
+    let program = default_program(app, campaign_id).await;
+    let request = Request::get(format!("{list}/signing-sheet?program={}", program.id))
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request");
+    let response = app.router().oneshot(request).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    workbook_cells(&bytes)
+}
+
+#[tokio::test]
+async fn adding_a_person_already_on_the_list_says_so_and_links_to_them() {
+    let (app, cookie, _slug, _campaign_id, list) = hiep_phu_list().await;
+    let hung = person_by_id(&app, "079047000231").await;
+    let before = entry::Entity::find().count(&app.db).await.unwrap();
+    let category = category_id(&app, "HN").await.to_string();
+    let again = app
+        .post_form(
+            &format!("{list}/people/new"),
+            &[
+                ("full_name", "Nguyễn Văn Hùng Khác"),
+                ("national_id", "079047000231"),
+                ("category", &category),
+                ("amount", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
+    );
+    assert!(
+        again.body.contains("Người này đã có trong danh sách (dòng"),
+        "{}",
+        again.body
+    );
+    assert!(
+        again.body.contains(&format!(
+            "/people/{}/edit?back={}",
+            hung.id,
+            url_encode(&list)
+        )),
+        "{}",
+        again.body
+    );
+    assert_eq!(entry::Entity::find().count(&app.db).await.unwrap(), before);
+    assert_eq!(
+        person_by_id(&app, "079047000231").await.full_name,
+        hung.full_name
+    );
+}
+
+#[tokio::test]
+async fn a_blank_amount_is_never_recorded_as_nothing() {
+    let (app, cookie, _slug, campaign_id, list) = hiep_phu_list().await;
+    let program = default_program(&app, campaign_id).await;
+    let category = category_id(&app, "HN").await.to_string();
+    let before = entry::Entity::find().count(&app.db).await.unwrap();
+    let blank = app
+        .post_form(
+            &format!("{list}/people/new"),
+            &[
+                ("full_name", "Đỗ Thị Đào"),
+                ("birth_year", "1960"),
+                ("category", &category),
+                ("amount", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        blank.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        blank.body
+    );
+    assert!(blank.body.contains("id=\"amount-error\""), "{}", blank.body);
+    assert!(
+        blank
+            .body
+            .contains(&format!("Chương trình “{}” chưa có mức quà", program.name)),
+        "{}",
+        blank.body
+    );
+    assert_eq!(entry::Entity::find().count(&app.db).await.unwrap(), before);
+    let zero = entry::Entity::find()
+        .filter(entry::Column::Amount.eq(0))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(zero, 0);
+}
+
+#[tokio::test]
+async fn a_note_typed_on_the_edit_page_reaches_the_signing_sheet() {
+    let (app, cookie, _slug, campaign_id, list) = hiep_phu_list().await;
+    let hung = person_by_id(&app, "079047000231").await;
+    let saved = app
+        .post_form(
+            &format!("/people/{}/edit?back={}", hung.id, url_encode(&list)),
+            &[
+                ("full_name", "Nguyễn Văn Hùng"),
+                ("birth_year", "1947"),
+                ("national_id", "079047000231"),
+                ("address", "12/3 Lê Văn Việt"),
+                ("khu_pho", "Khu phố 3"),
+                ("notes", "Nhận tại nhà, đi lại khó khăn"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let cells = signing_sheet_cells(&app, &cookie, &list, campaign_id).await;
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains("Nhận tại nhà, đi lại khó khăn")),
+        "{cells:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_ward_signing_sheet_is_dated_at_the_ward() {
+    let (app, cookie, _slug, campaign_id, list) = hiep_phu_list().await;
+    let cells = signing_sheet_cells(&app, &cookie, &list, campaign_id).await;
+    assert!(
+        cells.iter().any(|c| c.starts_with("Phường Hiệp Phú, ngày")),
+        "{cells:?}"
+    );
+    assert!(
+        !cells.iter().any(|c| c.starts_with("Quận 9, ngày")),
+        "{cells:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_list_waiting_for_approval_says_it_is_locked_before_the_user_types() {
+    let (app, cookie, _slug, _campaign_id, list) = hiep_phu_list().await;
+    let submitted = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "submit")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+
+    let add = app.get(&format!("{list}/people/new"), Some(&cookie)).await;
+    assert_eq!(add.status, StatusCode::OK);
+    assert!(add.body.contains("Danh sách đang khóa"), "{}", add.body);
+    assert!(add.body.contains("đang chờ duyệt"), "{}", add.body);
+    assert!(!add.body.contains("name=\"full_name\""), "{}", add.body);
+
+    let hung = person_by_id(&app, "079047000231").await;
+    let edit_path = format!("/people/{}/edit?back={}", hung.id, url_encode(&list));
+    let edit = app.get(&edit_path, Some(&cookie)).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(edit.body.contains("đang chờ duyệt"), "{}", edit.body);
+    assert!(!edit.body.contains("name=\"full_name\""), "{}", edit.body);
+
+    // The server refuses as well, and nothing changes.
+    let sent = app
+        .post_form(
+            &edit_path,
+            &[("full_name", "Tên Khác"), ("national_id", "079047000231")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        sent.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        sent.body
+    );
+    assert!(sent.body.contains("đang chờ duyệt"), "{}", sent.body);
+    assert_eq!(
+        person_by_id(&app, "079047000231").await.full_name,
+        hung.full_name
+    );
+}
+
+#[tokio::test]
+async fn the_person_form_has_gender_tidies_khu_pho_and_names_the_birth_year_range() {
+    let (app, cookie, _slug, _campaign_id, list) = hiep_phu_list().await;
+    let category = category_id(&app, "HN").await.to_string();
+    let new_path = format!("{list}/people/new");
+    let form = app.get(&new_path, Some(&cookie)).await;
+    assert!(form.body.contains("name=\"gender\""), "{}", form.body);
+
+    let old = app
+        .post_form(
+            &new_path,
+            &[
+                ("full_name", "Lê Văn Cũ"),
+                ("birth_year", "1890"),
+                ("category", &category),
+                ("amount", "500.000"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        old.body
+            .contains("Năm sinh 1890 không hợp lệ: năm sinh phải từ 1900 đến"),
+        "{}",
+        old.body
+    );
+    assert!(!old.body.contains("nhập 4 chữ số"), "{}", old.body);
+
+    let added = app
+        .post_form(
+            &new_path,
+            &[
+                ("full_name", "Đỗ Thị Đào"),
+                ("birth_year", "1960"),
+                ("gender", "female"),
+                ("khu_pho", "KP 2"),
+                ("category", &category),
+                ("amount", "500.000"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let dao = person::Entity::find()
+        .filter(person::Column::FullName.eq("Đỗ Thị Đào"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("added");
+    assert_eq!(dao.khu_pho.as_deref(), Some("Khu phố 2"));
+    assert_eq!(dao.gender, Some(Gender::Female));
+
+    let edit = app
+        .get(&format!("/people/{}/edit", dao.id), Some(&cookie))
+        .await;
+    assert!(
+        edit.body
+            .contains("<option value=\"female\" selected>Nữ</option>"),
+        "{}",
+        edit.body
+    );
+}
+
+#[tokio::test]
+async fn a_ward_officer_reads_no_english_in_the_menu_and_ids_are_cccd_or_cmnd() {
+    let (app, cookie, _slug, _campaign_id, list) = hiep_phu_list().await;
+    let page = app.get(&list, Some(&cookie)).await;
+    let menu = page
+        .body
+        .split("<nav aria-label=\"Menu chính\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .expect("the menu");
+    for word in ["API", "script", "Bearer"] {
+        assert!(!menu.contains(word), "{word} in {menu}");
+    }
+    // The developer page stays reachable from the menu.
+    assert!(menu.contains("href=\"/tokens\""), "{menu}");
+    assert!(
+        page.body.contains("<th scope=\"col\">Số CCCD/CMND</th>"),
+        "{}",
+        page.body
+    );
+}
