@@ -8,14 +8,16 @@ use std::io::Cursor;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use calamine::{Reader, open_workbook_auto_from_rs};
-use chamlo::entities::states::{Gender, Role, UnitLevel};
-use chamlo::entities::{entry, person};
+use chamlo::entities::states::{Gender, ListStatus, Role, UnitLevel};
+use chamlo::entities::{entry, person, ward_list};
 use chamlo::web::layout::url_encode;
 use http_body_util::BodyExt;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use tower::ServiceExt;
 
-use crate::cycle_support::{category_id, default_program};
+use crate::cycle_support::{
+    NewPerson, category_id, default_program, list_entry, new_person, ward_list_of,
+};
 use crate::helpers::TestApp;
 use crate::import::district_campaign;
 use crate::pages_ward::upload_and_commit;
@@ -348,4 +350,69 @@ async fn a_ward_officer_reads_no_english_in_the_menu_and_ids_are_cccd_or_cmnd() 
         "{}",
         page.body
     );
+}
+
+#[tokio::test]
+async fn a_duplicate_on_an_approved_list_says_up_front_to_reopen_it_with_a_link() {
+    let app = TestApp::spawn().await;
+    let campaign = district_campaign(&app, 2021).await;
+    let program = default_program(&app, campaign.id).await;
+    for ward in ["Hiệp Phú", "Tân Phú"] {
+        let person = new_person(
+            &app,
+            ward,
+            NewPerson {
+                name: "Trần Thị Bé",
+                birth_year: 1950,
+                address: "5 Lê Văn Việt",
+                national_id: None,
+                household_id: None,
+            },
+        )
+        .await;
+        list_entry(
+            &app,
+            campaign.id,
+            program.id,
+            ward,
+            person.id,
+            "HN",
+            500_000,
+        )
+        .await;
+    }
+    let tan_phu = ward_list_of(&app, campaign.id, "Tân Phú").await;
+    let mut approved: ward_list::ActiveModel = tan_phu.clone().into();
+    approved.status = Set(ListStatus::Approved);
+    approved.update(&app.db).await.unwrap();
+    let cookie = app
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
+        .await;
+
+    let page = app
+        .get(
+            &format!("/campaigns/{}/duplicates", campaign.slug),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(&format!(
+            "<a href=\"/campaigns/{}/wards/{}\">mở lại danh sách Phường Tân Phú</a>",
+            campaign.slug, tan_phu.ward_id
+        )),
+        "{}",
+        page.body
+    );
+    // Only the side on the open list can be dropped; keeping both stays offered.
+    let offered = ["value=\"keep_a\"", "value=\"keep_b\""]
+        .iter()
+        .filter(|b| page.body.contains(*b))
+        .count();
+    assert_eq!(offered, 1, "{}", page.body);
+    assert!(page.body.contains("value=\"keep_both\""));
 }
