@@ -3,16 +3,19 @@
 //! and place line, and English words in a ward officer's menu. Each test drives the pages
 //! over HTTP as the officer would.
 
+use std::collections::HashMap;
 use std::io::Cursor;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use calamine::{Reader, open_workbook_auto_from_rs};
-use chamlo::entities::states::{Gender, ListStatus, Role, UnitLevel};
-use chamlo::entities::{entry, person, ward_list};
+use chamlo::entities::states::{EntryStatus, Gender, ListStatus, Role, UnitLevel};
+use chamlo::entities::{campaign, entry, person, ward_list};
 use chamlo::web::layout::url_encode;
 use http_body_util::BodyExt;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 use tower::ServiceExt;
 
 use crate::cycle_support::{
@@ -20,7 +23,8 @@ use crate::cycle_support::{
 };
 use crate::helpers::TestApp;
 use crate::import::district_campaign;
-use crate::pages_ward::upload_and_commit;
+use crate::pages_ward::{upload, upload_and_commit};
+use crate::signed_sheet::{export_ward, fill_in};
 
 /// A campaign of Quận 9 with Hiệp Phú's sample list imported by its officer: the app, the
 /// officer's cookie, the campaign's slug and id, and the list's path.
@@ -415,4 +419,191 @@ async fn a_duplicate_on_an_approved_list_says_up_front_to_reopen_it_with_a_link(
         .count();
     assert_eq!(offered, 1, "{}", page.body);
     assert!(page.body.contains("value=\"keep_both\""));
+}
+
+/// Hiệp Phú's list submitted by its officer and approved by the district: the app, the
+/// officer's cookie, the campaign and the list's path.
+async fn approved_hiep_phu_list() -> (TestApp, String, campaign::Model, String) {
+    let (app, cookie, slug, _campaign_id, list) = hiep_phu_list().await;
+    let submitted = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "submit")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER);
+    let district = app
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
+        .await;
+    let approved = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "approve")],
+            Some(&district),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    let campaign = campaign::Entity::find()
+        .filter(campaign::Column::Slug.eq(slug))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    (app, cookie, campaign, list)
+}
+
+async fn list_entry_ids(app: &TestApp, campaign_id: i32) -> Vec<i32> {
+    entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign_id))
+        .order_by_asc(entry::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_bulk_recording_with_a_problem_keeps_the_ticks_and_says_so_at_the_top() {
+    let (app, cookie, campaign, list) = approved_hiep_phu_list().await;
+    let ids = list_entry_ids(&app, campaign.id).await;
+    let (a, b) = (ids[0].to_string(), ids[1].to_string());
+    let sent = app
+        .post_form(
+            &format!("{list}/distribution"),
+            &[
+                ("back", &list),
+                ("entry_ids", &a),
+                ("entry_ids", &b),
+                ("mode", "proxy"),
+                ("proxy_name", ""),
+                ("proxy_relationship", "con"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let summary = sent
+        .body
+        .find("class=\"error-summary\"")
+        .expect("an error summary");
+    let table = sent.body.find("<table class=\"list\">").expect("the table");
+    assert!(summary < table);
+    assert!(
+        sent.body
+            .contains("<a href=\"#proxy_name\">Hãy ghi họ tên người nhận thay.</a>")
+    );
+    for id in [&a, &b] {
+        assert!(
+            sent.body
+                .contains(&format!("value=\"{id}\" id=\"e{id}\" checked")),
+            "{}",
+            sent.body
+        );
+    }
+    assert!(sent.body.contains("value=\"proxy\" checked"));
+}
+
+#[tokio::test]
+async fn the_list_on_a_phone_labels_every_value_and_keeps_the_bulk_form_in_reach() {
+    let (app, cookie, _campaign, list) = approved_hiep_phu_list().await;
+    let page = app.get(&list, Some(&cookie)).await;
+    for label in [
+        "Họ và tên",
+        "Năm sinh",
+        "Số CCCD/CMND",
+        "Địa chỉ",
+        "Đối tượng",
+        "Số tiền",
+        "Tình trạng",
+    ] {
+        assert!(
+            page.body.contains(&format!("data-label=\"{label}\"")),
+            "{label}"
+        );
+    }
+    // The bulk form comes before the rows, and its button stays on screen below them.
+    let form = page
+        .body
+        .find("class=\"card distribution\"")
+        .expect("bulk form");
+    let table = page.body.find("<table class=\"list\">").expect("table");
+    assert!(form < table);
+    assert!(page.body.contains("class=\"sticky-actions\""));
+    // Each checkbox sits in a label big enough to tap.
+    assert!(page.body.contains("<label class=\"tap\""));
+}
+
+#[tokio::test]
+async fn undoing_a_recording_says_it_was_undone() {
+    let (app, cookie, campaign, list) = approved_hiep_phu_list().await;
+    let id = list_entry_ids(&app, campaign.id).await[0].to_string();
+    let given = app
+        .post_form(
+            &format!("{list}/distribution"),
+            &[("back", &list), ("only", &id)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(given.location(), format!("{list}?notice=phat-1"));
+    let undone = app
+        .post_form(
+            &format!("{list}/distribution"),
+            &[("back", &list), ("entry_ids", &id), ("mode", "undo")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(undone.location(), format!("{list}?notice=huy-1"));
+    let page = app.get(undone.location(), Some(&cookie)).await;
+    assert!(
+        page.body.contains("Đã hủy ghi nhận cho 1 suất quà"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Đã ghi nhận cấp phát"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_signed_sheet_reads_co_as_a_signature_and_warns_when_rows_need_checking() {
+    let (app, cookie, campaign, list) = approved_hiep_phu_list().await;
+    let ids = list_entry_ids(&app, campaign.id).await;
+    let exported = export_ward(&app, &campaign, "Hiệp Phú").await;
+    let marks = HashMap::from([(ids[0], "có"), (ids[1], "?")]);
+    let signed = fill_in(&exported, &marks, |_, _, _| {});
+    let sent = upload(
+        &app,
+        &format!("{list}/signed-sheet"),
+        "da-ky.xlsx",
+        &signed,
+        &[("date", "2021-02-05")],
+        &cookie,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let first = entry::Entity::find_by_id(ids[0])
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.status, EntryStatus::Received);
+    assert_eq!(first.receiver_name, None, "“có” is not a proxy's name");
+    // One row needs checking: the banner is not the green one.
+    assert!(
+        !sent
+            .body
+            .contains("<p class=\"notice\" role=\"status\">Đã đọc"),
+        "{}",
+        sent.body
+    );
+    assert!(
+        sent.body.contains("Còn 1 dòng cần kiểm tra"),
+        "{}",
+        sent.body
+    );
 }
