@@ -118,8 +118,8 @@ fn join_on<R: EntityTrait>(from: entry::Column, related: R, to: R::Column) -> Re
 }
 
 /// One printable entry with its person, as [`sheet_rows`] selects it: entry id, category,
-/// amount, note, then the person's name, birth year, gender, ID number, address and khu
-/// phố (the columns of [`ENTRY_COLUMNS`], in that order). A tuple read by position rather
+/// amount, note, then the person's name, birth year, gender, ID number, address, khu
+/// phố and notes (the columns of [`ENTRY_COLUMNS`], in that order). A tuple read by position rather
 /// than a model read by column name: decoding 100,000 rows by name costs more than the
 /// query.
 type EntryTuple = (
@@ -133,10 +133,11 @@ type EntryTuple = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 /// The columns of an [`EntryTuple`].
-const ENTRY_COLUMNS: [(&str, &str); 10] = [
+const ENTRY_COLUMNS: [(&str, &str); 11] = [
     ("entries", "id"),
     ("entries", "category_id"),
     ("entries", "amount"),
@@ -147,6 +148,7 @@ const ENTRY_COLUMNS: [(&str, &str); 10] = [
     ("people", "national_id"),
     ("people", "address"),
     ("people", "khu_pho"),
+    ("people", "notes"),
 ];
 
 fn into_signing_entry(row: EntryTuple) -> SigningEntry {
@@ -161,6 +163,7 @@ fn into_signing_entry(row: EntryTuple) -> SigningEntry {
         id_number,
         address,
         quarter,
+        person_notes,
     ) = row;
     SigningEntry {
         entry_id: i64::from(entry_id),
@@ -172,7 +175,23 @@ fn into_signing_entry(row: EntryTuple) -> SigningEntry {
         id_number,
         category_id: i64::from(category_id),
         amount,
-        note: note.unwrap_or_default(),
+        note: sheet_note(note, person_notes),
+    }
+}
+
+/// The "Ghi chú" of a signing sheet row: the note the ward's file gave this entry and the
+/// note typed on the person's page (adding or editing them by hand), each once.
+fn sheet_note(entry_note: Option<String>, person_notes: Option<String>) -> String {
+    let entry_note = entry_note.unwrap_or_default();
+    match person_notes {
+        Some(person) if !person.is_empty() && !entry_note.contains(&person) => {
+            if entry_note.is_empty() {
+                person
+            } else {
+                format!("{entry_note}; {person}")
+            }
+        }
+        _ => entry_note,
     }
 }
 
@@ -338,7 +357,8 @@ async fn plan_signing_sheets(
                 sheet: WardSheet {
                     ward_id: ward_unit.id,
                     sheet: SigningSheet {
-                        place: parent.clone(),
+                        // The ward signs the sheet, so the date line names the ward.
+                        place: display_name(ward_unit),
                         parent_unit: parent,
                         ward: display_name(ward_unit),
                         date: None,

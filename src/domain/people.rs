@@ -4,8 +4,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 
 use crate::db::write_txn::begin_write;
@@ -13,10 +13,13 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::entitlements::{entitlements_for, load_program_rules};
 use crate::domain::gift_planning::PlannedGift;
 use crate::domain::operator::Operator;
-use crate::domain::ward_lists::ensure_list_editable;
-use crate::entities::states::PersonStatus;
-use crate::entities::{category, person, ward_list};
+use crate::domain::ward_lists::{ensure_list_editable, ensure_status_editable};
+use crate::entities::campaign;
+use crate::entities::states::{CampaignStatus, PersonStatus};
+use crate::entities::{category, entry, person, ward_list};
 use crate::error::{AppError, AppResult};
+use crate::import::canonical_khu_pho;
+use crate::vn::identity::Gender;
 use crate::vn::identity::parse_national_id;
 use crate::vn::text::{name_key, tidy_person_name};
 
@@ -37,6 +40,8 @@ pub struct PersonInput {
     pub phone: String,
     /// Ghi chú.
     pub notes: String,
+    /// Giới tính: "male", "female" or "" (not known).
+    pub gender: String,
 }
 
 /// Problems found on a person form, by field, in Vietnamese.
@@ -51,6 +56,7 @@ struct CleanPerson {
     khu_pho: Option<String>,
     phone: Option<String>,
     notes: Option<String>,
+    gender: Option<Gender>,
 }
 
 fn optional(text: &str) -> Option<String> {
@@ -76,6 +82,15 @@ fn clean_person(input: &PersonInput) -> Result<CleanPerson, FieldErrors> {
     } else {
         match year_text.parse::<i32>() {
             Ok(year) if (1900..=this_year).contains(&year) => Some(year),
+            Ok(year) if year_text.len() == 4 => {
+                errors.push((
+                    "birth_year",
+                    format!(
+                        "Năm sinh {year} không hợp lệ: năm sinh phải từ 1900 đến {this_year}; hãy kiểm tra lại."
+                    ),
+                ));
+                None
+            }
             _ => {
                 errors.push((
                     "birth_year",
@@ -106,15 +121,27 @@ fn clean_person(input: &PersonInput) -> Result<CleanPerson, FieldErrors> {
             }
         }
     };
+    let gender = match input.gender.trim() {
+        "" => None,
+        "male" => Some(Gender::Male),
+        "female" => Some(Gender::Female),
+        _ => {
+            errors.push(("gender", "Hãy chọn giới tính Nam hoặc Nữ.".into()));
+            None
+        }
+    };
     if errors.is_empty() {
         Ok(CleanPerson {
             full_name,
             birth_year,
             national_id,
             address: optional(&input.address),
-            khu_pho: optional(&input.khu_pho),
+            // Written the one way the import writes it ("KP 2" → "Khu phố 2"), so the
+            // signing sheet and the filters group a hand-added person with their neighbours.
+            khu_pho: optional(&input.khu_pho).map(|k| canonical_khu_pho(&k, false)),
             phone: optional(&input.phone),
             notes: optional(&input.notes),
+            gender,
         })
     } else {
         Err(errors)
@@ -128,6 +155,39 @@ pub enum PersonError {
     Fields(FieldErrors),
     /// Refused or failed as a whole.
     App(AppError),
+    /// The person typed (by ID number) is already on this list: adding them again would
+    /// give them a second gift under a name nobody typed.
+    AlreadyListed {
+        /// The person on the list.
+        person_id: i32,
+        /// Their name as the list holds it.
+        full_name: String,
+        /// The row of the ward's file they came from, when imported.
+        source_row: Option<i32>,
+    },
+}
+
+impl PersonError {
+    /// The message for the whole form when the person is already listed, else `None`.
+    pub fn already_listed_message(&self) -> Option<String> {
+        match self {
+            PersonError::AlreadyListed {
+                full_name,
+                source_row,
+                ..
+            } => Some(match source_row {
+                Some(row) => format!(
+                    "Người này đã có trong danh sách (dòng {row} của tệp đã nhập): {full_name}. \
+                     Không thêm lần nữa; hãy sửa thông tin của người đó nếu cần."
+                ),
+                None => format!(
+                    "Người này đã có trong danh sách (thêm bằng tay): {full_name}. Không thêm lần \
+                     nữa; hãy sửa thông tin của người đó nếu cần."
+                ),
+            }),
+            _ => None,
+        }
+    }
 }
 
 impl From<AppError> for PersonError {
@@ -165,6 +225,33 @@ pub async fn find_person(
     Ok(found)
 }
 
+/// Refuses changing a person who is on a list that is locked in a campaign still open:
+/// waiting for approval or approved. The edit page asks this before the user types.
+pub async fn ensure_person_editable(db: &impl ConnectionTrait, person_id: i32) -> AppResult<()> {
+    let list_ids: Vec<i32> = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::WardListId)
+        .distinct()
+        .filter(entry::Column::PersonId.eq(person_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let lists = ward_list::Entity::find()
+        .filter(ward_list::Column::Id.is_in(list_ids))
+        .all(db)
+        .await?;
+    for list in lists {
+        let open = campaign::Entity::find_by_id(list.campaign_id)
+            .one(db)
+            .await?
+            .is_some_and(|c| c.status == CampaignStatus::Open);
+        if open {
+            ensure_status_editable(&list)?;
+        }
+    }
+    Ok(())
+}
+
 /// Changes a person's details, audited with before and after.
 pub async fn update_person(
     db: &impl ConnectionTrait,
@@ -173,6 +260,7 @@ pub async fn update_person(
     input: &PersonInput,
 ) -> Result<person::Model, PersonError> {
     let found = find_person(db, operator, person_id).await?;
+    ensure_person_editable(db, person_id).await?;
     let clean = clean_person(input).map_err(PersonError::Fields)?;
     let mut active: person::ActiveModel = found.clone().into();
     active.name_key = Set(name_key(&clean.full_name));
@@ -183,6 +271,9 @@ pub async fn update_person(
     active.khu_pho = Set(clean.khu_pho);
     active.phone = Set(clean.phone);
     active.notes = Set(clean.notes);
+    if clean.gender.is_some() {
+        active.gender = Set(clean.gender);
+    }
     active.updated_at = Set(Utc::now());
     let updated = active.update(db).await.map_err(id_taken)?;
     audit::record(
@@ -252,13 +343,28 @@ pub async fn add_person_to_list<C: ConnectionTrait + TransactionTrait>(
                 "Người có số CCCD/CMND này đang thuộc danh sách của phường khác.".into(),
             )]));
         }
-        Some(found) => found,
+        Some(found) => {
+            let listed = entry::Entity::find()
+                .filter(entry::Column::WardListId.eq(list.id))
+                .filter(entry::Column::PersonId.eq(found.id))
+                .order_by_asc(entry::Column::Id)
+                .one(&txn)
+                .await?;
+            if let Some(listed) = listed {
+                return Err(PersonError::AlreadyListed {
+                    person_id: found.id,
+                    full_name: found.full_name,
+                    source_row: listed.source_row,
+                });
+            }
+            found
+        }
         None => person::ActiveModel {
             name_key: Set(name_key(&clean.full_name)),
             full_name: Set(clean.full_name),
             birth_year: Set(clean.birth_year),
             birth_date: Set(None),
-            gender: Set(None),
+            gender: Set(clean.gender),
             national_id: Set(clean.national_id),
             address: Set(clean.address),
             khu_pho: Set(clean.khu_pho),
@@ -276,6 +382,21 @@ pub async fn add_person_to_list<C: ConnectionTrait + TransactionTrait>(
         .map_err(id_taken)?,
     };
     let programs = load_program_rules(&txn, list.campaign_id).await?;
+    // A blank amount takes each program's amount for the category; a program that takes
+    // the wards' figures and has none for it would otherwise record 0 đ.
+    if amount.is_none()
+        && let Some(rules) = programs
+            .iter()
+            .find(|p| p.program.use_file_amounts && !p.amounts.contains_key(&category.id))
+    {
+        return Err(PersonError::Fields(vec![(
+            "amount",
+            format!(
+                "Chương trình “{}” chưa có mức quà cho đối tượng “{}”; hãy nhập số tiền.",
+                rules.program.name, category.name
+            ),
+        )]));
+    }
     let gifts = entitlements_for(&programs, category.id, amount);
     if gifts.is_empty() {
         return Err(PersonError::Fields(vec![(

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::domain::campaigns::visible_campaign;
 use crate::domain::duplicates::{Decision, DuplicatePair, decide_duplicate, find_duplicates};
 use crate::entities::campaign;
+use crate::entities::states::ListStatus;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{Chrome, money, operator};
@@ -49,6 +50,11 @@ pub struct SideView {
     pub category_name: String,
     /// Amount, formatted.
     pub amount: String,
+    /// The ward's id, for the link to its list.
+    pub ward_id: i32,
+    /// Whether its list is approved, so this side cannot be removed until the list is
+    /// reopened: the page says so instead of offering a button that would be refused.
+    pub locked: bool,
 }
 
 /// A pair as shown.
@@ -72,6 +78,8 @@ fn side_view(side: &crate::domain::duplicates::DuplicateSide) -> SideView {
         ward_name: side.ward_name.clone(),
         category_name: side.category_name.clone(),
         amount: money(side.amount),
+        ward_id: side.ward_id,
+        locked: side.list_status == ListStatus::Approved,
     }
 }
 

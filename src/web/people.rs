@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::domain::people::{PersonError, find_person, update_person};
+use crate::domain::people::{PersonError, ensure_person_editable, find_person, update_person};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{Chrome, FormErrors, operator, safe_back, url_encode};
@@ -38,6 +38,8 @@ struct EditPersonPage {
     back_encoded: String,
     form: NewPersonForm,
     errors: FormErrors,
+    /// Why this person cannot be changed now ("" when they can): said before the user types.
+    locked: String,
 }
 
 fn page(
@@ -54,6 +56,7 @@ fn page(
         back,
         form,
         errors,
+        locked: String::new(),
     }
 }
 
@@ -72,15 +75,25 @@ async fn show_edit_person(
         khu_pho: found.khu_pho.unwrap_or_default(),
         phone: found.phone.unwrap_or_default(),
         notes: found.notes.unwrap_or_default(),
+        gender: found
+            .gender
+            .map(|g| g.as_str().to_owned())
+            .unwrap_or_default(),
         ..Default::default()
     };
-    Ok(page(
+    let mut shown = page(
         &user,
         id,
         safe_back(Some(&query.back), "/"),
         form,
         FormErrors::default(),
-    ))
+    );
+    match ensure_person_editable(&state.db, id).await {
+        Ok(()) => {}
+        Err(AppError::Invalid(message)) => shown.locked = message,
+        Err(other) => return Err(other),
+    }
+    Ok(shown)
 }
 
 async fn save_person(
@@ -108,5 +121,13 @@ async fn save_person(
         )
             .into_response()),
         Err(PersonError::App(other)) => Err(other),
+        Err(listed @ PersonError::AlreadyListed { .. }) => {
+            let message = listed.already_listed_message().unwrap_or_default();
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(&user, id, back, form, FormErrors::new(vec![("", message)])),
+            )
+                .into_response())
+        }
     }
 }

@@ -22,6 +22,7 @@ mod helpers;
 mod hostile_files;
 mod import;
 mod import_names;
+mod officer_first_hour;
 mod pages_more;
 mod pages_supervision;
 mod pages_ward;

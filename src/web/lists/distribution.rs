@@ -4,7 +4,7 @@
 //! at its field.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -33,6 +33,15 @@ pub struct DistributionValues {
     pub reason: String,
     /// A note.
     pub note: String,
+    /// The rows ticked, kept ticked when the form comes back with a problem.
+    pub ticked: Vec<i32>,
+}
+
+impl DistributionValues {
+    /// Whether the row of `entry_id` was ticked.
+    pub fn is_ticked(&self, entry_id: &i32) -> bool {
+        self.ticked.contains(entry_id)
+    }
 }
 
 /// Reads the distribution form: (checked entry ids, what to record, the values typed, the
@@ -66,6 +75,11 @@ fn read_distribution_form(
         proxy_relationship: get("proxy_relationship"),
         reason: get("reason"),
         note: get("note"),
+        ticked: if only.is_some() {
+            Vec::new()
+        } else {
+            ids.clone()
+        },
     };
     let back = get("back");
     let mut errors = Vec::new();
@@ -146,8 +160,14 @@ pub(super) async fn record_list_distribution(
                 } else {
                     base.clone()
                 };
+                // The notice says what was done: an undo is not a handing-out.
+                let code = match &what {
+                    Distribution::Undo => "huy",
+                    Distribution::NotReceived { .. } => "khong-nhan",
+                    Distribution::Received { .. } => "phat",
+                };
                 return Ok(
-                    Redirect::to(&format!("{back}{join}notice=phat-{}", done.len()))
+                    Redirect::to(&format!("{back}{join}notice={code}-{}", done.len()))
                         .into_response(),
                 );
             }
@@ -156,6 +176,16 @@ pub(super) async fn record_list_distribution(
         },
         Err(errors) => errors,
     };
-    let page = build_page(&state, &user, context, ListQuery::default(), errors, values).await?;
+    // The same page of the same search, so the ticked rows are there, still ticked.
+    let query = back
+        .parse::<axum::http::Uri>()
+        .ok()
+        .and_then(|uri| Query::<ListQuery>::try_from_uri(&uri).ok())
+        .map(|Query(query)| ListQuery {
+            notice: String::new(),
+            ..query
+        })
+        .unwrap_or_default();
+    let page = build_page(&state, &user, context, query, errors, values).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

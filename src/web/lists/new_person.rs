@@ -13,10 +13,11 @@ use super::{ListContext, load_context};
 use crate::domain::list_entries::active_categories;
 use crate::domain::people::{PersonError, PersonInput, add_person_to_list};
 use crate::domain::units::display_name;
+use crate::domain::ward_lists::ensure_list_editable;
 use crate::entities::{campaign, category};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
-use crate::web::layout::{Chrome, FormErrors, operator};
+use crate::web::layout::{Chrome, FormErrors, operator, url_encode};
 use crate::web::session::CurrentUser;
 
 /// The form to add a person by hand.
@@ -30,6 +31,10 @@ pub(super) struct NewPersonPage {
     categories: Vec<category::Model>,
     form: NewPersonForm,
     errors: FormErrors,
+    /// Why the list cannot take anyone now ("" when it can): said before the user types.
+    locked: String,
+    /// The edit page of the person already on the list, when the form named them.
+    existing_link: String,
 }
 
 /// The fields of the add-a-person form.
@@ -62,6 +67,9 @@ pub struct NewPersonForm {
     /// Amount, as typed ("600.000").
     #[serde(default)]
     pub amount: String,
+    /// Giới tính: "male", "female" or "".
+    #[serde(default)]
+    pub gender: String,
 }
 
 impl NewPersonForm {
@@ -76,6 +84,7 @@ impl NewPersonForm {
             khu_pho: self.khu_pho.clone(),
             phone: self.phone.clone(),
             notes: self.notes.clone(),
+            gender: self.gender.clone(),
         }
     }
 
@@ -91,8 +100,19 @@ async fn new_person_page(
     context: ListContext,
     form: NewPersonForm,
     errors: FormErrors,
+    existing_link: String,
 ) -> AppResult<NewPersonPage> {
+    let locked = match &context.list {
+        Some(list) => match ensure_list_editable(&state.db, list.id).await {
+            Ok(_) => String::new(),
+            Err(AppError::Invalid(message)) => message,
+            Err(other) => return Err(other),
+        },
+        None => String::new(),
+    };
     Ok(NewPersonPage {
+        locked,
+        existing_link,
         chrome: Chrome::for_user(user),
         ward_id: context.ward.id,
         ward_name: display_name(&context.ward),
@@ -120,6 +140,7 @@ pub(super) async fn show_new_person(
         context,
         NewPersonForm::default(),
         FormErrors::default(),
+        String::new(),
     )
     .await
 }
@@ -150,6 +171,7 @@ pub(super) async fn add_person(
         }
     };
     let input = form.person_input();
+    let mut existing_link = String::new();
     if errors.is_empty() {
         match add_person_to_list(
             &state.db,
@@ -170,8 +192,21 @@ pub(super) async fn add_person(
             Err(PersonError::Fields(found)) => errors = found,
             Err(PersonError::App(AppError::Invalid(message))) => errors.push(("", message)),
             Err(PersonError::App(other)) => return Err(other),
+            Err(listed @ PersonError::AlreadyListed { person_id, .. }) => {
+                let list_path = format!("/campaigns/{slug}/wards/{ward_id}");
+                existing_link = format!("/people/{person_id}/edit?back={}", url_encode(&list_path));
+                errors.push(("", listed.already_listed_message().unwrap_or_default()));
+            }
         }
     }
-    let page = new_person_page(&state, &user, context, form, FormErrors::new(errors)).await?;
+    let page = new_person_page(
+        &state,
+        &user,
+        context,
+        form,
+        FormErrors::new(errors),
+        existing_link,
+    )
+    .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

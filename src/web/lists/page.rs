@@ -77,6 +77,16 @@ fn notice_text(code: &str) -> String {
     {
         return format!("Đã ghi nhận cấp phát cho {n} suất quà.");
     }
+    if let Some(n) = code.strip_prefix("huy-")
+        && let Ok(n) = n.parse::<u32>()
+    {
+        return format!("Đã hủy ghi nhận cho {n} suất quà: các suất này trở về “chưa nhận”.");
+    }
+    if let Some(n) = code.strip_prefix("khong-nhan-")
+        && let Ok(n) = n.parse::<u32>()
+    {
+        return format!("Đã ghi {n} suất quà là không nhận, kèm lý do.");
+    }
     match code {
         "da-nhap-truoc" => "Tệp này đã được nhập vào danh sách trước đây; không thêm gì.",
         "submit" => "Đã gửi danh sách lên quận để duyệt.",

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use chamlo_vn::text::fold_key;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -200,6 +201,14 @@ fn parse_mark(cell: &Data) -> Mark {
     if matches!(text.as_str(), "x" | "X" | "✓" | "✔" | "√" | "☑" | "✗" | "×") {
         return Mark::BySelf;
     }
+    // Wards also answer the column in words: "có", "Đã nhận", "đã ký" say the person
+    // signed, not that someone named "Có" came for them.
+    if matches!(
+        fold_key(&text).trim_end_matches('.'),
+        "co" | "da nhan" | "nhan" | "da ky" | "ky" | "ok" | "roi" | "da nhan qua"
+    ) {
+        return Mark::BySelf;
+    }
     // A name has letters; "?", "-", "1/2" are for a person to read.
     if !text.chars().any(char::is_alphabetic) {
         return Mark::Unclear(text);
@@ -291,7 +300,7 @@ mod tests {
     fn marks_are_read_as_a_ward_writes_them() {
         assert_eq!(parse_mark(&Data::Empty), Mark::NotMarked);
         assert_eq!(parse_mark(&text("  ")), Mark::NotMarked);
-        for x in ["x", "X", " x ", "✓"] {
+        for x in ["x", "X", " x ", "✓", "có", "Có", "CÓ", "Đã nhận", "đã ký"] {
             assert_eq!(parse_mark(&text(x)), Mark::BySelf, "{x}");
         }
         assert_eq!(

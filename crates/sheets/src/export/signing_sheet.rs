@@ -67,7 +67,8 @@ pub struct SigningSheet {
     pub parent_unit: String,
     /// The ward, with its type: "Phường Long Bình".
     pub ward: String,
-    /// The place on the date line ("Quận 9" in "Quận 9, ngày … tháng … năm …").
+    /// The place on the date line: the ward that signs the sheet ("Phường Long Bình" in
+    /// "Phường Long Bình, ngày … tháng … năm …").
     pub place: String,
     /// The date on the date line; `None` leaves blanks to fill by hand.
     pub date: Option<NaiveDate>,

@@ -30,6 +30,7 @@ pub use duplicates::{PersonKey, mark_listed_elsewhere};
 pub use header::{Field, MappedColumn};
 pub use legacy_encoding::LegacyEncoding;
 pub use unknown_values::UnknownValue;
+pub use rows::canonical_khu_pho;
 pub use workbook::{FileFormat, SheetText};
 
 use chamlo_vn::catalogue::{Catalogue, Category, CategoryKind};

@@ -674,7 +674,7 @@ fn id_problem_message(typed: &str, digits: &str, problem: &IdProblem) -> String 
 /// "KP 3", "KP.4", "Khu phố 5", "Tổ 12", "TDP 10" and a bare number, written the one way:
 /// "Khu phố 3", "Tổ 10". A bare number takes the column's kind (`is_to`: a "Tổ dân phố"
 /// column). Anything else ("Ấp Long Thạnh") is kept as typed.
-fn canonical_khu_pho(value: &str, is_to: bool) -> String {
+pub fn canonical_khu_pho(value: &str, is_to: bool) -> String {
     let folded = fold_key(value);
     const PREFIXES: &[(&str, bool)] = &[
         ("khu pho", false),

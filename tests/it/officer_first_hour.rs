@@ -1,0 +1,609 @@
+//! Issue 14, what officers hit in their first hour: the quiet wrong outcomes of adding and
+//! editing people, locked lists that say so before the user types, the signing sheet's note
+//! and place line, and English words in a ward officer's menu. Each test drives the pages
+//! over HTTP as the officer would.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use calamine::{Reader, open_workbook_auto_from_rs};
+use chamlo::entities::states::{EntryStatus, Gender, ListStatus, Role, UnitLevel};
+use chamlo::entities::{campaign, entry, person, ward_list};
+use chamlo::web::layout::url_encode;
+use http_body_util::BodyExt;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use tower::ServiceExt;
+
+use crate::cycle_support::{
+    NewPerson, category_id, default_program, list_entry, new_person, ward_list_of,
+};
+use crate::helpers::TestApp;
+use crate::import::district_campaign;
+use crate::pages_ward::{upload, upload_and_commit};
+use crate::signed_sheet::{export_ward, fill_in};
+
+/// A campaign of Quận 9 with Hiệp Phú's sample list imported by its officer: the app, the
+/// officer's cookie, the campaign's slug and id, and the list's path.
+async fn hiep_phu_list() -> (TestApp, String, String, i32, String) {
+    let app = TestApp::spawn().await;
+    let campaign = district_campaign(&app, 2021).await;
+    let cookie = app
+        .login_as(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
+        .await;
+    let list = upload_and_commit(
+        &app,
+        &campaign.slug,
+        "01-hiep-phu-nguoi-co-cong.xlsx",
+        &cookie,
+    )
+    .await;
+    (app, cookie, campaign.slug, campaign.id, list)
+}
+
+async fn person_by_id(app: &TestApp, national_id: &str) -> person::Model {
+    person::Entity::find()
+        .filter(person::Column::NationalId.eq(national_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("person listed")
+}
+
+/// Every cell of every sheet of a workbook, as text.
+fn workbook_cells(bytes: &[u8]) -> Vec<String> {
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).expect("a workbook");
+    let mut cells = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).expect("a sheet");
+        cells.extend(range.cells().map(|(_, _, c)| c.to_string()));
+    }
+    cells
+}
+
+/// The signing sheet of the default program, as the ward downloads it.
+async fn signing_sheet_cells(
+    app: &TestApp,
+    cookie: &str,
+    list: &str,
+    campaign_id: i32,
+) -> Vec<String> {
+    let program = default_program(app, campaign_id).await;
+    let request = Request::get(format!("{list}/signing-sheet?program={}", program.id))
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request");
+    let response = app.router().oneshot(request).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    workbook_cells(&bytes)
+}
+
+#[tokio::test]
+async fn adding_a_person_already_on_the_list_says_so_and_links_to_them() {
+    let (app, cookie, _slug, _campaign_id, list) = hiep_phu_list().await;
+    let hung = person_by_id(&app, "079047000231").await;
+    let before = entry::Entity::find().count(&app.db).await.unwrap();
+    let category = category_id(&app, "HN").await.to_string();
+    let again = app
+        .post_form(
+            &format!("{list}/people/new"),
+            &[
+                ("full_name", "Nguyễn Văn Hùng Khác"),
+                ("national_id", "079047000231"),
+                ("category", &category),
+                ("amount", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
+    );
+    assert!(
+        again.body.contains("Người này đã có trong danh sách (dòng"),
+        "{}",
+        again.body
+    );
+    assert!(
+        again.body.contains(&format!(
+            "/people/{}/edit?back={}",
+            hung.id,
+            url_encode(&list)
+        )),
+        "{}",
+        again.body
+    );
+    assert_eq!(entry::Entity::find().count(&app.db).await.unwrap(), before);
+    assert_eq!(
+        person_by_id(&app, "079047000231").await.full_name,
+        hung.full_name
+    );
+}
+
+#[tokio::test]
+async fn a_blank_amount_is_never_recorded_as_nothing() {
+    let (app, cookie, _slug, campaign_id, list) = hiep_phu_list().await;
+    let program = default_program(&app, campaign_id).await;
+    let category = category_id(&app, "HN").await.to_string();
+    let before = entry::Entity::find().count(&app.db).await.unwrap();
+    let blank = app
+        .post_form(
+            &format!("{list}/people/new"),
+            &[
+                ("full_name", "Đỗ Thị Đào"),
+                ("birth_year", "1960"),
+                ("category", &category),
+                ("amount", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        blank.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        blank.body
+    );
+    assert!(blank.body.contains("id=\"amount-error\""), "{}", blank.body);
+    assert!(
+        blank
+            .body
+            .contains(&format!("Chương trình “{}” chưa có mức quà", program.name)),
+        "{}",
+        blank.body
+    );
+    assert_eq!(entry::Entity::find().count(&app.db).await.unwrap(), before);
+    let zero = entry::Entity::find()
+        .filter(entry::Column::Amount.eq(0))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(zero, 0);
+}
+
+#[tokio::test]
+async fn a_note_typed_on_the_edit_page_reaches_the_signing_sheet() {
+    let (app, cookie, _slug, campaign_id, list) = hiep_phu_list().await;
+    let hung = person_by_id(&app, "079047000231").await;
+    let saved = app
+        .post_form(
+            &format!("/people/{}/edit?back={}", hung.id, url_encode(&list)),
+            &[
+                ("full_name", "Nguyễn Văn Hùng"),
+                ("birth_year", "1947"),
+                ("national_id", "079047000231"),
+                ("address", "12/3 Lê Văn Việt"),
+                ("khu_pho", "Khu phố 3"),
+                ("notes", "Nhận tại nhà, đi lại khó khăn"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let cells = signing_sheet_cells(&app, &cookie, &list, campaign_id).await;
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains("Nhận tại nhà, đi lại khó khăn")),
+        "{cells:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_ward_signing_sheet_is_dated_at_the_ward() {
+    let (app, cookie, _slug, campaign_id, list) = hiep_phu_list().await;
+    let cells = signing_sheet_cells(&app, &cookie, &list, campaign_id).await;
+    assert!(
+        cells.iter().any(|c| c.starts_with("Phường Hiệp Phú, ngày")),
+        "{cells:?}"
+    );
+    assert!(
+        !cells.iter().any(|c| c.starts_with("Quận 9, ngày")),
+        "{cells:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_list_waiting_for_approval_says_it_is_locked_before_the_user_types() {
+    let (app, cookie, _slug, _campaign_id, list) = hiep_phu_list().await;
+    let submitted = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "submit")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+
+    let add = app.get(&format!("{list}/people/new"), Some(&cookie)).await;
+    assert_eq!(add.status, StatusCode::OK);
+    assert!(add.body.contains("Danh sách đang khóa"), "{}", add.body);
+    assert!(add.body.contains("đang chờ duyệt"), "{}", add.body);
+    assert!(!add.body.contains("name=\"full_name\""), "{}", add.body);
+
+    let hung = person_by_id(&app, "079047000231").await;
+    let edit_path = format!("/people/{}/edit?back={}", hung.id, url_encode(&list));
+    let edit = app.get(&edit_path, Some(&cookie)).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(edit.body.contains("đang chờ duyệt"), "{}", edit.body);
+    assert!(!edit.body.contains("name=\"full_name\""), "{}", edit.body);
+
+    // The server refuses as well, and nothing changes.
+    let sent = app
+        .post_form(
+            &edit_path,
+            &[("full_name", "Tên Khác"), ("national_id", "079047000231")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        sent.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        sent.body
+    );
+    assert!(sent.body.contains("đang chờ duyệt"), "{}", sent.body);
+    assert_eq!(
+        person_by_id(&app, "079047000231").await.full_name,
+        hung.full_name
+    );
+}
+
+#[tokio::test]
+async fn the_person_form_has_gender_tidies_khu_pho_and_names_the_birth_year_range() {
+    let (app, cookie, _slug, _campaign_id, list) = hiep_phu_list().await;
+    let category = category_id(&app, "HN").await.to_string();
+    let new_path = format!("{list}/people/new");
+    let form = app.get(&new_path, Some(&cookie)).await;
+    assert!(form.body.contains("name=\"gender\""), "{}", form.body);
+
+    let old = app
+        .post_form(
+            &new_path,
+            &[
+                ("full_name", "Lê Văn Cũ"),
+                ("birth_year", "1890"),
+                ("category", &category),
+                ("amount", "500.000"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        old.body
+            .contains("Năm sinh 1890 không hợp lệ: năm sinh phải từ 1900 đến"),
+        "{}",
+        old.body
+    );
+    assert!(!old.body.contains("nhập 4 chữ số"), "{}", old.body);
+
+    let added = app
+        .post_form(
+            &new_path,
+            &[
+                ("full_name", "Đỗ Thị Đào"),
+                ("birth_year", "1960"),
+                ("gender", "female"),
+                ("khu_pho", "KP 2"),
+                ("category", &category),
+                ("amount", "500.000"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let dao = person::Entity::find()
+        .filter(person::Column::FullName.eq("Đỗ Thị Đào"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("added");
+    assert_eq!(dao.khu_pho.as_deref(), Some("Khu phố 2"));
+    assert_eq!(dao.gender, Some(Gender::Female));
+
+    let edit = app
+        .get(&format!("/people/{}/edit", dao.id), Some(&cookie))
+        .await;
+    assert!(
+        edit.body
+            .contains("<option value=\"female\" selected>Nữ</option>"),
+        "{}",
+        edit.body
+    );
+}
+
+#[tokio::test]
+async fn a_ward_officer_reads_no_english_in_the_menu_and_ids_are_cccd_or_cmnd() {
+    let (app, cookie, _slug, _campaign_id, list) = hiep_phu_list().await;
+    let page = app.get(&list, Some(&cookie)).await;
+    let menu = page
+        .body
+        .split("<nav aria-label=\"Menu chính\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .expect("the menu");
+    for word in ["API", "script", "Bearer"] {
+        assert!(!menu.contains(word), "{word} in {menu}");
+    }
+    // The developer page stays reachable from the menu.
+    assert!(menu.contains("href=\"/tokens\""), "{menu}");
+    assert!(
+        page.body.contains("<th scope=\"col\">Số CCCD/CMND</th>"),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_on_an_approved_list_says_up_front_to_reopen_it_with_a_link() {
+    let app = TestApp::spawn().await;
+    let campaign = district_campaign(&app, 2021).await;
+    let program = default_program(&app, campaign.id).await;
+    for ward in ["Hiệp Phú", "Tân Phú"] {
+        let person = new_person(
+            &app,
+            ward,
+            NewPerson {
+                name: "Trần Thị Bé",
+                birth_year: 1950,
+                address: "5 Lê Văn Việt",
+                national_id: None,
+                household_id: None,
+            },
+        )
+        .await;
+        list_entry(
+            &app,
+            campaign.id,
+            program.id,
+            ward,
+            person.id,
+            "HN",
+            500_000,
+        )
+        .await;
+    }
+    let tan_phu = ward_list_of(&app, campaign.id, "Tân Phú").await;
+    let mut approved: ward_list::ActiveModel = tan_phu.clone().into();
+    approved.status = Set(ListStatus::Approved);
+    approved.update(&app.db).await.unwrap();
+    let cookie = app
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
+        .await;
+
+    let page = app
+        .get(
+            &format!("/campaigns/{}/duplicates", campaign.slug),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(&format!(
+            "<a href=\"/campaigns/{}/wards/{}\">mở lại danh sách Phường Tân Phú</a>",
+            campaign.slug, tan_phu.ward_id
+        )),
+        "{}",
+        page.body
+    );
+    // Only the side on the open list can be dropped; keeping both stays offered.
+    let offered = ["value=\"keep_a\"", "value=\"keep_b\""]
+        .iter()
+        .filter(|b| page.body.contains(*b))
+        .count();
+    assert_eq!(offered, 1, "{}", page.body);
+    assert!(page.body.contains("value=\"keep_both\""));
+}
+
+/// Hiệp Phú's list submitted by its officer and approved by the district: the app, the
+/// officer's cookie, the campaign and the list's path.
+async fn approved_hiep_phu_list() -> (TestApp, String, campaign::Model, String) {
+    let (app, cookie, slug, _campaign_id, list) = hiep_phu_list().await;
+    let submitted = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "submit")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER);
+    let district = app
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
+        .await;
+    let approved = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "approve")],
+            Some(&district),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    let campaign = campaign::Entity::find()
+        .filter(campaign::Column::Slug.eq(slug))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    (app, cookie, campaign, list)
+}
+
+async fn list_entry_ids(app: &TestApp, campaign_id: i32) -> Vec<i32> {
+    entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign_id))
+        .order_by_asc(entry::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_bulk_recording_with_a_problem_keeps_the_ticks_and_says_so_at_the_top() {
+    let (app, cookie, campaign, list) = approved_hiep_phu_list().await;
+    let ids = list_entry_ids(&app, campaign.id).await;
+    let (a, b) = (ids[0].to_string(), ids[1].to_string());
+    let sent = app
+        .post_form(
+            &format!("{list}/distribution"),
+            &[
+                ("back", &list),
+                ("entry_ids", &a),
+                ("entry_ids", &b),
+                ("mode", "proxy"),
+                ("proxy_name", ""),
+                ("proxy_relationship", "con"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let summary = sent
+        .body
+        .find("class=\"error-summary\"")
+        .expect("an error summary");
+    let table = sent.body.find("<table class=\"list\">").expect("the table");
+    assert!(summary < table);
+    assert!(
+        sent.body
+            .contains("<a href=\"#proxy_name\">Hãy ghi họ tên người nhận thay.</a>")
+    );
+    for id in [&a, &b] {
+        assert!(
+            sent.body
+                .contains(&format!("value=\"{id}\" id=\"e{id}\" checked")),
+            "{}",
+            sent.body
+        );
+    }
+    assert!(sent.body.contains("value=\"proxy\" checked"));
+}
+
+#[tokio::test]
+async fn the_list_on_a_phone_labels_every_value_and_keeps_the_bulk_form_in_reach() {
+    let (app, cookie, _campaign, list) = approved_hiep_phu_list().await;
+    let page = app.get(&list, Some(&cookie)).await;
+    for label in [
+        "Họ và tên",
+        "Năm sinh",
+        "Số CCCD/CMND",
+        "Địa chỉ",
+        "Đối tượng",
+        "Số tiền",
+        "Tình trạng",
+    ] {
+        assert!(
+            page.body.contains(&format!("data-label=\"{label}\"")),
+            "{label}"
+        );
+    }
+    // The bulk form comes before the rows, and its button stays on screen below them.
+    let form = page
+        .body
+        .find("class=\"card distribution\"")
+        .expect("bulk form");
+    let table = page.body.find("<table class=\"list\">").expect("table");
+    assert!(form < table);
+    assert!(page.body.contains("class=\"sticky-actions\""));
+    // Each checkbox sits in a label big enough to tap.
+    assert!(page.body.contains("<label class=\"tap\""));
+}
+
+#[tokio::test]
+async fn undoing_a_recording_says_it_was_undone() {
+    let (app, cookie, campaign, list) = approved_hiep_phu_list().await;
+    let id = list_entry_ids(&app, campaign.id).await[0].to_string();
+    let given = app
+        .post_form(
+            &format!("{list}/distribution"),
+            &[("back", &list), ("only", &id)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(given.location(), format!("{list}?notice=phat-1"));
+    let undone = app
+        .post_form(
+            &format!("{list}/distribution"),
+            &[("back", &list), ("entry_ids", &id), ("mode", "undo")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(undone.location(), format!("{list}?notice=huy-1"));
+    let page = app.get(undone.location(), Some(&cookie)).await;
+    assert!(
+        page.body.contains("Đã hủy ghi nhận cho 1 suất quà"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Đã ghi nhận cấp phát"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_signed_sheet_reads_co_as_a_signature_and_warns_when_rows_need_checking() {
+    let (app, cookie, campaign, list) = approved_hiep_phu_list().await;
+    let ids = list_entry_ids(&app, campaign.id).await;
+    let exported = export_ward(&app, &campaign, "Hiệp Phú").await;
+    let marks = HashMap::from([(ids[0], "có"), (ids[1], "?")]);
+    let signed = fill_in(&exported, &marks, |_, _, _| {});
+    let sent = upload(
+        &app,
+        &format!("{list}/signed-sheet"),
+        "da-ky.xlsx",
+        &signed,
+        &[("date", "2021-02-05")],
+        &cookie,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let first = entry::Entity::find_by_id(ids[0])
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.status, EntryStatus::Received);
+    assert_eq!(first.receiver_name, None, "“có” is not a proxy's name");
+    // One row needs checking: the banner is not the green one.
+    assert!(
+        !sent
+            .body
+            .contains("<p class=\"notice\" role=\"status\">Đã đọc"),
+        "{}",
+        sent.body
+    );
+    assert!(
+        sent.body.contains("Còn 1 dòng cần kiểm tra"),
+        "{}",
+        sent.body
+    );
+}
