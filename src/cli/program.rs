@@ -101,6 +101,7 @@ pub async fn run(config: &Config, command: ProgramCommand) -> Result<(), CliErro
                 goods_quantity,
                 one_per_household,
                 amounts,
+                payment_method: None,
             };
             let (program, computed) =
                 add_program(&db, &Operator::system("cli"), &campaign, &input).await?;
