@@ -83,6 +83,8 @@ const LAST_COL: u16 = 8;
 const COL_AMOUNT: u16 = 7;
 const COL_ENTRY_ID: u16 = 9;
 const RIGHT_BLOCK: (u16, u16) = (5, LAST_COL);
+/// The chair signs right of the accountant's block (E:F).
+const CHAIR_BLOCK: (u16, u16) = (6, LAST_COL);
 
 /// The transfer description of one row: batch, program and recipient in plain ASCII, at
 /// most [`MAX_DESCRIPTION_CHARS`] characters, with anything that could read as a link
@@ -201,12 +203,12 @@ fn write_sheet(ws: &mut Worksheet, list: &TransferList, styles: &Styles) -> Resu
     row += 2;
     write_user_text(
         ws,
-        Place::Merged(row, RIGHT_BLOCK.0, row, RIGHT_BLOCK.1),
+        Place::Merged(row, CHAIR_BLOCK.0, row, CHAIR_BLOCK.1),
         &place_and_date(&list.place, list.date),
         &styles.date_line,
     )?;
     row += 1;
-    write_signatures(ws, row, &list.signers, RIGHT_BLOCK, styles)?;
+    write_signatures(ws, row, &list.signers, CHAIR_BLOCK, styles)?;
     set_print_layout(ws, Some((TRANSFER_HEADER_ROW, TRANSFER_HEADER_ROW)))?;
     ws.set_freeze_panes(TRANSFER_HEADER_ROW + 1, 0)?;
     // The left heading block is the signing sheet's: A to E.

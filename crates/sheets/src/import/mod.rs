@@ -11,6 +11,7 @@ pub mod duplicates;
 pub mod guard;
 pub mod header;
 pub mod legacy_encoding;
+pub mod payment_results;
 mod rows;
 mod values;
 pub mod workbook;
