@@ -99,7 +99,12 @@ impl MigrationTrait for Migration {
                     .col(big_integer("total_amount"))
                     .col(string("created_by"))
                     .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(&mut fk("payment_batches", "campaign_id", "campaigns", Cascade))
+                    .foreign_key(&mut fk(
+                        "payment_batches",
+                        "campaign_id",
+                        "campaigns",
+                        Cascade,
+                    ))
                     .foreign_key(&mut fk(
                         "payment_batches",
                         "program_id",

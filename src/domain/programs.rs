@@ -327,7 +327,7 @@ pub async fn update_program<C: ConnectionTrait + TransactionTrait>(
     Ok((after, summary))
 }
 
-pub(super) async fn program_and_campaign(
+pub(crate) async fn program_and_campaign(
     db: &impl ConnectionTrait,
     program_id: i32,
 ) -> AppResult<(gift_program::Model, campaign::Model)> {

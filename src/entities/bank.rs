@@ -27,7 +27,12 @@ impl crate::vn::banks::BankNames for Model {
 
     fn names(&self) -> Vec<&str> {
         let mut names = vec![self.short_name.as_str(), self.name.as_str()];
-        names.extend(self.synonyms.lines().map(str::trim).filter(|s| !s.is_empty()));
+        names.extend(
+            self.synonyms
+                .lines()
+                .map(str::trim)
+                .filter(|s| !s.is_empty()),
+        );
         names
     }
 }

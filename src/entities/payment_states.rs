@@ -7,7 +7,16 @@ use utoipa::ToSchema;
 
 /// How a program pays its gifts. `gift_programs.payment_method`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, DeriveActiveEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    DeriveActiveEnum,
     EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
@@ -68,7 +77,16 @@ impl PaymentMethod {
 
 /// The kind of a person's payment account. `payment_accounts.kind`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, DeriveActiveEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    DeriveActiveEnum,
     EnumIter,
 )]
 #[serde(rename_all = "snake_case")]

@@ -138,12 +138,7 @@ pub const BANKS: &[SeedBank] = &[
         "Ngân hàng TMCP Xuất Nhập khẩu Việt Nam",
         &["EIB", "NH Xuất Nhập khẩu", "Xuất Nhập khẩu"],
     ),
-    bank(
-        "970429",
-        "SCB",
-        "Ngân hàng TMCP Sài Gòn",
-        &["NH Sài Gòn"],
-    ),
+    bank("970429", "SCB", "Ngân hàng TMCP Sài Gòn", &["NH Sài Gòn"]),
     bank(
         "970440",
         "SeABank",

@@ -19,9 +19,9 @@ mod sheet_names;
 mod signed_sheet;
 mod signing_sheet;
 mod style;
-pub mod transfer_list;
 #[cfg(test)]
 mod tests;
+pub mod transfer_list;
 
 use std::collections::HashMap;
 

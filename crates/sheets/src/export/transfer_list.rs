@@ -136,7 +136,11 @@ pub fn write_transfer_list(list: &TransferList) -> Result<Vec<u8>, ExportError> 
     Ok(workbook.save_to_buffer()?)
 }
 
-fn write_sheet(ws: &mut Worksheet, list: &TransferList, styles: &Styles) -> Result<(), ExportError> {
+fn write_sheet(
+    ws: &mut Worksheet,
+    list: &TransferList,
+    styles: &Styles,
+) -> Result<(), ExportError> {
     for (col, (_, width)) in (0u16..).zip(TRANSFER_COLUMNS.iter()) {
         ws.set_column_width(col, *width)?;
     }
@@ -233,7 +237,10 @@ pub const TRANSFER_CSV_HEADER: [&str; 9] = [
 /// ASCII as banks' upload screens want it.
 pub fn write_transfer_csv(list: &TransferList) -> String {
     let mut out = String::new();
-    push_csv_line(&mut out, TRANSFER_CSV_HEADER.iter().map(|h| (*h).to_owned()));
+    push_csv_line(
+        &mut out,
+        TRANSFER_CSV_HEADER.iter().map(|h| (*h).to_owned()),
+    );
     for (number, entry) in (1u32..).zip(&list.rows) {
         push_csv_line(
             &mut out,

@@ -9,10 +9,10 @@ use chamlo_vn::text::fold_key;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::ReadError;
 use super::header::HEADER_SEARCH_ROWS;
 use super::values::parse_amount;
 use super::workbook::{CellKind, open};
-use super::ReadError;
 
 /// What the bank says happened to one transfer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,7 +37,14 @@ impl TransferOutcome {
         let has = |words: &[&str]| words.iter().any(|w| key.contains(w));
         if has(&["hoan tra", "tra lai", "hoan tien", "return", "refund"]) {
             Some(Self::Returned)
-        } else if has(&["that bai", "khong thanh cong", "loi", "fail", "reject", "tu choi"]) {
+        } else if has(&[
+            "that bai",
+            "khong thanh cong",
+            "loi",
+            "fail",
+            "reject",
+            "tu choi",
+        ]) {
             Some(Self::Failed)
         } else if has(&["thanh cong", "da chuyen", "success", "completed"]) || key == "ok" {
             Some(Self::Succeeded)
@@ -99,7 +106,14 @@ fn column_of(heading: &str) -> Option<Column> {
     let starts = |words: &[&str]| words.iter().any(|w| key.starts_with(w));
     if starts(&["so tai khoan", "stk", "tai khoan", "so tk"]) {
         Some(Column::Account)
-    } else if starts(&["so dinh danh", "ma dinh danh", "so cccd", "cccd", "so cmnd", "id"]) {
+    } else if starts(&[
+        "so dinh danh",
+        "ma dinh danh",
+        "so cccd",
+        "cccd",
+        "so cmnd",
+        "id",
+    ]) {
         Some(Column::Id)
     } else if starts(&["so tien", "thanh tien", "amount"]) {
         Some(Column::Amount)
@@ -194,25 +208,25 @@ fn csv_grid(text: &str) -> Grid {
 }
 
 fn read_grid(grid: &Grid) -> Option<Vec<ResultRow>> {
-    let (header_idx, columns) = grid
-        .iter()
-        .take(HEADER_SEARCH_ROWS)
-        .enumerate()
-        .find_map(|(i, row)| {
-            let mut columns: Vec<(usize, Column)> = Vec::new();
-            for (c, (text, _)) in row.iter().enumerate() {
-                if let Some(column) = column_of(text) {
-                    if !columns.iter().any(|(_, k)| *k == column) {
-                        columns.push((c, column));
+    let (header_idx, columns) =
+        grid.iter()
+            .take(HEADER_SEARCH_ROWS)
+            .enumerate()
+            .find_map(|(i, row)| {
+                let mut columns: Vec<(usize, Column)> = Vec::new();
+                for (c, (text, _)) in row.iter().enumerate() {
+                    if let Some(column) = column_of(text) {
+                        if !columns.iter().any(|(_, k)| *k == column) {
+                            columns.push((c, column));
+                        }
                     }
                 }
-            }
-            let has = |k: Column| columns.iter().any(|(_, c)| *c == k);
-            (has(Column::Amount)
-                && has(Column::Status)
-                && (has(Column::Id) || has(Column::Account)))
-            .then_some((i, columns))
-        })?;
+                let has = |k: Column| columns.iter().any(|(_, c)| *c == k);
+                (has(Column::Amount)
+                    && has(Column::Status)
+                    && (has(Column::Id) || has(Column::Account)))
+                .then_some((i, columns))
+            })?;
     let col = |k: Column| columns.iter().find(|(_, c)| *c == k).map(|(i, _)| *i);
     let mut rows = Vec::new();
     for (i, cells) in grid.iter().enumerate().skip(header_idx + 1) {
@@ -233,7 +247,10 @@ fn read_grid(grid: &Grid) -> Option<Vec<ResultRow>> {
         let (date, _) = cell(Column::Date);
         rows.push(ResultRow {
             row: u32::try_from(i + 1).unwrap_or(u32::MAX),
-            id_number: parse_national_id(id).ok().flatten().map(|n| n.as_str().to_owned()),
+            id_number: parse_national_id(id)
+                .ok()
+                .flatten()
+                .map(|n| n.as_str().to_owned()),
             account_number: parse_account_number(account).ok().flatten(),
             amount: parse_amount(amount, amount_kind).ok(),
             outcome: TransferOutcome::parse(status),
