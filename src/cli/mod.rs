@@ -8,6 +8,7 @@ pub mod distribute;
 pub mod export;
 pub mod import;
 pub mod list;
+pub mod payments;
 pub mod program;
 pub mod report;
 pub mod serve;
@@ -69,6 +70,9 @@ enum Command {
     Report(report::ReportArgs),
     /// Record the distribution from a signed sheet that came back filled in.
     DistributeSheet(export::DistributeSheetArgs),
+    /// Paying by transfer: transfer lists, bank results, accounts, settlement.
+    #[command(subcommand)]
+    Payments(payments::PaymentsCommand),
 }
 
 /// An error a subcommand reports on stderr with the exit status it chooses.
@@ -115,6 +119,7 @@ pub async fn run() -> ExitCode {
         Command::Export(args) => export::run_export(&cli.config, args).await,
         Command::Report(args) => report::run(&cli.config, args).await,
         Command::DistributeSheet(args) => export::run_distribute_sheet(&cli.config, args).await,
+        Command::Payments(command) => payments::run(&cli.config, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,8 +5,11 @@ use clap::Subcommand;
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::find_campaign;
+use crate::domain::exports::find_program;
 use crate::domain::operator::Operator;
+use crate::domain::payments::{default_program, set_payment_method};
 use crate::domain::programs::{CategoryAmount, ProgramInput, add_program, programs_of};
+use crate::entities::payment_states::PaymentMethod;
 use crate::entities::states::FundingSource;
 
 /// `chamlo program …`
@@ -38,6 +41,21 @@ pub enum ProgramCommand {
         /// One gift per household.
         #[arg(long)]
         one_per_household: bool,
+        /// How the gifts are paid: cash, goods, transfer or transfer-else-cash.
+        #[arg(long, default_value = "cash")]
+        payment: String,
+    },
+    /// Change how a program pays (the campaign's default program when --program is left out).
+    Edit {
+        /// The campaign's slug.
+        #[arg(long)]
+        campaign: String,
+        /// The program: its id or name.
+        #[arg(long)]
+        program: Option<String>,
+        /// How the gifts are paid: cash, goods, transfer or transfer-else-cash.
+        #[arg(long)]
+        payment: String,
     },
     /// List the programs of a campaign with their amounts.
     List {
@@ -45,6 +63,15 @@ pub enum ProgramCommand {
         #[arg(long)]
         campaign: String,
     },
+}
+
+/// Parses `--payment`.
+fn parse_payment(text: &str) -> Result<PaymentMethod, CliError> {
+    PaymentMethod::parse(text).ok_or_else(|| {
+        CliError::from(format!(
+            "unknown --payment '{text}': use cash, goods, transfer or transfer-else-cash"
+        ))
+    })
 }
 
 /// Parses `CODE=AMOUNT`; the amount may carry dots or "đ" ("600.000đ").
@@ -81,7 +108,9 @@ pub async fn run(config: &Config, command: ProgramCommand) -> Result<(), CliErro
             goods,
             goods_quantity,
             one_per_household,
+            payment,
         } => {
+            let payment_method = parse_payment(&payment)?;
             let funding_source = FundingSource::parse(&source).ok_or_else(|| {
                 CliError::from(format!(
                     "unknown --source '{source}': use central, city, district, ward or sponsor"
@@ -101,6 +130,7 @@ pub async fn run(config: &Config, command: ProgramCommand) -> Result<(), CliErro
                 goods_quantity,
                 one_per_household,
                 amounts,
+                payment_method: Some(payment_method),
             };
             let (program, computed) =
                 add_program(&db, &Operator::system("cli"), &campaign, &input).await?;
@@ -109,6 +139,27 @@ pub async fn run(config: &Config, command: ProgramCommand) -> Result<(), CliErro
                 program.name, program.id, campaign.slug, computed.created
             );
             println!("{}", program.id);
+        }
+        ProgramCommand::Edit {
+            campaign,
+            program,
+            payment,
+        } => {
+            let method = parse_payment(&payment)?;
+            let db = open_database(config).await?;
+            let campaign = find_campaign(&db, &campaign).await?;
+            let program = match program {
+                Some(text) => find_program(&db, &campaign, Some(&text)).await?,
+                None => default_program(&db, campaign.id).await?,
+            };
+            let program =
+                set_payment_method(&db, &Operator::system("cli"), program.id, method).await?;
+            println!(
+                "program “{}” (#{}) now pays: {}",
+                program.name,
+                program.id,
+                method.as_str()
+            );
         }
         ProgramCommand::List { campaign } => {
             let db = open_database(config).await?;

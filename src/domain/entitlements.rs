@@ -102,6 +102,7 @@ mod tests {
                 one_per_person: true,
                 one_per_household: false,
                 use_file_amounts,
+                payment_method: crate::entities::payment_states::PaymentMethod::Cash,
                 created_at: Utc::now(),
             },
             amounts: amounts.iter().copied().collect(),

@@ -479,6 +479,7 @@ mod tests {
                 one_per_person: true,
                 one_per_household: per_household,
                 use_file_amounts: false,
+                payment_method: crate::entities::payment_states::PaymentMethod::Cash,
                 created_at: Utc::now(),
             },
             amounts: amounts.iter().copied().collect(),

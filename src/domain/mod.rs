@@ -19,6 +19,7 @@ pub mod import_commit;
 pub mod list_entries;
 pub mod login_throttle;
 pub mod operator;
+pub mod payments;
 pub mod pending_uploads;
 pub mod people;
 pub mod programs;

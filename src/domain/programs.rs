@@ -18,6 +18,7 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::gift_planning::{ComputeSummary, compute_program_entries};
 use crate::domain::operator::Operator;
+use crate::entities::payment_states::PaymentMethod;
 use crate::entities::states::FundingSource;
 use crate::entities::{campaign, category, gift_program, program_amount};
 use crate::error::{AppError, AppResult};
@@ -43,6 +44,9 @@ pub struct ProgramInput {
     pub one_per_household: bool,
     /// Cash per category code (whole đồng); a goods-only program lists its categories with 0.
     pub amounts: Vec<CategoryAmount>,
+    /// How the gifts are paid; none keeps a program's method (a new one pays cash).
+    #[serde(default)]
+    pub payment_method: Option<PaymentMethod>,
 }
 
 /// The cash a program gives one category.
@@ -78,6 +82,8 @@ pub struct ProgramDetail {
     /// Takes the amounts typed in the wards' files (the default program).
     pub use_file_amounts: bool,
     /// Cash per category.
+    /// How the gifts are paid: cash, goods, transfer, or transfer else cash.
+    pub payment_method: PaymentMethod,
     pub amounts: Vec<CategoryAmount>,
 }
 
@@ -124,6 +130,7 @@ fn detail(
         id: program.id,
         funding_source: program.funding_source,
         funding_label: program.funding_source.label().to_owned(),
+        payment_method: program.payment_method,
         amounts: amounts
             .iter()
             .filter(|a| a.program_id == program.id)
@@ -241,6 +248,7 @@ pub async fn add_program<C: ConnectionTrait + TransactionTrait>(
         one_per_person: Set(true),
         one_per_household: Set(input.one_per_household),
         use_file_amounts: Set(false),
+        payment_method: Set(input.payment_method.unwrap_or(PaymentMethod::Cash)),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -288,6 +296,9 @@ pub async fn update_program<C: ConnectionTrait + TransactionTrait>(
     active.goods_description = Set(checked.goods_description);
     active.goods_quantity = Set(input.goods_quantity);
     active.one_per_household = Set(input.one_per_household);
+    if let Some(method) = input.payment_method {
+        active.payment_method = Set(method);
+    }
     active
         .update(&txn)
         .await
@@ -316,7 +327,7 @@ pub async fn update_program<C: ConnectionTrait + TransactionTrait>(
     Ok((after, summary))
 }
 
-pub(super) async fn program_and_campaign(
+pub(crate) async fn program_and_campaign(
     db: &impl ConnectionTrait,
     program_id: i32,
 ) -> AppResult<(gift_program::Model, campaign::Model)> {

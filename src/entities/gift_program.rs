@@ -3,6 +3,7 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
+use super::payment_states::PaymentMethod;
 use super::states::FundingSource;
 
 /// A gift program of a campaign with its funding source and rules.
@@ -20,6 +21,7 @@ pub struct Model {
     pub one_per_person: bool,
     pub one_per_household: bool,
     pub use_file_amounts: bool,
+    pub payment_method: PaymentMethod,
     pub created_at: DateTimeUtc,
 }
 

@@ -2,6 +2,7 @@
 
 pub mod api_token;
 pub mod audit_event;
+pub mod bank;
 pub mod campaign;
 pub mod category;
 pub mod category_synonym;
@@ -11,6 +12,10 @@ pub mod gift_program;
 pub mod household;
 pub mod import_batch;
 pub mod login_attempt;
+pub mod payment_account;
+pub mod payment_batch;
+pub mod payment_item;
+pub mod payment_states;
 pub mod pending_upload;
 pub mod person;
 pub mod program_amount;

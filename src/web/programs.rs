@@ -204,6 +204,7 @@ async fn create_program(
             goods_quantity,
             one_per_household: get("one_per_household") == "on",
             amounts,
+            payment_method: None,
         };
         match add_program(&state.db, &op, &campaign, &input).await {
             Ok(_) => {

@@ -374,6 +374,7 @@ async fn a_program_gives_one_gift_per_person_at_the_highest_level_and_one_per_ho
             goods_quantity: None,
             one_per_household: false,
             amounts: amounts(&[("TNLS", 600_000), ("HN", 400_000)]),
+            payment_method: None,
         },
     )
     .await
@@ -396,6 +397,7 @@ async fn a_program_gives_one_gift_per_person_at_the_highest_level_and_one_per_ho
             goods_quantity: Some(2),
             one_per_household: true,
             amounts: amounts(&[("TNLS", 0), ("HN", 0)]),
+            payment_method: None,
         },
     )
     .await
@@ -417,6 +419,7 @@ async fn a_program_gives_one_gift_per_person_at_the_highest_level_and_one_per_ho
             goods_quantity: None,
             one_per_household: false,
             amounts: amounts(&[("TNLS", 100_000)]),
+            payment_method: None,
         },
     )
     .await;
@@ -433,6 +436,7 @@ async fn a_program_gives_one_gift_per_person_at_the_highest_level_and_one_per_ho
             goods_quantity: None,
             one_per_household: false,
             amounts: amounts(&[("XYZ", 100_000)]),
+            payment_method: None,
         },
     )
     .await;

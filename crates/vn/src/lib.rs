@@ -5,6 +5,7 @@
 //! are stored in. Nothing here touches a database, the web or async code, so the file reader,
 //! the workbook writer, the benches and the fuzz target build on it alone.
 
+pub mod banks;
 pub mod catalogue;
 pub mod collation;
 pub mod identity;

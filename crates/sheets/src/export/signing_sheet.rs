@@ -421,7 +421,7 @@ pub(super) fn write_sheet(
         &styles.date_line,
     )?;
     row += 1;
-    write_signatures(ws, row, &sheet.signers, styles)?;
+    write_signatures(ws, row, &sheet.signers, RIGHT_BLOCK, styles)?;
 
     set_print_layout(ws, Some((HEADER_ROW, HEADER_ROW)))?;
     if !sheet.approved {
@@ -566,11 +566,13 @@ fn write_total_row(
     Ok(())
 }
 
-/// Người lập biểu, Kế toán, and the committee's chair, with room to sign.
-fn write_signatures(
+/// Người lập biểu, Kế toán, and the committee's chair (over the columns `right`), with
+/// room to sign.
+pub(crate) fn write_signatures(
     ws: &mut Worksheet,
     row: u32,
     signers: &Signers,
+    right: (u16, u16),
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     const ROOM_TO_SIGN: u32 = 4;
@@ -590,8 +592,8 @@ fn write_signatures(
             signers.accountant.as_ref(),
         ),
         (
-            RIGHT_BLOCK.0,
-            RIGHT_BLOCK.1,
+            right.0,
+            right.1,
             "TM. ỦY BAN NHÂN DÂN",
             "CHỦ TỊCH",
             signers.chairman.as_ref(),

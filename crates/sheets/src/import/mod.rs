@@ -15,6 +15,7 @@ pub mod guard;
 pub mod header;
 pub(crate) mod layout;
 pub mod legacy_encoding;
+pub mod payment_results;
 mod rows;
 mod unknown_values;
 mod values;

@@ -1,0 +1,809 @@
+//! Paying gifts by transfer (DOMAIN.md "How the state's gifts are paid"): how a program
+//! pays, each person's payment account, the transfer batch (a list sent to the bank or the
+//! Treasury) and the bank's results coming back.
+//!
+//! An entry's transfer lives in `payment_items`, one row per entry ever sent (unique), so an
+//! entry is never in two batches. A confirmed transfer also marks the entry received (on the
+//! transfer's date), so the distribution states and every count built on them keep working;
+//! a failed or returned transfer leaves the entry pending, for the ward's cash round.
+//! Account numbers are personal data: they leave this module in full only in a transfer
+//! list, and never reach a log or the audit trail.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::write_txn::begin_write;
+use crate::domain::audit::{self, AuditEvent};
+use crate::domain::operator::Operator;
+use crate::domain::programs::program_and_campaign;
+use crate::domain::units::{all_units, display_name};
+use crate::entities::payment_states::{AccountKind, PaymentMethod, PaymentState};
+use crate::entities::states::{EntryStatus, Role};
+use crate::entities::{
+    bank, campaign, entry, gift_program, payment_account, payment_batch, payment_item, person,
+};
+use crate::error::{AppError, AppResult};
+use crate::export::{
+    Program, Signers, TransferList, TransferRow, write_transfer_csv, write_transfer_list,
+};
+use crate::import::payment_results::{ResultRow, TransferOutcome};
+use crate::vn::banks::{mask_account, match_bank, parse_account_number};
+
+/// Sets how a program pays (`chamlo program edit --payment`, the program page). District
+/// staff of the campaign's unit or an administrator.
+pub async fn set_payment_method<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    program_id: i32,
+    method: PaymentMethod,
+) -> AppResult<gift_program::Model> {
+    let (program, campaign) = program_and_campaign(db, program_id).await?;
+    operator.ensure_manages(&campaign)?;
+    let txn = begin_write(db).await?;
+    let before = program.payment_method;
+    let mut active: gift_program::ActiveModel = program.into();
+    active.payment_method = Set(method);
+    let program = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        &operator.actor,
+        AuditEvent {
+            action: "program.payment_method",
+            entity_type: "gift_program",
+            entity_id: Some(program.id.to_string()),
+            unit_id: Some(campaign.unit_id),
+        },
+        Some(&before),
+        Some(&method),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(program)
+}
+
+/// The campaign's default program (the one taking the wards' file amounts), or its first.
+pub async fn default_program(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+) -> AppResult<gift_program::Model> {
+    let programs = gift_program::Entity::find()
+        .filter(gift_program::Column::CampaignId.eq(campaign_id))
+        .order_by_asc(gift_program::Column::Id)
+        .all(db)
+        .await?;
+    programs
+        .iter()
+        .find(|p| p.use_file_amounts)
+        .or(programs.first())
+        .cloned()
+        .ok_or_else(|| AppError::NotFound("Đợt quà chưa có chương trình nào.".into()))
+}
+
+/// A payment account as typed on the person's page or read from a ward file.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct AccountInput {
+    /// social_security, bank or e_wallet.
+    pub kind: AccountKind,
+    /// The bank as typed: a BIN, a short name or a common name ("VCB", "NH Ngoại thương").
+    #[serde(default)]
+    pub bank: String,
+    /// The account number (digits; spaces and dots are dropped).
+    pub account_number: String,
+    /// The holder's name, when it differs from the person's.
+    #[serde(default)]
+    pub holder_name: Option<String>,
+}
+
+/// A payment account as pages and the API show it: the number masked unless the viewer
+/// pays (see [`sees_full_accounts`]).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccountView {
+    /// The kind of account.
+    pub kind: AccountKind,
+    /// Its Vietnamese label.
+    pub kind_label: String,
+    /// The bank's NAPAS BIN.
+    pub bank_bin: Option<String>,
+    /// The bank's short name.
+    pub bank_name: Option<String>,
+    /// The number, masked to its last four digits for whoever does not pay.
+    pub account_number: String,
+    /// The holder's name.
+    pub holder_name: Option<String>,
+}
+
+/// Whether the operator sees account numbers in full: a ward's own officers and the
+/// administrators who export payments. District supervisors see them masked.
+pub fn sees_full_accounts(operator: &Operator, ward_id: i32) -> bool {
+    match operator.role {
+        Role::Admin => true,
+        Role::Ward => operator.scope.allows(ward_id),
+        _ => false,
+    }
+}
+
+/// The banks, in the order of their short names.
+pub async fn banks(db: &impl ConnectionTrait) -> AppResult<Vec<bank::Model>> {
+    Ok(bank::Entity::find()
+        .order_by_asc(bank::Column::ShortName)
+        .all(db)
+        .await?)
+}
+
+/// A checked account, ready to store: the matched bank and the digits.
+struct CheckedAccount {
+    kind: AccountKind,
+    bank_bin: Option<String>,
+    number: String,
+    holder: Option<String>,
+}
+
+fn check_account(input: &AccountInput, banks: &[bank::Model]) -> AppResult<CheckedAccount> {
+    let number = parse_account_number(&input.account_number)
+        .map_err(|p| AppError::Invalid(p.message()))?
+        .ok_or_else(|| AppError::Invalid("Hãy nhập số tài khoản.".into()))?;
+    let bank_text = input.bank.trim();
+    let bank_bin = if bank_text.is_empty() {
+        if input.kind == AccountKind::Bank {
+            return Err(AppError::Invalid(
+                "Hãy nhập ngân hàng của tài khoản (tên viết tắt như “VCB” hoặc mã BIN như “970436”)."
+                    .into(),
+            ));
+        }
+        None
+    } else {
+        Some(
+            match_bank(bank_text, banks)
+                .ok_or_else(|| {
+                    AppError::Invalid(format!(
+                        "Không nhận ra ngân hàng “{bank_text}”. Hãy nhập tên viết tắt (VCB, BIDV, Agribank…) hoặc mã BIN gồm 6 chữ số."
+                    ))
+                })?
+                .bin
+                .clone(),
+        )
+    };
+    let holder = input
+        .holder_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map(str::to_owned);
+    Ok(CheckedAccount {
+        kind: input.kind,
+        bank_bin,
+        number,
+        holder,
+    })
+}
+
+/// What the audit trail keeps of an account: never the full number.
+fn audited(account: &payment_account::Model) -> serde_json::Value {
+    serde_json::json!({
+        "kind": account.kind,
+        "bank_bin": account.bank_bin,
+        "account_number": mask_account(&account.account_number),
+        "holder_name": account.holder_name,
+    })
+}
+
+/// Saves a person's payment account (one per person), in one transaction, audited with the
+/// number masked. The ward's officers, district staff over the ward, or an administrator.
+pub async fn save_account<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    person_id: i32,
+    input: &AccountInput,
+) -> AppResult<payment_account::Model> {
+    let person = person::Entity::find_by_id(person_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Không tìm thấy người này.".into()))?;
+    operator.scope.ensure(person.ward_id)?;
+    let banks = banks(db).await?;
+    let checked = check_account(input, &banks)?;
+    let txn = begin_write(db).await?;
+    let existing = payment_account::Entity::find()
+        .filter(payment_account::Column::PersonId.eq(person_id))
+        .one(&txn)
+        .await?;
+    let before = existing.as_ref().map(audited);
+    let mut active = match existing {
+        Some(account) => account.into(),
+        None => payment_account::ActiveModel {
+            person_id: Set(person_id),
+            ..Default::default()
+        },
+    };
+    active.kind = Set(checked.kind);
+    active.bank_bin = Set(checked.bank_bin);
+    active.account_number = Set(checked.number);
+    active.holder_name = Set(checked.holder);
+    active.updated_at = Set(Utc::now());
+    let saved = active.save(&txn).await?;
+    let saved: payment_account::Model = saved.try_into()?;
+    audit::record(
+        &txn,
+        &operator.actor,
+        AuditEvent {
+            action: "payment_account.save",
+            entity_type: "person",
+            entity_id: Some(person_id.to_string()),
+            unit_id: Some(person.ward_id),
+        },
+        before.as_ref(),
+        Some(&audited(&saved)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// A person's payment account as the operator may see it.
+pub async fn account_of(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    person_id: i32,
+) -> AppResult<Option<AccountView>> {
+    let person = person::Entity::find_by_id(person_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Không tìm thấy người này.".into()))?;
+    operator.scope.ensure(person.ward_id)?;
+    let Some(account) = payment_account::Entity::find()
+        .filter(payment_account::Column::PersonId.eq(person_id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let bank = match &account.bank_bin {
+        Some(bin) => bank::Entity::find_by_id(bin.clone()).one(db).await?,
+        None => None,
+    };
+    let full = sees_full_accounts(operator, person.ward_id);
+    Ok(Some(AccountView {
+        kind: account.kind,
+        kind_label: account.kind.label().to_owned(),
+        bank_bin: account.bank_bin.clone(),
+        bank_name: bank.map(|b| b.short_name),
+        account_number: if full {
+            account.account_number.clone()
+        } else {
+            mask_account(&account.account_number)
+        },
+        holder_name: account.holder_name,
+    }))
+}
+
+/// A transfer batch just made: its row and the list to write.
+pub struct MadeBatch {
+    /// The stored batch.
+    pub batch: payment_batch::Model,
+    /// The rows, full account numbers included.
+    pub list: TransferList,
+    /// The transfer list workbook.
+    pub xlsx: Vec<u8>,
+    /// The same rows as CSV for a bank's batch upload.
+    pub csv: String,
+}
+
+/// Makes the transfer batch of a program (for one ward, or every ward the operator
+/// supervises): every entry still to pay whose person has an account and that was never
+/// sent before. One transaction: the batch, its items and the audit event, or nothing.
+/// Administrators and district staff over the campaign (the payment exporters).
+pub async fn make_transfer_batch<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    program_id: i32,
+    ward_id: Option<i32>,
+) -> AppResult<MadeBatch> {
+    operator.ensure_manages(campaign)?;
+    let (program, program_campaign) = program_and_campaign(db, program_id).await?;
+    if program_campaign.id != campaign.id {
+        return Err(AppError::NotFound(
+            "Chương trình không thuộc đợt quà này.".into(),
+        ));
+    }
+    if !program.payment_method.transfers() {
+        return Err(AppError::Invalid(format!(
+            "Chương trình “{}” chi trả bằng {}, không chuyển khoản. Hãy đổi cách chi trả của chương trình trước khi lập danh sách chuyển khoản.",
+            program.name,
+            program.payment_method.label().to_lowercase()
+        )));
+    }
+    if let Some(ward) = ward_id {
+        operator.scope.ensure(ward)?;
+    }
+    let txn = begin_write(db).await?;
+    let mut query = entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign.id))
+        .filter(entry::Column::ProgramId.eq(program.id))
+        .filter(entry::Column::Status.eq(EntryStatus::Pending))
+        .filter(operator.scope.condition(entry::Column::WardId))
+        .order_by_asc(entry::Column::WardId)
+        .order_by_asc(entry::Column::Id);
+    if let Some(ward) = ward_id {
+        query = query.filter(entry::Column::WardId.eq(ward));
+    }
+    let entries = query.all(&txn).await?;
+    let sent: std::collections::HashSet<i32> = payment_item::Entity::find()
+        .filter(payment_item::Column::EntryId.is_in(entries.iter().map(|e| e.id)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|i| i.entry_id)
+        .collect();
+    let person_ids: Vec<i32> = entries.iter().map(|e| e.person_id).collect();
+    let accounts: HashMap<i32, payment_account::Model> = payment_account::Entity::find()
+        .filter(payment_account::Column::PersonId.is_in(person_ids.clone()))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.person_id, a))
+        .collect();
+    let people: HashMap<i32, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.is_in(person_ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let bank_names: HashMap<String, String> = banks(&txn)
+        .await?
+        .into_iter()
+        .map(|b| (b.bin, b.short_name))
+        .collect();
+    let to_send: Vec<(&entry::Model, &person::Model, &payment_account::Model)> = entries
+        .iter()
+        .filter(|e| !sent.contains(&e.id) && e.amount > 0)
+        .filter_map(|e| Some((e, people.get(&e.person_id)?, accounts.get(&e.person_id)?)))
+        .collect();
+    if to_send.is_empty() {
+        return Err(AppError::Invalid(
+            "Không còn ai để chuyển khoản: mọi người có tài khoản đã được đưa vào một đợt chuyển khoản, đã nhận quà, hoặc chưa ai có tài khoản.".into(),
+        ));
+    }
+    let total: i64 = to_send.iter().map(|(e, _, _)| e.amount).sum();
+    let batch = payment_batch::ActiveModel {
+        campaign_id: Set(campaign.id),
+        program_id: Set(program.id),
+        ward_id: Set(ward_id),
+        entry_count: Set(i32::try_from(to_send.len()).unwrap_or(i32::MAX)),
+        total_amount: Set(total),
+        created_by: Set(operator.actor.name.clone()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let now = Utc::now();
+    payment_item::Entity::insert_many(to_send.iter().map(|(e, _, _)| {
+        payment_item::ActiveModel {
+            entry_id: Set(e.id),
+            batch_id: Set(batch.id),
+            amount: Set(e.amount),
+            state: Set(PaymentState::Sent),
+            paid_on: Set(None),
+            reason: Set(None),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }))
+    .exec_without_returning(&txn)
+    .await
+    .map_err(|err| {
+        AppError::on_unique_violation(
+            err,
+            "Một người trong danh sách vừa được đưa vào đợt chuyển khoản khác. Hãy lập lại danh sách.",
+        )
+    })?;
+    audit::record::<(), _>(
+        &txn,
+        &operator.actor,
+        AuditEvent {
+            action: "payment.batch_export",
+            entity_type: "payment_batch",
+            entity_id: Some(batch.id.to_string()),
+            unit_id: Some(ward_id.unwrap_or(campaign.unit_id)),
+        },
+        None,
+        Some(&serde_json::json!({
+            "program_id": program.id,
+            "ward_id": ward_id,
+            "entries": batch.entry_count,
+            "total_amount": total,
+        })),
+    )
+    .await?;
+
+    let units = all_units(&txn).await?;
+    let unit_name = |id: i32| units.iter().find(|u| u.id == id);
+    let issuing = ward_id.and_then(unit_name);
+    let parent = issuing
+        .and_then(|w| w.parent_id)
+        .or(Some(campaign.unit_id))
+        .and_then(unit_name)
+        .map(display_name)
+        .unwrap_or_default();
+    let list = TransferList {
+        place: parent.clone(),
+        parent_unit: parent,
+        unit: issuing.map(display_name),
+        date: None,
+        program: Program {
+            id: i64::from(program.id),
+            name: program.name.clone(),
+            funding: program.funding_source,
+            sponsor_name: program.sponsor_name.clone(),
+            budget: None,
+        },
+        batch_id: i64::from(batch.id),
+        rows: to_send
+            .iter()
+            .map(|(e, p, a)| TransferRow {
+                entry_id: i64::from(e.id),
+                full_name: p.full_name.clone(),
+                id_number: p.national_id.clone(),
+                account_number: a.account_number.clone(),
+                bank_name: a
+                    .bank_bin
+                    .as_ref()
+                    .and_then(|bin| bank_names.get(bin))
+                    .cloned()
+                    .unwrap_or_default(),
+                bank_bin: a.bank_bin.clone().unwrap_or_default(),
+                holder_name: a.holder_name.clone().unwrap_or_else(|| p.full_name.clone()),
+                amount: e.amount,
+            })
+            .collect(),
+        signers: Signers::default(),
+    };
+    // Written before the commit: a list that cannot be written leaves no batch behind.
+    let xlsx = write_transfer_list(&list).map_err(|e| AppError::Other(e.into()))?;
+    let csv = write_transfer_csv(&list);
+    txn.commit().await?;
+    Ok(MadeBatch {
+        batch,
+        list,
+        xlsx,
+        csv,
+    })
+}
+
+/// A result row that changed nothing, with why (Vietnamese, for the officer).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnmatchedRow {
+    /// The row's number in the file.
+    pub row: u32,
+    /// Why it was not applied.
+    pub reason: String,
+}
+
+/// What a result file did: the `chamlo payments results --json` contract.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ResultsSummary {
+    /// Transfers confirmed by this file.
+    pub applied: usize,
+    /// Transfers that failed, recorded by this file.
+    pub failed: usize,
+    /// Transfers returned, recorded by this file.
+    pub returned: usize,
+    /// Rows that could not be matched exactly, with the reason.
+    pub unmatched: Vec<UnmatchedRow>,
+    /// Rows already recorded the same way (the same file read twice).
+    pub already_applied: usize,
+}
+
+const UNKNOWN_PERSON: &str = "Không tìm thấy người có số định danh hoặc số tài khoản này.";
+const NOT_IN_BATCH: &str = "Người này không có trong đợt chuyển khoản nào.";
+
+/// Applies a bank's result rows to the campaign's transfer batches, in one transaction.
+/// A row is applied only when it matches exactly one item (by ID number, else account
+/// number) with the same amount; every other row is reported with its reason. Rows already
+/// recorded the same way count as `already_applied`, so reading a file twice changes
+/// nothing. Administrators and district staff over the campaign.
+pub async fn apply_results<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    rows: &[ResultRow],
+    file_name: &str,
+) -> AppResult<ResultsSummary> {
+    operator.ensure_manages(campaign)?;
+    let txn = begin_write(db).await?;
+    let batches: Vec<i32> = payment_batch::Entity::find()
+        .filter(payment_batch::Column::CampaignId.eq(campaign.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    let items = payment_item::Entity::find()
+        .filter(payment_item::Column::BatchId.is_in(batches))
+        .all(&txn)
+        .await?;
+    let entries: HashMap<i32, entry::Model> = entry::Entity::find()
+        .filter(entry::Column::Id.is_in(items.iter().map(|i| i.entry_id)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    let mut summary = ResultsSummary::default();
+    let mut items: Vec<payment_item::Model> = items;
+    // A row without a date was paid on the day it is read, in Vietnam (UTC+7).
+    let today = (Utc::now() + chrono::Duration::hours(7)).date_naive();
+    for row in rows {
+        let outcome = match row.outcome {
+            Some(outcome) => outcome,
+            None => {
+                summary.unmatched.push(UnmatchedRow {
+                    row: row.row,
+                    reason: format!(
+                        "Trạng thái “{}” không phải “Thành công”, “Thất bại” hay “Hoàn trả”.",
+                        row.status_text
+                    ),
+                });
+                continue;
+            }
+        };
+        let Some(amount) = row.amount else {
+            summary.unmatched.push(UnmatchedRow {
+                row: row.row,
+                reason: "Không đọc được số tiền.".into(),
+            });
+            continue;
+        };
+        let person_ids = people_matching(&txn, row).await?;
+        if person_ids.is_empty() {
+            summary.unmatched.push(UnmatchedRow {
+                row: row.row,
+                reason: UNKNOWN_PERSON.into(),
+            });
+            continue;
+        }
+        let candidates: Vec<usize> = items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| {
+                entries
+                    .get(&i.entry_id)
+                    .is_some_and(|e| person_ids.contains(&e.person_id))
+            })
+            .map(|(n, _)| n)
+            .collect();
+        if candidates.is_empty() {
+            summary.unmatched.push(UnmatchedRow {
+                row: row.row,
+                reason: NOT_IN_BATCH.into(),
+            });
+            continue;
+        }
+        let same_amount: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&n| items[n].amount == amount)
+            .collect();
+        let index = match same_amount.as_slice() {
+            [] => {
+                summary.unmatched.push(UnmatchedRow {
+                    row: row.row,
+                    reason: format!(
+                        "Số tiền {} khác số tiền đã gửi chuyển khoản ({}).",
+                        crate::vn::money_words::format_vnd(amount),
+                        crate::vn::money_words::format_vnd(items[candidates[0]].amount)
+                    ),
+                });
+                continue;
+            }
+            [one] => *one,
+            _ => {
+                summary.unmatched.push(UnmatchedRow {
+                    row: row.row,
+                    reason: "Người này có nhiều khoản chuyển cùng số tiền; không thể biết dòng này ứng với khoản nào.".into(),
+                });
+                continue;
+            }
+        };
+        let target = match outcome {
+            TransferOutcome::Succeeded => PaymentState::Transferred,
+            TransferOutcome::Failed => PaymentState::Failed,
+            TransferOutcome::Returned => PaymentState::Returned,
+        };
+        let item = &items[index];
+        if item.state == target {
+            summary.already_applied += 1;
+            continue;
+        }
+        let entry = &entries[&item.entry_id];
+        if !operator.scope.allows(entry.ward_id) {
+            summary.unmatched.push(UnmatchedRow {
+                row: row.row,
+                reason: "Người này thuộc đơn vị ngoài phạm vi của bạn.".into(),
+            });
+            continue;
+        }
+        let refusal = match (item.state, target) {
+            (PaymentState::Transferred, _) => {
+                Some("Khoản này đã được ghi nhận chuyển khoản thành công.".to_owned())
+            }
+            // A return after a success was handled above; after a failure nothing came back.
+            (PaymentState::Failed | PaymentState::Returned, _) => Some(format!(
+                "Khoản này đã được ghi nhận “{}”.",
+                item.state.label()
+            )),
+            (PaymentState::Sent, _) if entry.status != EntryStatus::Pending => {
+                Some("Người này đã nhận quà (đã ghi nhận trên danh sách ký nhận).".to_owned())
+            }
+            (PaymentState::Sent, _) => None,
+        };
+        if let Some(reason) = refusal {
+            summary.unmatched.push(UnmatchedRow {
+                row: row.row,
+                reason,
+            });
+            continue;
+        }
+        let date = row.date.unwrap_or(today);
+        let mut active: payment_item::ActiveModel = item.clone().into();
+        active.state = Set(target);
+        active.reason = Set(row.reason.clone());
+        active.paid_on = Set((target == PaymentState::Transferred).then_some(date));
+        active.updated_at = Set(Utc::now());
+        items[index] = active.update(&txn).await?;
+        match target {
+            PaymentState::Transferred => {
+                mark_transferred(&txn, entry, date, items[index].batch_id).await?;
+                summary.applied += 1;
+            }
+            PaymentState::Failed => summary.failed += 1,
+            PaymentState::Returned => summary.returned += 1,
+            PaymentState::Sent => {}
+        }
+    }
+    audit::record::<(), _>(
+        &txn,
+        &operator.actor,
+        AuditEvent {
+            action: "payment.results_import",
+            entity_type: "campaign",
+            entity_id: Some(campaign.id.to_string()),
+            unit_id: Some(campaign.unit_id),
+        },
+        None,
+        Some(&serde_json::json!({ "file": file_name, "rows": rows.len(), "summary": &summary })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(summary)
+}
+
+/// The people a result row names: by ID number when it has one, else by account number.
+async fn people_matching(db: &impl ConnectionTrait, row: &ResultRow) -> AppResult<Vec<i32>> {
+    if let Some(id) = &row.id_number {
+        return Ok(person::Entity::find()
+            .filter(person::Column::NationalId.eq(id.as_str()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect());
+    }
+    if let Some(number) = &row.account_number {
+        return Ok(payment_account::Entity::find()
+            .filter(payment_account::Column::AccountNumber.eq(number.as_str()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| a.person_id)
+            .collect());
+    }
+    Ok(Vec::new())
+}
+
+async fn mark_transferred(
+    db: &impl ConnectionTrait,
+    entry: &entry::Model,
+    date: NaiveDate,
+    batch_id: i32,
+) -> AppResult<()> {
+    let mut active: entry::ActiveModel = entry.clone().into();
+    active.status = Set(EntryStatus::Received);
+    active.received_date = Set(Some(date));
+    active.distribution_note = Set(Some(format!("Chuyển khoản (đợt {batch_id})")));
+    active.updated_at = Set(Utc::now());
+    active.update(db).await?;
+    Ok(())
+}
+
+/// Where each entry of a program stands in paying: the settlement's figures, by ward.
+#[derive(Debug, Clone, Default, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Settlement {
+    /// Program id.
+    pub program_id: i32,
+    /// Ward id.
+    pub ward_id: i32,
+    /// Gifts planned (every entry) and their money.
+    pub planned: i64,
+    /// Money of the planned gifts.
+    pub planned_amount: i64,
+    /// Paid by transfer.
+    pub transferred: i64,
+    /// Money transferred.
+    pub transferred_amount: i64,
+    /// Paid in cash (received, not by transfer).
+    pub cash: i64,
+    /// Money paid in cash.
+    pub cash_amount: i64,
+    /// Transfers failed or returned and not yet paid in cash.
+    pub failed_or_returned: i64,
+    /// Sent for transfer, no result yet.
+    pub awaiting_result: i64,
+    /// Not reached: pending without a transfer under way, or closed without receiving.
+    pub not_reached: i64,
+    /// Money to give back to the Treasury (hoàn ứng): planned money not paid out.
+    pub refund_amount: i64,
+}
+
+/// The settlement of a campaign per program and ward, over the wards the operator sees.
+pub async fn settlement(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+) -> AppResult<Vec<Settlement>> {
+    let entries = entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign.id))
+        .filter(operator.scope.condition(entry::Column::WardId))
+        .all(db)
+        .await?;
+    let items: HashMap<i32, PaymentState> = payment_item::Entity::find()
+        .filter(payment_item::Column::EntryId.is_in(entries.iter().map(|e| e.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.entry_id, i.state))
+        .collect();
+    let mut rows: std::collections::BTreeMap<(i32, i32), Settlement> = Default::default();
+    for e in &entries {
+        let s = rows
+            .entry((e.program_id, e.ward_id))
+            .or_insert_with(|| Settlement {
+                program_id: e.program_id,
+                ward_id: e.ward_id,
+                ..Default::default()
+            });
+        s.planned += 1;
+        s.planned_amount += e.amount;
+        match (e.status, items.get(&e.id)) {
+            (EntryStatus::Received, Some(PaymentState::Transferred)) => {
+                s.transferred += 1;
+                s.transferred_amount += e.amount;
+            }
+            (EntryStatus::Received, _) => {
+                s.cash += 1;
+                s.cash_amount += e.amount;
+            }
+            (EntryStatus::Pending, Some(PaymentState::Failed | PaymentState::Returned)) => {
+                s.failed_or_returned += 1;
+            }
+            (EntryStatus::Pending, Some(PaymentState::Sent)) => s.awaiting_result += 1,
+            _ => s.not_reached += 1,
+        }
+    }
+    Ok(rows
+        .into_values()
+        .map(|mut s| {
+            s.refund_amount = s.planned_amount - s.transferred_amount - s.cash_amount;
+            s
+        })
+        .collect())
+}
