@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod carry_forward;
 pub mod categories;
 pub mod distribution;
+pub mod distribution_day;
 pub mod duplicates;
 pub mod entitlements;
 pub mod exports;
