@@ -6,6 +6,8 @@ pub mod admin_catalogue;
 pub mod api;
 pub mod auth;
 pub mod campaigns;
+pub mod checkin;
+pub mod distribution_points;
 pub mod duplicates;
 pub mod error_page;
 pub mod exports;
@@ -56,6 +58,8 @@ pub fn app(state: AppState) -> Router {
         .merge(duplicates::routes())
         .merge(programs::routes())
         .merge(exports::routes())
+        .merge(checkin::routes())
+        .merge(distribution_points::routes())
         .merge(admin::routes())
         .merge(admin_catalogue::routes())
         .merge(tokens::routes())

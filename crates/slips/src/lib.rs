@@ -8,9 +8,11 @@
 //! typing. The code is all the QR holds: no link, no name, no ID number (DOMAIN.md: messages
 //! from the ward never carry links, and a lost slip must not reveal who it belongs to).
 
+mod html;
 mod pdf;
 mod qr;
 
+pub use html::render_html;
 pub use pdf::{SlipError, render_pdf};
 pub use qr::{qr_modules, qr_svg};
 

@@ -318,7 +318,7 @@ pub async fn invitation_slips<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Who handed a gift out, when and where, as the check-in page and the CLI tell it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ReceivedInfo {
     /// The day it was handed out (dd/mm/yyyy).
     pub date: Option<String>,
