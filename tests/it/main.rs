@@ -13,6 +13,7 @@ mod cli;
 mod concurrent_import;
 mod cycle_support;
 mod distribution;
+mod distribution_day;
 mod e2e;
 mod exports;
 mod helpers;

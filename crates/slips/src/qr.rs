@@ -31,7 +31,7 @@ pub fn qr_svg(text: &str) -> String {
         path.push_str(&format!("M{x} {y}h1v1h-1z"));
     }
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" \
+        "<svg viewBox=\"0 0 {side} {side}\" \
          shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"Mã QR\">\
          <rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/>\
          <path d=\"{path}\" fill=\"#000\"/></svg>"
