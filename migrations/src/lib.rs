@@ -13,6 +13,7 @@ mod m20261201_000002_import_speed;
 mod m20261201_000003_page_indexes;
 mod m20261204_140101_create_ward_synonyms;
 mod m20261204_160001_create_payments;
+mod m20261204_170001_create_distribution_day;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_page_indexes::Migration),
             Box::new(m20261204_140101_create_ward_synonyms::Migration),
             Box::new(m20261204_160001_create_payments::Migration),
+            Box::new(m20261204_170001_create_distribution_day::Migration),
         ]
     }
 }

@@ -3,10 +3,12 @@
 
 pub mod backup;
 pub mod campaign;
+pub mod checkin;
 pub mod demo;
 pub mod distribute;
 pub mod export;
 pub mod import;
+pub mod invitations;
 pub mod list;
 pub mod payments;
 pub mod program;
@@ -73,6 +75,10 @@ enum Command {
     /// Paying by transfer: transfer lists, bank results, accounts, settlement.
     #[command(subcommand)]
     Payments(payments::PaymentsCommand),
+    /// Invitation slips of a ward with their QR codes, as PDF or printable HTML.
+    Invitations(invitations::InvitationsArgs),
+    /// Check a gift in by its slip's code (exit 0 recorded, 1 already received, 2 unknown).
+    Checkin(checkin::CheckinArgs),
 }
 
 /// An error a subcommand reports on stderr with the exit status it chooses.
@@ -120,6 +126,8 @@ pub async fn run() -> ExitCode {
         Command::Report(args) => report::run(&cli.config, args).await,
         Command::DistributeSheet(args) => export::run_distribute_sheet(&cli.config, args).await,
         Command::Payments(command) => payments::run(&cli.config, command).await,
+        Command::Invitations(args) => invitations::run(&cli.config, args).await,
+        Command::Checkin(args) => checkin::run(&cli.config, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,6 +10,7 @@ pub mod carry_forward;
 pub mod categories;
 pub mod clock;
 pub mod distribution;
+pub mod distribution_day;
 pub mod duplicates;
 pub mod entitlements;
 pub mod exports;

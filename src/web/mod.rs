@@ -7,6 +7,8 @@ pub mod admin_users;
 pub mod api;
 pub mod auth;
 pub mod campaigns;
+pub mod checkin;
+pub mod distribution_points;
 pub mod duplicates;
 pub mod error_page;
 pub mod exports;
@@ -58,6 +60,8 @@ pub fn app(state: AppState) -> Router {
         .merge(duplicates::routes())
         .merge(programs::routes())
         .merge(exports::routes())
+        .merge(checkin::routes())
+        .merge(distribution_points::routes())
         .merge(admin::routes())
         .merge(admin_catalogue::routes())
         .merge(admin_users::routes())

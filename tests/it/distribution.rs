@@ -21,7 +21,7 @@ use crate::helpers::TestApp;
 use crate::import::district_campaign;
 
 /// A campaign with four people on Hiệp Phú's approved list (300.000 đ each, TB).
-async fn approved_ward(app: &TestApp) -> campaign::Model {
+pub async fn approved_ward(app: &TestApp) -> campaign::Model {
     let campaign = district_campaign(app, 2021).await;
     let program = default_program(app, campaign.id).await;
     for (name, year) in [

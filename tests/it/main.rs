@@ -14,6 +14,7 @@ mod cli;
 mod concurrent_import;
 mod cycle_support;
 mod distribution;
+mod distribution_day;
 mod e2e;
 mod e2e_admin_users;
 mod e2e_preview;

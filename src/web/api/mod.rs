@@ -6,6 +6,7 @@
 
 mod caller;
 mod campaigns;
+pub mod checkin;
 mod distribution;
 mod duplicates;
 mod extract;
@@ -29,6 +30,7 @@ use crate::web::AppState;
 /// The API's routes, all under `/api`.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(checkin::routes())
         .route("/api/openapi.json", get(openapi_json))
         .route(
             "/api/campaigns",
@@ -102,6 +104,14 @@ pub fn routes() -> Router<AppState> {
         tokens::list_tokens,
         tokens::create_token,
         tokens::revoke_token,
+        checkin::show_checkin_card,
+        checkin::record_checkin,
+        checkin::show_ward_plan,
+        checkin::create_point,
+        checkin::create_slot,
+        checkin::invite_to_slot,
+        checkin::mark_home_visit,
+        checkin::show_follow_up,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme),
