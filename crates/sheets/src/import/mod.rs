@@ -8,6 +8,7 @@
 //! normalises and validates each person; [`duplicates`] marks people listed twice.
 
 pub mod duplicates;
+pub mod extract;
 pub mod guard;
 pub mod header;
 pub mod legacy_encoding;
