@@ -19,6 +19,7 @@ pub mod login_throttle;
 pub mod operator;
 pub mod pending_uploads;
 pub mod people;
+pub mod population_check;
 pub mod programs;
 pub mod progress;
 pub mod scope;
