@@ -13,6 +13,7 @@ pub mod report;
 pub mod serve;
 pub mod token;
 pub mod user;
+pub mod verify;
 
 use std::process::ExitCode;
 
@@ -69,6 +70,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Record the distribution from a signed sheet that came back filled in.
     DistributeSheet(export::DistributeSheetArgs),
+    /// Check a ward's list against the resident extract of its police (nothing is stored).
+    Verify(verify::VerifyArgs),
 }
 
 /// An error a subcommand reports on stderr with the exit status it chooses.
@@ -115,6 +118,7 @@ pub async fn run() -> ExitCode {
         Command::Export(args) => export::run_export(&cli.config, args).await,
         Command::Report(args) => report::run(&cli.config, args).await,
         Command::DistributeSheet(args) => export::run_distribute_sheet(&cli.config, args).await,
+        Command::Verify(args) => verify::run(&cli.config, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
