@@ -877,6 +877,13 @@ pub struct WardReportLine {
     pub open_stops: i64,
 }
 
+impl WardReportLine {
+    /// The flags of one kind (0 when none).
+    pub fn count_of(&self, kind: impl AsRef<str>) -> i64 {
+        self.flagged.get(kind.as_ref()).copied().unwrap_or(0)
+    }
+}
+
 /// The report: per ward in the operator's units, the latest check's counts and its flags
 /// by kind and resolved.
 pub async fn campaign_report(
