@@ -14,6 +14,7 @@ mod m20261201_000003_page_indexes;
 mod m20261204_140101_create_ward_synonyms;
 mod m20261204_160001_create_payments;
 mod m20261204_170001_create_distribution_day;
+mod m20261204_180001_create_population_check;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_140101_create_ward_synonyms::Migration),
             Box::new(m20261204_160001_create_payments::Migration),
             Box::new(m20261204_170001_create_distribution_day::Migration),
+            Box::new(m20261204_180001_create_population_check::Migration),
         ]
     }
 }

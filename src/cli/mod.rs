@@ -16,6 +16,7 @@ pub mod report;
 pub mod serve;
 pub mod token;
 pub mod user;
+pub mod verify;
 
 use std::process::ExitCode;
 
@@ -79,6 +80,8 @@ enum Command {
     Invitations(invitations::InvitationsArgs),
     /// Check a gift in by its slip's code (exit 0 recorded, 1 already received, 2 unknown).
     Checkin(checkin::CheckinArgs),
+    /// Check a ward's list against the resident extract of its police (nothing is stored).
+    Verify(verify::VerifyArgs),
 }
 
 /// An error a subcommand reports on stderr with the exit status it chooses.
@@ -128,6 +131,7 @@ pub async fn run() -> ExitCode {
         Command::Payments(command) => payments::run(&cli.config, command).await,
         Command::Invitations(args) => invitations::run(&cli.config, args).await,
         Command::Checkin(args) => checkin::run(&cli.config, args).await,
+        Command::Verify(args) => verify::run(&cli.config, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,6 +14,7 @@ pub async fn run(config: Config) -> Result<(), CliError> {
     let created = ensure_first_admin(&db, admin_password.clone())
         .await
         .map_err(|err| CliError::from(err.user_message()))?;
+    sweep_population_extracts(db.clone());
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let address = listener.local_addr()?;
     println!(
@@ -48,6 +49,22 @@ pub async fn run(config: Config) -> Result<(), CliError> {
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     Ok(())
+}
+
+/// Deletes resident extracts past their 7 days now and every hour after (issue 18): an
+/// extract is personal data of every resident, kept no longer than the check needs.
+fn sweep_population_extracts(db: sea_orm::DatabaseConnection) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match crate::domain::population_check::sweep_expired_extracts(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "expired resident extracts deleted"),
+                Err(err) => tracing::warn!(%err, "sweeping resident extracts failed"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -23,6 +23,7 @@ pub mod operator;
 pub mod payments;
 pub mod pending_uploads;
 pub mod people;
+pub mod population_check;
 pub mod programs;
 pub mod progress;
 pub mod scope;

@@ -129,6 +129,7 @@ pub async fn transition_list<C: ConnectionTrait + TransactionTrait>(
                 "Danh sách chưa có người nhận nào: hãy nhập danh sách trước khi gửi.".into(),
             ));
         }
+        crate::domain::population_check::ensure_no_open_stops(&txn, campaign.id, ward_id).await?;
     }
     let now = Utc::now();
     let mut update = ward_list::Entity::update_many()
@@ -178,6 +179,17 @@ pub async fn transition_list<C: ConnectionTrait + TransactionTrait>(
         Some(&updated),
     )
     .await?;
+    if action == ListAction::Approve {
+        // The resident extract was kept only for the check before approval.
+        crate::domain::population_check::delete_extract(
+            &txn,
+            &operator.actor,
+            campaign.id,
+            ward_id,
+            "approved",
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }

@@ -19,6 +19,7 @@ pub mod layout;
 pub mod lists;
 pub mod middleware;
 pub mod people;
+pub mod population_check;
 pub mod programs;
 pub mod session;
 pub mod signed_sheets;
@@ -56,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .merge(imports::routes(state.config.max_upload_mb))
         .merge(lists::routes())
         .merge(signed_sheets::routes(state.config.max_upload_mb))
+        .merge(population_check::routes(state.config.max_upload_mb))
         .merge(people::routes())
         .merge(duplicates::routes())
         .merge(programs::routes())

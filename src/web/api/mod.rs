@@ -11,6 +11,7 @@ mod distribution;
 mod duplicates;
 mod extract;
 mod lists;
+mod population_check;
 mod programs;
 mod progress;
 mod respond;
@@ -78,6 +79,7 @@ pub fn routes() -> Router<AppState> {
             get(tokens::list_tokens).post(tokens::create_token),
         )
         .route("/api/tokens/{id}", delete(tokens::revoke_token))
+        .merge(population_check::routes())
 }
 
 /// The OpenAPI document of the API.
@@ -112,6 +114,11 @@ pub fn routes() -> Router<AppState> {
         checkin::invite_to_slot,
         checkin::mark_home_visit,
         checkin::show_follow_up,
+        population_check::show_ward_check,
+        population_check::upload_ward_extract,
+        population_check::recheck_ward,
+        population_check::resolve_population_flag,
+        population_check::population_report,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme),

@@ -117,7 +117,7 @@ impl Header {
 }
 
 /// The folded words of a header label, text in parentheses dropped ("Số tiền (đồng)").
-fn label_words(label: &str) -> String {
+pub(crate) fn label_words(label: &str) -> String {
     let folded = fold_key(label);
     let mut depth = 0u32;
     let mut out = String::with_capacity(folded.len());

@@ -11,6 +11,7 @@ mod category_column;
 #[cfg(test)]
 mod category_tests;
 pub mod duplicates;
+pub mod extract;
 pub mod guard;
 pub mod header;
 pub(crate) mod layout;
