@@ -15,6 +15,7 @@ mod cycle_support;
 mod distribution;
 mod distribution_day;
 mod e2e;
+mod e2e_checkin;
 mod exports;
 mod helpers;
 mod hostile_files;
