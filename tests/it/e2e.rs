@@ -218,7 +218,7 @@ pub(crate) async fn login(client: &Client, base: &str, username: &str) {
     }
 }
 
-async fn logout(client: &Client) {
+pub(crate) async fn logout(client: &Client) {
     client
         .find(Locator::Css(".who button"))
         .await

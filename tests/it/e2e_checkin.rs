@@ -5,8 +5,7 @@
 //! is kept on the phone and recorded once when it returns, and the campaign page's received
 //! count moves. Screenshots at 390 and 1366 px go to target/screenshots/.
 //!
-//! Skipped unless `CHAMLO_E2E=1`; needs chromium, chromium-driver, poppler-utils and
-//! ImageMagick's `convert`.
+//! Skipped unless `CHAMLO_E2E=1`; needs chromium, chromium-driver and poppler-utils.
 
 use std::process::Command;
 use std::sync::Arc;
@@ -25,45 +24,56 @@ use fantoccini::{Client, Locator};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::distribution::approved_ward;
-use crate::e2e::{body_text, browser_with, click, login, shoot, start_driver, wait_for_text};
+use crate::e2e::{
+    body_text, browser_with, click, login, logout, shoot, start_driver, wait_for_text,
+};
 use crate::helpers::TestApp;
 
 /// A Y4M video (what Chromium's fake camera plays, looped) of one still frame: the QR code of
-/// the first slip on the first page of `pdf`, grey on a 640×480 frame.
+/// the first slip on the first page of `pdf`, grey, on a white 640×480 frame. poppler renders
+/// the QR's corner of the page straight to a greyscale PGM.
 fn fake_camera_video(pdf: &std::path::Path, dir: &std::path::Path) -> std::path::PathBuf {
-    let page = dir.join("page");
+    const WIDTH: usize = 640;
+    const HEIGHT: usize = 480;
+    let out = dir.join("qr");
+    // The first slip's QR sits in the top right corner of the A4 page: 180×190 pt from
+    // (415, 5), rendered at 176 dpi, 440×464 pixels.
     let status = Command::new("pdftoppm")
-        .args(["-r", "72", "-png", "-f", "1", "-l", "1", "-singlefile"])
+        .args(["-r", "176", "-gray", "-f", "1", "-l", "1", "-singlefile"])
+        .args(["-x", "1014", "-y", "12", "-W", "440", "-H", "464"])
         .arg(pdf)
-        .arg(&page)
+        .arg(&out)
         .status()
         .expect("pdftoppm (poppler-utils)");
     assert!(status.success());
-    let raw = dir.join("qr.gray");
-    // The first slip's QR sits in the top right corner of the A4 page (595×842 pt at 72 dpi).
-    let status = Command::new("convert")
-        .arg(dir.join("page.png"))
-        .args(["-crop", "180x190+415+5", "+repage", "-resize", "440x440"])
-        .args([
-            "-background",
-            "white",
-            "-gravity",
-            "center",
-            "-extent",
-            "640x480",
-        ])
-        .args(["-depth", "8"])
-        .arg(format!("gray:{}", raw.display()))
-        .status()
-        .expect("convert (ImageMagick)");
-    assert!(status.success());
-    let luma = std::fs::read(&raw).unwrap();
-    assert_eq!(luma.len(), 640 * 480);
-    let mut video = b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n".to_vec();
+    let pgm = std::fs::read(dir.join("qr.pgm")).unwrap();
+    // "P5\n440 464\n255\n" then the pixels.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let begin = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[begin..at]).into_owned());
+    }
+    let pixels = &pgm[at + 1..];
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    assert_eq!(pixels.len(), w * h);
+    let mut luma = vec![255u8; WIDTH * HEIGHT];
+    let (left, top) = ((WIDTH - w) / 2, (HEIGHT - h.min(HEIGHT)) / 2);
+    for y in 0..h.min(HEIGHT) {
+        luma[(top + y) * WIDTH + left..(top + y) * WIDTH + left + w]
+            .copy_from_slice(&pixels[y * w..(y + 1) * w]);
+    }
+    let mut video = format!("YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
     for _ in 0..2 {
         video.extend_from_slice(b"FRAME\n");
         video.extend_from_slice(&luma);
-        video.extend(std::iter::repeat_n(128u8, 2 * 320 * 240));
+        video.extend(std::iter::repeat_n(128u8, WIDTH * HEIGHT / 2));
     }
     let path = dir.join("camera.y4m");
     std::fs::write(&path, video).unwrap();
@@ -98,6 +108,12 @@ async fn e2e_checkin_by_typed_code_and_fake_camera_survives_a_dropped_connection
         "canbo.hiepphu",
         Role::Ward,
         Some((UnitLevel::Ward, "Hiệp Phú")),
+    )
+    .await;
+    app.create_user(
+        "quan9",
+        Role::District,
+        Some((UnitLevel::District, "Quận 9")),
     )
     .await;
     let ward = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
@@ -235,14 +251,6 @@ async fn e2e_checkin_by_typed_code_and_fake_camera_survives_a_dropped_connection
         .unwrap();
     assert_eq!(left.as_u64(), Some(0), "nothing left in the phone's queue");
 
-    // The campaign page's received count moved: three of four.
-    client
-        .goto(&format!("{base}/campaigns/{}", campaign.slug))
-        .await
-        .unwrap();
-    wait_for_text(&client, "(3/4)").await;
-    shoot(&client, "checkin-390-campaign").await;
-
     client.set_window_size(1366, 900).await.unwrap();
     client.goto(&page).await.unwrap();
     type_code(&client, &slips[3].code).await;
@@ -261,6 +269,20 @@ async fn e2e_checkin_by_typed_code_and_fake_camera_survives_a_dropped_connection
     client.refresh().await.unwrap();
     wait_for_text(&client, "Điểm phát và khung giờ").await;
     shoot(&client, "distribution-day-390").await;
+
+    // The district's dashboard (the campaign page) counts three of Hiệp Phú's four received.
+    logout(&client).await;
+    login(&client, &base, "quan9").await;
+    client
+        .goto(&format!("{base}/campaigns/{}", campaign.slug))
+        .await
+        .unwrap();
+    wait_for_text(&client, "(3/4)").await;
+    shoot(&client, "checkin-dashboard-1366").await;
+    client.set_window_size(390, 900).await.unwrap();
+    client.refresh().await.unwrap();
+    wait_for_text(&client, "(3/4)").await;
+    shoot(&client, "checkin-dashboard-390").await;
 
     client.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
