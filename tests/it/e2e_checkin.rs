@@ -269,6 +269,15 @@ async fn e2e_checkin_by_typed_code_and_fake_camera_survives_a_dropped_connection
     client.refresh().await.unwrap();
     wait_for_text(&client, "Điểm phát và khung giờ").await;
     shoot(&client, "distribution-day-390").await;
+    client
+        .goto(&format!(
+            "{base}/campaigns/{}/wards/{}/distribution-day/not-reached",
+            campaign.slug, ward.id
+        ))
+        .await
+        .unwrap();
+    wait_for_text(&client, "Danh sách chưa nhận quà").await;
+    shoot(&client, "not-reached-390").await;
 
     // The district's dashboard (the campaign page) counts three of Hiệp Phú's four received.
     logout(&client).await;
