@@ -32,18 +32,47 @@ use crate::web::session::CurrentUser;
 
 /// The ward distribution-day routes.
 pub fn routes() -> Router<AppState> {
-    let base = "/campaigns/{slug}/wards/{ward_id}/distribution-day";
     Router::new()
-        .route(base, get(show_distribution_day))
-        .route(&format!("{base}/points"), post(create_point))
-        .route(&format!("{base}/slots"), post(create_slot))
-        .route(&format!("{base}/assign"), post(invite_khu_pho))
-        .route(&format!("{base}/invitations.html"), get(show_slips))
-        .route(&format!("{base}/invitations.pdf"), get(download_slips))
-        .route(&format!("{base}/home-visits"), get(show_home_visits))
-        .route(&format!("{base}/not-reached"), get(show_not_reached))
-        .route(&format!("{base}/home-visit"), post(mark_home_visit))
-        .route(&format!("{base}/messages.csv"), get(download_messages))
+        .route(
+            "/campaigns/{slug}/wards/{ward_id}/distribution-day",
+            get(show_distribution_day),
+        )
+        .route(
+            "/campaigns/{slug}/wards/{ward_id}/distribution-day/points",
+            post(create_point),
+        )
+        .route(
+            "/campaigns/{slug}/wards/{ward_id}/distribution-day/slots",
+            post(create_slot),
+        )
+        .route(
+            "/campaigns/{slug}/wards/{ward_id}/distribution-day/assign",
+            post(invite_khu_pho),
+        )
+        .route(
+            "/campaigns/{slug}/wards/{ward_id}/distribution-day/invitations.html",
+            get(show_slips),
+        )
+        .route(
+            "/campaigns/{slug}/wards/{ward_id}/distribution-day/invitations.pdf",
+            get(download_slips),
+        )
+        .route(
+            "/campaigns/{slug}/wards/{ward_id}/distribution-day/home-visits",
+            get(show_home_visits),
+        )
+        .route(
+            "/campaigns/{slug}/wards/{ward_id}/distribution-day/not-reached",
+            get(show_not_reached),
+        )
+        .route(
+            "/campaigns/{slug}/wards/{ward_id}/distribution-day/home-visit",
+            post(mark_home_visit),
+        )
+        .route(
+            "/campaigns/{slug}/wards/{ward_id}/distribution-day/messages.csv",
+            get(download_messages),
+        )
 }
 
 struct WardContext {

@@ -63,6 +63,15 @@ pub(crate) fn start_driver() -> Driver {
 }
 
 pub(crate) async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+    browser_with(driver, profile, &[]).await
+}
+
+/// A browser session with extra Chromium flags (the check-in test's fake camera).
+pub(crate) async fn browser_with(
+    driver: &Driver,
+    profile: &std::path::Path,
+    extra_args: &[String],
+) -> Client {
     let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut caps = serde_json::Map::new();
     caps.insert(
@@ -79,6 +88,13 @@ pub(crate) async fn browser(driver: &Driver, profile: &std::path::Path) -> Clien
             ],
         }),
     );
+    if let Some(args) = caps
+        .get_mut("goog:chromeOptions")
+        .and_then(|o| o.get_mut("args"))
+        .and_then(|a| a.as_array_mut())
+    {
+        args.extend(extra_args.iter().map(|a| json!(a)));
+    }
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
@@ -86,7 +102,7 @@ pub(crate) async fn browser(driver: &Driver, profile: &std::path::Path) -> Clien
         .expect("a browser session")
 }
 
-fn screenshot_dir() -> PathBuf {
+pub(crate) fn screenshot_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot directory");
     dir
@@ -202,7 +218,7 @@ pub(crate) async fn login(client: &Client, base: &str, username: &str) {
     }
 }
 
-async fn logout(client: &Client) {
+pub(crate) async fn logout(client: &Client) {
     client
         .find(Locator::Css(".who button"))
         .await

@@ -18,6 +18,7 @@ mod distribution_day;
 mod e2e;
 mod e2e_admin_users;
 mod e2e_preview;
+mod e2e_checkin;
 mod exports;
 mod helpers;
 mod hostile_files;

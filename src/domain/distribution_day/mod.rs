@@ -399,7 +399,8 @@ async fn find_by_code(
         .await?
         .filter(|e| e.campaign_id == campaign.id)
         .ok_or_else(unknown)?;
-    operator.scope.ensure(gift.ward_id)?;
+    // Another ward's code reads as unknown: a code says nothing outside its ward.
+    operator.scope.ensure(gift.ward_id).map_err(|_| unknown())?;
     Ok((found, gift))
 }
 

@@ -15,7 +15,6 @@ use utoipa::ToSchema;
 use super::{ensure_invitations, gift_facts};
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
-use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::operator::Operator;
 use crate::entities::{campaign, distribution_point, distribution_slot, invitation};
 use crate::error::{AppError, AppResult};
@@ -60,6 +59,19 @@ pub struct WardPlan {
     pub unassigned: usize,
 }
 
+/// Points and slots are planned while lists are open or locked (frozen for the day), as
+/// gifts are handed out; a closed campaign is history.
+fn ensure_not_closed(campaign: &campaign::Model) -> AppResult<()> {
+    if campaign.status == crate::entities::states::CampaignStatus::Closed {
+        Err(AppError::Invalid(format!(
+            "Đợt quà “{}” đã kết thúc: không thể đổi điểm phát hay khung giờ.",
+            campaign.title
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 fn clean(text: &str) -> String {
     crate::vn::text::normalize(text)
 }
@@ -74,7 +86,7 @@ pub async fn add_point<C: ConnectionTrait + TransactionTrait>(
     address: Option<&str>,
 ) -> AppResult<distribution_point::Model> {
     operator.scope.ensure(ward_id)?;
-    ensure_campaign_open(campaign)?;
+    ensure_not_closed(campaign)?;
     let name = clean(name);
     if name.is_empty() {
         return Err(AppError::Invalid("Hãy ghi tên điểm phát quà.".into()));
@@ -140,7 +152,7 @@ pub async fn add_slot<C: ConnectionTrait + TransactionTrait>(
     starts_at: &str,
     ends_at: &str,
 ) -> AppResult<distribution_slot::Model> {
-    ensure_campaign_open(campaign)?;
+    ensure_not_closed(campaign)?;
     let starts_at = parse_time(starts_at, "Giờ bắt đầu")?;
     let ends_at = parse_time(ends_at, "Giờ kết thúc")?;
     if ends_at <= starts_at {
@@ -194,7 +206,7 @@ pub async fn assign_slot<C: ConnectionTrait + TransactionTrait>(
     slot_id: i32,
     who: &Invitees,
 ) -> AppResult<usize> {
-    ensure_campaign_open(campaign)?;
+    ensure_not_closed(campaign)?;
     let slot = distribution_slot::Entity::find_by_id(slot_id)
         .one(db)
         .await?
