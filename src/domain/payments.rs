@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionSession, TransactionTrait,
@@ -25,9 +26,10 @@ use crate::domain::operator::Operator;
 use crate::domain::programs::program_and_campaign;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::payment_states::{AccountKind, PaymentMethod, PaymentState};
-use crate::entities::states::{EntryStatus, Role};
+use crate::entities::states::{EntryStatus, ListStatus, Role};
 use crate::entities::{
     bank, campaign, entry, gift_program, payment_account, payment_batch, payment_item, person,
+    ward_list,
 };
 use crate::error::{AppError, AppResult};
 use crate::export::{
@@ -329,6 +331,17 @@ pub async fn make_transfer_batch<C: ConnectionTrait + TransactionTrait>(
         .filter(entry::Column::ProgramId.eq(program.id))
         .filter(entry::Column::Status.eq(EntryStatus::Pending))
         .filter(operator.scope.condition(entry::Column::WardId))
+        // Only approved lists are paid: a draft can still change.
+        .filter(
+            entry::Column::WardListId.in_subquery(
+                Query::select()
+                    .column(ward_list::Column::Id)
+                    .from(ward_list::Entity)
+                    .and_where(ward_list::Column::CampaignId.eq(campaign.id))
+                    .and_where(ward_list::Column::Status.eq(ListStatus::Approved))
+                    .to_owned(),
+            ),
+        )
         .order_by_asc(entry::Column::WardId)
         .order_by_asc(entry::Column::Id);
     if let Some(ward) = ward_id {
@@ -369,7 +382,7 @@ pub async fn make_transfer_batch<C: ConnectionTrait + TransactionTrait>(
         .collect();
     if to_send.is_empty() {
         return Err(AppError::Invalid(
-            "Không còn ai để chuyển khoản: mọi người có tài khoản đã được đưa vào một đợt chuyển khoản, đã nhận quà, hoặc chưa ai có tài khoản.".into(),
+            "Không còn ai để chuyển khoản: mọi người có tài khoản trong danh sách đã duyệt đều đã được đưa vào một đợt chuyển khoản hoặc đã nhận quà (hoặc chưa ai có tài khoản, hoặc danh sách chưa được duyệt).".into(),
         ));
     }
     let total: i64 = to_send.iter().map(|(e, _, _)| e.amount).sum();

@@ -21,6 +21,7 @@ mod import;
 mod pages_more;
 mod pages_supervision;
 mod pages_ward;
+mod payments;
 mod schema;
 mod scope;
 mod sessions;
