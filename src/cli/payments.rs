@@ -13,7 +13,8 @@ use crate::domain::campaigns::find_campaign;
 use crate::domain::exports::{find_program, find_ward};
 use crate::domain::operator::Operator;
 use crate::domain::payments::{
-    AccountInput, apply_results, make_transfer_batch, save_account, settlement,
+    AccountInput, apply_results, cash_round_sheet, follow_up_list, make_transfer_batch,
+    save_account, settlement,
 };
 use crate::entities::payment_states::AccountKind;
 use crate::import::payment_results::read_payment_results;
@@ -68,6 +69,37 @@ pub enum PaymentsCommand {
         /// The holder's name, when not the person's.
         #[arg(long)]
         holder: Option<String>,
+    },
+    /// The cash round's signing sheet of one ward: no account, or a failed or returned
+    /// transfer.
+    CashSheet {
+        /// The campaign's slug.
+        #[arg(long)]
+        campaign: String,
+        /// The program: its id or name.
+        #[arg(long)]
+        program: String,
+        /// The ward (code or name).
+        #[arg(long)]
+        ward: String,
+        /// Where to write the workbook.
+        #[arg(long, value_name = "F.xlsx")]
+        out: PathBuf,
+    },
+    /// After the deadline: everyone not yet paid, by khu phố, with phone numbers.
+    FollowUp {
+        /// The campaign's slug.
+        #[arg(long)]
+        campaign: String,
+        /// The program: its id or name.
+        #[arg(long)]
+        program: String,
+        /// One ward (code or name); without it, every ward.
+        #[arg(long)]
+        ward: Option<String>,
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Planned, transferred, cash, failed or returned, not reached and hoàn ứng, per
     /// program and ward, as JSON.
@@ -176,6 +208,58 @@ pub async fn run(config: &Config, command: PaymentsCommand) -> Result<(), CliErr
                 .await
                 .map_err(user_error)?;
             println!("saved the payment account of person #{person}");
+        }
+        PaymentsCommand::CashSheet {
+            campaign,
+            program,
+            ward,
+            out,
+        } => {
+            let db = open_database(config).await?;
+            let campaign = find_campaign(&db, &campaign).await.map_err(user_error)?;
+            let program = find_program(&db, &campaign, Some(&program))
+                .await
+                .map_err(user_error)?;
+            let ward = find_ward(&db, &ward).await.map_err(user_error)?;
+            let file = cash_round_sheet(&db, &operator, &campaign, &ward, &program)
+                .await
+                .map_err(user_error)?;
+            write_file(&out, &file.bytes)?;
+            println!("wrote {} ({} people)", out.display(), file.entries);
+        }
+        PaymentsCommand::FollowUp {
+            campaign,
+            program,
+            ward,
+            json,
+        } => {
+            let db = open_database(config).await?;
+            let campaign = find_campaign(&db, &campaign).await.map_err(user_error)?;
+            let program = find_program(&db, &campaign, Some(&program))
+                .await
+                .map_err(user_error)?;
+            let ward = match ward {
+                Some(text) => Some(find_ward(&db, &text).await.map_err(user_error)?.id),
+                None => None,
+            };
+            let rows = follow_up_list(&db, &operator, &campaign, program.id, ward)
+                .await
+                .map_err(user_error)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                for row in &rows {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        row.khu_pho,
+                        row.full_name,
+                        row.address,
+                        row.phone.as_deref().unwrap_or(""),
+                        row.amount,
+                        row.reason
+                    );
+                }
+            }
         }
         PaymentsCommand::Settlement { campaign } => {
             let db = open_database(config).await?;

@@ -9,6 +9,7 @@ use chamlo::domain::payments::{
     AccountInput, account_of, apply_results, make_transfer_batch, save_account, set_payment_method,
     settlement,
 };
+use chamlo::domain::payments::{cash_round_sheet, follow_up_list};
 use chamlo::entities::payment_states::{AccountKind, PaymentMethod};
 use chamlo::entities::states::{EntryStatus, Role, UnitLevel};
 use chamlo::entities::{entry, payment_item};
@@ -291,6 +292,63 @@ async fn transfer_else_cash_runs_from_list_to_settlement() {
     );
     assert_eq!(twice.unmatched.len(), 2);
 
+    // The failures and the person without an account form the cash round.
+    let program = chamlo::entities::gift_program::Entity::find_by_id(paid.program_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let cash = cash_round_sheet(&app.db, &admin, &paid.campaign, &ward, &program)
+        .await
+        .expect("cash sheet");
+    assert_eq!(cash.entries, 3);
+    let sheets = read_sheets(&cash.bytes);
+    let (name, range) = &sheets[0];
+    assert_eq!(name, "Chi trả tiền mặt");
+    let all_text: Vec<String> = range.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        all_text
+            .iter()
+            .any(|t| t.starts_with("DANH SÁCH CHI TRẢ TIỀN MẶT"))
+    );
+    for person in ["Trần Thị Bình", "Phạm Thị Cúc", "Lý Thị Em"] {
+        assert!(
+            all_text.iter().any(|t| t == person),
+            "{person} on the cash sheet"
+        );
+    }
+    for person in ["Nguyễn Văn An", "Đỗ Văn Dũng"] {
+        assert!(
+            !all_text.iter().any(|t| t == person),
+            "{person} is not paid in cash"
+        );
+    }
+    let follow = follow_up_list(
+        &app.db,
+        &admin,
+        &paid.campaign,
+        paid.program_id,
+        Some(ward.id),
+    )
+    .await
+    .expect("follow-up list");
+    let reasons: Vec<(&str, &str)> = follow
+        .iter()
+        .map(|f| (f.full_name.as_str(), f.reason.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            // Vietnamese order: by given name (Bình, Cúc, Em).
+            (
+                "Trần Thị Bình",
+                "Chuyển khoản thất bại: Sai tên chủ tài khoản"
+            ),
+            ("Phạm Thị Cúc", "Bị hoàn trả: Tài khoản đã đóng"),
+            ("Lý Thị Em", "Chưa nhận tiền mặt"),
+        ]
+    );
+
     // Settlement by hand: planned 5 gifts, 2,600,000 đ; An transferred 400,000; Bình and
     // Cúc failed/returned (cash round); Dũng awaits a result; Em not reached; nothing paid
     // in cash yet, so 2,200,000 đ would go back.
@@ -453,6 +511,25 @@ async fn the_command_line_exports_a_batch_and_reads_results_as_json() {
             "already_applied": 0
         })
     );
+
+    // Progress counts the ways of paying per ward and program.
+    let output = run_chamlo(
+        &app,
+        &["progress", "--campaign", &paid.campaign.slug, "--json"],
+        &[],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let progress: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let row = &progress["rows"][0];
+    assert_eq!(row["transferred"], 1);
+    assert_eq!(row["transfer_failed"], 1);
+    assert_eq!(row["paid_in_cash"], 0);
+    // Em has no account; Cúc and Dũng await their results.
+    assert_eq!(row["not_reached"], 1);
 }
 
 #[tokio::test]
