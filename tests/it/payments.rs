@@ -592,3 +592,95 @@ async fn program_add_and_edit_take_the_payment_flag() {
     );
     assert!(!output.status.success());
 }
+
+#[tokio::test]
+async fn the_api_sets_accounts_makes_a_batch_reads_results_and_settles() {
+    use crate::cycle_support::{Auth, api};
+    use axum::http::{Request, StatusCode, header};
+
+    let app = TestApp::spawn().await;
+    let paid = five_people(&app).await;
+    let ward = app.unit(UnitLevel::Ward, WARD).await;
+    let officer = app
+        .login_as("canbo.longbinh", Role::Ward, Some((UnitLevel::Ward, WARD)))
+        .await;
+    let district = app
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
+        .await;
+    let person_id = paid.entries[0].person_id;
+    let path = format!("/api/people/{person_id}/payment-account");
+
+    let (status, body) = api(
+        &app,
+        "PUT",
+        &path,
+        Auth::Cookie(&officer),
+        Some(serde_json::json!({
+            "kind": "bank", "bank": "NH Đầu tư và Phát triển", "account_number": "1234 5678 901"
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["bank_bin"], "970418");
+    assert_eq!(body["account_number"], "12345678901");
+    let (_, seen) = api(&app, "GET", &path, Auth::Cookie(&district), None).await;
+    assert_eq!(seen["account_number"], "*******8901");
+
+    let (status, made) = api(
+        &app,
+        "POST",
+        &format!("/api/campaigns/{}/transfer-batches", paid.campaign.slug),
+        Auth::Cookie(&district),
+        Some(serde_json::json!({ "program_id": paid.program_id, "ward_id": ward.id })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["entries"], 4);
+    assert!(
+        made["csv"]
+            .as_str()
+            .unwrap_or("")
+            .contains("12345678901,970418")
+    );
+
+    let results = "Số tài khoản,Số tiền,Trạng thái\n12345678901,400000,Thành công\n";
+    let request = Request::builder()
+        .method("POST")
+        .uri(format!(
+            "/api/campaigns/{}/payment-results?file_name=kq.csv",
+            paid.campaign.slug
+        ))
+        .header(header::COOKIE, &district)
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .body(axum::body::Body::from(results))
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let summary: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+    assert_eq!(summary["applied"], 1);
+
+    let (_, settled) = api(
+        &app,
+        "GET",
+        &format!("/api/campaigns/{}/settlement", paid.campaign.slug),
+        Auth::Cookie(&district),
+        None,
+    )
+    .await;
+    assert_eq!(settled[0]["transferred"], 1);
+    assert_eq!(settled[0]["refund_amount"], 2_200_000);
+
+    let (_, doc) = api(&app, "GET", "/api/openapi.json", Auth::None, None).await;
+    for path in [
+        "/api/people/{id}/payment-account",
+        "/api/campaigns/{slug}/transfer-batches",
+        "/api/campaigns/{slug}/payment-results",
+        "/api/campaigns/{slug}/settlement",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+}

@@ -10,6 +10,7 @@ mod distribution;
 mod duplicates;
 mod extract;
 mod lists;
+mod payments;
 mod programs;
 mod progress;
 mod respond;
@@ -76,6 +77,22 @@ pub fn routes() -> Router<AppState> {
             get(tokens::list_tokens).post(tokens::create_token),
         )
         .route("/api/tokens/{id}", delete(tokens::revoke_token))
+        .route(
+            "/api/people/{id}/payment-account",
+            get(payments::show_account).put(payments::save_payment_account),
+        )
+        .route(
+            "/api/campaigns/{slug}/transfer-batches",
+            post(payments::make_batch),
+        )
+        .route(
+            "/api/campaigns/{slug}/payment-results",
+            post(payments::upload_results),
+        )
+        .route(
+            "/api/campaigns/{slug}/settlement",
+            get(payments::show_settlement),
+        )
 }
 
 /// The OpenAPI document of the API.
@@ -102,6 +119,11 @@ pub fn routes() -> Router<AppState> {
         tokens::list_tokens,
         tokens::create_token,
         tokens::revoke_token,
+        payments::show_account,
+        payments::save_payment_account,
+        payments::make_batch,
+        payments::upload_results,
+        payments::show_settlement,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme),
