@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use sea_orm::DatabaseConnection;
 
 use crate::cli::export::{user_error, write_file};
 use crate::cli::{CliError, open_database};
@@ -13,10 +14,11 @@ use crate::domain::campaigns::find_campaign;
 use crate::domain::exports::{find_program, find_ward};
 use crate::domain::operator::Operator;
 use crate::domain::payments::{
-    AccountInput, apply_results, cash_round_sheet, follow_up_list, make_transfer_batch,
-    save_account, settlement,
+    AccountInput, BankInput, apply_results, cash_round_sheet, follow_up_list, make_transfer_batch,
+    save_account, save_bank, settlement,
 };
 use crate::entities::payment_states::AccountKind;
+use crate::entities::{campaign, gift_program};
 use crate::import::payment_results::read_payment_results;
 
 /// `chamlo payments …`
@@ -101,6 +103,21 @@ pub enum PaymentsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Add a bank or correct one (by its NAPAS BIN) in the editable bank list.
+    Bank {
+        /// The 6-digit NAPAS BIN.
+        #[arg(long)]
+        bin: String,
+        /// The short name bank files print.
+        #[arg(long)]
+        short_name: String,
+        /// The full name.
+        #[arg(long)]
+        name: String,
+        /// Another name officers type; repeat for each.
+        #[arg(long = "synonym")]
+        synonyms: Vec<String>,
+    },
     /// Planned, transferred, cash, failed or returned, not reached and hoàn ứng, per
     /// program and ward, as JSON.
     Settlement {
@@ -108,6 +125,27 @@ pub enum PaymentsCommand {
         #[arg(long)]
         campaign: String,
     },
+}
+
+/// The campaign and program a command names.
+async fn campaign_and_program(
+    db: &DatabaseConnection,
+    campaign: &str,
+    program: &str,
+) -> Result<(campaign::Model, gift_program::Model), CliError> {
+    let campaign = find_campaign(db, campaign).await.map_err(user_error)?;
+    let program = find_program(db, &campaign, Some(program))
+        .await
+        .map_err(user_error)?;
+    Ok((campaign, program))
+}
+
+/// The id of the ward `--ward` names, if given.
+async fn ward_id(db: &DatabaseConnection, ward: Option<&str>) -> Result<Option<i32>, CliError> {
+    match ward {
+        Some(text) => Ok(Some(find_ward(db, text).await.map_err(user_error)?.id)),
+        None => Ok(None),
+    }
 }
 
 /// Runs a `payments` subcommand.
@@ -122,14 +160,8 @@ pub async fn run(config: &Config, command: PaymentsCommand) -> Result<(), CliErr
             csv,
         } => {
             let db = open_database(config).await?;
-            let campaign = find_campaign(&db, &campaign).await.map_err(user_error)?;
-            let program = find_program(&db, &campaign, Some(&program))
-                .await
-                .map_err(user_error)?;
-            let ward = match ward {
-                Some(text) => Some(find_ward(&db, &text).await.map_err(user_error)?.id),
-                None => None,
-            };
+            let (campaign, program) = campaign_and_program(&db, &campaign, &program).await?;
+            let ward = ward_id(&db, ward.as_deref()).await?;
             let made = make_transfer_batch(&db, &operator, &campaign, program.id, ward)
                 .await
                 .map_err(user_error)?;
@@ -216,10 +248,7 @@ pub async fn run(config: &Config, command: PaymentsCommand) -> Result<(), CliErr
             out,
         } => {
             let db = open_database(config).await?;
-            let campaign = find_campaign(&db, &campaign).await.map_err(user_error)?;
-            let program = find_program(&db, &campaign, Some(&program))
-                .await
-                .map_err(user_error)?;
+            let (campaign, program) = campaign_and_program(&db, &campaign, &program).await?;
             let ward = find_ward(&db, &ward).await.map_err(user_error)?;
             let file = cash_round_sheet(&db, &operator, &campaign, &ward, &program)
                 .await
@@ -234,14 +263,8 @@ pub async fn run(config: &Config, command: PaymentsCommand) -> Result<(), CliErr
             json,
         } => {
             let db = open_database(config).await?;
-            let campaign = find_campaign(&db, &campaign).await.map_err(user_error)?;
-            let program = find_program(&db, &campaign, Some(&program))
-                .await
-                .map_err(user_error)?;
-            let ward = match ward {
-                Some(text) => Some(find_ward(&db, &text).await.map_err(user_error)?.id),
-                None => None,
-            };
+            let (campaign, program) = campaign_and_program(&db, &campaign, &program).await?;
+            let ward = ward_id(&db, ward.as_deref()).await?;
             let rows = follow_up_list(&db, &operator, &campaign, program.id, ward)
                 .await
                 .map_err(user_error)?;
@@ -260,6 +283,24 @@ pub async fn run(config: &Config, command: PaymentsCommand) -> Result<(), CliErr
                     );
                 }
             }
+        }
+        PaymentsCommand::Bank {
+            bin,
+            short_name,
+            name,
+            synonyms,
+        } => {
+            let db = open_database(config).await?;
+            let input = BankInput {
+                bin,
+                short_name,
+                name,
+                synonyms,
+            };
+            let saved = save_bank(&db, &operator, &input)
+                .await
+                .map_err(user_error)?;
+            println!("saved bank {} ({})", saved.short_name, saved.bin);
         }
         PaymentsCommand::Settlement { campaign } => {
             let db = open_database(config).await?;

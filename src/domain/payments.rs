@@ -1039,3 +1039,87 @@ pub async fn follow_up_list(
     });
     Ok(rows)
 }
+
+/// A bank as an administrator adds or corrects it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct BankInput {
+    /// The 6-digit NAPAS BIN.
+    pub bin: String,
+    /// The short name bank files print.
+    pub short_name: String,
+    /// The full name.
+    pub name: String,
+    /// Other names officers type.
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+}
+
+/// Adds a bank or changes one (by BIN), audited. Administrators only. A name that already
+/// names another bank is refused, so matching never has to choose between two.
+pub async fn save_bank<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    input: &BankInput,
+) -> AppResult<bank::Model> {
+    operator.require_role(&[Role::Admin])?;
+    let bin = input.bin.trim();
+    if bin.len() != 6 || !bin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::Invalid(
+            "Mã BIN của ngân hàng gồm đúng 6 chữ số (ví dụ 970436).".into(),
+        ));
+    }
+    let short_name = input.short_name.trim();
+    let name = input.name.trim();
+    if short_name.is_empty() || name.is_empty() {
+        return Err(AppError::Invalid(
+            "Hãy nhập tên viết tắt và tên đầy đủ của ngân hàng.".into(),
+        ));
+    }
+    let synonyms: Vec<&str> = input
+        .synonyms
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let others: Vec<bank::Model> = banks(db)
+        .await?
+        .into_iter()
+        .filter(|b| b.bin != bin)
+        .collect();
+    for typed in [short_name, name].iter().chain(synonyms.iter()) {
+        if let Some(other) = match_bank(typed, &others) {
+            return Err(AppError::Invalid(format!(
+                "Tên “{typed}” đã dùng cho ngân hàng {} ({}).",
+                other.short_name, other.bin
+            )));
+        }
+    }
+    let txn = begin_write(db).await?;
+    let before = bank::Entity::find_by_id(bin.to_owned()).one(&txn).await?;
+    let model = bank::ActiveModel {
+        bin: Set(bin.to_owned()),
+        short_name: Set(short_name.to_owned()),
+        name: Set(name.to_owned()),
+        synonyms: Set(synonyms.join("\n")),
+    };
+    let saved = if before.is_some() {
+        model.update(&txn).await?
+    } else {
+        model.insert(&txn).await?
+    };
+    audit::record(
+        &txn,
+        &operator.actor,
+        AuditEvent {
+            action: "bank.save",
+            entity_type: "bank",
+            entity_id: Some(saved.bin.clone()),
+            unit_id: None,
+        },
+        before.as_ref(),
+        Some(&saved),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}

@@ -684,3 +684,62 @@ async fn the_api_sets_accounts_makes_a_batch_reads_results_and_settles() {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
 }
+
+#[tokio::test]
+async fn a_bank_added_on_the_command_line_is_matched_and_a_taken_name_is_refused() {
+    let app = TestApp::spawn().await;
+    let paid = five_people(&app).await;
+    let output = run_chamlo(
+        &app,
+        &[
+            "payments",
+            "bank",
+            "--bin",
+            "970499",
+            "--short-name",
+            "Thử Nghiệm",
+            "--name",
+            "Ngân hàng TMCP Thử Nghiệm",
+            "--synonym",
+            "TNB",
+        ],
+        &[],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let saved = save_account(
+        &app.db,
+        &Operator::system("test"),
+        paid.entries[4].person_id,
+        &AccountInput {
+            kind: AccountKind::Bank,
+            bank: "tnb".into(),
+            account_number: "99887766".into(),
+            holder_name: None,
+        },
+    )
+    .await
+    .expect("the new bank is matched");
+    assert_eq!(saved.bank_bin.as_deref(), Some("970499"));
+    let output = run_chamlo(
+        &app,
+        &[
+            "payments",
+            "bank",
+            "--bin",
+            "970498",
+            "--short-name",
+            "Khác",
+            "--name",
+            "Ngân hàng Khác",
+            "--synonym",
+            "VCB",
+        ],
+        &[],
+    );
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Vietcombank"));
+}
