@@ -15,6 +15,7 @@ pub mod imports;
 pub mod layout;
 pub mod lists;
 pub mod middleware;
+pub mod payments;
 pub mod people;
 pub mod programs;
 pub mod session;
@@ -53,6 +54,7 @@ pub fn app(state: AppState) -> Router {
         .merge(lists::routes())
         .merge(signed_sheets::routes(state.config.max_upload_mb))
         .merge(people::routes())
+        .merge(payments::routes())
         .merge(duplicates::routes())
         .merge(programs::routes())
         .merge(exports::routes())

@@ -743,3 +743,63 @@ async fn a_bank_added_on_the_command_line_is_matched_and_a_taken_name_is_refused
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("Vietcombank"));
 }
+
+#[tokio::test]
+async fn the_account_page_shows_the_ward_the_number_and_refuses_an_unknown_bank() {
+    use axum::http::StatusCode;
+
+    let app = TestApp::spawn().await;
+    let paid = five_people(&app).await;
+    let officer = app
+        .login_as("canbo.longbinh", Role::Ward, Some((UnitLevel::Ward, WARD)))
+        .await;
+    let district = app
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
+        .await;
+    let path = format!("/people/{}/payment-account", paid.entries[0].person_id);
+
+    let page = app.get(&path, Some(&officer)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("0071000123456"));
+    assert!(page.body.contains("Vietcombank"));
+    let page = app.get(&path, Some(&district)).await;
+    assert!(page.body.contains("*********3456"));
+    assert!(!page.body.contains("0071000123456"));
+
+    let refused = app
+        .post_form(
+            &path,
+            &[
+                ("kind", "bank"),
+                ("bank", "Ngân hàng Mặt Trăng"),
+                ("account_number", "55554444"),
+                ("holder_name", ""),
+            ],
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Không nhận ra ngân hàng"));
+    assert!(refused.body.contains("55554444"), "typed values kept");
+
+    let saved = app
+        .post_form(
+            &path,
+            &[
+                ("kind", "social_security"),
+                ("bank", "Agribank"),
+                ("account_number", "5100 2051 99999"),
+                ("holder_name", ""),
+            ],
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = app.get(&path, Some(&officer)).await;
+    assert!(page.body.contains("510020519999"));
+    assert!(page.body.contains("Tài khoản an sinh xã hội"));
+}
