@@ -1123,3 +1123,22 @@ pub async fn save_bank<C: ConnectionTrait + TransactionTrait>(
     txn.commit().await?;
     Ok(saved)
 }
+
+/// Reads a result file's bytes and applies them ([`apply_results`]), the permission checked
+/// before the file is read. An unreadable file is a 422 with the reader's Vietnamese reason.
+pub async fn apply_result_file<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    bytes: Vec<u8>,
+    file_name: &str,
+) -> AppResult<ResultsSummary> {
+    operator.ensure_manages(campaign)?;
+    let rows = tokio::task::spawn_blocking(move || {
+        crate::import::payment_results::read_payment_results(&bytes)
+    })
+    .await
+    .map_err(|err| AppError::Other(anyhow::anyhow!("result reader stopped: {err}")))?
+    .map_err(|err| AppError::Invalid(err.to_string()))?;
+    apply_results(db, operator, campaign, &rows, file_name).await
+}

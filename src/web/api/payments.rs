@@ -12,11 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody, created};
 use crate::domain::campaigns::visible_campaign;
 use crate::domain::payments::{
-    AccountInput, AccountView, ResultsSummary, Settlement, account_of, apply_results,
+    AccountInput, AccountView, ResultsSummary, Settlement, account_of, apply_result_file,
     make_transfer_batch, save_account, settlement,
 };
-use crate::error::AppError;
-use crate::import::payment_results::read_payment_results;
 use crate::web::AppState;
 
 /// A person's payment account (the number masked unless the caller pays).
@@ -117,13 +115,9 @@ pub async fn upload_results(
 ) -> ApiResult<Json<ResultsSummary>> {
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
-    let rows = tokio::task::spawn_blocking(move || read_payment_results(&body))
-        .await
-        .map_err(|err| AppError::Other(anyhow::anyhow!("result reader stopped: {err}")))?
-        .map_err(|err| AppError::Invalid(err.to_string()))?;
     let name = query.file_name.unwrap_or_default();
     Ok(Json(
-        apply_results(&state.db, &operator, &found, &rows, &name).await?,
+        apply_result_file(&state.db, &operator, &found, body.to_vec(), &name).await?,
     ))
 }
 
