@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use sea_orm::DatabaseConnection;
 
 use crate::cli::export::{user_error, write_file};
 use crate::cli::{CliError, open_database};
@@ -13,9 +14,11 @@ use crate::domain::campaigns::find_campaign;
 use crate::domain::exports::{find_program, find_ward};
 use crate::domain::operator::Operator;
 use crate::domain::payments::{
-    AccountInput, apply_results, make_transfer_batch, save_account, settlement,
+    AccountInput, BankInput, apply_results, cash_round_sheet, follow_up_list, make_transfer_batch,
+    save_account, save_bank, settlement,
 };
 use crate::entities::payment_states::AccountKind;
+use crate::entities::{campaign, gift_program};
 use crate::import::payment_results::read_payment_results;
 
 /// `chamlo payments …`
@@ -69,6 +72,52 @@ pub enum PaymentsCommand {
         #[arg(long)]
         holder: Option<String>,
     },
+    /// The cash round's signing sheet of one ward: no account, or a failed or returned
+    /// transfer.
+    CashSheet {
+        /// The campaign's slug.
+        #[arg(long)]
+        campaign: String,
+        /// The program: its id or name.
+        #[arg(long)]
+        program: String,
+        /// The ward (code or name).
+        #[arg(long)]
+        ward: String,
+        /// Where to write the workbook.
+        #[arg(long, value_name = "F.xlsx")]
+        out: PathBuf,
+    },
+    /// After the deadline: everyone not yet paid, by khu phố, with phone numbers.
+    FollowUp {
+        /// The campaign's slug.
+        #[arg(long)]
+        campaign: String,
+        /// The program: its id or name.
+        #[arg(long)]
+        program: String,
+        /// One ward (code or name); without it, every ward.
+        #[arg(long)]
+        ward: Option<String>,
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a bank or correct one (by its NAPAS BIN) in the editable bank list.
+    Bank {
+        /// The 6-digit NAPAS BIN.
+        #[arg(long)]
+        bin: String,
+        /// The short name bank files print.
+        #[arg(long)]
+        short_name: String,
+        /// The full name.
+        #[arg(long)]
+        name: String,
+        /// Another name officers type; repeat for each.
+        #[arg(long = "synonym")]
+        synonyms: Vec<String>,
+    },
     /// Planned, transferred, cash, failed or returned, not reached and hoàn ứng, per
     /// program and ward, as JSON.
     Settlement {
@@ -76,6 +125,27 @@ pub enum PaymentsCommand {
         #[arg(long)]
         campaign: String,
     },
+}
+
+/// The campaign and program a command names.
+async fn campaign_and_program(
+    db: &DatabaseConnection,
+    campaign: &str,
+    program: &str,
+) -> Result<(campaign::Model, gift_program::Model), CliError> {
+    let campaign = find_campaign(db, campaign).await.map_err(user_error)?;
+    let program = find_program(db, &campaign, Some(program))
+        .await
+        .map_err(user_error)?;
+    Ok((campaign, program))
+}
+
+/// The id of the ward `--ward` names, if given.
+async fn ward_id(db: &DatabaseConnection, ward: Option<&str>) -> Result<Option<i32>, CliError> {
+    match ward {
+        Some(text) => Ok(Some(find_ward(db, text).await.map_err(user_error)?.id)),
+        None => Ok(None),
+    }
 }
 
 /// Runs a `payments` subcommand.
@@ -90,14 +160,8 @@ pub async fn run(config: &Config, command: PaymentsCommand) -> Result<(), CliErr
             csv,
         } => {
             let db = open_database(config).await?;
-            let campaign = find_campaign(&db, &campaign).await.map_err(user_error)?;
-            let program = find_program(&db, &campaign, Some(&program))
-                .await
-                .map_err(user_error)?;
-            let ward = match ward {
-                Some(text) => Some(find_ward(&db, &text).await.map_err(user_error)?.id),
-                None => None,
-            };
+            let (campaign, program) = campaign_and_program(&db, &campaign, &program).await?;
+            let ward = ward_id(&db, ward.as_deref()).await?;
             let made = make_transfer_batch(&db, &operator, &campaign, program.id, ward)
                 .await
                 .map_err(user_error)?;
@@ -176,6 +240,67 @@ pub async fn run(config: &Config, command: PaymentsCommand) -> Result<(), CliErr
                 .await
                 .map_err(user_error)?;
             println!("saved the payment account of person #{person}");
+        }
+        PaymentsCommand::CashSheet {
+            campaign,
+            program,
+            ward,
+            out,
+        } => {
+            let db = open_database(config).await?;
+            let (campaign, program) = campaign_and_program(&db, &campaign, &program).await?;
+            let ward = find_ward(&db, &ward).await.map_err(user_error)?;
+            let file = cash_round_sheet(&db, &operator, &campaign, &ward, &program)
+                .await
+                .map_err(user_error)?;
+            write_file(&out, &file.bytes)?;
+            println!("wrote {} ({} people)", out.display(), file.entries);
+        }
+        PaymentsCommand::FollowUp {
+            campaign,
+            program,
+            ward,
+            json,
+        } => {
+            let db = open_database(config).await?;
+            let (campaign, program) = campaign_and_program(&db, &campaign, &program).await?;
+            let ward = ward_id(&db, ward.as_deref()).await?;
+            let rows = follow_up_list(&db, &operator, &campaign, program.id, ward)
+                .await
+                .map_err(user_error)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                for row in &rows {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        row.khu_pho,
+                        row.full_name,
+                        row.address,
+                        row.phone.as_deref().unwrap_or(""),
+                        row.amount,
+                        row.reason
+                    );
+                }
+            }
+        }
+        PaymentsCommand::Bank {
+            bin,
+            short_name,
+            name,
+            synonyms,
+        } => {
+            let db = open_database(config).await?;
+            let input = BankInput {
+                bin,
+                short_name,
+                name,
+                synonyms,
+            };
+            let saved = save_bank(&db, &operator, &input)
+                .await
+                .map_err(user_error)?;
+            println!("saved bank {} ({})", saved.short_name, saved.bin);
         }
         PaymentsCommand::Settlement { campaign } => {
             let db = open_database(config).await?;

@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionSession, TransactionTrait,
@@ -23,11 +24,13 @@ use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::operator::Operator;
 use crate::domain::programs::program_and_campaign;
+use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::payment_states::{AccountKind, PaymentMethod, PaymentState};
-use crate::entities::states::{EntryStatus, Role};
+use crate::entities::states::{EntryStatus, ListStatus, Role};
 use crate::entities::{
     bank, campaign, entry, gift_program, payment_account, payment_batch, payment_item, person,
+    ward_list,
 };
 use crate::error::{AppError, AppResult};
 use crate::export::{
@@ -329,6 +332,17 @@ pub async fn make_transfer_batch<C: ConnectionTrait + TransactionTrait>(
         .filter(entry::Column::ProgramId.eq(program.id))
         .filter(entry::Column::Status.eq(EntryStatus::Pending))
         .filter(operator.scope.condition(entry::Column::WardId))
+        // Only approved lists are paid: a draft can still change.
+        .filter(
+            entry::Column::WardListId.in_subquery(
+                Query::select()
+                    .column(ward_list::Column::Id)
+                    .from(ward_list::Entity)
+                    .and_where(ward_list::Column::CampaignId.eq(campaign.id))
+                    .and_where(ward_list::Column::Status.eq(ListStatus::Approved))
+                    .to_owned(),
+            ),
+        )
         .order_by_asc(entry::Column::WardId)
         .order_by_asc(entry::Column::Id);
     if let Some(ward) = ward_id {
@@ -369,7 +383,7 @@ pub async fn make_transfer_batch<C: ConnectionTrait + TransactionTrait>(
         .collect();
     if to_send.is_empty() {
         return Err(AppError::Invalid(
-            "Không còn ai để chuyển khoản: mọi người có tài khoản đã được đưa vào một đợt chuyển khoản, đã nhận quà, hoặc chưa ai có tài khoản.".into(),
+            "Không còn ai để chuyển khoản: mọi người có tài khoản trong danh sách đã duyệt đều đã được đưa vào một đợt chuyển khoản hoặc đã nhận quà (hoặc chưa ai có tài khoản, hoặc danh sách chưa được duyệt).".into(),
         ));
     }
     let total: i64 = to_send.iter().map(|(e, _, _)| e.amount).sum();
@@ -754,15 +768,59 @@ pub struct Settlement {
     pub refund_amount: i64,
 }
 
+/// How a ward's gifts of one program were paid, as `chamlo progress --json` counts them.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema, PartialEq, Eq)]
+pub struct PaymentCounts {
+    /// Paid by transfer.
+    pub transferred: i64,
+    /// Transfers failed or returned, not yet paid in cash.
+    pub transfer_failed: i64,
+    /// Paid in cash (received, not by transfer).
+    pub paid_in_cash: i64,
+    /// Not reached: pending with no transfer under way, or closed without receiving.
+    pub not_reached: i64,
+}
+
+/// The payment counts of a campaign per (ward, program), within `scope`.
+pub async fn payment_counts(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+) -> AppResult<HashMap<(i32, i32), PaymentCounts>> {
+    Ok(settlement_in(db, scope, campaign_id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                (s.ward_id, s.program_id),
+                PaymentCounts {
+                    transferred: s.transferred,
+                    transfer_failed: s.failed_or_returned,
+                    paid_in_cash: s.cash,
+                    not_reached: s.not_reached,
+                },
+            )
+        })
+        .collect())
+}
+
 /// The settlement of a campaign per program and ward, over the wards the operator sees.
 pub async fn settlement(
     db: &impl ConnectionTrait,
     operator: &Operator,
     campaign: &campaign::Model,
 ) -> AppResult<Vec<Settlement>> {
+    settlement_in(db, &operator.scope, campaign.id).await
+}
+
+async fn settlement_in(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+) -> AppResult<Vec<Settlement>> {
     let entries = entry::Entity::find()
-        .filter(entry::Column::CampaignId.eq(campaign.id))
-        .filter(operator.scope.condition(entry::Column::WardId))
+        .filter(entry::Column::CampaignId.eq(campaign_id))
+        .filter(scope.condition(entry::Column::WardId))
         .all(db)
         .await?;
     let items: HashMap<i32, PaymentState> = payment_item::Entity::find()
@@ -806,4 +864,281 @@ pub async fn settlement(
             s
         })
         .collect())
+}
+
+/// The entries of `program` that the ward pays in cash now: pending, and either never sent
+/// for transfer or sent and failed or returned (a transfer awaiting its result is not).
+async fn cash_round_entries(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+    program_id: i32,
+    ward_id: Option<i32>,
+) -> AppResult<Vec<entry::Model>> {
+    let mut query = entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign_id))
+        .filter(entry::Column::ProgramId.eq(program_id))
+        .filter(entry::Column::Status.eq(EntryStatus::Pending))
+        .filter(scope.condition(entry::Column::WardId));
+    if let Some(ward) = ward_id {
+        query = query.filter(entry::Column::WardId.eq(ward));
+    }
+    let entries = query.all(db).await?;
+    let in_transfer: std::collections::HashSet<i32> = payment_item::Entity::find()
+        .filter(payment_item::Column::EntryId.is_in(entries.iter().map(|e| e.id)))
+        .filter(payment_item::Column::State.is_in([PaymentState::Sent, PaymentState::Transferred]))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| i.entry_id)
+        .collect();
+    Ok(entries
+        .into_iter()
+        .filter(|e| !in_transfer.contains(&e.id))
+        .collect())
+}
+
+/// The cash round's signing sheet ("Danh sách chi trả tiền mặt") of one ward and program:
+/// everyone without an account and everyone whose transfer failed or came back. Recorded
+/// as today: the signed sheet comes back through `chamlo distribute-sheet` or the page.
+/// Audited as `export.cash_sheet`.
+pub async fn cash_round_sheet(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    ward: &crate::entities::unit::Model,
+    program: &gift_program::Model,
+) -> AppResult<crate::domain::exports::ExportedFile> {
+    operator.scope.ensure(ward.id)?;
+    let cash: std::collections::HashSet<i64> =
+        cash_round_entries(db, &operator.scope, campaign.id, program.id, Some(ward.id))
+            .await?
+            .into_iter()
+            .map(|e| i64::from(e.id))
+            .collect();
+    let mut sheets = crate::domain::exports::load_signing_sheets(
+        db,
+        &operator.scope,
+        campaign,
+        Some(ward),
+        program,
+    )
+    .await?;
+    let mut sheet = sheets
+        .pop()
+        .ok_or_else(|| AppError::NotFound("Phường chưa có danh sách.".into()))?
+        .sheet;
+    sheet.entries.retain(|e| cash.contains(&e.entry_id));
+    if sheet.entries.is_empty() {
+        return Err(AppError::NotFound(format!(
+            "Không còn ai cần chi trả tiền mặt trong chương trình “{}”.",
+            program.name
+        )));
+    }
+    let entries = sheet.entries.len();
+    let bytes = tokio::task::spawn_blocking(move || crate::export::write_cash_sheet(&sheet))
+        .await
+        .map_err(|err| AppError::Other(anyhow::anyhow!("workbook writer stopped: {err}")))?
+        .map_err(|err| AppError::Other(anyhow::anyhow!(err)))?;
+    let file_name = format!("chi-tra-tien-mat-{}-{}.xlsx", campaign.slug, ward.code);
+    audit::record::<(), _>(
+        db,
+        &operator.actor,
+        AuditEvent {
+            action: "export.cash_sheet",
+            entity_type: "campaign",
+            entity_id: Some(campaign.id.to_string()),
+            unit_id: Some(ward.id),
+        },
+        None,
+        Some(&serde_json::json!({
+            "program_id": program.id,
+            "entries": entries,
+            "file_name": file_name,
+        })),
+    )
+    .await?;
+    Ok(crate::domain::exports::ExportedFile {
+        file_name,
+        bytes,
+        sheets: 1,
+        entries,
+    })
+}
+
+/// One person still to reach after the deadline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FollowUp {
+    /// Khu phố / tổ dân phố.
+    pub khu_pho: String,
+    /// The person's name.
+    pub full_name: String,
+    /// Address.
+    pub address: String,
+    /// Phone number, if known.
+    pub phone: Option<String>,
+    /// The gift still owed, in đồng.
+    pub amount: i64,
+    /// Why it is still owed: no account, or the transfer's failure or return.
+    pub reason: String,
+}
+
+/// Everyone of `program` not yet paid (pending, with no transfer under way), by khu phố
+/// then name, with phone numbers: the list to follow up after the deadline.
+pub async fn follow_up_list(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    program_id: i32,
+    ward_id: Option<i32>,
+) -> AppResult<Vec<FollowUp>> {
+    if let Some(ward) = ward_id {
+        operator.scope.ensure(ward)?;
+    }
+    let entries = cash_round_entries(db, &operator.scope, campaign.id, program_id, ward_id).await?;
+    let items: HashMap<i32, payment_item::Model> = payment_item::Entity::find()
+        .filter(payment_item::Column::EntryId.is_in(entries.iter().map(|e| e.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.entry_id, i))
+        .collect();
+    let people: HashMap<i32, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.is_in(entries.iter().map(|e| e.person_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut rows: Vec<FollowUp> = entries
+        .iter()
+        .filter_map(|e| {
+            let p = people.get(&e.person_id)?;
+            let reason = match items.get(&e.id) {
+                Some(item) => match &item.reason {
+                    Some(why) => format!("{}: {why}", item.state.label()),
+                    None => item.state.label().to_owned(),
+                },
+                None => "Chưa nhận tiền mặt".to_owned(),
+            };
+            Some(FollowUp {
+                khu_pho: p.khu_pho.clone().unwrap_or_default(),
+                full_name: p.full_name.clone(),
+                address: p.address.clone().unwrap_or_default(),
+                phone: p.phone.clone(),
+                amount: e.amount,
+                reason,
+            })
+        })
+        .collect();
+    rows.sort_by_cached_key(|r| {
+        (
+            crate::vn::collation::name_sort_key(&r.khu_pho),
+            crate::vn::collation::name_sort_key(&r.full_name),
+        )
+    });
+    Ok(rows)
+}
+
+/// A bank as an administrator adds or corrects it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct BankInput {
+    /// The 6-digit NAPAS BIN.
+    pub bin: String,
+    /// The short name bank files print.
+    pub short_name: String,
+    /// The full name.
+    pub name: String,
+    /// Other names officers type.
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+}
+
+/// Adds a bank or changes one (by BIN), audited. Administrators only. A name that already
+/// names another bank is refused, so matching never has to choose between two.
+pub async fn save_bank<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    input: &BankInput,
+) -> AppResult<bank::Model> {
+    operator.require_role(&[Role::Admin])?;
+    let bin = input.bin.trim();
+    if bin.len() != 6 || !bin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::Invalid(
+            "Mã BIN của ngân hàng gồm đúng 6 chữ số (ví dụ 970436).".into(),
+        ));
+    }
+    let short_name = input.short_name.trim();
+    let name = input.name.trim();
+    if short_name.is_empty() || name.is_empty() {
+        return Err(AppError::Invalid(
+            "Hãy nhập tên viết tắt và tên đầy đủ của ngân hàng.".into(),
+        ));
+    }
+    let synonyms: Vec<&str> = input
+        .synonyms
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let others: Vec<bank::Model> = banks(db)
+        .await?
+        .into_iter()
+        .filter(|b| b.bin != bin)
+        .collect();
+    for typed in [short_name, name].iter().chain(synonyms.iter()) {
+        if let Some(other) = match_bank(typed, &others) {
+            return Err(AppError::Invalid(format!(
+                "Tên “{typed}” đã dùng cho ngân hàng {} ({}).",
+                other.short_name, other.bin
+            )));
+        }
+    }
+    let txn = begin_write(db).await?;
+    let before = bank::Entity::find_by_id(bin.to_owned()).one(&txn).await?;
+    let model = bank::ActiveModel {
+        bin: Set(bin.to_owned()),
+        short_name: Set(short_name.to_owned()),
+        name: Set(name.to_owned()),
+        synonyms: Set(synonyms.join("\n")),
+    };
+    let saved = if before.is_some() {
+        model.update(&txn).await?
+    } else {
+        model.insert(&txn).await?
+    };
+    audit::record(
+        &txn,
+        &operator.actor,
+        AuditEvent {
+            action: "bank.save",
+            entity_type: "bank",
+            entity_id: Some(saved.bin.clone()),
+            unit_id: None,
+        },
+        before.as_ref(),
+        Some(&saved),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Reads a result file's bytes and applies them ([`apply_results`]), the permission checked
+/// before the file is read. An unreadable file is a 422 with the reader's Vietnamese reason.
+pub async fn apply_result_file<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    bytes: Vec<u8>,
+    file_name: &str,
+) -> AppResult<ResultsSummary> {
+    operator.ensure_manages(campaign)?;
+    let rows = tokio::task::spawn_blocking(move || {
+        crate::import::payment_results::read_payment_results(&bytes)
+    })
+    .await
+    .map_err(|err| AppError::Other(anyhow::anyhow!("result reader stopped: {err}")))?
+    .map_err(|err| AppError::Invalid(err.to_string()))?;
+    apply_results(db, operator, campaign, &rows, file_name).await
 }

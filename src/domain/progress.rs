@@ -88,6 +88,9 @@ pub struct ProgressRow {
     /// The figures.
     #[serde(flatten)]
     pub tally: Tally,
+    /// How the gifts were paid: transferred, transfer failed, in cash, not reached.
+    #[serde(flatten)]
+    pub payments: crate::domain::payments::PaymentCounts,
 }
 
 /// The progress of a campaign in the operator's units.
@@ -236,6 +239,8 @@ pub async fn campaign_progress(
             .or_default()
             .add(group.status, group.people, group.amount.unwrap_or(0));
     }
+    let payments =
+        crate::domain::payments::payment_counts(db, &operator.scope, campaign.id).await?;
     let mut rows: Vec<ProgressRow> = cells
         .into_iter()
         .map(|((ward_id, program_id), tally)| ProgressRow {
@@ -244,6 +249,10 @@ pub async fn campaign_progress(
             program_id,
             program_name: programs.get(&program_id).cloned().unwrap_or_default(),
             tally,
+            payments: payments
+                .get(&(ward_id, program_id))
+                .copied()
+                .unwrap_or_default(),
         })
         .collect();
     rows.sort_by(|a, b| {

@@ -18,6 +18,7 @@ pub mod imports;
 pub mod layout;
 pub mod lists;
 pub mod middleware;
+pub mod payments;
 pub mod people;
 pub mod population_check;
 pub mod programs;
@@ -59,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         .merge(signed_sheets::routes(state.config.max_upload_mb))
         .merge(population_check::routes(state.config.max_upload_mb))
         .merge(people::routes())
+        .merge(payments::routes())
         .merge(duplicates::routes())
         .merge(programs::routes())
         .merge(exports::routes())

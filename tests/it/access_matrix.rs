@@ -298,6 +298,24 @@ const MATRIX: &[Row] = &[
     ),
     row(
         "GET",
+        "/people/{id}/payment-account",
+        "/people/{person}/payment-account",
+        NO,
+        "L A F A A",
+    ),
+    row(
+        "POST",
+        "/people/{id}/payment-account",
+        "/people/{person}/payment-account",
+        Send::Form(&[
+            ("kind", "bank"),
+            ("bank", "VCB"),
+            ("account_number", "0071000123456"),
+        ]),
+        "L A F A A",
+    ),
+    row(
+        "GET",
         "/campaigns/{slug}/duplicates",
         "/campaigns/{slug}/duplicates",
         NO,
@@ -732,6 +750,43 @@ const MATRIX: &[Row] = &[
             r#"{"entry_a_id": {entry_a}, "entry_b_id": {entry_b}, "decision": "keep_both"}"#,
         ),
         "U F F A A",
+    ),
+    row(
+        "GET",
+        "/api/people/{id}/payment-account",
+        "/api/people/{person}/payment-account",
+        NO,
+        "U A F A A",
+    ),
+    row(
+        "PUT",
+        "/api/people/{id}/payment-account",
+        "/api/people/{person}/payment-account",
+        Send::Json(r#"{"kind": "bank", "bank": "VCB", "account_number": "0071000123456"}"#),
+        "U A F A A",
+    ),
+    // No program 0: supervisors pass the permission check and get a 404.
+    row(
+        "POST",
+        "/api/campaigns/{slug}/transfer-batches",
+        "/api/campaigns/{slug}/transfer-batches",
+        Send::Json(r#"{"program_id": 0}"#),
+        "U F F N N",
+    ),
+    // An empty body is no result file: supervisors get a 422 after the permission check.
+    row(
+        "POST",
+        "/api/campaigns/{slug}/payment-results",
+        "/api/campaigns/{slug}/payment-results",
+        NO,
+        "U F F A A",
+    ),
+    row(
+        "GET",
+        "/api/campaigns/{slug}/settlement",
+        "/api/campaigns/{slug}/settlement",
+        NO,
+        "U A A A A",
     ),
     row("GET", "/api/tokens", "/api/tokens", NO, "U A A A A"),
     row(

@@ -28,6 +28,7 @@ mod officer_first_hour;
 mod pages_more;
 mod pages_supervision;
 mod pages_ward;
+mod payments;
 mod schema;
 mod scope;
 mod sessions;

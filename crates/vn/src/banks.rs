@@ -280,12 +280,7 @@ impl AccountNumberProblem {
 /// Parses an account number typed as text, keeping its leading zeros: spaces, dots, dashes
 /// and Excel's leading apostrophe are dropped. `Ok(None)` for an empty cell.
 pub fn parse_account_number(text: &str) -> Result<Option<String>, AccountNumberProblem> {
-    let digits: String = text
-        .trim()
-        .trim_start_matches('\'')
-        .chars()
-        .filter(|c| !(c.is_whitespace() || matches!(c, '.' | '-' | '_')))
-        .collect();
+    let digits = crate::identity::typed_digits(text);
     if digits.is_empty() {
         return Ok(None);
     }

@@ -141,15 +141,21 @@ pub enum IdProblem {
     WrongLength(usize),
 }
 
-/// Parses an ID typed as text: spaces, dots, dashes and a leading apostrophe (Excel's
-/// "store as text" mark) are ignored. `Ok(None)` for an empty cell.
-pub fn parse_national_id(text: &str) -> Result<Option<NationalId>, IdProblem> {
-    let digits: String = text
-        .trim()
+/// A number typed as text (an ID, an account number) without what people put between its
+/// digits: spaces, dots, dashes, underscores and a leading apostrophe (Excel's "store as
+/// text" mark). Whatever else is left, letters included, is kept for the caller to refuse.
+pub fn typed_digits(text: &str) -> String {
+    text.trim()
         .trim_start_matches('\'')
         .chars()
         .filter(|c| !(c.is_whitespace() || matches!(c, '.' | '-' | '_')))
-        .collect();
+        .collect()
+}
+
+/// Parses an ID typed as text: spaces, dots, dashes and a leading apostrophe (Excel's
+/// "store as text" mark) are ignored. `Ok(None)` for an empty cell.
+pub fn parse_national_id(text: &str) -> Result<Option<NationalId>, IdProblem> {
+    let digits = typed_digits(text);
     if digits.is_empty() {
         return Ok(None);
     }

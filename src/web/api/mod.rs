@@ -12,6 +12,7 @@ mod duplicates;
 mod extract;
 mod lists;
 mod population_check;
+mod payments;
 mod programs;
 mod progress;
 mod respond;
@@ -80,6 +81,22 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/tokens/{id}", delete(tokens::revoke_token))
         .merge(population_check::routes())
+        .route(
+            "/api/people/{id}/payment-account",
+            get(payments::show_account).put(payments::save_payment_account),
+        )
+        .route(
+            "/api/campaigns/{slug}/transfer-batches",
+            post(payments::make_batch),
+        )
+        .route(
+            "/api/campaigns/{slug}/payment-results",
+            post(payments::upload_results),
+        )
+        .route(
+            "/api/campaigns/{slug}/settlement",
+            get(payments::show_settlement),
+        )
 }
 
 /// The OpenAPI document of the API.
@@ -119,6 +136,11 @@ pub fn routes() -> Router<AppState> {
         population_check::recheck_ward,
         population_check::resolve_population_flag,
         population_check::population_report,
+        payments::show_account,
+        payments::save_payment_account,
+        payments::make_batch,
+        payments::upload_results,
+        payments::show_settlement,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme),

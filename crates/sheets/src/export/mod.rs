@@ -35,7 +35,9 @@ pub use reports::{ReportEntry, ReportInput, Ward, write_reports};
 pub use sheet_names::unique_sheet_names;
 pub use signed_sheet::{EntryRef, Mark, SignedMark, read_signed_sheet};
 pub use signing_sheet::{Signers, SigningEntry, SigningSheet, write_signing_sheet};
-pub use transfer_list::{TransferList, TransferRow, write_transfer_csv, write_transfer_list};
+pub use transfer_list::{
+    TransferList, TransferRow, write_cash_sheet, write_transfer_csv, write_transfer_list,
+};
 
 /// A workbook with the options every workbook written here shares; a signing sheet's
 /// document properties are set once its title is known.

@@ -182,6 +182,8 @@ pub(crate) struct PreparedSheet<'a> {
     pub people: usize,
     /// Their money, in đồng.
     pub money: i64,
+    /// The title printed above the table.
+    pub title: String,
 }
 
 /// Drops entries of sensitive categories (through [`printable_categories`]), groups the
@@ -214,6 +216,7 @@ pub(crate) fn prepare(sheet: &SigningSheet) -> Result<PreparedSheet<'_>, ExportE
         groups: result,
         people,
         money,
+        title: title(sheet),
     })
 }
 
@@ -337,7 +340,7 @@ pub(super) fn write_sheet(
     )?;
     write_title_block(
         ws,
-        &title(sheet),
+        &p.title,
         &sheet.program,
         sheet.reference.as_deref(),
         LAST_COL,

@@ -12,9 +12,12 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::Worksheet;
 use serde::{Deserialize, Serialize};
 
-use super::signing_sheet::{LEFT_BLOCK, write_heading, write_signatures, write_title_block};
-use super::style::{Place, Styles, set_print_layout, write_user_text};
-use super::{ExportError, Program, Signers, new_workbook, place_and_date};
+use super::signing_sheet::{
+    self, LEFT_BLOCK, prepare, set_properties, write_heading, write_signatures, write_title_block,
+};
+use super::style::{Place, Styles, set_print_layout, upper, write_user_text};
+use super::{ExportError, Program, Signers, SigningSheet, new_workbook, place_and_date};
+use chamlo_vn::lunar::lunar_year_label;
 
 /// The longest transfer description banks accept.
 pub const MAX_DESCRIPTION_CHARS: usize = 140;
@@ -218,6 +221,25 @@ fn write_sheet(
     // The left heading block is the signing sheet's: A to E.
     debug_assert!(LEFT_BLOCK.1 < RIGHT_BLOCK.0);
     Ok(())
+}
+
+/// The cash round's sheet ("Danh sách chi trả tiền mặt"): a signing sheet of the people
+/// paid in cash (no account, or a transfer that failed or came back), with its own title.
+/// Its hidden "Mã dòng" column lets it come back signed like any signing sheet.
+pub fn write_cash_sheet(sheet: &SigningSheet) -> Result<Vec<u8>, ExportError> {
+    let mut prepared = prepare(sheet)?;
+    prepared.title = format!(
+        "DANH SÁCH CHI TRẢ TIỀN MẶT QUÀ TẾT NGUYÊN ĐÁN {}{}",
+        upper(&lunar_year_label(sheet.campaign_year)),
+        if sheet.approved { "" } else { " (DỰ THẢO)" }
+    );
+    let mut workbook = new_workbook();
+    set_properties(&mut workbook, &prepared.title, &sheet.ward);
+    let styles = Styles::install(&mut workbook)?;
+    let worksheet = workbook.add_worksheet();
+    worksheet.set_name("Chi trả tiền mặt")?;
+    signing_sheet::write_sheet(worksheet, &prepared, &styles)?;
+    Ok(workbook.save_to_buffer()?)
 }
 
 /// The header of the CSV for a bank's batch upload.

@@ -144,10 +144,8 @@ pub fn read_payment_results(bytes: &[u8]) -> Result<Vec<ResultRow>, ResultFileEr
 
 fn grids(bytes: &[u8]) -> Result<Vec<Grid>, ResultFileError> {
     let is_container = bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-    if !is_container {
-        if let Ok(text) = std::str::from_utf8(bytes) {
-            return Ok(vec![csv_grid(text.trim_start_matches('\u{feff}'))]);
-        }
+    if !is_container && let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(vec![csv_grid(text.trim_start_matches('\u{feff}'))]);
     }
     let book = open(bytes).map_err(|e: ReadError| ResultFileError::Unreadable(e.to_string()))?;
     Ok(book
@@ -215,10 +213,10 @@ fn read_grid(grid: &Grid) -> Option<Vec<ResultRow>> {
             .find_map(|(i, row)| {
                 let mut columns: Vec<(usize, Column)> = Vec::new();
                 for (c, (text, _)) in row.iter().enumerate() {
-                    if let Some(column) = column_of(text) {
-                        if !columns.iter().any(|(_, k)| *k == column) {
-                            columns.push((c, column));
-                        }
+                    if let Some(column) = column_of(text)
+                        && !columns.iter().any(|(_, k)| *k == column)
+                    {
+                        columns.push((c, column));
                     }
                 }
                 let has = |k: Column| columns.iter().any(|(_, c)| *c == k);

@@ -1,0 +1,137 @@
+//! Paying by transfer over the API: a person's payment account, making a transfer batch,
+//! reading a bank's result file, and the settlement. The same domain calls as
+//! `chamlo payments …`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody, created};
+use crate::domain::campaigns::visible_campaign;
+use crate::domain::payments::{
+    AccountInput, AccountView, ResultsSummary, Settlement, account_of, apply_result_file,
+    make_transfer_batch, save_account, settlement,
+};
+use crate::web::AppState;
+
+/// A person's payment account (the number masked unless the caller pays).
+#[utoipa::path(get, path = "/api/people/{id}/payment-account", tag = "payments",
+    params(("id" = i32, Path, description = "the person's id")),
+    responses((status = 200, body = Option<AccountView>), (status = 404, body = ErrorBody)))]
+pub async fn show_account(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i32>,
+) -> ApiResult<Json<Option<AccountView>>> {
+    Ok(Json(account_of(&state.db, &caller.operator(), id).await?))
+}
+
+/// Sets a person's payment account; audited with the number masked.
+#[utoipa::path(put, path = "/api/people/{id}/payment-account", tag = "payments",
+    params(("id" = i32, Path, description = "the person's id")),
+    request_body = AccountInput,
+    responses((status = 200, body = Option<AccountView>), (status = 422, body = ErrorBody)))]
+pub async fn save_payment_account(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(body): ApiJson<AccountInput>,
+) -> ApiResult<Json<Option<AccountView>>> {
+    let operator = caller.operator();
+    save_account(&state.db, &operator, id, &body).await?;
+    Ok(Json(account_of(&state.db, &operator, id).await?))
+}
+
+/// Which entries a transfer batch takes.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BatchRequest {
+    /// The program paid by transfer.
+    pub program_id: i32,
+    /// One ward; none for every ward the caller supervises.
+    #[serde(default)]
+    pub ward_id: Option<i32>,
+}
+
+/// A batch just made, with its rows as the bank's CSV.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchMade {
+    /// The batch's id.
+    pub batch_id: i32,
+    /// Transfers in it.
+    pub entries: i32,
+    /// Its total in đồng.
+    pub total_amount: i64,
+    /// The rows as CSV for the bank's batch upload.
+    pub csv: String,
+}
+
+/// Makes a transfer batch: every approved, unpaid entry with an account, never sent before.
+#[utoipa::path(post, path = "/api/campaigns/{slug}/transfer-batches", tag = "payments",
+    params(("slug" = String, Path, description = "the campaign's slug")),
+    request_body = BatchRequest,
+    responses((status = 201, body = BatchMade), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn make_batch(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(body): ApiJson<BatchRequest>,
+) -> ApiResult<Response> {
+    let operator = caller.operator();
+    let found = visible_campaign(&state.db, &operator, &slug).await?;
+    let made =
+        make_transfer_batch(&state.db, &operator, &found, body.program_id, body.ward_id).await?;
+    Ok(created(BatchMade {
+        batch_id: made.batch.id,
+        entries: made.batch.entry_count,
+        total_amount: made.batch.total_amount,
+        csv: made.csv,
+    }))
+}
+
+/// The name of an uploaded result file, for the audit trail.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ResultFileName {
+    /// The file's name.
+    #[serde(default)]
+    pub file_name: Option<String>,
+}
+
+/// Reads a bank's or the Treasury's result file (the body: xlsx or CSV bytes) into the
+/// campaign's batches, in one transaction.
+#[utoipa::path(post, path = "/api/campaigns/{slug}/payment-results", tag = "payments",
+    params(("slug" = String, Path, description = "the campaign's slug"), ResultFileName),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = ResultsSummary), (status = 422, body = ErrorBody)))]
+pub async fn upload_results(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(slug): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ResultFileName>,
+    body: Bytes,
+) -> ApiResult<Json<ResultsSummary>> {
+    let operator = caller.operator();
+    let found = visible_campaign(&state.db, &operator, &slug).await?;
+    let name = query.file_name.unwrap_or_default();
+    Ok(Json(
+        apply_result_file(&state.db, &operator, &found, body.to_vec(), &name).await?,
+    ))
+}
+
+/// Planned, transferred, cash, failed or returned, not reached and hoàn ứng, per program
+/// and ward.
+#[utoipa::path(get, path = "/api/campaigns/{slug}/settlement", tag = "payments",
+    params(("slug" = String, Path, description = "the campaign's slug")),
+    responses((status = 200, body = [Settlement]), (status = 404, body = ErrorBody)))]
+pub async fn show_settlement(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(slug): ApiPath<String>,
+) -> ApiResult<Json<Vec<Settlement>>> {
+    let operator = caller.operator();
+    let found = visible_campaign(&state.db, &operator, &slug).await?;
+    Ok(Json(settlement(&state.db, &operator, &found).await?))
+}
