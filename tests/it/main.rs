@@ -21,6 +21,7 @@ mod import;
 mod pages_more;
 mod pages_supervision;
 mod pages_ward;
+mod population_check;
 mod schema;
 mod scope;
 mod sessions;
