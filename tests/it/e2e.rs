@@ -20,7 +20,7 @@ use crate::helpers::{PASSWORD, TestApp};
 use crate::import::{district_campaign, sample_path};
 
 /// chromedriver, stopped when the test ends however it ends.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
@@ -39,7 +39,7 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-fn start_driver() -> Driver {
+pub(crate) fn start_driver() -> Driver {
     let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let port = free_port();
     let child = Command::new(&binary)
@@ -62,7 +62,7 @@ fn start_driver() -> Driver {
     driver
 }
 
-async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+pub(crate) async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
     let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut caps = serde_json::Map::new();
     caps.insert(
@@ -92,7 +92,7 @@ fn screenshot_dir() -> PathBuf {
     dir
 }
 
-async fn shoot(client: &Client, name: &str) {
+pub(crate) async fn shoot(client: &Client, name: &str) {
     // The whole page: grow the window to the document's height first.
     let height = client
         .execute("return document.documentElement.scrollHeight;", vec![])
@@ -117,7 +117,7 @@ async fn shoot(client: &Client, name: &str) {
 /// The page's visible text. A click may still be loading the next page when
 /// this runs, so the body found can go stale before its text is read: the
 /// read is retried on the new page rather than failing the test.
-async fn body_text(client: &Client) -> String {
+pub(crate) async fn body_text(client: &Client) -> String {
     let started = Instant::now();
     loop {
         let read = match client.find(Locator::Css("body")).await {
@@ -154,7 +154,7 @@ async fn wait_for_path(client: &Client, part: &str) -> String {
     }
 }
 
-async fn wait_for_text(client: &Client, text: &str) {
+pub(crate) async fn wait_for_text(client: &Client, text: &str) {
     let started = Instant::now();
     loop {
         let shown = body_text(client).await;
@@ -169,7 +169,7 @@ async fn wait_for_text(client: &Client, text: &str) {
     }
 }
 
-async fn login(client: &Client, base: &str, username: &str) {
+pub(crate) async fn login(client: &Client, base: &str, username: &str) {
     client.goto(&format!("{base}/login")).await.unwrap();
     client
         .find(Locator::Id("username"))
@@ -202,7 +202,7 @@ async fn login(client: &Client, base: &str, username: &str) {
     }
 }
 
-async fn logout(client: &Client) {
+pub(crate) async fn logout(client: &Client) {
     client
         .find(Locator::Css(".who button"))
         .await

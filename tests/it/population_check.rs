@@ -27,7 +27,7 @@ use crate::helpers::TestApp;
 use crate::import::{district_campaign, import_bytes, tan_phu_file};
 
 /// One resident of the generated extract.
-struct Res {
+pub(crate) struct Res {
     name: String,
     birth: Birth,
     female: bool,
@@ -230,7 +230,7 @@ fn to_tcvn3(text: &str) -> String {
 
 /// The extract as police export it: a title block, the header on row 6, IDs typed as
 /// numbers for every fifth resident.
-fn extract_xlsx(residents: &[Res], encode: fn(&str) -> String) -> Vec<u8> {
+pub(crate) fn extract_xlsx(residents: &[Res], encode: fn(&str) -> String) -> Vec<u8> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     let date = Format::new().set_num_format("dd/mm/yyyy");
@@ -319,7 +319,9 @@ fn extract_tcvn3_xls(residents: &[Res]) -> Vec<u8> {
 
 /// A 2021 campaign with Tân Phú's list of the listed people; the household gift's entry
 /// gets its household (head and 5 members).
-async fn campaign_with_list(app: &TestApp) -> (chamlo::entities::campaign::Model, i32, Vec<Res>) {
+pub(crate) async fn campaign_with_list(
+    app: &TestApp,
+) -> (chamlo::entities::campaign::Model, i32, Vec<Res>) {
     let campaign = district_campaign(app, 2021).await;
     let (listed, residents) = population();
     let rows: Vec<(&str, i32, &str, &str, &str)> = listed
