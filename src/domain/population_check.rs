@@ -319,7 +319,11 @@ pub async fn upload_extract<C: ConnectionTrait + TransactionTrait>(
 ) -> AppResult<CheckOutcome> {
     operator.require_role(CHECKERS)?;
     operator.scope.ensure(ward_id)?;
-    let residents = read_extract(bytes)?;
+    // Reading a workbook is CPU work: off the async workers.
+    let owned = bytes.to_vec();
+    let residents = tokio::task::spawn_blocking(move || read_extract(&owned))
+        .await
+        .map_err(|e| AppError::Other(anyhow::anyhow!("the extract reader stopped: {e}")))??;
     let list = ward_list(db, campaign.id, ward_id).await?;
     ensure_status_editable(&list)?;
     let json = serde_json::to_string(&residents)
