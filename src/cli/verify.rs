@@ -48,10 +48,7 @@ struct JsonOutcome<'a> {
 
 /// Runs `chamlo verify`.
 pub async fn run(config: &Config, args: VerifyArgs) -> Result<(), CliError> {
-    let unreadable = |message: String| CliError {
-        status: 2,
-        message,
-    };
+    let unreadable = |message: String| CliError { status: 2, message };
     let bytes = std::fs::read(&args.file)
         .map_err(|e| unreadable(format!("cannot read {}: {e}", args.file.display())))?;
     let residents = tokio::task::spawn_blocking(move || read_extract(&bytes))

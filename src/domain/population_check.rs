@@ -30,11 +30,11 @@ use crate::entities::{
 };
 use crate::error::{AppError, AppResult};
 use crate::import::extract::{Resident, read_resident_extract};
+use crate::vn::text::name_key;
 use chamlo_sheets::population_match::{
     CheckContext, CheckCounts, Correction, FlagKind, FlagWeight, ListedHousehold, ListedPerson,
     count, match_list, tet_date,
 };
-use crate::vn::text::name_key;
 
 /// How long an extract is kept when the list is not approved sooner.
 pub const KEEP_DAYS: i64 = 7;
@@ -75,8 +75,7 @@ impl FlagView {
             entry_id: f.entry_id,
             full_name: f.full_name.clone(),
             kind: f.kind.clone(),
-            kind_label: FlagKind::parse(&f.kind)
-                .map_or(f.kind.clone(), |k| k.label().to_owned()),
+            kind_label: FlagKind::parse(&f.kind).map_or(f.kind.clone(), |k| k.label().to_owned()),
             weight: f.weight.clone(),
             detail: f.detail.clone(),
             correctable: f.correction_json.is_some(),
@@ -201,15 +200,16 @@ async fn listed_people(
         .iter()
         .filter_map(|e| {
             let p = people.get(&e.person_id)?;
-            let household = e.household_id.and_then(|id| households.get(&id)).map(|h| {
-                ListedHousehold {
-                    head_name: h
-                        .head_person_id
-                        .and_then(|id| people.get(&id))
-                        .map(|head| head.full_name.clone()),
-                    size: h.size,
-                }
-            });
+            let household =
+                e.household_id
+                    .and_then(|id| households.get(&id))
+                    .map(|h| ListedHousehold {
+                        head_name: h
+                            .head_person_id
+                            .and_then(|id| people.get(&id))
+                            .map(|head| head.full_name.clone()),
+                        size: h.size,
+                    });
             Some((
                 ListedPerson {
                     entry_id: e.id,
@@ -319,7 +319,11 @@ pub async fn upload_extract<C: ConnectionTrait + TransactionTrait>(
 ) -> AppResult<CheckOutcome> {
     operator.require_role(CHECKERS)?;
     operator.scope.ensure(ward_id)?;
-    let residents = read_extract(bytes)?;
+    // Reading a workbook is CPU work: off the async workers.
+    let owned = bytes.to_vec();
+    let residents = tokio::task::spawn_blocking(move || read_extract(&owned))
+        .await
+        .map_err(|e| AppError::Other(anyhow::anyhow!("the extract reader stopped: {e}")))??;
     let list = ward_list(db, campaign.id, ward_id).await?;
     ensure_status_editable(&list)?;
     let json = serde_json::to_string(&residents)
@@ -334,7 +338,10 @@ pub async fn upload_extract<C: ConnectionTrait + TransactionTrait>(
     let stored = population_extract::ActiveModel {
         campaign_id: Set(campaign.id),
         ward_id: Set(ward_id),
-        file_name: Set(crate::vn::text::normalize(file_name).chars().take(200).collect()),
+        file_name: Set(crate::vn::text::normalize(file_name)
+            .chars()
+            .take(200)
+            .collect()),
         uploaded_by: Set(operator.actor.user_id),
         resident_count: Set(i32::try_from(residents.len()).unwrap_or(i32::MAX)),
         residents_json: Set(json),
@@ -823,7 +830,9 @@ async fn erase(
     x: &population_extract::Model,
     why: &str,
 ) -> AppResult<()> {
-    population_extract::Entity::delete_by_id(x.id).exec(db).await?;
+    population_extract::Entity::delete_by_id(x.id)
+        .exec(db)
+        .await?;
     audit::record::<(), _>(
         db,
         actor,

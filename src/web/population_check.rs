@@ -68,7 +68,7 @@ struct ReportPage {
     chrome: Chrome,
     campaign: campaign::Model,
     lines: Vec<WardReportLine>,
-    kinds: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str, &'static str)>,
 }
 
 async fn ward_page(
@@ -266,7 +266,7 @@ async fn show_report(
         lines,
         kinds: chamlo_sheets::population_match::FlagKind::ALL
             .iter()
-            .map(|k| (k.as_str(), k.label()))
+            .map(|k| (k.as_str(), k.short_label(), k.label()))
             .collect(),
     })
 }

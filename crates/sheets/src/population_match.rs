@@ -88,6 +88,24 @@ impl FlagKind {
     }
 }
 
+impl FlagKind {
+    /// A short column heading for the report's table (the full [`FlagKind::label`] goes in
+    /// its tooltip), so that nine kinds fit a desktop screen without scrolling.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            FlagKind::IdNotFound => "Sai số định danh",
+            FlagKind::NameDiffers => "Sai tên",
+            FlagKind::NameDiacritics => "Khác dấu",
+            FlagKind::BirthYearDiffers => "Sai năm sinh",
+            FlagKind::GenderDiffers => "Sai giới tính",
+            FlagKind::Deceased => "Đã chết",
+            FlagKind::MovedAway => "Chuyển đi",
+            FlagKind::OtherWard => "Phường khác",
+            FlagKind::HouseholdDiffers => "Khác hộ",
+        }
+    }
+}
+
 /// How strongly a flag holds the list back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -25,10 +25,7 @@ const MAX_EXTRACT_BYTES: usize = 64 * 1024 * 1024;
 /// The check's API routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/api/campaigns/{slug}/population",
-            get(population_report),
-        )
+        .route("/api/campaigns/{slug}/population", get(population_report))
         .route(
             "/api/campaigns/{slug}/population/{ward_id}",
             get(show_ward_check)
@@ -39,7 +36,10 @@ pub fn routes() -> Router<AppState> {
             "/api/campaigns/{slug}/population/{ward_id}/recheck",
             post(recheck_ward),
         )
-        .route("/api/population/flags/{flag_id}", post(resolve_population_flag))
+        .route(
+            "/api/population/flags/{flag_id}",
+            post(resolve_population_flag),
+        )
 }
 
 /// The ward's check: counts, whether an extract is kept, every flag with its resolution.
@@ -88,7 +88,9 @@ pub async fn upload_ward_extract(
     let operator = caller.operator();
     operator.scope.ensure(ward_id)?;
     let campaign = visible_campaign(&state.db, &operator, &slug).await?;
-    let name = query.file_name.unwrap_or_else(|| "trich-xuat-dan-cu".into());
+    let name = query
+        .file_name
+        .unwrap_or_else(|| "trich-xuat-dan-cu".into());
     Ok(Json(
         upload_extract(&state.db, &operator, &campaign, ward_id, &name, &body).await?,
     ))
@@ -153,5 +155,7 @@ pub async fn population_report(
 ) -> ApiResult<Json<Vec<WardReportLine>>> {
     let operator = caller.operator();
     let campaign = visible_campaign(&state.db, &operator, &slug).await?;
-    Ok(Json(campaign_report(&state.db, &operator, &campaign).await?))
+    Ok(Json(
+        campaign_report(&state.db, &operator, &campaign).await?,
+    ))
 }
