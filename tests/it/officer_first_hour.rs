@@ -607,3 +607,126 @@ async fn a_signed_sheet_reads_co_as_a_signature_and_warns_when_rows_need_checkin
         sent.body
     );
 }
+
+#[tokio::test]
+async fn submitting_approving_and_reopening_are_confirmed_with_the_counts_first() {
+    let (app, cookie, _slug, campaign_id, list) = hiep_phu_list().await;
+    let page = app.get(&list, Some(&cookie)).await;
+    // The list page's button opens the confirmation; it does not submit.
+    assert!(page.body.contains(&format!(
+        "<form method=\"get\" action=\"{list}/transition\">"
+    )));
+    let confirm = app
+        .get(&format!("{list}/transition?action=submit"), Some(&cookie))
+        .await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(
+        confirm.body.contains("Gửi <strong>12</strong> suất quà"),
+        "{}",
+        confirm.body
+    );
+    assert!(confirm.body.contains("không thêm, sửa hay nhập thêm"));
+    let still = ward_list_of(&app, campaign_id, "Hiệp Phú").await;
+    assert_eq!(
+        still.status,
+        ListStatus::Draft,
+        "opening the step changes nothing"
+    );
+    let sent = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "submit")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+
+    // Approving names the open duplicates and the rows the ward's file had problems with.
+    let district = app
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
+        .await;
+    let program = default_program(&app, campaign_id).await;
+    let twin = new_person(
+        &app,
+        "Tân Phú",
+        NewPerson {
+            name: "Nguyễn Văn Hùng",
+            birth_year: 1947,
+            address: "12/3 Lê Văn Việt",
+            national_id: None,
+            household_id: None,
+        },
+    )
+    .await;
+    list_entry(
+        &app,
+        campaign_id,
+        program.id,
+        "Tân Phú",
+        twin.id,
+        "HN",
+        500_000,
+    )
+    .await;
+    let approve = app
+        .get(
+            &format!("{list}/transition?action=approve"),
+            Some(&district),
+        )
+        .await;
+    assert_eq!(approve.status, StatusCode::OK, "{}", approve.body);
+    assert!(
+        approve.body.contains("Duyệt <strong>12</strong> suất quà"),
+        "{}",
+        approve.body
+    );
+    assert!(
+        approve.body.contains("Còn 1 cặp nghi trùng chưa xét"),
+        "{}",
+        approve.body
+    );
+    assert!(
+        approve
+            .body
+            .contains("Các tệp phường đã nhập không có dòng nào bị loại vì lỗi."),
+        "{}",
+        approve.body
+    );
+    let approved = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "approve")],
+            Some(&district),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER);
+
+    // Reopening after gifts were handed out says how many.
+    let id = entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign_id))
+        .filter(entry::Column::WardId.eq(still.ward_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    app.post_form(
+        &format!("{list}/distribution"),
+        &[("back", &list), ("only", &id)],
+        Some(&cookie),
+    )
+    .await;
+    let reopen = app
+        .get(&format!("{list}/transition?action=reopen"), Some(&district))
+        .await;
+    assert!(
+        reopen.body.contains("Đã ghi nhận cấp phát 1 suất"),
+        "{}",
+        reopen.body
+    );
+}
