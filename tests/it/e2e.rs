@@ -20,7 +20,7 @@ use crate::helpers::{PASSWORD, TestApp};
 use crate::import::{district_campaign, sample_path};
 
 /// chromedriver, stopped when the test ends however it ends.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
@@ -39,7 +39,7 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-fn start_driver() -> Driver {
+pub(crate) fn start_driver() -> Driver {
     let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let port = free_port();
     let child = Command::new(&binary)
@@ -62,7 +62,7 @@ fn start_driver() -> Driver {
     driver
 }
 
-async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+pub(crate) async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
     let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut caps = serde_json::Map::new();
     caps.insert(
@@ -86,13 +86,13 @@ async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
         .expect("a browser session")
 }
 
-fn screenshot_dir() -> PathBuf {
+pub(crate) fn screenshot_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot directory");
     dir
 }
 
-async fn shoot(client: &Client, name: &str) {
+pub(crate) async fn shoot(client: &Client, name: &str) {
     // The whole page: grow the window to the document's height first.
     let height = client
         .execute("return document.documentElement.scrollHeight;", vec![])
@@ -117,7 +117,7 @@ async fn shoot(client: &Client, name: &str) {
 /// The page's visible text. A click may still be loading the next page when
 /// this runs, so the body found can go stale before its text is read: the
 /// read is retried on the new page rather than failing the test.
-async fn body_text(client: &Client) -> String {
+pub(crate) async fn body_text(client: &Client) -> String {
     let started = Instant::now();
     loop {
         let read = match client.find(Locator::Css("body")).await {
@@ -138,7 +138,7 @@ async fn body_text(client: &Client) -> String {
 }
 
 /// Waits until the address contains `part`.
-async fn wait_for_path(client: &Client, part: &str) -> String {
+pub(crate) async fn wait_for_path(client: &Client, part: &str) -> String {
     let started = Instant::now();
     loop {
         let url = client.current_url().await.expect("url").to_string();
@@ -154,7 +154,7 @@ async fn wait_for_path(client: &Client, part: &str) -> String {
     }
 }
 
-async fn wait_for_text(client: &Client, text: &str) {
+pub(crate) async fn wait_for_text(client: &Client, text: &str) {
     let started = Instant::now();
     loop {
         let shown = body_text(client).await;
@@ -169,7 +169,7 @@ async fn wait_for_text(client: &Client, text: &str) {
     }
 }
 
-async fn login(client: &Client, base: &str, username: &str) {
+pub(crate) async fn login(client: &Client, base: &str, username: &str) {
     client.goto(&format!("{base}/login")).await.unwrap();
     client
         .find(Locator::Id("username"))
@@ -202,7 +202,7 @@ async fn login(client: &Client, base: &str, username: &str) {
     }
 }
 
-async fn logout(client: &Client) {
+pub(crate) async fn logout(client: &Client) {
     client
         .find(Locator::Css(".who button"))
         .await
@@ -213,7 +213,7 @@ async fn logout(client: &Client) {
     wait_for_path(client, "/login").await;
 }
 
-async fn click(client: &Client, css: &str) {
+pub(crate) async fn click(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))
         .await

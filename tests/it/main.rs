@@ -14,6 +14,7 @@ mod concurrent_import;
 mod cycle_support;
 mod distribution;
 mod e2e;
+mod e2e_officer;
 mod exports;
 mod helpers;
 mod hostile_files;
