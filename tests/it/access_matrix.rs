@@ -219,6 +219,13 @@ const MATRIX: &[Row] = &[
         "L A F A A",
     ),
     row(
+        "GET",
+        "/campaigns/{slug}/wards/{ward_id}/transition",
+        "/campaigns/{slug}/wards/{own}/transition?action=submit",
+        NO,
+        "L A F A A",
+    ),
+    row(
         "POST",
         "/campaigns/{slug}/wards/{ward_id}/transition",
         "/campaigns/{slug}/wards/{own}/transition",
