@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use calamine::{Reader, open_workbook_auto_from_rs};
 use chamlo::entities::states::{EntryStatus, Gender, ListStatus, Role, UnitLevel};
-use chamlo::entities::{campaign, entry, person, ward_list};
+use chamlo::entities::{campaign, category, entry, gift_program, person, ward_list};
 use chamlo::web::layout::url_encode;
 use http_body_util::BodyExt;
 use sea_orm::{
@@ -21,7 +21,7 @@ use tower::ServiceExt;
 use crate::cycle_support::{
     NewPerson, category_id, default_program, list_entry, new_person, ward_list_of,
 };
-use crate::helpers::TestApp;
+use crate::helpers::{PASSWORD, TestApp};
 use crate::import::district_campaign;
 use crate::pages_ward::{upload, upload_and_commit};
 use crate::signed_sheet::{export_ward, fill_in};
@@ -729,4 +729,60 @@ async fn submitting_approving_and_reopening_are_confirmed_with_the_counts_first(
         "{}",
         reopen.body
     );
+}
+
+#[tokio::test]
+async fn a_program_added_after_approval_names_the_lists_it_skipped_and_reopening_includes_them() {
+    let (app, _cookie, campaign, list) = approved_hiep_phu_list().await;
+    let district = app.login("quan9", PASSWORD).await;
+    let codes: Vec<String> = category::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| format!("amount_{}", c.code))
+        .collect();
+    let mut form: Vec<(&str, &str)> =
+        vec![("name", "Quà của thành phố"), ("funding_source", "city")];
+    form.extend(codes.iter().map(|k| (k.as_str(), "200.000")));
+    let path = format!("/campaigns/{}/programs", campaign.slug);
+    let added = app.post_form(&path, &form, Some(&district)).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    assert!(added.location().contains("bo-qua="), "{}", added.location());
+    let page = app.get(added.location(), Some(&district)).await;
+    assert!(
+        page.body.contains("chưa tặng cho 1 danh sách đã duyệt"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!("<a href=\"{list}\">Phường Hiệp Phú</a>: 12 người")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("mở lại danh sách"));
+    let program = gift_program::Entity::find()
+        .filter(gift_program::Column::Name.eq("Quà của thành phố"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let of_program = || {
+        entry::Entity::find()
+            .filter(entry::Column::ProgramId.eq(program.id))
+            .count(&app.db)
+    };
+    assert_eq!(of_program().await.unwrap(), 0);
+
+    // Reopening the list gives its people the program, as the page said.
+    let reopened = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "reopen")],
+            Some(&district),
+        )
+        .await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.body);
+    assert_eq!(of_program().await.unwrap(), 12);
 }
