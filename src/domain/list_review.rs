@@ -1,15 +1,17 @@
 //! What moving a ward's list along will do, said before it is done: the confirmation step of
 //! submitting, approving and reopening states the gifts concerned, the gifts already handed
 //! out, and (before approving) the open duplicates and the rows the ward's files had problems
-//! with. Nothing here changes anything; `ward_lists::transition_list` does, and still checks.
+//! with; and before a duplicate decision that drops one side, the gifts that go with it.
+//! Nothing here changes anything; `ward_lists::transition_list` and
+//! `duplicates::decide_duplicate` do, and still check.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::domain::duplicates::find_duplicates;
+use crate::domain::duplicates::{DuplicatePair, Evidence, find_duplicates};
 use crate::domain::operator::Operator;
 use crate::domain::progress::list_tally;
 use crate::domain::ward_lists::ListAction;
-use crate::entities::{campaign, import_batch, ward_list};
+use crate::entities::{campaign, entry, import_batch, ward_list};
 use crate::error::AppResult;
 
 /// The figures a confirmation states.
@@ -66,4 +68,28 @@ pub async fn preview_transition(
         }
     }
     Ok(preview)
+}
+
+/// How many gifts keeping one side of `pair` removes with the other (`removed_entry_id`):
+/// the same recipient listed twice loses every gift of that listing (same person, category
+/// and list, in any program), as `decide_duplicate` does; two members of one household lose
+/// only the household gift.
+pub async fn gifts_removed_with(
+    db: &impl ConnectionTrait,
+    pair: &DuplicatePair,
+    removed_entry_id: i32,
+) -> AppResult<u64> {
+    let same_recipient = pair.evidence.iter().any(|e| *e != Evidence::SameHousehold);
+    let Some(removed) = entry::Entity::find_by_id(removed_entry_id).one(db).await? else {
+        return Ok(0);
+    };
+    if !same_recipient {
+        return Ok(1);
+    }
+    Ok(entry::Entity::find()
+        .filter(entry::Column::WardListId.eq(removed.ward_list_id))
+        .filter(entry::Column::PersonId.eq(removed.person_id))
+        .filter(entry::Column::CategoryId.eq(removed.category_id))
+        .count(db)
+        .await?)
 }

@@ -296,6 +296,14 @@ const MATRIX: &[Row] = &[
         "L F F A A",
     ),
     row(
+        "GET",
+        "/campaigns/{slug}/duplicates/decide",
+        // The two entries are not a pair the review found: supervisors get "not found".
+        "/campaigns/{slug}/duplicates/decide?a={entry_a}&b={entry_b}&decision=keep_a",
+        NO,
+        "L F F N N",
+    ),
+    row(
         "POST",
         "/campaigns/{slug}/duplicates/decide",
         "/campaigns/{slug}/duplicates/decide",

@@ -419,6 +419,61 @@ async fn a_duplicate_on_an_approved_list_says_up_front_to_reopen_it_with_a_link(
         .count();
     assert_eq!(offered, 1, "{}", page.body);
     assert!(page.body.contains("value=\"keep_both\""));
+
+    // Keeping the side on the approved list is confirmed first, with what goes.
+    let pair = chamlo::domain::duplicates::find_duplicates(
+        &app.db,
+        &chamlo::domain::operator::Operator::system("test"),
+        &campaign,
+    )
+    .await
+    .unwrap()
+    .remove(0);
+    let keep = if pair.a.ward_name.contains("Tân Phú") {
+        "keep_a"
+    } else {
+        "keep_b"
+    };
+    assert!(
+        page.body
+            .contains(&format!("value=\"{keep}\" formmethod=\"get\""))
+    );
+    let before = entry::Entity::find().count(&app.db).await.unwrap();
+    let confirm = app
+        .get(
+            &format!(
+                "/campaigns/{}/duplicates/decide?a={}&b={}&decision={keep}&note=",
+                campaign.slug, pair.a.entry_id, pair.b.entry_id
+            ),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(
+        confirm.body.contains(
+            "Bỏ <strong>1</strong> suất quà của Trần Thị Bé trong danh sách Phường Hiệp Phú"
+        ),
+        "{}",
+        confirm.body
+    );
+    assert_eq!(entry::Entity::find().count(&app.db).await.unwrap(), before);
+    let done = app
+        .post_form(
+            &format!("/campaigns/{}/duplicates/decide", campaign.slug),
+            &[
+                ("a", &pair.a.entry_id.to_string()),
+                ("b", &pair.b.entry_id.to_string()),
+                ("decision", keep),
+                ("note", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        entry::Entity::find().count(&app.db).await.unwrap(),
+        before - 1
+    );
 }
 
 /// Hiệp Phú's list submitted by its officer and approved by the district: the app, the
