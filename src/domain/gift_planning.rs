@@ -39,6 +39,22 @@ pub struct ComputeSummary {
     pub removed: usize,
     /// People left as they were because their list is approved or their gift was handed out.
     pub frozen: usize,
+    /// Approved lists with people this program would give to but, being locked, were given
+    /// nothing: the page that saved the program names them, so no ward is left out quietly.
+    #[serde(default)]
+    pub skipped_lists: Vec<SkippedList>,
+}
+
+/// An approved list a program's computation left alone although it holds people the program
+/// gives to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SkippedList {
+    /// The list.
+    pub ward_list_id: i32,
+    /// Its ward.
+    pub ward_id: i32,
+    /// People on it the program would give to.
+    pub people: usize,
 }
 
 /// Recomputes a program's entries on request (after lists changed), audited.
@@ -377,6 +393,20 @@ pub async fn compute_program_entries(
         }
         if is_frozen(gift.person_id, gift.household_id, gift.ward_list_id) {
             frozen_seen.insert(gift.person_id);
+            if approved.contains(&gift.ward_list_id) {
+                match summary
+                    .skipped_lists
+                    .iter_mut()
+                    .find(|l| l.ward_list_id == gift.ward_list_id)
+                {
+                    Some(list) => list.people += 1,
+                    None => summary.skipped_lists.push(SkippedList {
+                        ward_list_id: gift.ward_list_id,
+                        ward_id: gift.ward_id,
+                        people: 1,
+                    }),
+                }
+            }
             continue;
         }
         new_entries.push(gift.pending_entry(campaign.id, program_id, now));

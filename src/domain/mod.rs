@@ -18,6 +18,7 @@ pub mod gift_planning;
 pub mod import_check;
 pub mod import_commit;
 pub mod list_entries;
+pub mod list_review;
 pub mod login_throttle;
 pub mod operator;
 pub mod payments;

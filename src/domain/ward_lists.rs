@@ -16,10 +16,11 @@ use utoipa::ToSchema;
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
+use crate::domain::gift_planning::compute_program_entries;
 use crate::domain::operator::Operator;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::states::{ListStatus, Role};
-use crate::entities::{campaign, entry, ward_list};
+use crate::entities::{campaign, entry, gift_program, ward_list};
 use crate::error::{AppError, AppResult};
 
 /// A step of the approval flow.
@@ -189,6 +190,18 @@ pub async fn transition_list<C: ConnectionTrait + TransactionTrait>(
             "approved",
         )
         .await?;
+    }
+    if action == ListAction::Reopen {
+        // A program added while the list was approved gave it nothing (locked lists are left
+        // alone); reopened, the list takes the campaign's programs as the others have them.
+        let programs = gift_program::Entity::find()
+            .filter(gift_program::Column::CampaignId.eq(campaign.id))
+            .filter(gift_program::Column::UseFileAmounts.eq(false))
+            .all(&txn)
+            .await?;
+        for program in programs {
+            compute_program_entries(&txn, program.id).await?;
+        }
     }
     txn.commit().await?;
     Ok(updated)

@@ -4,12 +4,13 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::domain::campaigns::visible_campaign;
 use crate::domain::duplicates::{Decision, DuplicatePair, decide_duplicate, find_duplicates};
+use crate::domain::list_review::gifts_removed_with;
 use crate::entities::campaign;
 use crate::entities::states::ListStatus;
 use crate::error::{AppError, AppResult};
@@ -21,7 +22,10 @@ use crate::web::session::CurrentUser;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/campaigns/{slug}/duplicates", get(show_duplicates))
-        .route("/campaigns/{slug}/duplicates/decide", post(decide_pair))
+        .route(
+            "/campaigns/{slug}/duplicates/decide",
+            get(confirm_decision).post(decide_pair),
+        )
 }
 
 /// The review page.
@@ -157,4 +161,57 @@ async fn decide_pair(
     Ok(Redirect::to(&format!(
         "/campaigns/{slug}/duplicates?notice=da-quyet-dinh"
     )))
+}
+
+/// The confirmation before keeping one side, which removes the other side's gifts.
+#[derive(Template, WebTemplate)]
+#[template(path = "duplicate_confirm.html")]
+struct ConfirmDecisionPage {
+    chrome: Chrome,
+    campaign: campaign::Model,
+    form: DecisionForm,
+    program_name: String,
+    kept: SideView,
+    removed: SideView,
+    gifts_removed: u64,
+}
+
+/// `GET …/duplicates/decide?a=&b=&decision=keep_a|keep_b`: says what keeping one side
+/// removes, with the count, and carries the real POST. Nothing changes here.
+async fn confirm_decision(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    axum::extract::Query(form): axum::extract::Query<DecisionForm>,
+) -> AppResult<ConfirmDecisionPage> {
+    let op = operator(&user);
+    let campaign = visible_campaign(&state.db, &op, &slug).await?;
+    let pair = find_duplicates(&state.db, &op, &campaign)
+        .await?
+        .into_iter()
+        .find(|p| {
+            (p.a.entry_id, p.b.entry_id) == (form.a, form.b)
+                || (p.b.entry_id, p.a.entry_id) == (form.a, form.b)
+        })
+        .ok_or_else(|| AppError::NotFound("Không còn cặp nghi trùng này.".into()))?;
+    let kept_id = match form.decision.as_str() {
+        "keep_a" => form.a,
+        "keep_b" => form.b,
+        _ => return Err(AppError::BadRequest("Quyết định không hợp lệ.".into())),
+    };
+    let (kept, removed) = if pair.a.entry_id == kept_id {
+        (&pair.a, &pair.b)
+    } else {
+        (&pair.b, &pair.a)
+    };
+    let gifts_removed = gifts_removed_with(&state.db, &pair, removed.entry_id).await?;
+    Ok(ConfirmDecisionPage {
+        chrome: Chrome::for_user(&user),
+        program_name: pair.program_name.clone(),
+        kept: side_view(kept),
+        removed: side_view(removed),
+        gifts_removed,
+        form,
+        campaign,
+    })
 }

@@ -3,17 +3,19 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use serde::Deserialize;
 
 use crate::domain::campaigns::visible_campaign;
 use crate::domain::list_entries::active_categories;
 use crate::domain::programs::{
     CategoryAmount, ProgramDetail, ProgramInput, add_program, programs_of,
 };
+use crate::domain::units::display_name;
 use crate::entities::states::{CampaignStatus, FundingSource};
 use crate::entities::{campaign, category};
 use crate::error::{AppError, AppResult};
@@ -87,6 +89,16 @@ struct ProgramsPage {
     values: Vec<(String, String)>,
     errors: FormErrors,
     can_edit: bool,
+    /// Approved lists the program just added gave nothing to: (ward name, its list's page,
+    /// people left out).
+    skipped: Vec<(String, String, usize)>,
+}
+
+/// `?bo-qua=ward:people,…` after adding a program.
+#[derive(Deserialize, Default)]
+struct ProgramsQuery {
+    #[serde(default, rename = "bo-qua")]
+    skipped: String,
 }
 
 impl ProgramsPage {
@@ -117,6 +129,7 @@ async fn programs_page(
     Ok(ProgramsPage {
         chrome: Chrome::for_user(user),
         can_edit: op.ensure_manages(&campaign).is_ok() && campaign.status == CampaignStatus::Open,
+        skipped: Vec::new(),
         campaign,
         programs,
         categories,
@@ -139,8 +152,23 @@ async fn show_programs(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(slug): Path<String>,
+    Query(query): Query<ProgramsQuery>,
 ) -> AppResult<ProgramsPage> {
-    programs_page(&state, &user, &slug, Vec::new(), FormErrors::default()).await
+    let mut page = programs_page(&state, &user, &slug, Vec::new(), FormErrors::default()).await?;
+    page.skipped = query
+        .skipped
+        .split(',')
+        .filter_map(|pair| {
+            let (ward, people) = pair.split_once(':')?;
+            let ward = user.find_unit(ward.parse().ok()?)?;
+            Some((
+                display_name(ward),
+                format!("/campaigns/{slug}/wards/{}", ward.id),
+                people.parse().ok()?,
+            ))
+        })
+        .collect();
+    Ok(page)
 }
 
 async fn create_program(
@@ -207,8 +235,22 @@ async fn create_program(
             payment_method: None,
         };
         match add_program(&state.db, &op, &campaign, &input).await {
-            Ok(_) => {
-                return Ok(Redirect::to(&format!("/campaigns/{slug}/programs")).into_response());
+            Ok((_, computed)) => {
+                // Approved lists the new program left out travel to the page as
+                // "ward:people" pairs, to be named there.
+                let skipped: Vec<String> = computed
+                    .skipped_lists
+                    .iter()
+                    .map(|l| format!("{}:{}", l.ward_id, l.people))
+                    .collect();
+                let query = if skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!("?bo-qua={}", skipped.join(","))
+                };
+                return Ok(
+                    Redirect::to(&format!("/campaigns/{slug}/programs{query}")).into_response()
+                );
             }
             Err(AppError::Invalid(message)) => errors.push(("", message)),
             Err(other) => return Err(other),

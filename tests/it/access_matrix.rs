@@ -234,6 +234,13 @@ const MATRIX: &[Row] = &[
         "L A F A A",
     ),
     row(
+        "GET",
+        "/campaigns/{slug}/wards/{ward_id}/transition",
+        "/campaigns/{slug}/wards/{own}/transition?action=submit",
+        NO,
+        "L A F A A",
+    ),
+    row(
         "POST",
         "/campaigns/{slug}/wards/{ward_id}/transition",
         "/campaigns/{slug}/wards/{own}/transition",
@@ -356,6 +363,14 @@ const MATRIX: &[Row] = &[
         "/campaigns/{slug}/duplicates",
         NO,
         "L F F A A",
+    ),
+    row(
+        "GET",
+        "/campaigns/{slug}/duplicates/decide",
+        // The two entries are not a pair the review found: supervisors get "not found".
+        "/campaigns/{slug}/duplicates/decide?a={entry_a}&b={entry_b}&decision=keep_a",
+        NO,
+        "L F F N N",
     ),
     row(
         "POST",

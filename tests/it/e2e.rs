@@ -331,6 +331,10 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
 
     client.goto(&format!("{base}{list_path}")).await.unwrap();
     click(&client, "form[action$='/transition'] button").await;
+    // A confirmation step says what submitting does before it is done.
+    wait_for_path(&client, "transition?action=submit").await;
+    wait_for_text(&client, "Việc sẽ xảy ra").await;
+    click(&client, "form[method=post][action$='/transition'] button").await;
     wait_for_path(&client, "notice=submit").await;
     wait_for_text(&client, "Đã gửi danh sách lên quận để duyệt.").await;
     logout(&client).await;
@@ -348,6 +352,9 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
     client.goto(&format!("{base}{list_path}")).await.unwrap();
     shoot(&client, "07-duyet-danh-sach").await;
     click(&client, "form input[value=approve] + button").await;
+    wait_for_path(&client, "transition?action=approve").await;
+    wait_for_text(&client, "Việc sẽ xảy ra").await;
+    click(&client, "form[method=post] input[value=approve] + button").await;
     wait_for_path(&client, "notice=approve").await;
     wait_for_text(&client, "Đã duyệt danh sách.").await;
 

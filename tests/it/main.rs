@@ -20,6 +20,7 @@ mod e2e_admin_users;
 mod e2e_preview;
 mod e2e_checkin;
 mod e2e_population;
+mod e2e_officer;
 mod exports;
 mod helpers;
 mod hostile_files;

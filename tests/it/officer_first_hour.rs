@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use calamine::{Reader, open_workbook_auto_from_rs};
 use chamlo::entities::states::{EntryStatus, Gender, ListStatus, Role, UnitLevel};
-use chamlo::entities::{campaign, entry, person, ward_list};
+use chamlo::entities::{campaign, category, entry, gift_program, person, ward_list};
 use chamlo::web::layout::url_encode;
 use http_body_util::BodyExt;
 use sea_orm::{
@@ -21,7 +21,7 @@ use tower::ServiceExt;
 use crate::cycle_support::{
     NewPerson, category_id, default_program, list_entry, new_person, ward_list_of,
 };
-use crate::helpers::TestApp;
+use crate::helpers::{PASSWORD, TestApp};
 use crate::import::district_campaign;
 use crate::pages_ward::{upload, upload_and_commit};
 use crate::signed_sheet::{export_ward, fill_in};
@@ -419,6 +419,61 @@ async fn a_duplicate_on_an_approved_list_says_up_front_to_reopen_it_with_a_link(
         .count();
     assert_eq!(offered, 1, "{}", page.body);
     assert!(page.body.contains("value=\"keep_both\""));
+
+    // Keeping the side on the approved list is confirmed first, with what goes.
+    let pair = chamlo::domain::duplicates::find_duplicates(
+        &app.db,
+        &chamlo::domain::operator::Operator::system("test"),
+        &campaign,
+    )
+    .await
+    .unwrap()
+    .remove(0);
+    let keep = if pair.a.ward_name.contains("Tân Phú") {
+        "keep_a"
+    } else {
+        "keep_b"
+    };
+    assert!(
+        page.body
+            .contains(&format!("value=\"{keep}\" formmethod=\"get\""))
+    );
+    let before = entry::Entity::find().count(&app.db).await.unwrap();
+    let confirm = app
+        .get(
+            &format!(
+                "/campaigns/{}/duplicates/decide?a={}&b={}&decision={keep}&note=",
+                campaign.slug, pair.a.entry_id, pair.b.entry_id
+            ),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(
+        confirm.body.contains(
+            "Bỏ <strong>1</strong> suất quà của Trần Thị Bé trong danh sách Phường Hiệp Phú"
+        ),
+        "{}",
+        confirm.body
+    );
+    assert_eq!(entry::Entity::find().count(&app.db).await.unwrap(), before);
+    let done = app
+        .post_form(
+            &format!("/campaigns/{}/duplicates/decide", campaign.slug),
+            &[
+                ("a", &pair.a.entry_id.to_string()),
+                ("b", &pair.b.entry_id.to_string()),
+                ("decision", keep),
+                ("note", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        entry::Entity::find().count(&app.db).await.unwrap(),
+        before - 1
+    );
 }
 
 /// Hiệp Phú's list submitted by its officer and approved by the district: the app, the
@@ -606,4 +661,183 @@ async fn a_signed_sheet_reads_co_as_a_signature_and_warns_when_rows_need_checkin
         "{}",
         sent.body
     );
+}
+
+#[tokio::test]
+async fn submitting_approving_and_reopening_are_confirmed_with_the_counts_first() {
+    let (app, cookie, _slug, campaign_id, list) = hiep_phu_list().await;
+    let page = app.get(&list, Some(&cookie)).await;
+    // The list page's button opens the confirmation; it does not submit.
+    assert!(page.body.contains(&format!(
+        "<form method=\"get\" action=\"{list}/transition\">"
+    )));
+    let confirm = app
+        .get(&format!("{list}/transition?action=submit"), Some(&cookie))
+        .await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(
+        confirm.body.contains("Gửi <strong>12</strong> suất quà"),
+        "{}",
+        confirm.body
+    );
+    assert!(confirm.body.contains("không thêm, sửa hay nhập thêm"));
+    let still = ward_list_of(&app, campaign_id, "Hiệp Phú").await;
+    assert_eq!(
+        still.status,
+        ListStatus::Draft,
+        "opening the step changes nothing"
+    );
+    let sent = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "submit")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+
+    // Approving names the open duplicates and the rows the ward's file had problems with.
+    let district = app
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
+        .await;
+    let program = default_program(&app, campaign_id).await;
+    let twin = new_person(
+        &app,
+        "Tân Phú",
+        NewPerson {
+            name: "Nguyễn Văn Hùng",
+            birth_year: 1947,
+            address: "12/3 Lê Văn Việt",
+            national_id: None,
+            household_id: None,
+        },
+    )
+    .await;
+    list_entry(
+        &app,
+        campaign_id,
+        program.id,
+        "Tân Phú",
+        twin.id,
+        "HN",
+        500_000,
+    )
+    .await;
+    let approve = app
+        .get(
+            &format!("{list}/transition?action=approve"),
+            Some(&district),
+        )
+        .await;
+    assert_eq!(approve.status, StatusCode::OK, "{}", approve.body);
+    assert!(
+        approve.body.contains("Duyệt <strong>12</strong> suất quà"),
+        "{}",
+        approve.body
+    );
+    assert!(
+        approve.body.contains("Còn 1 cặp nghi trùng chưa xét"),
+        "{}",
+        approve.body
+    );
+    assert!(
+        approve
+            .body
+            .contains("Các tệp phường đã nhập không có dòng nào bị loại vì lỗi."),
+        "{}",
+        approve.body
+    );
+    let approved = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "approve")],
+            Some(&district),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER);
+
+    // Reopening after gifts were handed out says how many.
+    let id = entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign_id))
+        .filter(entry::Column::WardId.eq(still.ward_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    app.post_form(
+        &format!("{list}/distribution"),
+        &[("back", &list), ("only", &id)],
+        Some(&cookie),
+    )
+    .await;
+    let reopen = app
+        .get(&format!("{list}/transition?action=reopen"), Some(&district))
+        .await;
+    assert!(
+        reopen.body.contains("Đã ghi nhận cấp phát 1 suất"),
+        "{}",
+        reopen.body
+    );
+}
+
+#[tokio::test]
+async fn a_program_added_after_approval_names_the_lists_it_skipped_and_reopening_includes_them() {
+    let (app, _cookie, campaign, list) = approved_hiep_phu_list().await;
+    let district = app.login("quan9", PASSWORD).await;
+    let codes: Vec<String> = category::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| format!("amount_{}", c.code))
+        .collect();
+    let mut form: Vec<(&str, &str)> =
+        vec![("name", "Quà của thành phố"), ("funding_source", "city")];
+    form.extend(codes.iter().map(|k| (k.as_str(), "200.000")));
+    let path = format!("/campaigns/{}/programs", campaign.slug);
+    let added = app.post_form(&path, &form, Some(&district)).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    assert!(added.location().contains("bo-qua="), "{}", added.location());
+    let page = app.get(added.location(), Some(&district)).await;
+    assert!(
+        page.body.contains("chưa tặng cho 1 danh sách đã duyệt"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!("<a href=\"{list}\">Phường Hiệp Phú</a>: 12 người")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("mở lại danh sách"));
+    let program = gift_program::Entity::find()
+        .filter(gift_program::Column::Name.eq("Quà của thành phố"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let of_program = || {
+        entry::Entity::find()
+            .filter(entry::Column::ProgramId.eq(program.id))
+            .count(&app.db)
+    };
+    assert_eq!(of_program().await.unwrap(), 0);
+
+    // Reopening the list gives its people the program, as the page said.
+    let reopened = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "reopen")],
+            Some(&district),
+        )
+        .await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.body);
+    assert_eq!(of_program().await.unwrap(), 12);
 }

@@ -4,6 +4,7 @@
 //! signing sheet, and adding a person by hand. What they share is here: the routes and
 //! loading the campaign, the ward and its list for the user.
 
+mod confirm;
 mod distribution;
 mod new_person;
 mod page;
@@ -31,7 +32,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/campaigns/{slug}/wards/{ward_id}/transition",
-            post(transitions::change_list_status),
+            get(confirm::confirm_transition).post(transitions::change_list_status),
         )
         .route(
             "/campaigns/{slug}/wards/{ward_id}/distribution",
