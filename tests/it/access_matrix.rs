@@ -806,6 +806,11 @@ const MATRIX: &[Row] = &[
         "GET",
         "/api/people/{id}/payment-account",
         "/api/people/{person}/payment-account",
+        NO,
+        "U A F A A",
+    ),
+    row(
+        "GET",
         "/api/campaigns/{slug}/population/{ward_id}",
         "/api/campaigns/{slug}/population/{own}",
         NO,
@@ -841,6 +846,7 @@ const MATRIX: &[Row] = &[
         NO,
         "U A A A A",
     ),
+    row(
         "POST",
         "/api/campaigns/{slug}/population/{ward_id}",
         "/api/campaigns/{slug}/population/{own}",

@@ -31,8 +31,8 @@ mod tests;
 pub use duplicates::{PersonKey, mark_listed_elsewhere};
 pub use header::{Field, MappedColumn};
 pub use legacy_encoding::LegacyEncoding;
-pub use unknown_values::UnknownValue;
 pub use rows::canonical_khu_pho;
+pub use unknown_values::UnknownValue;
 pub use workbook::{FileFormat, SheetText};
 
 use chamlo_vn::catalogue::{Catalogue, Category, CategoryKind};
