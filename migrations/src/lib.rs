@@ -11,6 +11,7 @@ mod m20261127_000001_create_pending_uploads;
 mod m20261201_000001_create_login_attempts;
 mod m20261201_000002_import_speed;
 mod m20261201_000003_page_indexes;
+mod m20261204_150001_unit_lineage;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_create_login_attempts::Migration),
             Box::new(m20261201_000002_import_speed::Migration),
             Box::new(m20261201_000003_page_indexes::Migration),
+            Box::new(m20261204_150001_unit_lineage::Migration),
         ]
     }
 }

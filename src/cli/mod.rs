@@ -12,6 +12,7 @@ pub mod program;
 pub mod report;
 pub mod serve;
 pub mod token;
+pub mod units;
 pub mod user;
 
 use std::process::ExitCode;
@@ -69,6 +70,9 @@ enum Command {
     Report(report::ReportArgs),
     /// Record the distribution from a signed sheet that came back filled in.
     DistributeSheet(export::DistributeSheetArgs),
+    /// Administrative units: lineage across mergers (old → new), khu phố of split wards.
+    #[command(subcommand)]
+    Units(units::UnitsCommand),
 }
 
 /// An error a subcommand reports on stderr with the exit status it chooses.
@@ -115,6 +119,7 @@ pub async fn run() -> ExitCode {
         Command::Export(args) => export::run_export(&cli.config, args).await,
         Command::Report(args) => report::run(&cli.config, args).await,
         Command::DistributeSheet(args) => export::run_distribute_sheet(&cli.config, args).await,
+        Command::Units(command) => units::run(&cli.config, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod gift_planning;
 pub mod import_check;
 pub mod import_commit;
+pub mod lineage;
 pub mod list_entries;
 pub mod login_throttle;
 pub mod operator;

@@ -17,5 +17,7 @@ pub mod program_amount;
 pub mod session;
 pub mod states;
 pub mod unit;
+pub mod unit_lineage;
+pub mod unit_lineage_quarter;
 pub mod user;
 pub mod ward_list;
