@@ -119,17 +119,20 @@ pub async fn run(config: &Config, command: UnitsCommand) -> Result<(), CliError>
 }
 
 /// A ward by name or code. Names and codes repeat across the 2025 reform, so an old ward is
-/// looked for first among wards that ended, a new one first among wards valid today.
+/// looked for first among wards that ended (the latest first), a new one first among wards
+/// valid today (the newest first).
 fn find_ward<'a>(
     units: &'a [unit::Model],
     text: &str,
     ended: bool,
 ) -> Result<&'a unit::Model, CliError> {
-    let preferred: Vec<unit::Model> = units
+    let mut preferred: Vec<unit::Model> = units
         .iter()
         .filter(|u| u.valid_to.is_some() == ended)
         .cloned()
         .collect();
+    // The most recent first: the ward that ended last, or the ward that began last.
+    preferred.sort_by_key(|u| std::cmp::Reverse((u.valid_to, u.valid_from)));
     let id = find_unit(&preferred, UnitLevel::Ward, text)
         .or_else(|| find_unit(units, UnitLevel::Ward, text))
         .map(|u| u.id)

@@ -18,6 +18,7 @@ mod exports;
 mod helpers;
 mod hostile_files;
 mod import;
+mod lineage;
 mod pages_more;
 mod pages_supervision;
 mod pages_ward;
