@@ -15,6 +15,7 @@ pub mod program;
 pub mod report;
 pub mod serve;
 pub mod token;
+pub mod units;
 pub mod user;
 pub mod verify;
 
@@ -82,6 +83,9 @@ enum Command {
     Checkin(checkin::CheckinArgs),
     /// Check a ward's list against the resident extract of its police (nothing is stored).
     Verify(verify::VerifyArgs),
+    /// Administrative units: lineage across mergers (old → new), khu phố of split wards.
+    #[command(subcommand)]
+    Units(units::UnitsCommand),
 }
 
 /// An error a subcommand reports on stderr with the exit status it chooses.
@@ -132,6 +136,7 @@ pub async fn run() -> ExitCode {
         Command::Invitations(args) => invitations::run(&cli.config, args).await,
         Command::Checkin(args) => checkin::run(&cli.config, args).await,
         Command::Verify(args) => verify::run(&cli.config, args).await,
+        Command::Units(command) => units::run(&cli.config, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -65,6 +65,13 @@ pub async fn load_import_setup(
         .all(db)
         .await?
         .into_iter()
+        // A ward created by a later reform cannot be named by a list of an earlier year
+        // ("Phước Long" in a 2021 list is the old Phước Long A or B, not the 2025 ward).
+        .filter(|w| {
+            let last_day = chrono::NaiveDate::from_ymd_opt(current_year, 12, 31);
+            w.valid_from
+                .is_none_or(|from| last_day.is_none_or(|day| from <= day))
+        })
         .map(|w| KnownWard {
             id: i64::from(w.id),
             code: w.code.into(),

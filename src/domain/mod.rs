@@ -17,6 +17,7 @@ pub mod exports;
 pub mod gift_planning;
 pub mod import_check;
 pub mod import_commit;
+pub mod lineage;
 pub mod list_entries;
 pub mod list_review;
 pub mod login_throttle;

@@ -29,6 +29,8 @@ pub mod program_amount;
 pub mod session;
 pub mod states;
 pub mod unit;
+pub mod unit_lineage;
+pub mod unit_lineage_quarter;
 pub mod user;
 pub mod ward_list;
 pub mod ward_synonym;

@@ -27,6 +27,7 @@ mod hostile_files;
 mod import;
 mod import_names;
 mod officer_first_hour;
+mod lineage;
 mod pages_more;
 mod pages_supervision;
 mod pages_ward;

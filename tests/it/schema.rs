@@ -42,7 +42,7 @@ async fn migrations_run_twice_without_harm() {
     chamlo::db::migrate(&app.db)
         .await
         .expect("second run is a no-op");
-    assert_eq!(unit::Entity::find().count(&app.db).await.unwrap(), 15);
+    assert_eq!(unit::Entity::find().count(&app.db).await.unwrap(), 20);
 }
 
 #[tokio::test]

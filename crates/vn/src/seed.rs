@@ -71,6 +71,69 @@ const fn ward(code: &'static str, name: &'static str) -> SeedUnit {
     }
 }
 
+/// The first day of the two-tier government (Nghị quyết 1685/NQ-UBTVQH15).
+pub const REFORM_2025: &str = "2025-07-01";
+
+/// The five wards that replaced the former Quận 9 on 1 July 2025, directly under the city
+/// (DOMAIN.md, "Since 1 July 2025"). Their codes reuse old ward codes with new meanings, so
+/// they are a second seed list, inserted after [`UNITS`] and told apart by their dates.
+pub const WARDS_2025: &[SeedUnit] = &[
+    new_ward("26833", "Long Bình"),
+    new_ward("26842", "Tăng Nhơn Phú"),
+    new_ward("26848", "Phước Long"),
+    new_ward("26857", "Long Phước"),
+    new_ward("26860", "Long Trường"),
+];
+
+const fn new_ward(code: &'static str, name: &'static str) -> SeedUnit {
+    SeedUnit {
+        code,
+        name,
+        level: UnitLevel::Ward,
+        parent_code: Some("79"),
+        valid_from: Some(REFORM_2025),
+        valid_to: None,
+    }
+}
+
+/// One line of lineage: an old ward (by its code in [`UNITS`]) went to a new ward (by its
+/// code in [`WARDS_2025`]), whole or in part.
+pub struct SeedLineage {
+    /// The old ward's code before the reform.
+    pub predecessor_code: &'static str,
+    /// The new ward's code after the reform.
+    pub successor_code: &'static str,
+    /// False when only some khu phố went there (then an administrator enters which).
+    pub whole: bool,
+}
+
+/// Each of the 13 old wards and the new ward it went to. The part of Long Thạnh Mỹ that some
+/// sources give to Tăng Nhơn Phú is unverified, so it is not seeded: an administrator can
+/// enter it as data once confirmed.
+pub const LINEAGE_2025: &[SeedLineage] = &[
+    whole("26830", "26833"),
+    whole("26833", "26833"),
+    whole("26839", "26842"),
+    whole("26836", "26842"),
+    whole("26842", "26842"),
+    whole("26845", "26842"),
+    whole("26863", "26848"),
+    whole("26851", "26848"),
+    whole("26848", "26848"),
+    whole("26857", "26857"),
+    whole("26854", "26857"),
+    whole("26860", "26860"),
+    whole("26866", "26860"),
+];
+
+const fn whole(predecessor_code: &'static str, successor_code: &'static str) -> SeedLineage {
+    SeedLineage {
+        predecessor_code,
+        successor_code,
+        whole: true,
+    }
+}
+
 /// One category of beneficiary (đối tượng) to seed.
 pub struct SeedCategory {
     /// Short stable code used by the programs' amount tables and exports.
