@@ -12,10 +12,10 @@ mod m20261201_000001_create_login_attempts;
 mod m20261201_000002_import_speed;
 mod m20261201_000003_page_indexes;
 mod m20261204_140101_create_ward_synonyms;
+mod m20261204_150001_unit_lineage;
 mod m20261204_160001_create_payments;
 mod m20261204_170001_create_distribution_day;
 mod m20261204_180001_create_population_check;
-mod m20261204_150001_unit_lineage;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -30,10 +30,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_import_speed::Migration),
             Box::new(m20261201_000003_page_indexes::Migration),
             Box::new(m20261204_140101_create_ward_synonyms::Migration),
+            Box::new(m20261204_150001_unit_lineage::Migration),
             Box::new(m20261204_160001_create_payments::Migration),
             Box::new(m20261204_170001_create_distribution_day::Migration),
             Box::new(m20261204_180001_create_population_check::Migration),
-            Box::new(m20261204_150001_unit_lineage::Migration),
         ]
     }
 }
