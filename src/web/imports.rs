@@ -11,13 +11,14 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::domain::campaigns::visible_campaign;
+use crate::domain::campaigns::{ensure_campaign_open, visible_campaign};
 use crate::domain::pending_uploads::{
     NewUpload, commit_upload, delete_upload, find_upload, read_upload, store_upload, upload_ward,
 };
 use crate::domain::units::{all_units, display_name};
+use crate::domain::ward_lists::ensure_status_editable;
 use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{campaign, pending_upload};
 use crate::error::{AppError, AppResult};
@@ -73,6 +74,10 @@ struct UploadPage {
     max_upload_mb: usize,
     max_bytes: usize,
     error: String,
+    /// Why the officer's list takes no file now (shown instead of the form); empty otherwise.
+    locked: String,
+    /// The officer's own list, linked from the locked notice.
+    own_list_link: String,
 }
 
 async fn upload_page(
@@ -101,14 +106,53 @@ async fn upload_page(
         wards.sort_by_key(|w| crate::vn::text::fold_key(&w.name));
         wards
     };
+    let locked = ward_upload_lock(state, user, &campaign).await?;
     Ok(UploadPage {
         chrome: Chrome::for_user(user),
+        locked,
+        own_list_link: match ward_officer_ward(user) {
+            Some(ward_id) => format!("/campaigns/{}/wards/{ward_id}", campaign.slug),
+            None => String::new(),
+        },
         campaign,
         wards,
         own_ward: user.unit.as_ref().map(display_name).unwrap_or_default(),
         max_upload_mb: state.config.max_upload_mb,
         max_bytes: state.config.max_upload_mb.saturating_mul(1024 * 1024),
         error,
+    })
+}
+
+/// Why a ward officer's own list takes no file now (the campaign is locked, or the list waits
+/// for approval or is approved), said before they choose a file rather than after the
+/// preview; empty when it takes one. District staff pick the ward on the form, so the check
+/// for them stays at the commit.
+/// The ward of a ward officer (whose uploads always go to it), `None` for other roles.
+fn ward_officer_ward(user: &CurrentUser) -> Option<i32> {
+    (user.role == Role::Ward)
+        .then_some(user.user.unit_id)
+        .flatten()
+}
+
+async fn ward_upload_lock(
+    state: &AppState,
+    user: &CurrentUser,
+    campaign: &campaign::Model,
+) -> AppResult<String> {
+    if let Err(AppError::Invalid(message)) = ensure_campaign_open(campaign) {
+        return Ok(message);
+    }
+    let Some(ward_id) = ward_officer_ward(user) else {
+        return Ok(String::new());
+    };
+    let list = crate::entities::ward_list::Entity::find()
+        .filter(crate::entities::ward_list::Column::CampaignId.eq(campaign.id))
+        .filter(crate::entities::ward_list::Column::WardId.eq(ward_id))
+        .one(&state.db)
+        .await?;
+    Ok(match list.map(|list| ensure_status_editable(&list)) {
+        Some(Err(AppError::Invalid(message))) => message,
+        _ => String::new(),
     })
 }
 
@@ -185,6 +229,11 @@ async fn upload_file(
         let page = upload_page(&state, &user, &slug, message).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
+    let refusal = ward_upload_lock(&state, &user, &campaign).await?;
+    if !refusal.is_empty() {
+        let page = upload_page(&state, &user, &slug, String::new()).await?;
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
     let ward_id = upload_ward(user.role, user.user.unit_id, chosen_ward);
     if let Some(id) = ward_id {
         user.scope.ensure(id)?;

@@ -139,6 +139,14 @@ async fn e2e_officer_first_hour_on_a_phone_and_a_laptop() {
     wait_for_text(&client, "Danh sách đang khóa").await;
     assert!(client.find(Locator::Id("full_name")).await.is_err());
     shoot_both(&client, "3-danh-sach-khoa").await;
+    // …and so does the import page, with no file to choose.
+    client
+        .goto(&format!("{base}/campaigns/{}/import", campaign.slug))
+        .await
+        .unwrap();
+    wait_for_text(&client, "Chưa nhập thêm được").await;
+    assert!(client.find(Locator::Id("file")).await.is_err());
+    shoot_both(&client, "3-tai-len-khi-khoa").await;
 
     // The district approves (through the confirmation) over HTTP; the ward records gifts.
     let approved = app

@@ -841,3 +841,58 @@ async fn a_program_added_after_approval_names_the_lists_it_skipped_and_reopening
     assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.body);
     assert_eq!(of_program().await.unwrap(), 12);
 }
+
+#[tokio::test]
+async fn the_import_page_of_a_list_waiting_for_approval_says_so_before_a_file_is_chosen() {
+    let (app, cookie, slug, _campaign_id, list) = hiep_phu_list().await;
+    let import_path = format!("/campaigns/{slug}/import");
+    let open = app.get(&import_path, Some(&cookie)).await;
+    assert!(
+        open.body.contains("multipart/form-data"),
+        "a draft list takes a file"
+    );
+
+    let submitted = app
+        .post_form(
+            &format!("{list}/transition"),
+            &[("action", "submit")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    let page = app.get(&import_path, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("đang chờ duyệt"), "{}", page.body);
+    assert!(
+        !page.body.contains("multipart/form-data"),
+        "no form to fill in"
+    );
+    assert!(
+        page.body.contains(&format!("href=\"{list}\"")),
+        "{}",
+        page.body
+    );
+
+    // A file sent anyway (an old tab) is refused at once and nothing is kept for preview.
+    let uploads_before = chamlo::entities::pending_upload::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap();
+    let bytes =
+        std::fs::read(crate::import::sample_path("01-hiep-phu-nguoi-co-cong.xlsx")).unwrap();
+    let sent = upload(&app, &import_path, "01.xlsx", &bytes, &[], &cookie).await;
+    assert_eq!(sent.status, StatusCode::CONFLICT, "{}", sent.body);
+    assert!(sent.body.contains("đang chờ duyệt"), "{}", sent.body);
+    assert_eq!(
+        chamlo::entities::pending_upload::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        uploads_before
+    );
+}
