@@ -14,6 +14,8 @@ pub struct Model {
     pub campaign_id: i32,
     pub ward_list_id: i32,
     pub ward_id: i32,
+    /// The pre-merger ward the row named, when it differs from `ward_id` ("Phường cũ").
+    pub former_ward_id: Option<i32>,
     pub program_id: i32,
     pub person_id: i32,
     pub household_id: Option<i32>,
