@@ -2,7 +2,6 @@
 //! (compiled into the binary) of every ward but Hiệp Phú, whose officer uploads theirs in the
 //! web pages, and creates one account per role. Running it again changes nothing.
 
-use chrono::Datelike;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::cli::{CliError, open_database};
@@ -137,7 +136,7 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
         .map_err(|e| CliError::from(e.user_message()))?;
     }
 
-    let setup = load_import_setup(&db, crate::domain::clock::vietnam_today().year()).await?;
+    let setup = load_import_setup(&db, campaign.year).await?;
     let mut imported = 0;
     for (name, bytes) in SAMPLES {
         let context = setup.context.clone();
@@ -145,7 +144,7 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
             .await
             .map_err(|e| CliError::from(format!("{name}: {e}")))?
             .map_err(|e| CliError::from(format!("{name}: {e}")))?;
-        check_against_campaign(&db, &campaign, &mut parsed, None, &UnitScope::All)
+        let former = check_against_campaign(&db, &campaign, &mut parsed, None, &UnitScope::All)
             .await
             .map_err(|e| CliError::from(format!("{name}: {}", e.user_message())))?;
         let committed = commit_import(
@@ -153,6 +152,7 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
             &actor,
             &campaign,
             &parsed,
+            &former,
             FileMeta {
                 file_name: name,
                 sha256: &sha256_hex(bytes),

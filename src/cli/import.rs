@@ -12,11 +12,11 @@ use sha2::{Digest, Sha256};
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::audit::Actor;
-use crate::domain::campaigns::find_campaign;
-use crate::domain::import_check::{check_against_campaign, load_import_setup};
+use crate::domain::campaigns::{find_campaign, tet_day};
+use crate::domain::import_check::{FormerWards, check_against_campaign, load_import_setup};
 use crate::domain::import_commit::{FileMeta, WardCommit, commit_import};
 use crate::domain::scope::UnitScope;
-use crate::domain::units::{all_units, find_unit};
+use crate::domain::units::{all_units, find_unit_on};
 use crate::entities::campaign;
 use crate::entities::states::{CampaignStatus, UnitLevel};
 use crate::export::annotated::write_annotated_copy;
@@ -84,10 +84,23 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| args.file.display().to_string());
 
     let db = open_database(config).await?;
+    let campaign = match &args.campaign {
+        Some(slug) => Some(
+            find_campaign(&db, slug)
+                .await
+                .map_err(|e| CliError::from(e.user_message()))?,
+        ),
+        None => newest_open_campaign(&db).await?,
+    };
     let units = all_units(&db).await?;
+    // A name shared by an old and a new ward means the one of the campaign's Tết.
+    let day = campaign
+        .as_ref()
+        .map(tet_day)
+        .unwrap_or_else(crate::domain::clock::vietnam_today);
     let chosen_ward = match &args.ward {
         Some(text) => {
-            let unit = find_unit(&units, UnitLevel::Ward, text)
+            let unit = find_unit_on(&units, UnitLevel::Ward, text, day)
                 .ok_or_else(|| CliError::from(format!("no ward named '{text}'")))?;
             Some(KnownWard {
                 id: i64::from(unit.id),
@@ -96,14 +109,6 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
             })
         }
         None => None,
-    };
-    let campaign = match &args.campaign {
-        Some(slug) => Some(
-            find_campaign(&db, slug)
-                .await
-                .map_err(|e| CliError::from(e.user_message()))?,
-        ),
-        None => newest_open_campaign(&db).await?,
     };
     let year = campaign
         .as_ref()
@@ -136,8 +141,9 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
 
     let ward_source = ward_source(&parsed, chosen_ward.as_ref());
     let mut committed = Vec::new();
+    let mut former = FormerWards::default();
     if let Some(campaign) = &campaign {
-        check_against_campaign(
+        former = check_against_campaign(
             &db,
             campaign,
             &mut parsed,
@@ -153,6 +159,7 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
                 &Actor::system("cli"),
                 campaign,
                 &parsed,
+                &former,
                 FileMeta {
                     file_name: &file_name,
                     sha256: &sha256,
@@ -182,7 +189,10 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
             dry_run: args.dry_run || campaign.is_none(),
             committed: &committed,
         };
-        println!("{}", serde_json::to_string(&report)?);
+        println!(
+            "{}",
+            serde_json::to_string(&with_former_wards(&report, &former)?)?
+        );
     } else {
         print_summary(
             &parsed,
@@ -193,6 +203,25 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+/// The report as JSON with each row's `former_ward`: the old ward the row named when it went
+/// to its successor ("Hiệp Phú"), else null. Added here because the rows' JSON comes from the
+/// reader, which knows nothing of lineage.
+fn with_former_wards(
+    report: &ImportReport<'_>,
+    former: &FormerWards,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let mut value = serde_json::to_value(report)?;
+    if let Some(rows) = value.get_mut("rows").and_then(|r| r.as_array_mut()) {
+        for (row, parsed) in rows.iter_mut().zip(&report.list.rows) {
+            if let Some(object) = row.as_object_mut() {
+                let name = former.of_row(parsed.row).map(|w| w.name.to_string());
+                object.insert("former_ward".into(), name.into());
+            }
+        }
+    }
+    Ok(value)
 }
 
 async fn newest_open_campaign(

@@ -276,6 +276,13 @@ pub async fn set_campaign_status(
     Ok(updated)
 }
 
+/// The first day of the campaign's Tết (6 February 2027 for the 2027 campaign): the day whose
+/// units the campaign works with, so a list naming a ward that ended before it goes to the
+/// ward that holds its people that day.
+pub fn tet_day(campaign: &campaign::Model) -> chrono::NaiveDate {
+    chamlo_sheets::population_match::tet_date(campaign.year)
+}
+
 /// Refuses changes to a campaign that is locked or closed.
 pub fn ensure_campaign_open(campaign: &campaign::Model) -> AppResult<()> {
     if campaign.status == CampaignStatus::Open {

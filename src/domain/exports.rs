@@ -119,7 +119,8 @@ fn join_on<R: EntityTrait>(from: entry::Column, related: R, to: R::Column) -> Re
 
 /// One printable entry with its person, as [`sheet_rows`] selects it: entry id, category,
 /// amount, note, then the person's name, birth year, gender, ID number, address, khu
-/// phố and notes (the columns of [`ENTRY_COLUMNS`], in that order). A tuple read by position rather
+/// phố and notes, then the name of the ward the entry was listed by before a merger (the
+/// columns of [`ENTRY_COLUMNS`], in that order). A tuple read by position rather
 /// than a model read by column name: decoding 100,000 rows by name costs more than the
 /// query.
 type EntryTuple = (
@@ -134,10 +135,11 @@ type EntryTuple = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 /// The columns of an [`EntryTuple`].
-const ENTRY_COLUMNS: [(&str, &str); 11] = [
+const ENTRY_COLUMNS: [(&str, &str); 12] = [
     ("entries", "id"),
     ("entries", "category_id"),
     ("entries", "amount"),
@@ -149,7 +151,11 @@ const ENTRY_COLUMNS: [(&str, &str); 11] = [
     ("people", "address"),
     ("people", "khu_pho"),
     ("people", "notes"),
+    (FORMER_WARD, "name"),
 ];
+
+/// The alias of the units table joined as an entry's former ward.
+const FORMER_WARD: &str = "former_ward";
 
 fn into_signing_entry(row: EntryTuple) -> SigningEntry {
     let (
@@ -164,6 +170,7 @@ fn into_signing_entry(row: EntryTuple) -> SigningEntry {
         address,
         quarter,
         person_notes,
+        former_ward,
     ) = row;
     SigningEntry {
         entry_id: i64::from(entry_id),
@@ -176,6 +183,7 @@ fn into_signing_entry(row: EntryTuple) -> SigningEntry {
         category_id: i64::from(category_id),
         amount,
         note: sheet_note(note, person_notes),
+        former_ward,
     }
 }
 
@@ -248,6 +256,11 @@ async fn sheet_rows(
                 category::Entity,
                 category::Column::Id,
             ),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            join_on(entry::Column::FormerWardId, unit::Entity, unit::Column::Id),
+            Alias::new(FORMER_WARD),
         )
         .filter(category::Column::Sensitive.eq(false))
         .filter(entry::Column::WardListId.eq(list_id))

@@ -5,11 +5,15 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
+use crate::domain::campaigns::tet_day;
 use crate::domain::entitlements::{ProgramRules, load_program_rules};
+use crate::domain::lineage::{self, Lineage, Resolution};
 use crate::domain::scope::UnitScope;
+use crate::domain::units::{all_units, display_name, valid_on};
 use crate::entities::states::UnitLevel;
 use crate::entities::{
     campaign, category, category_synonym, entry, household, person, unit, ward_synonym,
@@ -60,10 +64,15 @@ pub async fn load_import_setup(
             })
             .collect(),
     );
-    let wards: Vec<KnownWard> = unit::Entity::find()
+    let mut ward_units = unit::Entity::find()
         .filter(unit::Column::Level.eq(UnitLevel::Ward))
         .all(db)
-        .await?
+        .await?;
+    // Where an old and a new ward share a name ("Long Trường" before and after 1 July 2025),
+    // the name means the one that exists at the year's Tết: those come first.
+    let tet = chamlo_sheets::population_match::tet_date(current_year);
+    ward_units.sort_by_key(|w| (!valid_on(w, tet), w.id));
+    let wards: Vec<KnownWard> = ward_units
         .into_iter()
         // A ward created by a later reform cannot be named by a list of an earlier year
         // ("Phước Long" in a 2021 list is the old Phước Long A or B, not the 2025 ward).
@@ -107,61 +116,263 @@ fn reject(row: &mut ImportRow, field: &'static str, message: String) {
     }
 }
 
+/// The ward a row named (its "Phường" column, the title block or the user's choice) where it
+/// differs from the ward the row now belongs to: an old ward that had ended by the
+/// campaign's Tết and whose people went to a successor. Kept beside the rows, by the
+/// sheet's row number, so that the commit records it on the entries ("Phường cũ").
+#[derive(Debug, Clone, Default)]
+pub struct FormerWards(HashMap<u32, KnownWard>);
+
+impl FormerWards {
+    /// The former ward of the sheet's row `row`, if it had one.
+    pub fn of_row(&self, row: u32) -> Option<&KnownWard> {
+        self.0.get(&row)
+    }
+
+    /// Whether no row named a former ward.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Where a ward's people belong on a campaign's Tết day.
+enum Placement {
+    /// The ward exists that day.
+    Current,
+    /// It had ended; its people (of this khu phố) are in this ward that day.
+    Moved(i32),
+    /// It was split and the khu phố does not say which of these wards.
+    Split(Vec<i32>),
+    /// It does not exist that day and no lineage says where its people went.
+    Gone,
+}
+
+/// The units and their lineage, to place wards on one campaign's Tết day.
+struct WardPlacer {
+    units: Vec<unit::Model>,
+    lineage: Lineage,
+    day: NaiveDate,
+}
+
+impl WardPlacer {
+    async fn load(db: &impl ConnectionTrait, day: NaiveDate) -> Result<Self, DbErr> {
+        Ok(WardPlacer {
+            units: all_units(db).await?,
+            lineage: lineage::load(db).await?,
+            day,
+        })
+    }
+
+    fn unit(&self, id: i64) -> Option<&unit::Model> {
+        self.units.iter().find(|u| i64::from(u.id) == id)
+    }
+
+    /// Where the people of `ward` (in khu phố `quarter`) belong on the day.
+    fn place(&self, ward: &KnownWard, quarter: Option<&str>) -> Placement {
+        let Some(unit) = self.unit(ward.id) else {
+            return Placement::Current;
+        };
+        if valid_on(unit, self.day) {
+            return Placement::Current;
+        }
+        match self
+            .lineage
+            .resolve(&self.units, unit.id, self.day, quarter)
+        {
+            Resolution::Successor(id) => Placement::Moved(id),
+            Resolution::Ambiguous(ids) => Placement::Split(ids),
+            Resolution::Itself => Placement::Gone,
+        }
+    }
+
+    /// Whether a row naming `ward` may belong to the ward `target` on the day.
+    fn may_land_in(&self, ward: &KnownWard, quarter: Option<&str>, target: i64) -> bool {
+        match self.place(ward, quarter) {
+            Placement::Current => ward.id == target,
+            Placement::Moved(id) => i64::from(id) == target,
+            Placement::Split(ids) => ids.iter().any(|id| i64::from(*id) == target),
+            Placement::Gone => false,
+        }
+    }
+
+    fn known(&self, id: i32) -> Option<KnownWard> {
+        self.unit(i64::from(id)).map(|u| KnownWard {
+            id: i64::from(u.id),
+            code: u.code.as_str().into(),
+            name: u.name.as_str().into(),
+        })
+    }
+
+    /// "Phường Hiệp Phú", by id.
+    fn name(&self, id: i64) -> String {
+        self.unit(id).map(display_name).unwrap_or_default()
+    }
+
+    /// Why a row naming `ward` cannot be placed: it did not exist on the day and nothing
+    /// says where its people went.
+    fn gone_message(&self, ward: &KnownWard) -> String {
+        let name = self.name(ward.id);
+        let tet = self.day.format("%d/%m/%Y");
+        match self.unit(ward.id) {
+            Some(unit) if unit.valid_from.is_some_and(|from| from > self.day) => format!(
+                "{name} được thành lập từ ngày {}, sau Tết của đợt quà này ({tet}): \
+                 không thể nhận danh sách trong đợt quà này.",
+                unit.valid_from
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default()
+            ),
+            Some(unit) => format!(
+                "{name} đã kết thúc từ ngày {}, trước Tết của đợt quà này ({tet}), và chưa có \
+                 đơn vị kế thừa: không thể có danh sách riêng. Hãy chọn phường hiện nay khi nhập.",
+                unit.valid_to
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default()
+            ),
+            None => format!("{name} không còn tồn tại vào Tết của đợt quà này ({tet})."),
+        }
+    }
+
+    /// Why a row naming a split ward cannot be placed, naming the possible wards.
+    fn split_message(&self, ward: &KnownWard, quarter: Option<&str>, ids: &[i32]) -> String {
+        let options = ids
+            .iter()
+            .map(|id| self.name(i64::from(*id)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let quarter = match quarter.map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) => format!("khu phố “{q}” chưa được phân về phường nào"),
+            None => "dòng này không ghi khu phố".to_owned(),
+        };
+        format!(
+            "{} (cũ) đã được chia cho {options}; {quarter}: hãy ghi khu phố của người này, \
+             hoặc chọn phường mới khi nhập.",
+            self.name(ward.id)
+        )
+    }
+}
+
 /// Checks a parsed file against a campaign, in place, without writing anything (a dry run
 /// shows exactly this):
 /// - each row gets its ward: `chosen_ward` (the user's choice), else the row's "Phường"
 ///   column, else the ward the title block names; rows outside the user's units are refused;
+/// - the campaign uses the units valid on its Tết day: a row naming a ward that had ended
+///   goes to its successor (through the lineage, by khu phố for a split ward) with a
+///   warning naming both, and the old ward is returned as the row's former ward; a split
+///   ward without a khu phố that resolves it, or an ended ward without a successor, is a
+///   row problem;
 /// - a person (or household) already on any ward's list of the campaign becomes `duplicate`,
 ///   naming that ward;
 /// - an amount typed in the file that differs from a program's amount is flagged.
 ///
-/// Fails as a whole only when no row can be given a ward.
+/// Returns the rows' former wards for the commit. Fails as a whole only when no row names a
+/// ward.
 pub async fn check_against_campaign(
     db: &impl ConnectionTrait,
     campaign: &campaign::Model,
     parsed: &mut ParsedList,
     chosen_ward: Option<&KnownWard>,
     scope: &UnitScope,
-) -> AppResult<()> {
+) -> AppResult<FormerWards> {
     let file_ward = parsed.ward.clone();
+    let placer = WardPlacer::load(db, tet_day(campaign)).await?;
+    let mut former = FormerWards::default();
+    // An old ward chosen by the user means the ward its people belong to at Tết.
+    let chosen_as_named = chosen_ward;
+    let chosen_ward = chosen_ward.map(|chosen| match placer.place(chosen, None) {
+        Placement::Moved(id) => placer.known(id).unwrap_or_else(|| chosen.clone()),
+        _ => chosen.clone(),
+    });
+    let chosen_ward = chosen_ward.as_ref();
     let mut any_ward = false;
     for row in parsed.rows.iter_mut() {
-        if let (Some(chosen), Some(own)) = (chosen_ward, row.ward.as_ref())
+        let quarter = row.khu_pho.clone();
+        let quarter = quarter.as_deref();
+        let own = row.ward.take();
+        if let (Some(chosen), Some(own)) = (chosen_ward, own.as_ref())
             && chosen.id != own.id
+            && !placer.may_land_in(own, quarter, chosen.id)
         {
             let message = format!(
                 "Dòng này ghi phường {}, khác với phường {} đã chọn khi nhập.",
                 own.name, chosen.name
             );
             reject(row, "ward", message);
+            // Kept for the report, unless it is a ward the campaign cannot have a list of.
+            if matches!(placer.place(own, quarter), Placement::Current) {
+                row.ward = Some(own.clone());
+            }
             continue;
         }
-        let ward = chosen_ward
-            .or(row.ward.as_ref())
-            .or(file_ward.as_ref())
-            .cloned();
-        match ward {
-            Some(ward) => {
-                any_ward = true;
-                let ward_id = i32::try_from(ward.id).unwrap_or(i32::MAX);
-                if !scope.allows(ward_id) {
-                    let message = format!(
-                        "Bạn không phụ trách phường {}: không thể nhập dòng này.",
-                        ward.name
-                    );
-                    reject(row, "ward", message);
-                }
-                row.ward = Some(ward);
+        // The ward the row names: its own column, else a title block naming a ward that
+        // became the chosen one, else the user's choice, else the title block.
+        let named = match (chosen_ward, own, file_ward.as_ref()) {
+            (_, Some(own), _) => Some(own),
+            (Some(chosen), None, Some(title))
+                if title.id != chosen.id && placer.may_land_in(title, quarter, chosen.id) =>
+            {
+                Some(title.clone())
             }
-            None if row.status == RowStatus::Accepted => reject(
-                row,
-                "ward",
-                "Không xác định được phường của dòng này: hãy chọn phường khi nhập, \
-                 hoặc thêm cột “Phường”."
-                    .into(),
-            ),
-            None => {}
+            (Some(_), None, _) => chosen_as_named.cloned(),
+            (None, None, title) => title.cloned(),
+        };
+        let Some(named) = named else {
+            if row.status == RowStatus::Accepted {
+                reject(
+                    row,
+                    "ward",
+                    "Không xác định được phường của dòng này: hãy chọn phường khi nhập, \
+                     hoặc thêm cột “Phường”."
+                        .into(),
+                );
+            }
+            continue;
+        };
+        any_ward = true;
+        let moved_to = match placer.place(&named, quarter) {
+            Placement::Current => None,
+            Placement::Moved(id) => placer.known(id),
+            // The user chose which part of a split ward the list belongs to.
+            Placement::Split(ids)
+                if chosen_ward.is_some_and(|c| ids.iter().any(|id| i64::from(*id) == c.id)) =>
+            {
+                chosen_ward.cloned()
+            }
+            Placement::Split(ids) => {
+                let message = placer.split_message(&named, quarter, &ids);
+                reject(row, "ward", message);
+                continue;
+            }
+            Placement::Gone => {
+                let message = placer.gone_message(&named);
+                reject(row, "ward", message);
+                continue;
+            }
+        };
+        let ward = match moved_to {
+            Some(successor) => {
+                row.warning(
+                    "ward",
+                    format!(
+                        "{} (cũ) nay thuộc {}: người này được đưa vào danh sách của {}.",
+                        placer.name(named.id),
+                        placer.name(successor.id),
+                        placer.name(successor.id)
+                    ),
+                );
+                former.0.insert(row.row, named);
+                successor
+            }
+            None => named,
+        };
+        let ward_id = i32::try_from(ward.id).unwrap_or(i32::MAX);
+        if !scope.allows(ward_id) {
+            let message = format!(
+                "Bạn không phụ trách phường {}: không thể nhập dòng này.",
+                ward.name
+            );
+            reject(row, "ward", message);
         }
+        row.ward = Some(ward);
     }
     if !any_ward && !parsed.rows.is_empty() {
         return Err(AppError::Invalid(
@@ -182,7 +393,7 @@ pub async fn check_against_campaign(
     let programs = load_program_rules(db, campaign.id).await?;
     let setup_ids = category_ids_by_code(db).await?;
     flag_amount_differences(&mut parsed.rows, &programs, &setup_ids);
-    Ok(())
+    Ok(former)
 }
 
 pub(super) async fn category_ids_by_code(

@@ -16,13 +16,15 @@ use crate::db::bulk_insert::{BulkInsert, InsertShape};
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
+use crate::domain::campaigns::tet_day;
 use crate::domain::entitlements::{
     Entitlement, ProgramRules, entitlements_for, load_program_rules,
 };
 use crate::domain::gift_planning::compute_program_entries;
-use crate::domain::import_check::category_ids_by_code;
+use crate::domain::import_check::{FormerWards, category_ids_by_code};
+use crate::domain::units::{display_name, valid_on};
 use crate::entities::states::{EntryStatus, ListStatus, PersonStatus};
-use crate::entities::{campaign, household, import_batch, person, ward_list};
+use crate::entities::{campaign, entry, household, import_batch, person, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::import::duplicates::name_birth_address_key;
 use crate::import::{ImportRow, ParsedList, RowStatus};
@@ -55,7 +57,8 @@ pub struct FileMeta<'a> {
 
 /// Commits the accepted rows of a checked file (see [`check_against_campaign`]) into the
 /// wards' lists of the campaign, all in one transaction: any failure leaves the database as it
-/// was. The same file committed twice into a list adds nothing the second time.
+/// was. The same file committed twice into a list adds nothing the second time. `former` is
+/// what the check returned: the old ward each moved row named, recorded on its entries.
 ///
 /// [`check_against_campaign`]: crate::domain::import_check::check_against_campaign
 pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
@@ -63,6 +66,7 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
     actor: &Actor,
     campaign: &campaign::Model,
     parsed: &ParsedList,
+    former: &FormerWards,
     file: FileMeta<'_>,
 ) -> AppResult<Vec<WardCommit>> {
     ensure_campaign_open(campaign)?;
@@ -149,7 +153,8 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let (indexes, parts): (Vec<usize>, Vec<WardPart>) = parts.into_iter().unzip();
-    let stored = store_rows(&txn, campaign, &parts, &file_programs, &category_ids).await?;
+    let (stored, stored_people) =
+        store_rows(&txn, campaign, &parts, &file_programs, &category_ids).await?;
     for ((index, part), entries) in indexes.into_iter().zip(&parts).zip(stored) {
         outcome[index].entries = entries;
         audit::record::<(), _>(
@@ -179,8 +184,72 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
             compute_program_entries(&txn, rules.program.id).await?;
         }
     }
+    record_former_wards(&txn, campaign, &parts, former, &stored_people).await?;
     txn.commit().await?;
     Ok(outcome)
+}
+
+/// Records on the entries of the stored rows' people in this campaign and ward the old ward
+/// each row named (`entries.former_ward_id`): after the program rules have made their
+/// entries too, so every gift of the person shows it. `people` holds, per ward part, the
+/// person stored for each of its accepted rows.
+async fn record_former_wards(
+    db: &impl ConnectionTrait,
+    campaign: &campaign::Model,
+    parts: &[WardPart<'_>],
+    former: &FormerWards,
+    people: &[Vec<i32>],
+) -> AppResult<()> {
+    if former.is_empty() {
+        return Ok(());
+    }
+    let mut by_former: BTreeMap<(i32, i32), Vec<i32>> = BTreeMap::new();
+    for (part, person_ids) in parts.iter().zip(people) {
+        for (row, person_id) in part.rows.iter().zip(person_ids) {
+            if let Some(old) = former.of_row(row.row)
+                && let Ok(old_id) = i32::try_from(old.id)
+                && old_id != part.ward_id
+            {
+                by_former
+                    .entry((part.ward_id, old_id))
+                    .or_default()
+                    .push(*person_id);
+            }
+        }
+    }
+    for ((ward_id, old_id), person_ids) in by_former {
+        for chunk in person_ids.chunks(500) {
+            entry::Entity::update_many()
+                .col_expr(entry::Column::FormerWardId, Expr::value(old_id))
+                .filter(entry::Column::CampaignId.eq(campaign.id))
+                .filter(entry::Column::WardId.eq(ward_id))
+                .filter(entry::Column::PersonId.is_in(chunk.iter().copied()))
+                .filter(entry::Column::FormerWardId.is_null())
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a list of its own for a ward that does not exist on the campaign's Tết day (an
+/// old ward in a campaign after the merger: its people belong to its successor's list).
+async fn ensure_ward_exists_at_tet(
+    db: &impl ConnectionTrait,
+    campaign: &campaign::Model,
+    ward_id: i32,
+) -> AppResult<()> {
+    let day = tet_day(campaign);
+    match unit::Entity::find_by_id(ward_id).one(db).await? {
+        Some(ward) if !valid_on(&ward, day) => Err(AppError::Invalid(format!(
+            "{} không tồn tại vào Tết của đợt quà “{}” ({}): không thể có danh sách riêng. \
+             Người của phường này thuộc danh sách của phường kế thừa.",
+            display_name(&ward),
+            campaign.title,
+            day.format("%d/%m/%Y")
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// One ward's share of a file being committed: its list, its new batch and its accepted rows.
@@ -230,6 +299,7 @@ async fn list_for_import(
             ))),
         };
     }
+    ensure_ward_exists_at_tet(db, campaign, ward_id).await?;
     let now = Utc::now();
     Ok(ward_list::ActiveModel {
         campaign_id: Set(campaign.id),
@@ -288,7 +358,7 @@ async fn store_rows(
     parts: &[WardPart<'_>],
     programs: &[ProgramRules],
     category_ids: &HashMap<String, i32>,
-) -> AppResult<Vec<usize>> {
+) -> AppResult<(Vec<usize>, Vec<Vec<i32>>)> {
     let now = Utc::now();
     let mut inserts = BulkInsert::new(db.get_database_backend());
     let ward_ids: Vec<i32> = parts.iter().map(|p| p.ward_id).collect();
@@ -543,7 +613,20 @@ async fn store_rows(
                 "Một người trong tệp đã có trong chương trình quà này; không thêm gì.",
             )
         })?;
-    Ok(created)
+    // The person of each accepted row, per part, in the parts' row order.
+    let mut people: Vec<Vec<i32>> = parts
+        .iter()
+        .map(|p| Vec::with_capacity(p.rows.len()))
+        .collect();
+    for (&(part, _), person_id) in all_rows.iter().zip(&person_ids) {
+        if let Some(list) = part_index
+            .get(&part.ward_id)
+            .and_then(|i| people.get_mut(*i))
+        {
+            list.push(*person_id);
+        }
+    }
+    Ok((created, people))
 }
 
 /// The id of the household a row names in its ward.

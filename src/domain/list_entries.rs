@@ -17,7 +17,7 @@ use crate::db::prefixed_columns::select_prefixed;
 use crate::db::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::scope::UnitScope;
 use crate::entities::states::{EntryStatus, ListStatus, NotReceivedReason};
-use crate::entities::{campaign, category, entry, gift_program, person, ward_list};
+use crate::entities::{campaign, category, entry, gift_program, person, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::vn::text::fold_key;
 
@@ -52,6 +52,9 @@ pub struct ListRow {
     pub national_id: Option<String>,
     /// Address, or else khu phố.
     pub address: String,
+    /// The ward that listed the person before a merger ("Hiệp Phú"), when it differs from
+    /// the list's ward.
+    pub former_ward: Option<String>,
     /// The category's name.
     pub category_name: String,
     /// Whether the category is sensitive (never printed).
@@ -168,6 +171,7 @@ pub async fn list_page(
         Alias::new("c"),
         Alias::new("g"),
     );
+    let fw = Alias::new("fw");
     let total = match list_size {
         Some(size) if keeps_everything(filter) => size,
         _ => {
@@ -216,6 +220,16 @@ pub async fn list_page(
         .expr_as(
             Expr::col((g.clone(), gift_program::Column::Name)),
             Alias::new("program_name"),
+        )
+        .expr_as(
+            Expr::col((fw.clone(), unit::Column::Name)),
+            Alias::new("former_ward"),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            unit::Entity,
+            fw.clone(),
+            Expr::col((fw, unit::Column::Id)).equals((e.clone(), entry::Column::FormerWardId)),
         )
         .join_as(
             JoinType::InnerJoin,
@@ -281,6 +295,7 @@ struct PageRow {
     category_name: String,
     sensitive: bool,
     program_name: String,
+    former_ward: Option<String>,
 }
 
 /// The columns of [`PageRow`] in its fields' order, as SQLite's JSON gives them; the
@@ -288,7 +303,7 @@ struct PageRow {
 const PAGE_ROW_COLUMNS: &str = "id, person_id, program_id, source_row, amount, status, \
     receiver_name, receiver_relationship, not_received_reason, received_date, full_name, \
     birth_year, national_id, address, khu_pho, category_name, \
-    json(CASE WHEN sensitive THEN 'true' ELSE 'false' END), program_name";
+    json(CASE WHEN sensitive THEN 'true' ELSE 'false' END), program_name, former_ward";
 
 impl PageRow {
     /// The list's display order: file rows by their row, rows added by hand last.
@@ -309,6 +324,7 @@ impl PageRow {
             birth_year: self.birth_year,
             national_id: self.national_id,
             address: self.address.or(self.khu_pho).unwrap_or_default(),
+            former_ward: self.former_ward,
             category_name: self.category_name,
             sensitive: self.sensitive,
             program_name: self.program_name,

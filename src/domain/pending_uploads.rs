@@ -12,7 +12,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::domain::audit::Actor;
-use crate::domain::import_check::{check_against_campaign, load_import_setup};
+use crate::domain::import_check::{FormerWards, check_against_campaign, load_import_setup};
 use crate::domain::import_commit::{FileMeta, WardCommit, commit_import};
 use crate::domain::scope::UnitScope;
 use crate::entities::states::{Role, UnitLevel};
@@ -165,6 +165,16 @@ pub async fn read_upload(
     campaign: &campaign::Model,
     scope: &UnitScope,
 ) -> AppResult<ParsedList> {
+    Ok(read_and_check(db, upload, campaign, scope).await?.0)
+}
+
+/// [`read_upload`] with the old wards the rows named (what the commit records).
+async fn read_and_check(
+    db: &impl ConnectionTrait,
+    upload: &pending_upload::Model,
+    campaign: &campaign::Model,
+    scope: &UnitScope,
+) -> AppResult<(ParsedList, FormerWards)> {
     let year = if campaign.year > 0 {
         campaign.year
     } else {
@@ -179,8 +189,8 @@ pub async fn read_upload(
         .map_err(|err| AppError::Other(anyhow::anyhow!("import reader stopped: {err}")))?
         .map_err(|err| AppError::Invalid(err.to_string()))?;
     let ward = chosen_ward(db, upload).await?;
-    check_against_campaign(db, campaign, &mut parsed, ward.as_ref(), scope).await?;
-    Ok(parsed)
+    let former = check_against_campaign(db, campaign, &mut parsed, ward.as_ref(), scope).await?;
+    Ok((parsed, former))
 }
 
 /// Commits a previewed upload into the campaign's lists and deletes it.
@@ -191,12 +201,13 @@ pub async fn commit_upload<C: ConnectionTrait + TransactionTrait>(
     campaign: &campaign::Model,
     scope: &UnitScope,
 ) -> AppResult<Vec<WardCommit>> {
-    let parsed = read_upload(db, upload, campaign, scope).await?;
+    let (parsed, former) = read_and_check(db, upload, campaign, scope).await?;
     let committed = commit_import(
         db,
         actor,
         campaign,
         &parsed,
+        &former,
         FileMeta {
             file_name: &upload.file_name,
             sha256: &upload.sha256,

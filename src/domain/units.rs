@@ -72,10 +72,40 @@ pub fn find_unit<'a>(
     if wanted.is_empty() {
         return None;
     }
-    units
-        .iter()
-        .filter(|unit| unit.level == level)
-        .find(|unit| unit.code == wanted || strip_level_word(&fold_key(&unit.name)) == wanted)
+    units.iter().find(|unit| is_named(unit, level, &wanted))
+}
+
+/// Whether `unit` is of `level` and has the code or the (folded, level word dropped) name
+/// `wanted`.
+fn is_named(unit: &unit::Model, level: UnitLevel, wanted: &str) -> bool {
+    unit.level == level
+        && (unit.code == wanted || strip_level_word(&fold_key(&unit.name)) == wanted)
+}
+
+/// [`find_unit`], preferring a unit valid on `day` when several share the name: after the
+/// 2025 reform "Long Trường" is both the old ward and the new one, and a 2027 campaign means
+/// the new one.
+pub fn find_unit_on<'a>(
+    units: &'a [unit::Model],
+    level: UnitLevel,
+    text: &str,
+    day: chrono::NaiveDate,
+) -> Option<&'a unit::Model> {
+    let wanted = strip_level_word(&fold_key(text));
+    if wanted.is_empty() {
+        return None;
+    }
+    let mut matching = units.iter().filter(|unit| is_named(unit, level, &wanted));
+    let first = matching.next()?;
+    if valid_on(first, day) {
+        return Some(first);
+    }
+    Some(matching.find(|unit| valid_on(unit, day)).unwrap_or(first))
+}
+
+/// Whether the unit exists on `day` (between its first and last day, both included).
+pub fn valid_on(unit: &unit::Model, day: chrono::NaiveDate) -> bool {
+    unit.valid_from.is_none_or(|from| from <= day) && unit.valid_to.is_none_or(|to| to >= day)
 }
 
 /// Drops a leading "phường", "p.", "quận", "thành phố"… from a folded name.

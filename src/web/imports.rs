@@ -13,11 +13,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::domain::campaigns::{ensure_campaign_open, visible_campaign};
+use crate::domain::campaigns::{ensure_campaign_open, tet_day, visible_campaign};
 use crate::domain::pending_uploads::{
     NewUpload, commit_upload, delete_upload, find_upload, read_upload, store_upload, upload_ward,
 };
-use crate::domain::units::{all_units, display_name};
+use crate::domain::units::{all_units, display_name, valid_on};
 use crate::domain::ward_lists::ensure_status_editable;
 use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{campaign, pending_upload};
@@ -92,12 +92,12 @@ async fn upload_page(
     let wards = if user.role == Role::Ward {
         Vec::new()
     } else {
+        // The wards that exist at the campaign's Tết: a 2027 campaign offers the merged ones.
+        let tet = tet_day(&campaign);
         let mut wards: Vec<WardChoice> = all_units(&state.db)
             .await?
             .iter()
-            .filter(|u| {
-                u.level == UnitLevel::Ward && u.valid_to.is_none() && user.scope.allows(u.id)
-            })
+            .filter(|u| u.level == UnitLevel::Ward && valid_on(u, tet) && user.scope.allows(u.id))
             .map(|u| WardChoice {
                 id: u.id,
                 name: display_name(u),

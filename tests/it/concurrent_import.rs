@@ -11,16 +11,17 @@ use chamlo::error::AppError;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 use crate::helpers::TestApp;
-use crate::import::{check_file, district_campaign, sample_path};
+use crate::import::{check_file_with_former, district_campaign, sample_path};
 
 async fn commit_same_file_at_once(list_exists: bool) {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let name = "02-tang-nhon-phu-a-ho-ngheo.xlsx";
     let bytes = std::fs::read(sample_path(name)).unwrap();
-    let parsed = check_file(&app, &campaign, name, &bytes, None, &UnitScope::All)
-        .await
-        .unwrap();
+    let (parsed, former) =
+        check_file_with_former(&app, &campaign, name, &bytes, None, &UnitScope::All)
+            .await
+            .unwrap();
     if list_exists {
         // The ward's list is there already; the race is on the batch only.
         let ward_id = parsed.rows[0].ward.as_ref().expect("the ward").id;
@@ -49,6 +50,7 @@ async fn commit_same_file_at_once(list_exists: bool) {
             &actor,
             &campaign,
             &parsed,
+            &former,
             FileMeta {
                 file_name: name,
                 sha256: &sha,

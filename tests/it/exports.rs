@@ -50,7 +50,7 @@ pub async fn import_sample(app: &TestApp, campaign: &campaign::Model, file: &str
     let bytes = std::fs::read(&path).expect("sample file");
     let setup = load_import_setup(&app.db, 2021).await.expect("setup");
     let mut parsed = read_ward_file(file, &bytes, &setup.context).expect("sample reads");
-    check_against_campaign(&app.db, campaign, &mut parsed, None, &UnitScope::All)
+    let former = check_against_campaign(&app.db, campaign, &mut parsed, None, &UnitScope::All)
         .await
         .expect("checked");
     let sha = format!("{:x}", Sha256::digest(&bytes));
@@ -59,6 +59,7 @@ pub async fn import_sample(app: &TestApp, campaign: &campaign::Model, file: &str
         &Actor::system("test"),
         campaign,
         &parsed,
+        &former,
         FileMeta {
             file_name: file,
             sha256: &sha,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign};
-use chamlo::domain::import_check::{check_against_campaign, load_import_setup};
+use chamlo::domain::import_check::{FormerWards, check_against_campaign, load_import_setup};
 use chamlo::domain::import_commit::{FileMeta, WardCommit, commit_import};
 use chamlo::domain::operator::Operator;
 use chamlo::domain::scope::UnitScope;
@@ -53,6 +53,22 @@ pub async fn check_file(
     ward: Option<&str>,
     scope: &UnitScope,
 ) -> Result<ParsedList, AppError> {
+    Ok(
+        check_file_with_former(app, campaign, name, bytes, ward, scope)
+            .await?
+            .0,
+    )
+}
+
+/// [`check_file`] with the old wards the rows named, as the commit takes them.
+pub async fn check_file_with_former(
+    app: &TestApp,
+    campaign: &campaign::Model,
+    name: &str,
+    bytes: &[u8],
+    ward: Option<&str>,
+    scope: &UnitScope,
+) -> Result<(ParsedList, FormerWards), AppError> {
     let setup = load_import_setup(&app.db, campaign.year).await.unwrap();
     let mut parsed = read_ward_file(name, bytes, &setup.context).expect("file readable");
     let chosen = match ward {
@@ -66,8 +82,9 @@ pub async fn check_file(
         }
         None => None,
     };
-    check_against_campaign(&app.db, campaign, &mut parsed, chosen.as_ref(), scope).await?;
-    Ok(parsed)
+    let former =
+        check_against_campaign(&app.db, campaign, &mut parsed, chosen.as_ref(), scope).await?;
+    Ok((parsed, former))
 }
 
 /// Checks and commits `bytes` as the command line would (admin scope).
@@ -78,7 +95,8 @@ pub async fn import_bytes(
     bytes: &[u8],
     ward: Option<&str>,
 ) -> Result<(ParsedList, Vec<WardCommit>), AppError> {
-    let parsed = check_file(app, campaign, name, bytes, ward, &UnitScope::All).await?;
+    let (parsed, former) =
+        check_file_with_former(app, campaign, name, bytes, ward, &UnitScope::All).await?;
     let sha: String = Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -88,6 +106,7 @@ pub async fn import_bytes(
         &Actor::system("test"),
         campaign,
         &parsed,
+        &former,
         FileMeta {
             file_name: name,
             sha256: &sha,

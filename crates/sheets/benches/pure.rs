@@ -175,6 +175,7 @@ fn ward_sheet(entries: usize) -> SigningSheet {
                 category_id: (i % categories.len()) as i64 + 1,
                 amount: 300_000,
                 note: String::new(),
+                former_ward: None,
             })
             .collect(),
         signers: Signers::default(),

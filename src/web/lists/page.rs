@@ -116,6 +116,8 @@ pub struct RowView {
     pub national_id: String,
     /// Address.
     pub address: String,
+    /// "Phường cũ": the ward that listed the person before a merger, or empty.
+    pub former_ward: String,
     /// Category.
     pub category: String,
     /// Program.
@@ -231,6 +233,7 @@ pub(super) async fn build_page(
                     birth_year: row.birth_year.map(|y| y.to_string()).unwrap_or_default(),
                     national_id: row.national_id.clone().unwrap_or_default(),
                     address: row.address.clone(),
+                    former_ward: row.former_ward.clone().unwrap_or_default(),
                     category: row.category_name.clone(),
                     program: row.program_name.clone(),
                     amount: money(row.amount),

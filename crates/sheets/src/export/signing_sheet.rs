@@ -47,6 +47,11 @@ pub struct SigningEntry {
     pub amount: i64,
     /// Ghi chú, free text ("+ Con liệt sĩ", "Nhận thay: …").
     pub note: String,
+    /// The ward the person was listed by before a merger ("Hiệp Phú"), when it differs
+    /// from the sheet's ward: printed in a "Phường cũ" column, which the sheet has only when
+    /// some row has one.
+    #[serde(default)]
+    pub former_ward: Option<String>,
 }
 
 /// Names printed under the signature titles; `None` leaves the line blank for a pen.
@@ -91,7 +96,8 @@ pub struct SigningSheet {
     pub signers: Signers,
 }
 
-/// The columns, their headers and widths (in characters). The last one is hidden.
+/// The columns, their headers and widths (in characters). The last one is hidden; "Phường
+/// cũ" ([`FORMER_WARD_COLUMN`]) goes before it when the sheet has that column.
 const COLUMNS: [(&str, f64); 12] = [
     ("STT", 5.0),
     ("Họ và tên", 24.0),
@@ -117,18 +123,62 @@ const COL_CATEGORY: u16 = 7;
 const COL_AMOUNT: u16 = 8;
 const COL_SIGNATURE: u16 = 9;
 const COL_NOTE: u16 = 10;
-const COL_ENTRY_ID: u16 = 11;
-/// The last printed column; the id column after it is hidden.
-const LAST_COL: u16 = COL_NOTE;
+/// The header and width of the "Phường cũ" column, printed after "Ghi chú" when some row
+/// names a ward from before a merger.
+const FORMER_WARD_COLUMN: (&str, f64) = ("Phường cũ", 14.0);
+/// Where "Phường cũ" goes when the sheet has it (the id column then moves one to the right).
+const COL_FORMER_WARD: u16 = COL_NOTE + 1;
 /// The letter of the amount column, for formulas.
 const AMOUNT_LETTER: &str = "I";
-/// The left heading block spans A:E, the right one G:K.
+/// The left heading block spans A:E, the right one G to the last printed column.
 pub(super) const LEFT_BLOCK: (u16, u16) = (0, 4);
-const RIGHT_BLOCK: (u16, u16) = (6, LAST_COL);
 /// Row of the column headers (0-based); the heading block is above it.
 pub(super) const HEADER_ROW: u32 = 8;
 /// Data rows are at least tall enough to sign in (and for two lines of text).
 const DATA_ROW_HEIGHT: f64 = 30.0;
+
+/// Which columns a sheet has: the fixed ones, and "Phường cũ" when some row has a former
+/// ward (so the sheets of wards that never merged look as they always did).
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    former_ward: bool,
+}
+
+impl Layout {
+    fn of(sheet: &SigningSheet) -> Layout {
+        Layout {
+            former_ward: sheet.entries.iter().any(|e| e.former_ward.is_some()),
+        }
+    }
+
+    /// The last printed column; the id column after it is hidden.
+    fn last_col(self) -> u16 {
+        if self.former_ward {
+            COL_FORMER_WARD
+        } else {
+            COL_NOTE
+        }
+    }
+
+    /// The hidden column of entry ids.
+    fn entry_id_col(self) -> u16 {
+        self.last_col() + 1
+    }
+
+    /// The right heading block (the motto, the date line, the chair's signature).
+    fn right_block(self) -> (u16, u16) {
+        (6, self.last_col())
+    }
+
+    /// Headers and widths of every column, the hidden id column last.
+    fn columns(self) -> Vec<(&'static str, f64)> {
+        let mut columns = COLUMNS.to_vec();
+        if self.former_ward {
+            columns.insert(usize::from(COL_FORMER_WARD), FORMER_WARD_COLUMN);
+        }
+        columns
+    }
+}
 
 /// The signing sheet of one ward and program, as .xlsx bytes, ready to print.
 pub fn write_signing_sheet(sheet: &SigningSheet) -> Result<Vec<u8>, ExportError> {
@@ -326,16 +376,19 @@ pub(super) fn write_sheet(
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     let sheet = p.sheet;
-    for (col, (_, width)) in (0u16..).zip(COLUMNS.iter()) {
+    let layout = Layout::of(sheet);
+    let columns = layout.columns();
+    let last_col = layout.last_col();
+    for (col, (_, width)) in (0u16..).zip(columns.iter()) {
         ws.set_column_width(col, *width)?;
     }
-    ws.set_column_hidden(COL_ENTRY_ID)?;
+    ws.set_column_hidden(layout.entry_id_col())?;
 
     write_heading(
         ws,
         &sheet.parent_unit,
         Some(&sheet.ward),
-        RIGHT_BLOCK,
+        layout.right_block(),
         styles,
     )?;
     write_title_block(
@@ -343,12 +396,12 @@ pub(super) fn write_sheet(
         &p.title,
         &sheet.program,
         sheet.reference.as_deref(),
-        LAST_COL,
+        last_col,
         styles,
     )?;
 
     ws.set_row_height(HEADER_ROW, 33)?;
-    for (col, (header, _)) in (0u16..).zip(COLUMNS.iter()) {
+    for (col, (header, _)) in (0u16..).zip(columns.iter()) {
         ws.write_string_with_format(HEADER_ROW, col, *header, styles.header.format())?;
     }
 
@@ -360,7 +413,7 @@ pub(super) fn write_sheet(
         ws.write_string_with_format(row, COL_STT, roman(index + 1), &styles.section_number)?;
         write_user_text(
             ws,
-            Place::Merged(row, COL_NAME, row, LAST_COL),
+            Place::Merged(row, COL_NAME, row, last_col),
             &category.name,
             &styles.section,
         )?;
@@ -380,6 +433,7 @@ pub(super) fn write_sheet(
             number += 1;
             write_entry(
                 ws,
+                layout,
                 row,
                 number,
                 &category_name,
@@ -393,9 +447,10 @@ pub(super) fn write_sheet(
             group_money = group_money.saturating_add(entry.amount);
             row += 1;
         }
-        format_entries(ws, group_first, row - 1, &quoted, styles)?;
+        format_entries(ws, layout, group_first, row - 1, &quoted, styles)?;
         write_total_row(
             ws,
+            layout,
             row,
             "Cộng",
             entries.len(),
@@ -406,12 +461,21 @@ pub(super) fn write_sheet(
         row += 1;
     }
     let data_range = (row > first_data_row).then(|| (first_data_row, row - 1));
-    write_total_row(ws, row, "Tổng cộng", p.people, data_range, p.money, styles)?;
+    write_total_row(
+        ws,
+        layout,
+        row,
+        "Tổng cộng",
+        p.people,
+        data_range,
+        p.money,
+        styles,
+    )?;
     row += 1;
 
     write_user_text(
         ws,
-        Place::Merged(row, 0, row, LAST_COL),
+        Place::Merged(row, 0, row, last_col),
         &format!("Bằng chữ: {}.", amount_in_words(p.money)),
         &styles.words,
     )?;
@@ -419,12 +483,12 @@ pub(super) fn write_sheet(
 
     write_user_text(
         ws,
-        Place::Merged(row, RIGHT_BLOCK.0, row, RIGHT_BLOCK.1),
+        Place::Merged(row, layout.right_block().0, row, layout.right_block().1),
         &place_and_date(&sheet.place, sheet.date),
         &styles.date_line,
     )?;
     row += 1;
-    write_signatures(ws, row, &sheet.signers, RIGHT_BLOCK, styles)?;
+    write_signatures(ws, row, &sheet.signers, layout.right_block(), styles)?;
 
     set_print_layout(ws, Some((HEADER_ROW, HEADER_ROW)))?;
     if !sheet.approved {
@@ -440,8 +504,13 @@ pub(super) fn write_sheet(
 /// cost more than writing the cells). The user-text cells that need the quote prefix are
 /// added to `quoted` (but for the category's, which the caller knows); `category_name` is
 /// the category's cleaned name and `min_height` the row height it needs.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one row's cells and what the group shares, written without a struct per row"
+)]
 fn write_entry(
     ws: &mut Worksheet,
+    layout: Layout,
     row: u32,
     number: u32,
     category_name: &str,
@@ -481,15 +550,21 @@ fn write_entry(
     ws.write_string(row, COL_CATEGORY, category_name)?;
     // Whole đồng fit f64 exactly up to 2^53, far above any gift.
     ws.write_number(row, COL_AMOUNT, entry.amount as f64)?;
-    ws.write_string(row, COL_ENTRY_ID, entry.entry_id.to_string())?;
+    if layout.former_ward
+        && let Some(former) = entry.former_ward.as_deref()
+        && write_user_text_unformatted(ws, row, COL_FORMER_WARD, former)?
+    {
+        quoted.push((row, COL_FORMER_WARD));
+    }
+    ws.write_string(row, layout.entry_id_col(), entry.entry_id.to_string())?;
     Ok(())
 }
 
 /// The format of each printed column of a person's row; the hidden id column has none.
-fn entry_formats(styles: &Styles) -> [(u16, &TextStyle, &Format); 11] {
+fn entry_formats(styles: &Styles, layout: Layout) -> Vec<(u16, &TextStyle, &Format)> {
     let center = &styles.cell_center;
     let text = &styles.cell_text;
-    [
+    let mut formats = vec![
         (COL_STT, center, center.format()),
         (COL_NAME, text, text.format()),
         (COL_YEAR, center, center.format()),
@@ -501,7 +576,11 @@ fn entry_formats(styles: &Styles) -> [(u16, &TextStyle, &Format); 11] {
         (COL_AMOUNT, text, &styles.cell_money),
         (COL_SIGNATURE, text, &styles.cell_blank),
         (COL_NOTE, text, text.format()),
-    ]
+    ];
+    if layout.former_ward {
+        formats.push((COL_FORMER_WARD, text, text.format()));
+    }
+    formats
 }
 
 /// Formats the person rows `first..=last` written by [`write_entry`]: each column's
@@ -509,12 +588,13 @@ fn entry_formats(styles: &Styles) -> [(u16, &TextStyle, &Format); 11] {
 /// quoted variant on the `quoted` cells.
 fn format_entries(
     ws: &mut Worksheet,
+    layout: Layout,
     first: u32,
     last: u32,
     quoted: &[(u32, u16)],
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let formats = entry_formats(styles);
+    let formats = entry_formats(styles, layout);
     for (col, _, format) in &formats {
         ws.set_range_format(first, *col, last, *col, format)?;
     }
@@ -530,8 +610,13 @@ fn format_entries(
 /// with its result cached, so every reader sees the number and Excel keeps it right if a
 /// ward edits an amount. SUBTOTAL skips other SUBTOTALs, so the grand total can span the
 /// whole table, subtotal rows included.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a total row's label, count, range and money are all it needs"
+)]
 fn write_total_row(
     ws: &mut Worksheet,
+    layout: Layout,
     row: u32,
     label: &str,
     people: usize,
@@ -566,6 +651,9 @@ fn write_total_row(
     }
     ws.write_blank(row, COL_SIGNATURE, label_format)?;
     ws.write_blank(row, COL_NOTE, label_format)?;
+    if layout.former_ward {
+        ws.write_blank(row, COL_FORMER_WARD, label_format)?;
+    }
     Ok(())
 }
 

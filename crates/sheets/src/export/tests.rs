@@ -71,6 +71,7 @@ fn entry(
         category_id,
         amount,
         note: note.into(),
+        former_ward: None,
     }
 }
 
@@ -1359,5 +1360,36 @@ fn place_and_date_pads_days_and_the_first_two_months() {
     assert_eq!(
         place_and_date("Quận 9", d(2020, 12, 25)),
         "Quận 9, ngày 25 tháng 12 năm 2020"
+    );
+}
+
+#[test]
+fn a_phuong_cu_column_appears_only_when_some_row_names_a_former_ward() {
+    let plain = read_back(&write_signing_sheet(&long_binh()).expect("written"));
+    let (_, r) = &plain[0];
+    assert!(
+        (0..14).all(|c| at(r, 8, c) != s("Phường cũ")),
+        "no former ward, no column"
+    );
+
+    let mut sheet = long_binh();
+    sheet.entries[0].former_ward = Some("Long Thạnh Mỹ".into());
+    let first_id = sheet.entries[0].entry_id;
+    let bytes = write_signing_sheet(&sheet).expect("written");
+    let (_, r) = &read_back(&bytes)[0];
+    assert_eq!(at(r, 8, 10), s("Ghi chú"));
+    assert_eq!(at(r, 8, 11), s("Phường cũ"));
+    assert_eq!(at(r, 8, 12), s("Mã dòng"));
+    let rows: Vec<u32> = (9..40)
+        .filter(|row| at(r, *row, 11) == s("Long Thạnh Mỹ"))
+        .collect();
+    assert_eq!(rows.len(), 1, "one person has a former ward");
+    assert_eq!(at(r, rows[0], 12), s(&first_id.to_string()));
+    // The signed sheet still finds every entry by its id column.
+    let marks = read_signed_sheet(&bytes).expect("read");
+    assert!(
+        marks
+            .iter()
+            .any(|m| m.entry == EntryRef::Id(first_id) && m.row == rows[0] + 1)
     );
 }
