@@ -5,10 +5,11 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
 use chamlo::domain::audit::Actor;
 use chamlo::domain::campaigns::{NewCampaign, create_campaign};
 use chamlo::domain::exports::{export_signing_sheets, find_program};
+use chamlo::domain::import_check::FormerWards;
 use chamlo::domain::import_commit::{FileMeta, commit_import};
 use chamlo::domain::lineage::{self, LineageInput};
 use chamlo::domain::operator::Operator;
@@ -17,7 +18,7 @@ use chamlo::domain::units::all_units;
 use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::{campaign, entry, unit, unit_lineage, ward_list};
 use chamlo::error::AppError;
-use chamlo::import::{KnownWard, RowStatus, Severity};
+use chamlo::import::{KnownWard, ParsedList, RowStatus, Severity};
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
@@ -48,6 +49,27 @@ async fn campaign_2027(app: &TestApp) -> campaign::Model {
     )
     .await
     .expect("campaign 2027 created")
+}
+
+/// The signing sheet of `ward` for the campaign's default program, read back.
+async fn signing_sheet_of(
+    app: &TestApp,
+    campaign: &campaign::Model,
+    ward: &unit::Model,
+) -> Range<Data> {
+    let program = find_program(&app.db, campaign, None).await.unwrap();
+    let file = export_signing_sheets(
+        &app.db,
+        &Operator::system("test"),
+        campaign,
+        Some(ward),
+        &program,
+    )
+    .await
+    .expect("exported");
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(file.bytes)).unwrap();
+    let name = workbook.sheet_names()[0].clone();
+    workbook.worksheet_range(&name).unwrap()
 }
 
 fn warnings(row: &chamlo::import::ImportRow) -> Vec<&str> {
@@ -188,19 +210,7 @@ async fn a_2027_import_naming_hiep_phu_lands_in_tang_nhon_phu_and_prints_phuong_
     assert_eq!(page.body.matches("Phường cũ: Hiệp Phú").count(), 12);
 
     // The signing sheet has a "Phường cũ" column holding Hiệp Phú on every person's row.
-    let program = find_program(&app.db, &campaign, None).await.unwrap();
-    let file = export_signing_sheets(
-        &app.db,
-        &Operator::system("test"),
-        &campaign,
-        Some(tnp),
-        &program,
-    )
-    .await
-    .expect("exported");
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(file.bytes)).unwrap();
-    let name = workbook.sheet_names()[0].clone();
-    let range = workbook.worksheet_range(&name).unwrap();
+    let range = signing_sheet_of(&app, &campaign, tnp).await;
     let header = range
         .rows()
         .position(|cells| cells.iter().any(|c| *c == Data::String("Ký nhận".into())))
@@ -255,20 +265,8 @@ async fn choosing_the_successor_records_the_ward_the_title_names_and_a_2021_list
             .iter()
             .all(|r| r.ward.as_ref().map(|w| &*w.name) == Some("Hiệp Phú"))
     );
-    let program = find_program(&app.db, &old, None).await.unwrap();
     let hiep_phu = ward(&units, "Hiệp Phú", false);
-    let file = export_signing_sheets(
-        &app.db,
-        &Operator::system("test"),
-        &old,
-        Some(hiep_phu),
-        &program,
-    )
-    .await
-    .unwrap();
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(file.bytes)).unwrap();
-    let name = workbook.sheet_names()[0].clone();
-    let range = workbook.worksheet_range(&name).unwrap();
+    let range = signing_sheet_of(&app, &old, hiep_phu).await;
     assert!(
         !range
             .used_cells()
@@ -314,22 +312,32 @@ async fn split_hiep_phu(app: &TestApp) {
         .expect("KP5");
 }
 
-#[tokio::test]
-async fn a_split_ward_places_rows_by_khu_pho_and_refuses_those_it_cannot_place() {
-    let app = TestApp::spawn().await;
-    split_hiep_phu(&app).await;
-    let campaign = campaign_2027(&app).await;
+/// Splits Hiệp Phú ([`split_hiep_phu`]), creates the 2027 campaign and checks the Hiệp Phú
+/// file against it with `chosen` as the ward chosen on import.
+async fn check_split_hiep_phu(
+    app: &TestApp,
+    chosen: &str,
+) -> (campaign::Model, Vec<u8>, ParsedList, FormerWards) {
+    split_hiep_phu(app).await;
+    let campaign = campaign_2027(app).await;
     let bytes = std::fs::read(sample_path(HIEP_PHU_FILE)).unwrap();
     let (parsed, former) = check_file_with_former(
-        &app,
+        app,
         &campaign,
         HIEP_PHU_FILE,
         &bytes,
-        Some("Hiệp Phú"),
+        Some(chosen),
         &UnitScope::All,
     )
     .await
     .expect("checked");
+    (campaign, bytes, parsed, former)
+}
+
+#[tokio::test]
+async fn a_split_ward_places_rows_by_khu_pho_and_refuses_those_it_cannot_place() {
+    let app = TestApp::spawn().await;
+    let (campaign, bytes, parsed, former) = check_split_hiep_phu(&app, "Hiệp Phú").await;
     for row in &parsed.rows {
         let quarter = row.khu_pho.as_deref().unwrap_or_default();
         match quarter {
@@ -400,20 +408,8 @@ async fn a_split_ward_places_rows_by_khu_pho_and_refuses_those_it_cannot_place()
 #[tokio::test]
 async fn choosing_the_new_ward_resolves_a_split_ward_but_not_against_an_entered_khu_pho() {
     let app = TestApp::spawn().await;
-    split_hiep_phu(&app).await;
-    let campaign = campaign_2027(&app).await;
-    let bytes = std::fs::read(sample_path(HIEP_PHU_FILE)).unwrap();
     // The title names Hiệp Phú; the user says the list is Long Bình's part.
-    let (parsed, former) = check_file_with_former(
-        &app,
-        &campaign,
-        HIEP_PHU_FILE,
-        &bytes,
-        Some("Long Bình"),
-        &UnitScope::All,
-    )
-    .await
-    .expect("checked");
+    let (_, _, parsed, former) = check_split_hiep_phu(&app, "Long Bình").await;
     // "Long Bình" chosen in a 2027 campaign is the new ward (the old one shares its name).
     let units = all_units(&app.db).await.unwrap();
     let new_long_binh = ward(&units, "Long Bình", true);
