@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::find_campaign;
-use crate::domain::exports::{export_signing_sheets, find_program, find_ward};
+use crate::domain::exports::{export_signing_sheets, find_campaign_ward, find_program};
 use crate::domain::operator::Operator;
 use crate::domain::signed_sheet_apply::{SheetTarget, apply_signed_workbook};
 use crate::domain::units::display_name;
@@ -44,7 +44,11 @@ pub async fn run_export(config: &Config, args: ExportArgs) -> Result<(), CliErro
         .await
         .map_err(user_error)?;
     let ward = match &args.ward {
-        Some(text) => Some(find_ward(&db, text).await.map_err(user_error)?),
+        Some(text) => Some(
+            find_campaign_ward(&db, &campaign, text)
+                .await
+                .map_err(user_error)?,
+        ),
         None => None,
     };
     let program = find_program(&db, &campaign, args.program.as_deref())
@@ -128,7 +132,12 @@ pub async fn run_distribute_sheet(
         .await
         .map_err(user_error)?;
     let ward_id = match &args.ward {
-        Some(text) => Some(find_ward(&db, text).await.map_err(user_error)?.id),
+        Some(text) => Some(
+            find_campaign_ward(&db, &campaign, text)
+                .await
+                .map_err(user_error)?
+                .id,
+        ),
         None => None,
     };
     let program_id = match &args.program {

@@ -18,9 +18,10 @@ use serde::Serialize;
 
 use crate::db::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::audit::{self, AuditEvent};
+use crate::domain::campaigns::tet_day;
 use crate::domain::operator::Operator;
 use crate::domain::scope::UnitScope;
-use crate::domain::units::{all_units, display_name, find_unit};
+use crate::domain::units::{all_units, display_name, find_unit, find_unit_on};
 use crate::entities::states::{EntryStatus, Gender, ListStatus, UnitLevel};
 use crate::entities::{campaign, category, entry, gift_program, person, unit, ward_list};
 use crate::error::{AppError, AppResult};
@@ -83,7 +84,24 @@ pub async fn find_ward(db: &impl ConnectionTrait, wanted: &str) -> AppResult<uni
     let units = all_units(db).await?;
     find_unit(&units, UnitLevel::Ward, wanted)
         .cloned()
-        .ok_or_else(|| AppError::NotFound(format!("Không tìm thấy phường “{}”.", wanted.trim())))
+        .ok_or_else(|| no_ward_named(wanted))
+}
+
+/// [`find_ward`] for a campaign: where an old and a new ward share a name or a code, the one
+/// that exists at the campaign's Tết ("Long Trường" in `tet-2027` is the merged ward).
+pub async fn find_campaign_ward(
+    db: &impl ConnectionTrait,
+    campaign: &campaign::Model,
+    wanted: &str,
+) -> AppResult<unit::Model> {
+    let units = all_units(db).await?;
+    find_unit_on(&units, UnitLevel::Ward, wanted, tet_day(campaign))
+        .cloned()
+        .ok_or_else(|| no_ward_named(wanted))
+}
+
+fn no_ward_named(wanted: &str) -> AppError {
+    AppError::NotFound(format!("Không tìm thấy phường “{}”.", wanted.trim()))
 }
 
 /// A program as the workbooks take it.

@@ -25,6 +25,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use crate::cli::run_chamlo;
 use crate::helpers::TestApp;
 use crate::import::{check_file_with_former, import_bytes, sample_path};
+use crate::pages_ward::upload;
 
 const HIEP_PHU_FILE: &str = "01-hiep-phu-nguoi-co-cong.xlsx";
 
@@ -505,4 +506,122 @@ async fn a_2027_campaign_has_no_list_of_its_own_for_a_ward_that_ended() {
         );
     }
     assert_eq!(ward_list::Entity::find().count(&app.db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_ward_officer_of_the_merged_ward_previews_the_old_wards_file_with_the_warning() {
+    let app = TestApp::spawn().await;
+    let campaign = campaign_2027(&app).await;
+    // District staff and administrators choose among the wards of the campaign's Tết.
+    let admin = app.login_as("admin", Role::Admin, None).await;
+    let form = app
+        .get(
+            &format!("/campaigns/{}/import", campaign.slug),
+            Some(&admin),
+        )
+        .await;
+    assert!(form.body.contains("Phường Tăng Nhơn Phú"), "{}", form.body);
+    assert!(!form.body.contains("Phường Hiệp Phú"));
+
+    let officer = app
+        .login_as(
+            "canbo.tangnhonphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Tăng Nhơn Phú")),
+        )
+        .await;
+    let bytes = std::fs::read(sample_path(HIEP_PHU_FILE)).unwrap();
+    let sent = upload(
+        &app,
+        &format!("/campaigns/{}/import", campaign.slug),
+        HIEP_PHU_FILE,
+        &bytes,
+        &[],
+        &officer,
+    )
+    .await;
+    assert_eq!(
+        sent.status,
+        axum::http::StatusCode::SEE_OTHER,
+        "{}",
+        sent.body
+    );
+    let preview_path = sent.location().to_owned();
+    let preview = app.get(&preview_path, Some(&officer)).await;
+    assert_eq!(
+        preview
+            .body
+            .matches("Phường Hiệp Phú (cũ) nay thuộc Phường Tăng Nhơn Phú")
+            .count(),
+        12,
+        "{}",
+        preview.body
+    );
+    let committed = app
+        .post_form(&format!("{preview_path}/commit"), &[], Some(&officer))
+        .await;
+    assert_eq!(committed.status, axum::http::StatusCode::SEE_OTHER);
+    let list = app
+        .get(
+            committed.location().split('?').next().unwrap(),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(list.body.matches("Phường cũ: Hiệp Phú").count(), 12);
+    let stored = entry::Entity::find()
+        .filter(entry::Column::FormerWardId.is_not_null())
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 12);
+}
+
+#[tokio::test]
+async fn chamlo_export_of_the_merged_ward_prints_phuong_cu() {
+    let app = TestApp::spawn().await;
+    assert!(
+        run_chamlo(&app, &["campaign", "create", "--year", "2027"], &[])
+            .status
+            .success()
+    );
+    let file = sample_path(HIEP_PHU_FILE);
+    let imported = run_chamlo(
+        &app,
+        &["import", file.to_str().unwrap(), "--campaign", "tet-2027"],
+        &[],
+    );
+    assert!(imported.status.success());
+    let out = std::env::temp_dir().join(format!("tnp-2027-{}.xlsx", std::process::id()));
+    let exported = run_chamlo(
+        &app,
+        &[
+            "export",
+            "--campaign",
+            "tet-2027",
+            "--ward",
+            "Tăng Nhơn Phú",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let _ = std::fs::remove_file(&out);
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).unwrap();
+    let name = workbook.sheet_names()[0].clone();
+    let range = workbook.worksheet_range(&name).unwrap();
+    let cells: Vec<&Data> = range.used_cells().map(|(_, _, c)| c).collect();
+    assert!(cells.contains(&&Data::String("Phường cũ".into())));
+    assert_eq!(
+        cells
+            .iter()
+            .filter(|c| ***c == Data::String("Hiệp Phú".into()))
+            .count(),
+        12
+    );
 }
