@@ -17,6 +17,7 @@ mod m20261204_160001_create_payments;
 mod m20261204_170001_create_distribution_day;
 mod m20261204_180001_create_population_check;
 mod m20261204_190001_entry_former_ward;
+mod m20261204_240001_sectors;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_170001_create_distribution_day::Migration),
             Box::new(m20261204_180001_create_population_check::Migration),
             Box::new(m20261204_190001_entry_former_ward::Migration),
+            Box::new(m20261204_240001_sectors::Migration),
         ]
     }
 }

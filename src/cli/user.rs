@@ -3,13 +3,15 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Subcommand;
+use serde_json::json;
 
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
-use crate::domain::accounts::{NewUser, create_user};
+use crate::domain::accounts::NewUser;
 use crate::domain::audit::{self, Actor, AuditEvent};
+use crate::domain::sectors::create_user_in_sectors;
 use crate::domain::units::{all_units, display_name, find_unit};
-use crate::entities::states::{Role, UnitLevel};
+use crate::entities::states::{Role, Sector, UnitLevel};
 
 /// `chamlo user …`
 #[derive(Subcommand)]
@@ -29,6 +31,11 @@ pub enum UserCommand {
         /// The person's full name.
         #[arg(long)]
         full_name: Option<String>,
+        /// A sector the account is limited to: merit, social_protection or poverty.
+        /// Repeatable; without it the account works in every sector. Only for district
+        /// (supervising) accounts.
+        #[arg(long = "sector")]
+        sectors: Vec<String>,
     },
 }
 
@@ -40,7 +47,18 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<(), CliError> 
             role,
             unit,
             full_name,
+            sectors,
         } => {
+            let sectors = sectors
+                .iter()
+                .map(|text| {
+                    Sector::parse(text).ok_or_else(|| {
+                        CliError::from(format!(
+                            "unknown sector '{text}': use merit, social_protection or poverty"
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             let role = Role::parse(&role).ok_or_else(|| {
                 CliError::from(format!(
                     "unknown role '{role}': use admin, district or ward"
@@ -65,7 +83,7 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<(), CliError> 
                 }
             };
             let password = read_password()?;
-            let user = create_user(
+            let (user, sectors) = create_user_in_sectors(
                 &db,
                 NewUser {
                     username: &username,
@@ -74,6 +92,7 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<(), CliError> 
                     unit_id: unit.map(|u| u.id),
                     full_name: full_name.as_deref(),
                 },
+                &sectors,
             )
             .await
             .map_err(|err| CliError::from(err.user_message()))?;
@@ -87,11 +106,17 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<(), CliError> 
                     unit_id: user.unit_id,
                 },
                 None,
-                Some(&user),
+                Some(&json!({ "user": user, "sectors": sectors })),
             )
             .await?;
+            let sectors_note = if sectors.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<&str> = sectors.iter().map(|s| s.as_str()).collect();
+                format!(", sectors {}", names.join(", "))
+            };
             println!(
-                "created user '{}' ({}){}",
+                "created user '{}' ({}){}{sectors_note}",
                 user.username,
                 role.as_str(),
                 unit.map(|u| format!(" for {}", display_name(u)))

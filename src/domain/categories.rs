@@ -8,7 +8,7 @@ use sea_orm::{
 
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::units::EditError;
-use crate::entities::states::CategoryKind;
+use crate::entities::states::{CategoryKind, Sector};
 use crate::entities::{category, category_synonym};
 use crate::error::{AppError, AppResult};
 
@@ -120,6 +120,9 @@ pub struct CategoryInput {
     pub name: String,
     /// merit or hardship.
     pub kind: String,
+    /// merit, social_protection or poverty; empty: the seed's rule for the kind and code
+    /// (`Sector::for_category`).
+    pub sector: String,
     /// The rank, as typed: higher ranks win when a person is in several categories.
     pub rank: String,
     /// Whether its gift goes to a household rather than a person.
@@ -175,6 +178,36 @@ pub async fn save_category(
             "Hãy chọn nhóm: người có công hoặc hoàn cảnh khó khăn.".to_owned(),
         ));
     }
+    let sector = match (kind, input.sector.trim()) {
+        (Some(kind), "") => Some(Sector::for_category(kind, &code)),
+        (kind, text) => match (kind, Sector::parse(text)) {
+            (Some(CategoryKind::Merit), Some(Sector::Merit))
+            | (Some(CategoryKind::Hardship), Some(Sector::SocialProtection | Sector::Poverty))
+            | (None, Some(_)) => Sector::parse(text),
+            (Some(CategoryKind::Merit), Some(_)) => {
+                errors.push((
+                    "sector",
+                    "Đối tượng người có công thuộc lĩnh vực người có công.".to_owned(),
+                ));
+                None
+            }
+            (Some(CategoryKind::Hardship), Some(_)) => {
+                errors.push((
+                    "sector",
+                    "Đối tượng hoàn cảnh khó khăn thuộc lĩnh vực bảo trợ xã hội hoặc giảm nghèo."
+                        .to_owned(),
+                ));
+                None
+            }
+            (_, None) => {
+                errors.push((
+                    "sector",
+                    "Hãy chọn lĩnh vực: người có công, bảo trợ xã hội hoặc giảm nghèo.".to_owned(),
+                ));
+                None
+            }
+        },
+    };
     let rank = match input.rank.trim().parse::<i32>() {
         Ok(rank) if (0..=1000).contains(&rank) => rank,
         _ => {
@@ -197,9 +230,12 @@ pub async fn save_category(
             ));
         }
     }
-    let Some(kind) = kind.filter(|_| errors.is_empty()) else {
+    let (Some(kind), Some(sector)) = (kind, sector) else {
         return Err(EditError::Fields(errors));
     };
+    if !errors.is_empty() {
+        return Err(EditError::Fields(errors));
+    }
     let mut active: category::ActiveModel = match &before {
         Some(found) => found.clone().into(),
         None => category::ActiveModel {
@@ -210,6 +246,7 @@ pub async fn save_category(
     active.code = Set(code);
     active.name = Set(name);
     active.kind = Set(kind);
+    active.sector = Set(sector);
     active.rank = Set(rank);
     active.per_household = Set(input.per_household);
     active.sensitive = Set(input.sensitive);

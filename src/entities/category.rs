@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-use super::states::CategoryKind;
+use super::states::{CategoryKind, Sector};
 
 /// A category of beneficiary (đối tượng) in the editable catalogue.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
@@ -14,6 +14,8 @@ pub struct Model {
     pub code: String,
     pub name: String,
     pub kind: CategoryKind,
+    /// Which sector's reviewers see its entries.
+    pub sector: Sector,
     pub rank: i32,
     pub per_household: bool,
     pub sensitive: bool,

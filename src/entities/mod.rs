@@ -32,5 +32,6 @@ pub mod unit;
 pub mod unit_lineage;
 pub mod unit_lineage_quarter;
 pub mod user;
+pub mod user_sector;
 pub mod ward_list;
 pub mod ward_synonym;

@@ -8,7 +8,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-pub use crate::vn::catalogue::CategoryKind;
+pub use crate::vn::catalogue::{CategoryKind, Sector};
 pub use crate::vn::identity::Gender;
 pub use crate::vn::states::{EntryStatus, FundingSource, UnitLevel};
 
@@ -331,6 +331,7 @@ mod tests {
         stored_and_serialised_as_str(EntryStatus::as_str);
         stored_and_serialised_as_str(Gender::as_str);
         stored_and_serialised_as_str(CategoryKind::as_str);
+        stored_and_serialised_as_str(Sector::as_str);
     }
 
     #[test]
@@ -339,5 +340,6 @@ mod tests {
         parses_its_stored_form(Role::as_str, Role::parse);
         parses_its_stored_form(NotReceivedReason::as_str, NotReceivedReason::parse);
         parses_its_stored_form(DuplicateDecision::as_str, DuplicateDecision::parse);
+        parses_its_stored_form(Sector::as_str, Sector::parse);
     }
 }

@@ -238,6 +238,9 @@ pub struct CategoryForm {
     /// merit or hardship.
     #[serde(default)]
     pub kind: String,
+    /// merit, social_protection, poverty, or empty for the kind's default.
+    #[serde(default)]
+    pub sector: String,
     /// Thứ hạng.
     #[serde(default)]
     pub rank: String,
@@ -303,6 +306,7 @@ async fn show_edit_category(
         code: found.code,
         name: found.name,
         kind: found.kind.as_str().into(),
+        sector: found.sector.as_str().into(),
         rank: found.rank.to_string(),
         per_household: ticked(found.per_household),
         sensitive: ticked(found.sensitive),
@@ -322,6 +326,7 @@ async fn save_category_form(
         code: form.code.clone(),
         name: form.name.clone(),
         kind: form.kind.clone(),
+        sector: form.sector.clone(),
         rank: form.rank.clone(),
         per_household: form.per_household.is_some(),
         sensitive: form.sensitive.is_some(),

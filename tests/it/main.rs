@@ -41,3 +41,4 @@ mod signed_sheet;
 mod transitions;
 mod two_servers;
 mod two_tier_import;
+mod two_tier_sectors;

@@ -55,6 +55,77 @@ impl CategoryKind {
     }
 }
 
+/// The sector a category belongs to since the ministries merged on 1 March 2025: each has its
+/// own city department reviewing the wards' lists (Sở Nội vụ for merit, Sở Y tế for social
+/// protection, the agriculture and environment department for poverty), so an account can be
+/// limited to some of them. `categories.sector`, `user_sectors.sector`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
+)]
+pub enum Sector {
+    /// Người có công and their relatives.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "merit"))]
+    Merit,
+    /// Bảo trợ xã hội: social assistance and other hardship.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "social_protection"))]
+    SocialProtection,
+    /// Giảm nghèo: poor and near-poor households.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "poverty"))]
+    Poverty,
+}
+
+impl Sector {
+    /// Every sector, in the order forms and lists show them.
+    pub const ALL: [Sector; 3] = [Sector::Merit, Sector::SocialProtection, Sector::Poverty];
+
+    /// Parses the stored form (`merit`, `social_protection`, `poverty`), as forms, the API
+    /// and the command line send it.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "merit" => Some(Sector::Merit),
+            "social_protection" => Some(Sector::SocialProtection),
+            "poverty" => Some(Sector::Poverty),
+            _ => None,
+        }
+    }
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sector::Merit => "merit",
+            Sector::SocialProtection => "social_protection",
+            Sector::Poverty => "poverty",
+        }
+    }
+
+    /// The Vietnamese name of the sector.
+    pub fn label(self) -> &'static str {
+        match self {
+            Sector::Merit => "Người có công",
+            Sector::SocialProtection => "Bảo trợ xã hội",
+            Sector::Poverty => "Giảm nghèo",
+        }
+    }
+
+    /// The sector a seeded category starts in: merit categories are merit, poor and near-poor
+    /// households (`HN`, `HCN`) are poverty, every other hardship category is social
+    /// protection. Administrators change it on the catalogue page.
+    pub fn for_category(kind: CategoryKind, code: &str) -> Self {
+        match kind {
+            CategoryKind::Merit => Sector::Merit,
+            CategoryKind::Hardship if matches!(code, "HN" | "HCN") => Sector::Poverty,
+            CategoryKind::Hardship => Sector::SocialProtection,
+        }
+    }
+}
+
 /// One category of beneficiary as the catalogue holds it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Category {
