@@ -830,6 +830,38 @@ async fn a_program_added_after_approval_names_the_lists_it_skipped_and_reopening
     };
     assert_eq!(of_program().await.unwrap(), 0);
 
+    // The list page offers no empty signing sheet of the new program and says why.
+    let list_page = app.get(&list, Some(&district)).await;
+    let offered = |body: &str| {
+        body.contains(&format!(
+            "<option value=\"{}\">Quà của thành phố",
+            program.id
+        )) || body.contains(&format!("name=\"program\" value=\"{}\"", program.id))
+    };
+    assert!(!offered(&list_page.body), "{}", list_page.body);
+    assert!(
+        list_page
+            .body
+            .contains("Chương trình “Quà của thành phố” chưa tặng ai trong danh sách này"),
+        "{}",
+        list_page.body
+    );
+    assert!(list_page.body.contains("Quận mở lại danh sách"));
+    // A download asked for anyway (an old tab) is refused with the same reason.
+    let sheet = app
+        .get(
+            &format!("{list}/signing-sheet?program={}", program.id),
+            Some(&district),
+        )
+        .await;
+    assert_eq!(
+        sheet.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        sheet.body
+    );
+    assert!(sheet.body.contains("chưa tặng ai trong danh sách này"));
+
     // Reopening the list gives its people the program, as the page said.
     let reopened = app
         .post_form(
@@ -840,6 +872,12 @@ async fn a_program_added_after_approval_names_the_lists_it_skipped_and_reopening
         .await;
     assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.body);
     assert_eq!(of_program().await.unwrap(), 12);
+    let list_page = app.get(&list, Some(&district)).await;
+    assert!(
+        offered(&list_page.body),
+        "the program's sheet is offered once the list holds its gifts"
+    );
+    assert!(!list_page.body.contains("chưa tặng ai trong danh sách này"));
 }
 
 #[tokio::test]
