@@ -11,14 +11,15 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, JoinType};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, RelationDef,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationDef,
 };
 use serde::Serialize;
 
 use crate::db::sqlite_json_rows::sqlite_rows_as_json;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::tet_day;
+use crate::domain::list_entries::why_no_gift;
 use crate::domain::operator::Operator;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name, find_unit, find_unit_on};
@@ -433,9 +434,16 @@ pub async fn load_signing_sheets(
     let mut sheets = Vec::new();
     for mut planned in plan_signing_sheets(db, scope, campaign, ward, program).await? {
         let entries = sheet_entries(db, planned.list_id, program.id).await?;
-        // The all-wards workbook leaves out wards with nobody on this program.
-        if ward.is_none() && entries.is_empty() {
-            continue;
+        // The all-wards workbook leaves out wards with nobody on this program; one ward's
+        // sheet of a program its list holds no gift of is refused with the reason (a list
+        // whose only gifts are sensitive ones still gets its sheet, which prints none).
+        if entries.is_empty() {
+            if ward.is_none() {
+                continue;
+            }
+            if let Some(why) = why_list_has_no_gift(db, planned.list_id, program).await? {
+                return Err(AppError::Invalid(why));
+            }
         }
         planned.sheet.sheet.entries = entries;
         sheets.push(planned.sheet);
@@ -444,6 +452,24 @@ pub async fn load_signing_sheets(
         return Err(nobody_to_export(program));
     }
     Ok(sheets)
+}
+
+/// Why the list `list_id` holds no gift of `program`, or `None` when it holds some.
+async fn why_list_has_no_gift(
+    db: &impl ConnectionTrait,
+    list_id: i32,
+    program: &gift_program::Model,
+) -> AppResult<Option<String>> {
+    let gifts = entry::Entity::find()
+        .filter(entry::Column::WardListId.eq(list_id))
+        .filter(entry::Column::ProgramId.eq(program.id))
+        .count(db)
+        .await?;
+    if gifts > 0 {
+        return Ok(None);
+    }
+    let list = ward_list::Entity::find_by_id(list_id).one(db).await?;
+    Ok(list.map(|list| why_no_gift(&list, program)))
 }
 
 /// What an export event records: which campaign, wards and program, and how many people.

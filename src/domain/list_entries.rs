@@ -419,6 +419,77 @@ pub async fn campaign_with_list(
     Ok((campaign, list, programs))
 }
 
+/// A program as a ward list's page offers its signing sheet: how many gifts of it the list
+/// holds and, when none, why there is no sheet to print. An empty sheet is never offered:
+/// printed, it would send a ward to a distribution day with nobody to give to.
+#[derive(Debug, Clone)]
+pub struct SheetOffer {
+    /// The program.
+    pub program: gift_program::Model,
+    /// Gifts of the program on the list.
+    pub gifts: u64,
+    /// Why the list has no gift of the program (empty when it has some).
+    pub why_none: String,
+}
+
+/// Gifts of each program on `list`, with the reason a program has none: a list approved
+/// before the program was added was left as it was (reopening it computes the program for
+/// its people); otherwise nobody on it is of the program's categories.
+pub async fn sheet_offers(
+    db: &impl ConnectionTrait,
+    list: &ward_list::Model,
+    programs: Vec<gift_program::Model>,
+) -> AppResult<Vec<SheetOffer>> {
+    let counts: HashMap<i32, i64> = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::ProgramId)
+        .column_as(entry::Column::Id.count(), "gifts")
+        .filter(entry::Column::WardListId.eq(list.id))
+        .group_by(entry::Column::ProgramId)
+        .into_tuple::<(i32, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(programs
+        .into_iter()
+        .map(|program| {
+            let gifts = counts
+                .get(&program.id)
+                .map_or(0, |&n| u64::try_from(n).unwrap_or(0));
+            let why_none = if gifts > 0 {
+                String::new()
+            } else {
+                why_no_gift(list, &program)
+            };
+            SheetOffer {
+                program,
+                gifts,
+                why_none,
+            }
+        })
+        .collect())
+}
+
+/// Why `list` holds no gift of `program`, in the words its page and the refused download
+/// use.
+pub fn why_no_gift(list: &ward_list::Model, program: &gift_program::Model) -> String {
+    if list.status == ListStatus::Approved {
+        format!(
+            "Chương trình “{}” chưa tặng ai trong danh sách này: danh sách đã được duyệt \
+             (khóa) khi chương trình được thêm nên chưa tính quà. Quận mở lại danh sách để \
+             tính quà của chương trình cho người trong danh sách, rồi duyệt lại.",
+            program.name
+        )
+    } else {
+        format!(
+            "Chương trình “{}” không tặng ai trong danh sách này: không người nào thuộc \
+             đối tượng của chương trình, nên không có danh sách ký nhận.",
+            program.name
+        )
+    }
+}
+
 /// Where each ward's list of `campaign_id` stands, by ward id, for the wards in `scope`
 /// (wards without a list are absent): one query over `ward_lists`, for the dashboard.
 pub async fn list_statuses(

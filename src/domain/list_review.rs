@@ -1,18 +1,21 @@
 //! What moving a ward's list along will do, said before it is done: the confirmation step of
 //! submitting, approving and reopening states the gifts concerned, the gifts already handed
 //! out, and (before approving) the open duplicates and the rows the ward's files had problems
-//! with; and before a duplicate decision that drops one side, the gifts that go with it.
-//! Nothing here changes anything; `ward_lists::transition_list` and
-//! `duplicates::decide_duplicate` do, and still check.
+//! with; before a duplicate decision that drops one side, the gifts that go with it; and
+//! before a campaign is locked, closed or opened again, the lists and gifts that it touches.
+//! Nothing here changes anything; `ward_lists::transition_list`,
+//! `duplicates::decide_duplicate` and `campaigns::set_campaign_status` do, and still check.
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::domain::duplicates::{DuplicatePair, Evidence, find_duplicates};
+use crate::domain::list_entries::list_statuses;
 use crate::domain::operator::Operator;
-use crate::domain::progress::list_tally;
+use crate::domain::progress::{list_tally, ward_tallies};
 use crate::domain::ward_lists::ListAction;
+use crate::entities::states::{CampaignStatus, ListStatus};
 use crate::entities::{campaign, entry, import_batch, ward_list};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 /// The figures a confirmation states.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -92,4 +95,66 @@ pub async fn gifts_removed_with(
         .filter(entry::Column::CategoryId.eq(removed.category_id))
         .count(db)
         .await?)
+}
+
+/// The figures a campaign's lock, close or reopen confirmation states, over the wards the
+/// operator serves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CampaignStatusPreview {
+    /// Lists the wards are still writing (draft or returned to them).
+    pub lists_in_progress: usize,
+    /// Lists waiting for approval.
+    pub lists_submitted: usize,
+    /// Lists approved.
+    pub lists_approved: usize,
+    /// Gifts on all lists.
+    pub gifts: i64,
+    /// Their total, in đồng.
+    pub amount: i64,
+    /// Gifts recorded as handed out.
+    pub received: i64,
+    /// Gifts recorded as not received.
+    pub not_received: i64,
+    /// Gifts with nothing recorded yet.
+    pub remaining: i64,
+}
+
+/// The figures for moving `campaign` to `status`, for the operator who runs it; the same
+/// status it already has is refused, as there is nothing to confirm.
+pub async fn preview_campaign_status(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    status: CampaignStatus,
+) -> AppResult<CampaignStatusPreview> {
+    operator.ensure_manages(campaign)?;
+    if campaign.status == status {
+        return Err(AppError::Invalid(format!(
+            "Đợt quà “{}” đã ở trạng thái “{}”.",
+            campaign.title,
+            status.label()
+        )));
+    }
+    let mut preview = CampaignStatusPreview::default();
+    for list_status in list_statuses(db, &operator.scope, campaign.id)
+        .await?
+        .values()
+    {
+        match list_status {
+            ListStatus::Draft | ListStatus::Returned => preview.lists_in_progress += 1,
+            ListStatus::Submitted => preview.lists_submitted += 1,
+            ListStatus::Approved => preview.lists_approved += 1,
+        }
+    }
+    for tally in ward_tallies(db, &operator.scope, campaign.id)
+        .await?
+        .values()
+    {
+        preview.gifts += tally.planned_people;
+        preview.amount += tally.planned_amount;
+        preview.received += tally.received_people;
+        preview.not_received += tally.not_received_people;
+        preview.remaining += tally.remaining_people;
+    }
+    Ok(preview)
 }

@@ -1,8 +1,11 @@
 //! A campaign's page. Supervising staff get the dashboard: every ward's list (submitted,
 //! approved), people, money and the share received, drawn as bars in inline SVG, with the
 //! links to review duplicates, programs and exports. A ward officer goes straight to their
-//! ward's list. Also creating a campaign, opening, locking and closing it, and starting next
-//! year's campaign from it with its lists carried forward.
+//! ward's list. Also creating a campaign, opening, locking and closing it (each after a
+//! confirmation page with the counts, `status_confirm`), and starting next year's campaign
+//! from it with its lists carried forward.
+
+mod status_confirm;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -31,7 +34,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/campaigns", post(add_campaign))
         .route("/campaigns/{slug}", get(show_campaign))
-        .route("/campaigns/{slug}/status", post(change_campaign_status))
+        .route(
+            "/campaigns/{slug}/status",
+            get(status_confirm::confirm_campaign_status).post(change_campaign_status),
+        )
         .route("/campaigns/{slug}/next", post(start_next_campaign))
 }
 

@@ -145,7 +145,7 @@ async fn campaign_destination(
 }
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    crate::domain::clock::vietnam_today()
 }
 
 async fn show_ward_form(

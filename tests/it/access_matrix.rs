@@ -162,6 +162,13 @@ const MATRIX: &[Row] = &[
         "L A A A A",
     ),
     row(
+        "GET",
+        "/campaigns/{slug}/status",
+        "/campaigns/{slug}/status?status=locked",
+        NO,
+        "L F F A A",
+    ),
+    row(
         "POST",
         "/campaigns/{slug}/status",
         "/campaigns/{slug}/status",

@@ -830,6 +830,38 @@ async fn a_program_added_after_approval_names_the_lists_it_skipped_and_reopening
     };
     assert_eq!(of_program().await.unwrap(), 0);
 
+    // The list page offers no empty signing sheet of the new program and says why.
+    let list_page = app.get(&list, Some(&district)).await;
+    let offered = |body: &str| {
+        body.contains(&format!(
+            "<option value=\"{}\">Quà của thành phố",
+            program.id
+        )) || body.contains(&format!("name=\"program\" value=\"{}\"", program.id))
+    };
+    assert!(!offered(&list_page.body), "{}", list_page.body);
+    assert!(
+        list_page
+            .body
+            .contains("Chương trình “Quà của thành phố” chưa tặng ai trong danh sách này"),
+        "{}",
+        list_page.body
+    );
+    assert!(list_page.body.contains("Quận mở lại danh sách"));
+    // A download asked for anyway (an old tab) is refused with the same reason.
+    let sheet = app
+        .get(
+            &format!("{list}/signing-sheet?program={}", program.id),
+            Some(&district),
+        )
+        .await;
+    assert_eq!(
+        sheet.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        sheet.body
+    );
+    assert!(sheet.body.contains("chưa tặng ai trong danh sách này"));
+
     // Reopening the list gives its people the program, as the page said.
     let reopened = app
         .post_form(
@@ -840,6 +872,12 @@ async fn a_program_added_after_approval_names_the_lists_it_skipped_and_reopening
         .await;
     assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.body);
     assert_eq!(of_program().await.unwrap(), 12);
+    let list_page = app.get(&list, Some(&district)).await;
+    assert!(
+        offered(&list_page.body),
+        "the program's sheet is offered once the list holds its gifts"
+    );
+    assert!(!list_page.body.contains("chưa tặng ai trong danh sách này"));
 }
 
 #[tokio::test]
@@ -895,4 +933,128 @@ async fn the_import_page_of_a_list_waiting_for_approval_says_so_before_a_file_is
             .unwrap(),
         uploads_before
     );
+}
+
+#[tokio::test]
+async fn locking_closing_and_reopening_a_campaign_are_confirmed_with_the_counts_first() {
+    let (app, _cookie, slug, campaign_id, _list) = hiep_phu_list().await;
+    let district = app
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
+        .await;
+    let status_of = || async {
+        campaign::Entity::find_by_id(campaign_id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .status
+    };
+    let page = app
+        .get(&format!("/campaigns/{slug}"), Some(&district))
+        .await;
+    // The campaign page's buttons open the confirmation; they change nothing.
+    assert!(
+        page.body.contains(&format!(
+            "<form method=\"get\" action=\"/campaigns/{slug}/status\"><input type=\"hidden\" name=\"status\" value=\"locked\">"
+        )),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(&format!(
+        "<form method=\"post\" action=\"/campaigns/{slug}/status\">"
+    )));
+
+    let lock = app
+        .get(
+            &format!("/campaigns/{slug}/status?status=locked"),
+            Some(&district),
+        )
+        .await;
+    assert_eq!(lock.status, StatusCode::OK, "{}", lock.body);
+    assert!(
+        lock.body
+            .contains("<strong>1 danh sách phường đang soạn</strong> và <strong>0 danh sách đang chờ duyệt</strong> sẽ bị khóa"),
+        "{}",
+        lock.body
+    );
+    assert!(
+        lock.body.contains("<strong>12</strong> suất quà"),
+        "{}",
+        lock.body
+    );
+    assert!(lock.body.contains("còn 12 suất chưa ghi nhận"));
+    assert_eq!(
+        status_of().await.as_str(),
+        "open",
+        "opening the step changes nothing"
+    );
+
+    let close = app
+        .get(
+            &format!("/campaigns/{slug}/status?status=closed"),
+            Some(&district),
+        )
+        .await;
+    assert!(
+        close
+            .body
+            .contains("Còn 12 suất quà chưa ghi nhận cấp phát"),
+        "{}",
+        close.body
+    );
+    assert!(close.body.contains("không ghi nhận thay đổi nào nữa"));
+
+    let locked = app
+        .post_form(
+            &format!("/campaigns/{slug}/status"),
+            &[("status", "locked")],
+            Some(&district),
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::SEE_OTHER, "{}", locked.body);
+    assert_eq!(status_of().await.as_str(), "locked");
+    let reopen = app
+        .get(
+            &format!("/campaigns/{slug}/status?status=open"),
+            Some(&district),
+        )
+        .await;
+    assert!(reopen.body.contains("Đợt quà mở lại"), "{}", reopen.body);
+    // The status the campaign already has is nothing to confirm.
+    let same = app
+        .get(
+            &format!("/campaigns/{slug}/status?status=locked"),
+            Some(&district),
+        )
+        .await;
+    assert_eq!(
+        same.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        same.body
+    );
+    assert!(same.body.contains("đã ở trạng thái “Đã khóa danh sách”"));
+}
+
+#[tokio::test]
+async fn the_campaign_page_reopens_an_approved_list_through_its_confirmation() {
+    let (app, _cookie, campaign, list) = approved_hiep_phu_list().await;
+    let district = app.login("quan9", PASSWORD).await;
+    let page = app
+        .get(&format!("/campaigns/{}", campaign.slug), Some(&district))
+        .await;
+    assert!(
+        page.body.contains(&format!(
+            "<form method=\"get\" action=\"{list}/transition\" class=\"inline\">"
+        )),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(&format!(
+        "<form method=\"post\" action=\"{list}/transition\""
+    )));
 }

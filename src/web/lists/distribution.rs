@@ -90,7 +90,7 @@ fn read_distribution_form(
         ));
     }
     let date = if values.date.is_empty() {
-        Some(chrono::Local::now().date_naive())
+        Some(crate::domain::clock::vietnam_today())
     } else {
         NaiveDate::parse_from_str(&values.date, "%Y-%m-%d").ok()
     };

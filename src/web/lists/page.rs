@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::distribution::DistributionValues;
 use super::{ListContext, load_context};
-use crate::domain::list_entries::{ListFilter, active_categories, list_page};
+use crate::domain::list_entries::{ListFilter, active_categories, list_page, sheet_offers};
 use crate::domain::progress::list_tally;
 use crate::domain::units::display_name;
 use crate::entities::states::{CampaignStatus, EntryStatus, ListStatus, NotReceivedReason, Role};
@@ -173,7 +173,10 @@ pub(super) struct WardListPage {
     approved: bool,
     query: ListQuery,
     categories: Vec<category::Model>,
+    /// Programs with gifts on the list: the only ones whose signing sheet is offered.
     programs: Vec<gift_program::Model>,
+    /// Why each other program has no signing sheet here.
+    no_sheet: Vec<String>,
     rows: Vec<RowView>,
     total: u64,
     page: u64,
@@ -210,6 +213,13 @@ pub(super) async fn build_page(
         Some(list) => Some(list_tally(&state.db, campaign.id, ward.id, list.id).await?),
         None => None,
     };
+    let offers = match &list {
+        Some(list) => sheet_offers(&state.db, list, programs).await?,
+        None => Vec::new(),
+    };
+    let (with_gifts, without): (Vec<_>, Vec<_>) = offers.into_iter().partition(|o| o.gifts > 0);
+    let programs = with_gifts.into_iter().map(|o| o.program).collect();
+    let no_sheet = without.into_iter().map(|o| o.why_none).collect();
     let page = match (&list, &summary) {
         (Some(list), Some(summary)) => {
             let size = u64::try_from(summary.planned_people).ok();
@@ -279,6 +289,7 @@ pub(super) async fn build_page(
         approved: status == ListStatus::Approved,
         categories: active_categories(&state.db).await?,
         programs,
+        no_sheet,
         rows,
         total,
         page: current,
@@ -295,8 +306,7 @@ pub(super) async fn build_page(
         .iter()
         .map(|r| (r.as_str(), r.label()))
         .collect(),
-        today: chrono::Local::now()
-            .date_naive()
+        today: crate::domain::clock::vietnam_today()
             .format("%Y-%m-%d")
             .to_string(),
         errors,
@@ -304,7 +314,7 @@ pub(super) async fn build_page(
         signed_action: format!("{base}/signed-sheet"),
         upload_max_mb: state.config.max_upload_mb,
         upload_max_bytes: state.config.max_upload_mb.saturating_mul(1024 * 1024),
-        signed_date: chrono::Local::now().date_naive().to_string(),
+        signed_date: crate::domain::clock::vietnam_today().to_string(),
         query,
         campaign,
     })
