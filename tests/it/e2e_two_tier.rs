@@ -5,13 +5,12 @@
 //!
 //!     CHAMLO_E2E=1 cargo test --test it e2e_two_tier -- --nocapture
 
-use chamlo::domain::campaigns::{NewCampaign, create_campaign};
-use chamlo::domain::operator::Operator;
 use chamlo::entities::states::{Role, UnitLevel};
 
 use crate::e2e::{body_text, login, serve_and_browse, shoot};
 use crate::helpers::TestApp;
 use crate::import::{import_bytes, sample_path};
+use crate::two_tier_import::campaign_2027;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_two_tier_list_shows_phuong_cu_at_both_widths() {
@@ -20,17 +19,7 @@ async fn e2e_two_tier_list_shows_phuong_cu_at_both_widths() {
         return;
     }
     let app = TestApp::spawn().await;
-    let campaign = create_campaign(
-        &app.db,
-        &Operator::system("test"),
-        NewCampaign {
-            year: 2027,
-            title: None,
-            unit: None,
-        },
-    )
-    .await
-    .expect("campaign 2027");
+    let campaign = campaign_2027(&app).await;
     let file = "01-hiep-phu-nguoi-co-cong.xlsx";
     let bytes = std::fs::read(sample_path(file)).unwrap();
     let (_, committed) = import_bytes(&app, &campaign, file, &bytes, None)

@@ -37,8 +37,17 @@ fn ward<'a>(units: &'a [unit::Model], name: &str, new: bool) -> &'a unit::Model 
         .unwrap_or_else(|| panic!("ward {name} seeded"))
 }
 
+/// How many entries record a former ward.
+async fn entries_with_a_former_ward(app: &TestApp) -> u64 {
+    entry::Entity::find()
+        .filter(entry::Column::FormerWardId.is_not_null())
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
 /// The Tết Đinh Mùi 2027 campaign, run by whoever the domain picks (the city).
-async fn campaign_2027(app: &TestApp) -> campaign::Model {
+pub(crate) async fn campaign_2027(app: &TestApp) -> campaign::Model {
     create_campaign(
         &app.db,
         &Operator::system("test"),
@@ -248,12 +257,7 @@ async fn choosing_the_successor_records_the_ward_the_title_names_and_a_2021_list
     .await
     .expect("imported");
     assert!(parsed.rows.iter().all(|r| !warnings(r).is_empty()));
-    let stored = entry::Entity::find()
-        .filter(entry::Column::FormerWardId.is_not_null())
-        .count(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(stored, 12);
+    assert_eq!(entries_with_a_former_ward(&app).await, 12);
     // A 2021 campaign: Hiệp Phú is itself, no warning, nothing recorded, no column.
     let old = crate::import::district_campaign(&app, 2021).await;
     let (parsed, _) = import_bytes(&app, &old, HIEP_PHU_FILE, &bytes, None)
@@ -568,12 +572,7 @@ async fn a_ward_officer_of_the_merged_ward_previews_the_old_wards_file_with_the_
         )
         .await;
     assert_eq!(list.body.matches("Phường cũ: Hiệp Phú").count(), 12);
-    let stored = entry::Entity::find()
-        .filter(entry::Column::FormerWardId.is_not_null())
-        .count(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(stored, 12);
+    assert_eq!(entries_with_a_former_ward(&app).await, 12);
 }
 
 #[tokio::test]
