@@ -70,6 +70,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("list.return", "Trả lại danh sách"),
     ("list.reopen", "Mở lại danh sách"),
     ("person.update", "Sửa thông tin người nhận"),
+    (
+        "entry.change_listing",
+        "Đổi đối tượng hoặc số tiền của người nhận",
+    ),
     ("duplicate.keep_one", "Xử lý trùng: giữ một"),
     ("duplicate.keep_both", "Xử lý trùng: giữ cả hai"),
     ("distribution.received", "Ghi nhận đã nhận quà"),

@@ -20,6 +20,7 @@ pub mod import_commit;
 pub mod lineage;
 pub mod list_entries;
 pub mod list_review;
+pub mod listing_edit;
 pub mod login_throttle;
 pub mod operator;
 pub mod payments;

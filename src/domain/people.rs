@@ -10,7 +10,7 @@ use sea_orm::{
 
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
-use crate::domain::entitlements::{entitlements_for, load_program_rules};
+use crate::domain::entitlements::{Entitlement, entitlements_for, load_program_rules};
 use crate::domain::gift_planning::PlannedGift;
 use crate::domain::operator::Operator;
 use crate::domain::ward_lists::{ensure_list_editable, ensure_status_editable};
@@ -381,31 +381,7 @@ pub async fn add_person_to_list<C: ConnectionTrait + TransactionTrait>(
         .await
         .map_err(id_taken)?,
     };
-    let programs = load_program_rules(&txn, list.campaign_id).await?;
-    // A blank amount takes each program's amount for the category; a program that takes
-    // the wards' figures and has none for it would otherwise record 0 đ.
-    if amount.is_none()
-        && let Some(rules) = programs
-            .iter()
-            .find(|p| p.program.use_file_amounts && !p.amounts.contains_key(&category.id))
-    {
-        return Err(PersonError::Fields(vec![(
-            "amount",
-            format!(
-                "Chương trình “{}” chưa có mức quà cho đối tượng “{}”; hãy nhập số tiền.",
-                rules.program.name, category.name
-            ),
-        )]));
-    }
-    let gifts = entitlements_for(&programs, category.id, amount);
-    if gifts.is_empty() {
-        return Err(PersonError::Fields(vec![(
-            "amount",
-            "Không chương trình quà nào của đợt này tặng cho đối tượng đã chọn; hãy nhập số tiền \
-             hoặc chọn đối tượng khác."
-                .into(),
-        )]));
-    }
+    let gifts = gifts_for_category(&txn, list.campaign_id, &category, amount).await?;
     for gift in &gifts {
         PlannedGift {
             person_id: saved.id,
@@ -448,4 +424,41 @@ pub async fn add_person_to_list<C: ConnectionTrait + TransactionTrait>(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The gifts of `campaign_id`'s programs for one listing under `category` with `amount` as
+/// typed: a blank amount takes each program's amount for the category, never 0 đ, and a
+/// category no program gives to is refused (the same rule adding and editing a listing use).
+pub(crate) async fn gifts_for_category(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+    category: &category::Model,
+    amount: Option<i64>,
+) -> Result<Vec<Entitlement>, PersonError> {
+    let programs = load_program_rules(db, campaign_id).await?;
+    // A program that takes the wards' figures and has none for the category would otherwise
+    // record 0 đ.
+    if amount.is_none()
+        && let Some(rules) = programs
+            .iter()
+            .find(|p| p.program.use_file_amounts && !p.amounts.contains_key(&category.id))
+    {
+        return Err(PersonError::Fields(vec![(
+            "amount",
+            format!(
+                "Chương trình “{}” chưa có mức quà cho đối tượng “{}”; hãy nhập số tiền.",
+                rules.program.name, category.name
+            ),
+        )]));
+    }
+    let gifts = entitlements_for(&programs, category.id, amount);
+    if gifts.is_empty() {
+        return Err(PersonError::Fields(vec![(
+            "amount",
+            "Không chương trình quà nào của đợt này tặng cho đối tượng đã chọn; hãy nhập số tiền \
+             hoặc chọn đối tượng khác."
+                .into(),
+        )]));
+    }
+    Ok(gifts)
 }

@@ -1,4 +1,5 @@
-//! Editing a person's details (name, birth year, ID, address…) from a ward list.
+//! Editing a person's details (name, birth year, ID, address…) from a ward list and, when
+//! opened from one of their gifts there, the category and amount of that listing.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,7 +10,10 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::domain::people::{PersonError, ensure_person_editable, find_person, update_person};
+use crate::domain::list_entries::active_categories;
+use crate::domain::listing_edit::{ListingChange, listing_entry, save_person_and_listing};
+use crate::domain::people::{PersonError, ensure_person_editable, find_person};
+use crate::entities::category;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{Chrome, FormErrors, operator, safe_back, url_encode};
@@ -21,11 +25,13 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/people/{id}/edit", get(show_edit_person).post(save_person))
 }
 
-/// Where to go back to.
+/// Where to go back to, and which gift of the person the list row was.
 #[derive(Deserialize)]
 struct BackQuery {
     #[serde(default)]
     back: String,
+    #[serde(default)]
+    entry: Option<i32>,
 }
 
 /// The edit form.
@@ -40,16 +46,24 @@ struct EditPersonPage {
     errors: FormErrors,
     /// Why this person cannot be changed now ("" when they can): said before the user types.
     locked: String,
+    /// The catalogue, for the listing's category (shown when `form.entry` names a gift).
+    categories: Vec<category::Model>,
 }
 
-fn page(
+async fn page(
+    state: &AppState,
     user: &CurrentUser,
     person_id: i32,
     back: String,
     form: NewPersonForm,
     errors: FormErrors,
-) -> EditPersonPage {
-    EditPersonPage {
+) -> AppResult<EditPersonPage> {
+    let categories = if form.entry.is_empty() {
+        Vec::new()
+    } else {
+        active_categories(&state.db).await?
+    };
+    Ok(EditPersonPage {
         chrome: Chrome::for_user(user),
         person_id,
         back_encoded: url_encode(&back),
@@ -57,7 +71,8 @@ fn page(
         form,
         errors,
         locked: String::new(),
-    }
+        categories,
+    })
 }
 
 async fn show_edit_person(
@@ -81,13 +96,26 @@ async fn show_edit_person(
             .unwrap_or_default(),
         ..Default::default()
     };
+    let mut form = form;
+    if let Some(entry_id) = query.entry {
+        let listed = listing_entry(&state.db, id, entry_id).await?;
+        form.entry = listed.id.to_string();
+        form.category = listed.category_id.to_string();
+        // Blank unless an amount was typed for the person: blank is the programs' amount.
+        form.amount = listed
+            .file_amount
+            .map(crate::vn::money_words::format_thousands)
+            .unwrap_or_default();
+    }
     let mut shown = page(
+        &state,
         &user,
         id,
         safe_back(Some(&query.back), "/"),
         form,
         FormErrors::default(),
-    );
+    )
+    .await?;
     match ensure_person_editable(&state.db, id).await {
         Ok(()) => {}
         Err(AppError::Invalid(message)) => shown.locked = message,
@@ -105,29 +133,41 @@ async fn save_person(
 ) -> AppResult<Response> {
     let back = safe_back(Some(&query.back), "/");
     let input = form.person_input();
-    match update_person(&state.db, &operator(&user), id, &input).await {
+    let listing = match form.entry.trim().parse::<i32>() {
+        Ok(entry_id) => match form.typed_amount() {
+            Ok(amount) => Some(ListingChange {
+                entry_id,
+                category_id: form.category.trim().parse().ok(),
+                amount,
+            }),
+            Err(message) => {
+                let shown = page(
+                    &state,
+                    &user,
+                    id,
+                    back,
+                    form,
+                    FormErrors::new(vec![("amount", message)]),
+                )
+                .await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, shown).into_response());
+            }
+        },
+        Err(_) => None,
+    };
+    let saved = save_person_and_listing(&state.db, &operator(&user), id, &input, listing).await;
+    let errors = match saved {
         Ok(_) => {
             let join = if back.contains('?') { '&' } else { '?' };
-            Ok(Redirect::to(&format!("{back}{join}notice=sua")).into_response())
+            return Ok(Redirect::to(&format!("{back}{join}notice=sua")).into_response());
         }
-        Err(PersonError::Fields(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            page(&user, id, back, form, FormErrors::new(errors)),
-        )
-            .into_response()),
-        Err(PersonError::App(AppError::Invalid(message))) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            page(&user, id, back, form, FormErrors::new(vec![("", message)])),
-        )
-            .into_response()),
-        Err(PersonError::App(other)) => Err(other),
+        Err(PersonError::Fields(errors)) => errors,
+        Err(PersonError::App(AppError::Invalid(message))) => vec![("", message)],
+        Err(PersonError::App(other)) => return Err(other),
         Err(listed @ PersonError::AlreadyListed { .. }) => {
-            let message = listed.already_listed_message().unwrap_or_default();
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page(&user, id, back, form, FormErrors::new(vec![("", message)])),
-            )
-                .into_response())
+            vec![("", listed.already_listed_message().unwrap_or_default())]
         }
-    }
+    };
+    let shown = page(&state, &user, id, back, form, FormErrors::new(errors)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, shown).into_response())
 }

@@ -2,7 +2,9 @@
 //! already on the list (item 1), the confirmation before submitting (12), the locked list
 //! saying so before the user types (3), the list page on a phone (10: no sideways scrolling,
 //! labelled values, 44 px tap targets, the bulk form within reach) and a bulk recording with
-//! a problem keeping its ticks (11). Screenshots go to target/screenshots/e2e-officer-*.png.
+//! a problem keeping its ticks (11), and the district's confirmations before reopening the
+//! list and locking and closing the campaign (12). Screenshots go to
+//! target/screenshots/e2e-officer-*.png.
 //!
 //!     CHAMLO_E2E=1 cargo test --test it e2e_officer -- --nocapture
 
@@ -227,6 +229,37 @@ async fn e2e_officer_first_hour_on_a_phone_and_a_laptop() {
     assert_eq!(after[0].as_u64(), Some(2), "{after}");
     assert!(after[1].as_f64().unwrap() < 900.0, "{after}");
     shoot_both(&client, "11-loi-giu-dau-chon").await;
+
+    // Item 12: the district reopens the list, then locks and closes the campaign, each
+    // through a confirmation saying what will happen with the counts.
+    logout(&client).await;
+    login(&client, &base, "quan9").await;
+    client
+        .goto(&format!("{base}/campaigns/{}", campaign.slug))
+        .await
+        .unwrap();
+    click(&client, "form input[name=action][value=reopen] + button").await;
+    wait_for_path(&client, "transition?action=reopen").await;
+    wait_for_text(&client, "Việc sẽ xảy ra").await;
+    assert!(body_text(&client).await.contains("Danh sách 12 suất quà"));
+    shoot_both(&client, "12-xac-nhan-mo-lai-danh-sach").await;
+    client
+        .goto(&format!("{base}/campaigns/{}", campaign.slug))
+        .await
+        .unwrap();
+    click(&client, "form input[name=status][value=locked] + button").await;
+    wait_for_path(&client, "status?status=locked").await;
+    wait_for_text(&client, "Việc sẽ xảy ra").await;
+    let text = body_text(&client).await;
+    assert!(text.contains("Tất cả 1 danh sách đã được duyệt"), "{text}");
+    assert!(text.contains("12 suất quà"), "{text}");
+    shoot_both(&client, "12-xac-nhan-khoa-dot").await;
+    click(&client, "form[method=post] input[name=status] + button").await;
+    wait_for_path(&client, "notice=locked").await;
+    click(&client, "form input[name=status][value=closed] + button").await;
+    wait_for_path(&client, "status?status=closed").await;
+    wait_for_text(&client, "Còn 12 suất quà chưa ghi nhận cấp phát").await;
+    shoot_both(&client, "12-xac-nhan-ket-thuc-dot").await;
 
     logout(&client).await;
     client.close().await.ok();

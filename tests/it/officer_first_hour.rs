@@ -1058,3 +1058,125 @@ async fn the_campaign_page_reopens_an_approved_list_through_its_confirmation() {
         "<form method=\"post\" action=\"{list}/transition\""
     )));
 }
+
+#[tokio::test]
+async fn the_edit_page_changes_a_listing_s_category_and_amount_never_to_nothing() {
+    use chamlo::entities::{audit_event, program_amount};
+    let (app, cookie, _slug, campaign_id, list) = hiep_phu_list().await;
+    let program = default_program(&app, campaign_id).await;
+    let hn = category_id(&app, "HN").await;
+    program_amount::ActiveModel {
+        program_id: Set(program.id),
+        category_id: Set(hn),
+        amount: Set(500_000),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let hung = person_by_id(&app, "079047000231").await;
+    let gifts_of_hung = || {
+        entry::Entity::find()
+            .filter(entry::Column::PersonId.eq(hung.id))
+            .all(&app.db)
+    };
+    let gift = gifts_of_hung().await.unwrap().remove(0);
+    assert_ne!(gift.category_id, hn);
+
+    // The list row opens the edit page of that gift, with its category chosen.
+    let page = app.get(&list, Some(&cookie)).await;
+    let edit_path = format!(
+        "/people/{}/edit?entry={}&back={}",
+        hung.id,
+        gift.id,
+        url_encode(&list)
+    );
+    assert!(
+        page.body.contains(&format!(
+            "/people/{}/edit?entry={}&amp;back=",
+            hung.id, gift.id
+        )),
+        "{}",
+        page.body
+    );
+    let form = app.get(&edit_path, Some(&cookie)).await;
+    assert!(
+        form.body
+            .contains(&format!("<option value=\"{}\" selected>", gift.category_id)),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains("name=\"amount\""));
+
+    let fields = |category: String, amount: &'static str, name: &'static str| {
+        vec![
+            ("full_name", name.to_owned()),
+            ("birth_year", "1947".to_owned()),
+            ("national_id", "079047000231".to_owned()),
+            ("entry", gift.id.to_string()),
+            ("category", category),
+            ("amount", amount.to_owned()),
+        ]
+    };
+    let send = |values: Vec<(&'static str, String)>| {
+        let app = &app;
+        let cookie = &cookie;
+        let path = format!("/people/{}/edit?back={}", hung.id, url_encode(&list));
+        async move {
+            let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(&path, &pairs, Some(cookie)).await
+        }
+    };
+
+    // A blank amount under a category the program has no amount for is refused, and the
+    // name typed with it is not saved either.
+    let other = category_id(&app, "HCN").await;
+    let refused = send(fields(other.to_string(), "", "Nguyễn Văn Hùng Sửa")).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("id=\"amount-error\""),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        person_by_id(&app, "079047000231").await.full_name,
+        hung.full_name
+    );
+    assert_eq!(gifts_of_hung().await.unwrap(), vec![gift.clone()]);
+
+    // Blank takes the program's amount for the category, never 0.
+    let blank = send(fields(hn.to_string(), "", "Nguyễn Văn Hùng")).await;
+    assert_eq!(blank.status, StatusCode::SEE_OTHER, "{}", blank.body);
+    let now = gifts_of_hung().await.unwrap();
+    assert_eq!(now.len(), 1);
+    assert_eq!(now[0].category_id, hn);
+    assert_eq!(now[0].amount, 500_000);
+    assert_eq!(now[0].file_amount, None);
+    assert_eq!(now[0].source_row, gift.source_row, "the file's row stays");
+
+    // A typed amount is the person's.
+    let typed = send(vec![
+        ("full_name", "Nguyễn Văn Hùng".to_owned()),
+        ("birth_year", "1947".to_owned()),
+        ("national_id", "079047000231".to_owned()),
+        ("entry", now[0].id.to_string()),
+        ("category", hn.to_string()),
+        ("amount", "700.000".to_owned()),
+    ])
+    .await;
+    assert_eq!(typed.status, StatusCode::SEE_OTHER, "{}", typed.body);
+    let now = gifts_of_hung().await.unwrap();
+    assert_eq!(now[0].amount, 700_000);
+    assert_eq!(now[0].file_amount, Some(700_000));
+    let audited = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("entry.change_listing"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audited, 2);
+}

@@ -70,6 +70,10 @@ pub struct NewPersonForm {
     /// Giới tính: "male", "female" or "".
     #[serde(default)]
     pub gender: String,
+    /// On the edit page: the gift of the listing whose category and amount the form changes
+    /// ("" when the page was opened without one).
+    #[serde(default)]
+    pub entry: String,
 }
 
 impl NewPersonForm {
@@ -91,6 +95,19 @@ impl NewPersonForm {
     /// Whether `id` is the chosen category (for the select box).
     pub fn is_category(&self, id: &i32) -> bool {
         self.category.trim() == id.to_string()
+    }
+
+    /// The amount typed, digits only ("600.000" → 600000); `None` when blank (the programs'
+    /// amounts), an error for the amount field when it does not fit.
+    pub fn typed_amount(&self) -> Result<Option<i64>, String> {
+        let digits: String = self.amount.chars().filter(|c| c.is_ascii_digit()).collect();
+        if digits.is_empty() {
+            return Ok(None);
+        }
+        digits
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| "Số tiền quá lớn.".to_owned())
     }
 }
 
@@ -157,19 +174,11 @@ pub(super) async fn add_person(
             "Phường chưa có danh sách trong đợt này: hãy tải lên danh sách trước.".into(),
         )
     })?;
-    let amount_text: String = form.amount.chars().filter(|c| c.is_ascii_digit()).collect();
     let mut errors = Vec::new();
-    let amount = if amount_text.is_empty() {
+    let amount = form.typed_amount().unwrap_or_else(|message| {
+        errors.push(("amount", message));
         None
-    } else {
-        match amount_text.parse::<i64>() {
-            Ok(amount) => Some(amount),
-            Err(_) => {
-                errors.push(("amount", "Số tiền quá lớn.".to_owned()));
-                None
-            }
-        }
-    };
+    });
     let input = form.person_input();
     let mut existing_link = String::new();
     if errors.is_empty() {
