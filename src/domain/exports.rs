@@ -232,6 +232,7 @@ impl SheetRows {
 /// writer threads decode; other engines give plain rows.
 async fn sheet_rows(
     db: &impl ConnectionTrait,
+    scope: &UnitScope,
     list_id: i32,
     program_id: i32,
 ) -> AppResult<SheetRows> {
@@ -251,7 +252,8 @@ async fn sheet_rows(
         )
         .filter(category::Column::Sensitive.eq(false))
         .filter(entry::Column::WardListId.eq(list_id))
-        .filter(entry::Column::ProgramId.eq(program_id));
+        .filter(entry::Column::ProgramId.eq(program_id))
+        .filter(scope.sector_condition());
     let query = ENTRY_COLUMNS.iter().fold(query, |query, &(table, column)| {
         query.expr(Expr::col((Alias::new(table), Alias::new(column))))
     });
@@ -269,10 +271,11 @@ async fn sheet_rows(
 /// The printable entries of `program` on the list `list_id` (see [`sheet_rows`]).
 async fn sheet_entries(
     db: &impl ConnectionTrait,
+    scope: &UnitScope,
     list_id: i32,
     program_id: i32,
 ) -> AppResult<Vec<SigningEntry>> {
-    sheet_rows(db, list_id, program_id).await?.entries()
+    sheet_rows(db, scope, list_id, program_id).await?.entries()
 }
 
 /// One ward's signing sheet with the ward's id.
@@ -401,7 +404,7 @@ pub async fn load_signing_sheets(
 ) -> AppResult<Vec<WardSheet>> {
     let mut sheets = Vec::new();
     for mut planned in plan_signing_sheets(db, scope, campaign, ward, program).await? {
-        let entries = sheet_entries(db, planned.list_id, program.id).await?;
+        let entries = sheet_entries(db, scope, planned.list_id, program.id).await?;
         // The all-wards workbook leaves out wards with nobody on this program.
         if ward.is_none() && entries.is_empty() {
             continue;
@@ -528,7 +531,7 @@ async fn write_all_wards(
     let mut ward_ids = Vec::new();
     let mut entries = 0;
     for next in planned {
-        let rows = sheet_rows(db, next.list_id, program.id).await?;
+        let rows = sheet_rows(db, scope, next.list_id, program.id).await?;
         // The all-wards workbook leaves out wards with nobody on this program.
         if rows.count() == 0 {
             continue;
@@ -604,7 +607,7 @@ pub async fn load_report(
         )
         .filter(category::Column::Sensitive.eq(false))
         .filter(entry::Column::CampaignId.eq(campaign.id))
-        .filter(scope.condition(entry::Column::WardId))
+        .filter(scope.entry_condition())
         .into_model::<ReportRow>()
         .all(db)
         .await?;
