@@ -18,6 +18,7 @@ mod m20261204_170001_create_distribution_day;
 mod m20261204_180001_create_population_check;
 mod m20261204_190001_entry_former_ward;
 mod m20261204_240001_sectors;
+mod m20261204_240002_list_sector_approvals;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_180001_create_population_check::Migration),
             Box::new(m20261204_190001_entry_former_ward::Migration),
             Box::new(m20261204_240001_sectors::Migration),
+            Box::new(m20261204_240002_list_sector_approvals::Migration),
         ]
     }
 }

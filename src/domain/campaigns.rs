@@ -30,7 +30,7 @@ pub async fn visible_campaigns(
         .order_by_desc(campaign::Column::Id);
     let query = match scope {
         UnitScope::All => query,
-        UnitScope::Units(_) => {
+        UnitScope::Units(_) | UnitScope::UnitsInSectors(..) => {
             let units = all_units(db).await?;
             let visible = scope.campaign_units(&units, user.unit_id);
             query.filter(campaign::Column::UnitId.is_in(visible))

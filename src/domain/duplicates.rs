@@ -167,7 +167,7 @@ async fn load_rows(
 ) -> AppResult<Vec<Row>> {
     let entries = entry::Entity::find()
         .filter(entry::Column::CampaignId.eq(campaign_id))
-        .filter(operator.scope.condition(entry::Column::WardId))
+        .filter(operator.scope.entry_condition())
         .all(db)
         .await?;
     let people: HashMap<i32, person::Model> = person::Entity::find()

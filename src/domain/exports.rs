@@ -259,6 +259,7 @@ impl SheetRows {
 /// writer threads decode; other engines give plain rows.
 async fn sheet_rows(
     db: &impl ConnectionTrait,
+    scope: &UnitScope,
     list_id: i32,
     program_id: i32,
 ) -> AppResult<SheetRows> {
@@ -283,7 +284,8 @@ async fn sheet_rows(
         )
         .filter(category::Column::Sensitive.eq(false))
         .filter(entry::Column::WardListId.eq(list_id))
-        .filter(entry::Column::ProgramId.eq(program_id));
+        .filter(entry::Column::ProgramId.eq(program_id))
+        .filter(scope.sector_condition());
     let query = ENTRY_COLUMNS.iter().fold(query, |query, &(table, column)| {
         query.expr(Expr::col((Alias::new(table), Alias::new(column))))
     });
@@ -301,10 +303,11 @@ async fn sheet_rows(
 /// The printable entries of `program` on the list `list_id` (see [`sheet_rows`]).
 async fn sheet_entries(
     db: &impl ConnectionTrait,
+    scope: &UnitScope,
     list_id: i32,
     program_id: i32,
 ) -> AppResult<Vec<SigningEntry>> {
-    sheet_rows(db, list_id, program_id).await?.entries()
+    sheet_rows(db, scope, list_id, program_id).await?.entries()
 }
 
 /// One ward's signing sheet with the ward's id.
@@ -433,7 +436,7 @@ pub async fn load_signing_sheets(
 ) -> AppResult<Vec<WardSheet>> {
     let mut sheets = Vec::new();
     for mut planned in plan_signing_sheets(db, scope, campaign, ward, program).await? {
-        let entries = sheet_entries(db, planned.list_id, program.id).await?;
+        let entries = sheet_entries(db, scope, planned.list_id, program.id).await?;
         // The all-wards workbook leaves out wards with nobody on this program; one ward's
         // sheet of a program its list holds no gift of is refused with the reason (a list
         // whose only gifts are sensitive ones still gets its sheet, which prints none).
@@ -585,7 +588,7 @@ async fn write_all_wards(
     let mut ward_ids = Vec::new();
     let mut entries = 0;
     for next in planned {
-        let rows = sheet_rows(db, next.list_id, program.id).await?;
+        let rows = sheet_rows(db, scope, next.list_id, program.id).await?;
         // The all-wards workbook leaves out wards with nobody on this program.
         if rows.count() == 0 {
             continue;
@@ -661,7 +664,7 @@ pub async fn load_report(
         )
         .filter(category::Column::Sensitive.eq(false))
         .filter(entry::Column::CampaignId.eq(campaign.id))
-        .filter(scope.condition(entry::Column::WardId))
+        .filter(scope.entry_condition())
         .into_model::<ReportRow>()
         .all(db)
         .await?;

@@ -99,9 +99,11 @@ fn like_escape(text: &str) -> String {
 }
 
 /// The WHERE part shared by the page query and its count.
-fn filter_condition(list_id: i32, filter: &ListFilter) -> Cond {
+fn filter_condition(scope: &UnitScope, list_id: i32, filter: &ListFilter) -> Cond {
     let (e, p) = (Alias::new("e"), Alias::new("p"));
-    let mut cond = Cond::all().add(Expr::col((e.clone(), entry::Column::WardListId)).eq(list_id));
+    let mut cond = Cond::all()
+        .add(Expr::col((e.clone(), entry::Column::WardListId)).eq(list_id))
+        .add(scope.sector_condition_on((e.clone(), entry::Column::CategoryId)));
     if let Some(category_id) = filter.category_id {
         cond = cond.add(Expr::col((e.clone(), entry::Column::CategoryId)).eq(category_id));
     }
@@ -132,7 +134,7 @@ fn filter_condition(list_id: i32, filter: &ListFilter) -> Cond {
     cond
 }
 
-fn base_query(list_id: i32, filter: &ListFilter) -> SelectStatement {
+fn base_query(scope: &UnitScope, list_id: i32, filter: &ListFilter) -> SelectStatement {
     let (e, p) = (Alias::new("e"), Alias::new("p"));
     Query::select()
         .from_as(entry::Entity, e.clone())
@@ -142,7 +144,7 @@ fn base_query(list_id: i32, filter: &ListFilter) -> SelectStatement {
             p.clone(),
             Expr::col((p, person::Column::Id)).equals((e, entry::Column::PersonId)),
         )
-        .cond_where(filter_condition(list_id, filter))
+        .cond_where(filter_condition(scope, list_id, filter))
         .to_owned()
 }
 
@@ -158,9 +160,11 @@ fn keeps_everything(filter: &ListFilter) -> bool {
 /// count, whatever the list's size. `list_size` is the number of the list's gifts when the
 /// caller knows it already (from the tallies): without a filter it is the count, and the
 /// count query is skipped. The count joins people only when searching by name or ID. The
-/// caller has checked that the operator may see the list's ward.
+/// caller has checked that the operator may see the list's ward; `scope` keeps a sector
+/// reviewer to the gifts of their sectors.
 pub async fn list_page(
     db: &impl ConnectionTrait,
+    scope: &UnitScope,
     list: &ward_list::Model,
     filter: &ListFilter,
     list_size: Option<u64>,
@@ -178,10 +182,10 @@ pub async fn list_page(
             let mut count_query = if fold_key(&filter.query).trim().is_empty() {
                 Query::select()
                     .from_as(entry::Entity, e.clone())
-                    .cond_where(filter_condition(list.id, filter))
+                    .cond_where(filter_condition(scope, list.id, filter))
                     .to_owned()
             } else {
-                base_query(list.id, filter)
+                base_query(scope, list.id, filter)
             };
             count_query.expr_as(
                 Expr::col((e.clone(), entry::Column::Id)).count(),
@@ -196,7 +200,7 @@ pub async fn list_page(
     };
     let pages = std::cmp::max(total.div_ceil(PAGE_SIZE), 1);
     let page = filter.page.clamp(1, pages);
-    let query = base_query(list.id, filter)
+    let query = base_query(scope, list.id, filter)
         .column((e.clone(), entry::Column::Id))
         .column((e.clone(), entry::Column::PersonId))
         .column((e.clone(), entry::Column::ProgramId))
@@ -584,7 +588,7 @@ pub async fn campaign_entries(
     }
     let mut condition = Cond::all()
         .add(entry::Column::CampaignId.eq(campaign.id))
-        .add(scope.condition(entry::Column::WardId));
+        .add(scope.entry_condition());
     if let Some(ward_id) = filter.ward_id {
         condition = condition.add(entry::Column::WardId.eq(ward_id));
     }

@@ -46,7 +46,7 @@ pub async fn preview_transition(
     action: ListAction,
 ) -> AppResult<TransitionPreview> {
     operator.scope.ensure(list.ward_id)?;
-    let tally = list_tally(db, campaign.id, list.ward_id, list.id).await?;
+    let tally = list_tally(db, &operator.scope, campaign.id, list.ward_id, list.id).await?;
     let mut preview = TransitionPreview {
         gifts: tally.planned_people,
         amount: tally.planned_amount,

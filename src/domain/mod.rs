@@ -31,6 +31,7 @@ pub mod programs;
 pub mod progress;
 pub mod scope;
 pub mod secret_tokens;
+pub mod sector_approvals;
 pub mod sectors;
 pub mod signed_sheet_apply;
 pub mod units;

@@ -331,7 +331,7 @@ pub async fn make_transfer_batch<C: ConnectionTrait + TransactionTrait>(
         .filter(entry::Column::CampaignId.eq(campaign.id))
         .filter(entry::Column::ProgramId.eq(program.id))
         .filter(entry::Column::Status.eq(EntryStatus::Pending))
-        .filter(operator.scope.condition(entry::Column::WardId))
+        .filter(operator.scope.entry_condition())
         // Only approved lists are paid: a draft can still change.
         .filter(
             entry::Column::WardListId.in_subquery(
@@ -820,7 +820,7 @@ async fn settlement_in(
 ) -> AppResult<Vec<Settlement>> {
     let entries = entry::Entity::find()
         .filter(entry::Column::CampaignId.eq(campaign_id))
-        .filter(scope.condition(entry::Column::WardId))
+        .filter(scope.entry_condition())
         .all(db)
         .await?;
     let items: HashMap<i32, PaymentState> = payment_item::Entity::find()
@@ -879,7 +879,7 @@ async fn cash_round_entries(
         .filter(entry::Column::CampaignId.eq(campaign_id))
         .filter(entry::Column::ProgramId.eq(program_id))
         .filter(entry::Column::Status.eq(EntryStatus::Pending))
-        .filter(scope.condition(entry::Column::WardId));
+        .filter(scope.entry_condition());
     if let Some(ward) = ward_id {
         query = query.filter(entry::Column::WardId.eq(ward));
     }

@@ -17,7 +17,7 @@ use crate::domain::operator::Operator;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::states::EntryStatus;
-use crate::entities::{campaign, gift_program};
+use crate::entities::{campaign, entry, gift_program};
 use crate::error::AppResult;
 
 /// Counts and money of one slice of the distribution.
@@ -145,14 +145,15 @@ pub async fn ward_tallies(
 }
 
 /// One ward list's figures, all programs together. The caller has checked the operator may
-/// see the list's ward.
+/// see the list's ward; `scope` keeps a sector reviewer's figures to their sectors.
 pub async fn list_tally(
     db: &impl ConnectionTrait,
+    scope: &UnitScope,
     campaign_id: i32,
     ward_id: i32,
     ward_list_id: i32,
 ) -> AppResult<Tally> {
-    let mut query = tally_query(campaign_id, &UnitScope::Units(vec![ward_id]), &[]);
+    let mut query = tally_query(campaign_id, &scope.narrowed_to(ward_id), &[]);
     query.and_where(Expr::col(Alias::new("ward_list_id")).eq(ward_list_id));
     let mut tally = Tally::default();
     for row in db.query_all(&query).await? {
@@ -187,16 +188,29 @@ fn tally_sum(column: &str) -> Expr {
 /// `status`, which every caller needs).
 fn tally_query(campaign_id: i32, scope: &UnitScope, group: &[&str]) -> SelectStatement {
     let mut query = Query::select();
-    query.from(tallies());
     for column in group.iter().chain(&["status"]) {
         query
             .column(Alias::new(*column))
             .group_by_col(Alias::new(*column));
     }
+    query.and_where(Expr::col(Alias::new("campaign_id")).eq(campaign_id));
+    if scope.sectors().is_some() {
+        // The tallies know no category: a reviewer limited to sectors counts their entries
+        // themselves (the same columns, one entry one person, as the triggers count).
+        query
+            .from(entry::Entity)
+            .expr_as(
+                Expr::col(entry::Column::Id).count().cast_as("BIGINT"),
+                Alias::new("people"),
+            )
+            .expr_as(tally_sum("amount"), Alias::new("amount"))
+            .cond_where(scope.entry_condition());
+        return query;
+    }
     query
+        .from(tallies())
         .expr_as(tally_sum("people"), Alias::new("people"))
         .expr_as(tally_sum("amount"), Alias::new("amount"))
-        .and_where(Expr::col(Alias::new("campaign_id")).eq(campaign_id))
         .and_where(Expr::col(Alias::new("people")).ne(0));
     if let UnitScope::Units(ids) = scope {
         query.and_where(Expr::col(Alias::new("ward_id")).is_in(ids.iter().copied()));

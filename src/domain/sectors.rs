@@ -3,8 +3,10 @@
 //! prepares every list of its ward, so it always works in every sector, and an administrator
 //! sees everything. How the limit narrows what an account sees is `UnitScope`'s job.
 
+use std::collections::HashMap;
+
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
     TransactionSession, TransactionTrait,
 };
 
@@ -15,10 +17,9 @@ use crate::entities::{user, user_sector};
 use crate::error::{AppError, AppResult};
 
 /// The sectors `user_id` is limited to, in [`Sector::ALL`] order; empty means every sector.
-pub async fn user_sectors(db: &impl ConnectionTrait, user_id: i32) -> AppResult<Vec<Sector>> {
+pub async fn user_sectors(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<Sector>, DbErr> {
     let mut sectors: Vec<Sector> = user_sector::Entity::find()
         .filter(user_sector::Column::UserId.eq(user_id))
-        .order_by_asc(user_sector::Column::Sector)
         .all(db)
         .await?
         .into_iter()
@@ -26,6 +27,30 @@ pub async fn user_sectors(db: &impl ConnectionTrait, user_id: i32) -> AppResult<
         .collect();
     sectors.sort();
     Ok(sectors)
+}
+
+/// The sector limits of every account that has one, by user id (one query, for the list of
+/// accounts).
+pub async fn sectors_by_user(
+    db: &impl ConnectionTrait,
+) -> Result<HashMap<i32, Vec<Sector>>, DbErr> {
+    let mut by_user: HashMap<i32, Vec<Sector>> = HashMap::new();
+    for row in user_sector::Entity::find().all(db).await? {
+        by_user.entry(row.user_id).or_default().push(row.sector);
+    }
+    for sectors in by_user.values_mut() {
+        sectors.sort();
+    }
+    Ok(by_user)
+}
+
+/// The sectors ticked on a form: one optional checkbox per sector, in [`Sector::ALL`] order.
+pub fn ticked_sectors(merit: bool, social_protection: bool, poverty: bool) -> Vec<Sector> {
+    Sector::ALL
+        .into_iter()
+        .zip([merit, social_protection, poverty])
+        .filter_map(|(sector, ticked)| ticked.then_some(sector))
+        .collect()
 }
 
 /// `sectors` sorted, without repeats, and with "all three" stored as none (the same meaning,

@@ -1,7 +1,8 @@
 //! Looking after accounts once they exist: changing a user's name, role and unit, locking
 //! and unlocking (a locked user cannot log in and their sessions end at once), and setting a
 //! new password for someone who forgot theirs. Administrators manage everyone; district staff
-//! manage the ward officers of their own wards. Every change is audited (never the password).
+//! manage the ward officers of their own wards. Only administrators change the sectors a
+//! supervising account is limited to. Every change is audited (never the password).
 
 use chrono::Utc;
 use sea_orm::{
@@ -17,8 +18,9 @@ use crate::domain::accounts::{
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::clock::vietnam_date;
 use crate::domain::operator::Operator;
+use crate::domain::sectors::{normalise_sectors, replace_user_sectors, user_sectors};
 use crate::domain::units::{all_units, display_name};
-use crate::entities::states::{Role, UnitLevel};
+use crate::entities::states::{Role, Sector, UnitLevel};
 use crate::entities::{session, user};
 use crate::error::{AppError, AppResult};
 
@@ -30,6 +32,8 @@ pub struct UserChanges {
     pub role: Role,
     /// The unit served (none for an administrator).
     pub unit_id: Option<i32>,
+    /// The sectors a supervising account is limited to (none: every sector).
+    pub sectors: Vec<Sector>,
 }
 
 /// Refuses unless `op` may manage `target`: an administrator, or district staff for a ward
@@ -63,11 +67,12 @@ pub async fn managed_user(
 }
 
 /// What the audit log keeps of an account (never its password).
-fn snapshot(u: &user::Model) -> serde_json::Value {
+fn snapshot(u: &user::Model, sectors: &[Sector]) -> serde_json::Value {
     json!({
         "full_name": u.full_name,
         "role": u.role.label(),
         "unit_id": u.unit_id,
+        "sectors": sectors,
         "active": u.active,
     })
 }
@@ -113,6 +118,14 @@ where
         op.scope.ensure(unit)?;
     }
     check_unit_fits_role(&txn, changes.role, unit_id).await?;
+    let sectors_before = user_sectors(&txn, before.id).await?;
+    let sectors = normalise_sectors(changes.role, &changes.sectors)?;
+    if op.role != Role::Admin && sectors != sectors_before {
+        return Err(AppError::Forbidden(
+            "Chỉ quản trị viên mới đổi được lĩnh vực của tài khoản.".into(),
+        ));
+    }
+    replace_user_sectors(&txn, before.id, &sectors).await?;
     let full_name = changes.full_name.trim();
     let mut model: user::ActiveModel = before.clone().into();
     model.full_name = Set((!full_name.is_empty()).then(|| full_name.to_owned()));
@@ -123,8 +136,8 @@ where
         &txn,
         &op.actor,
         audit_event("user.update", &after),
-        Some(&snapshot(&before)),
-        Some(&snapshot(&after)),
+        Some(&snapshot(&before, &sectors_before)),
+        Some(&snapshot(&after, &sectors)),
     )
     .await?;
     txn.commit().await?;
@@ -148,6 +161,7 @@ where
     let mut model: user::ActiveModel = before.clone().into();
     model.active = Set(!locked);
     let after = model.update(&txn).await?;
+    let sectors = user_sectors(&txn, id).await?;
     if locked {
         end_sessions(&txn, id).await?;
     }
@@ -155,8 +169,8 @@ where
         &txn,
         &op.actor,
         audit_event(if locked { "user.lock" } else { "user.unlock" }, &after),
-        Some(&snapshot(&before)),
-        Some(&snapshot(&after)),
+        Some(&snapshot(&before, &sectors)),
+        Some(&snapshot(&after, &sectors)),
     )
     .await?;
     txn.commit().await?;

@@ -1,6 +1,8 @@
 //! Ward lists and their approval: draft → submitted (by the ward) → approved and locked, or
 //! returned with a comment (by the district); an approved list changes only after the district
 //! reopens it. Every transition checks the role and the unit of whoever acts and is audited.
+//! A reviewer limited to sectors approves their sectors' part; the list is approved when every
+//! sector it holds is (see `domain::sector_approvals`).
 
 use std::collections::HashMap;
 
@@ -18,6 +20,7 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::gift_planning::compute_program_entries;
 use crate::domain::operator::Operator;
+use crate::domain::sector_approvals::{approve_sectors, clear_sector_approvals};
 use crate::domain::units::{all_units, display_name};
 use crate::entities::states::{ListStatus, Role};
 use crate::entities::{campaign, entry, gift_program, ward_list};
@@ -115,6 +118,45 @@ pub async fn transition_list<C: ConnectionTrait + TransactionTrait>(
             action_verb(action),
             current.label()
         )));
+    }
+    if action == ListAction::Reopen && operator.scope.sectors().is_some() {
+        return Err(AppError::Forbidden(
+            "Mở lại danh sách đã duyệt mở khóa mọi lĩnh vực: chỉ quản trị viên hoặc cán bộ \
+             giám sát mọi lĩnh vực mới làm được."
+                .into(),
+        ));
+    }
+    if action == ListAction::Approve
+        && let Some(sectors) = operator.scope.sectors()
+    {
+        let outcome = approve_sectors(&txn, operator, &list, sectors).await?;
+        if !outcome.waiting.is_empty() {
+            // The reviewer's part is approved; the list waits for the other sectors.
+            audit::record(
+                &txn,
+                &operator.actor,
+                AuditEvent {
+                    action: "list.approve_sector",
+                    entity_type: "ward_list",
+                    entity_id: Some(list.id.to_string()),
+                    unit_id: Some(ward_id),
+                },
+                None::<&()>,
+                Some(&serde_json::json!({
+                    "approved": outcome.approved_now,
+                    "waiting": outcome.waiting,
+                })),
+            )
+            .await?;
+            txn.commit().await?;
+            return Ok(list);
+        }
+    }
+    if matches!(
+        action,
+        ListAction::Submit | ListAction::Return | ListAction::Reopen
+    ) {
+        clear_sector_approvals(&txn, list.id).await?;
     }
     if action == ListAction::Submit {
         let count = entry::Entity::find()
@@ -303,7 +345,7 @@ pub async fn list_ward_lists(
         .column_as(entry::Column::Id.count(), "entries")
         .column_as(sum_bigint(entry::Column::Amount), "amount")
         .filter(entry::Column::CampaignId.eq(campaign.id))
-        .filter(operator.scope.condition(entry::Column::WardId))
+        .filter(operator.scope.entry_condition())
         .group_by(entry::Column::WardListId)
         .into_model::<ListTotals>()
         .all(db)

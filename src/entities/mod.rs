@@ -15,6 +15,7 @@ pub mod gift_program;
 pub mod household;
 pub mod import_batch;
 pub mod invitation;
+pub mod list_sector_approval;
 pub mod login_attempt;
 pub mod payment_account;
 pub mod payment_batch;

@@ -11,12 +11,15 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::domain::accounts::{NewUser, create_user, users_in_scope};
+use crate::domain::accounts::{NewUser, users_in_scope};
 use crate::domain::audit::{AUDIT_PAGE_SIZE, AuditFilter, audit_page};
 use crate::domain::audit_view::{ACTIONS, AuditLine, describe_events};
 use crate::domain::categories::{add_synonym, categories_with_synonyms, remove_synonym};
+use crate::domain::sectors::{
+    create_user_in_sectors, sectors_by_user, sectors_label, ticked_sectors,
+};
 use crate::domain::units::{all_units, display_name};
-use crate::entities::states::{Role, UnitLevel};
+use crate::entities::states::{Role, Sector, UnitLevel};
 use crate::entities::{category, category_synonym};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
@@ -51,6 +54,8 @@ pub struct UserRow {
     pub role: &'static str,
     /// Unit served.
     pub unit: String,
+    /// The sectors it works in ("Mọi lĩnh vực" or their names).
+    pub sectors: String,
     /// Whether it may log in.
     pub active: bool,
 }
@@ -94,6 +99,31 @@ pub struct NewUserForm {
     /// The first password.
     #[serde(default)]
     pub password: String,
+    /// Present when ticked: a supervising account limited to merit.
+    #[serde(default)]
+    pub sector_merit: Option<String>,
+    /// Present when ticked: limited to social protection.
+    #[serde(default)]
+    pub sector_social_protection: Option<String>,
+    /// Present when ticked: limited to poverty.
+    #[serde(default)]
+    pub sector_poverty: Option<String>,
+}
+
+impl NewUserForm {
+    /// The sectors ticked (none: every sector).
+    pub fn sectors(&self) -> Vec<Sector> {
+        ticked_sectors(
+            self.sector_merit.is_some(),
+            self.sector_social_protection.is_some(),
+            self.sector_poverty.is_some(),
+        )
+    }
+
+    /// Whether `sector` (its stored form) is ticked, for the form shown again.
+    pub fn has_sector(&self, sector: &str) -> bool {
+        self.sectors().iter().any(|s| s.as_str() == sector)
+    }
 }
 
 /// After a good POST.
@@ -117,10 +147,12 @@ async fn users_page(
             .map(display_name)
             .unwrap_or_default()
     };
+    let sectors = sectors_by_user(&state.db).await?;
     let users = users_in_scope(&state.db, &user.scope)
         .await?
         .into_iter()
         .map(|u| UserRow {
+            sectors: sectors_label(sectors.get(&u.id).map_or(&[], Vec::as_slice)),
             id: u.id,
             manageable: user.role == Role::Admin || u.role == Role::Ward,
             role: u.role.label(),
@@ -190,7 +222,7 @@ async fn add_user(
     }
     if let (true, Some(role)) = (errors.is_empty(), role) {
         let full_name = form.full_name.trim();
-        let result = create_user(
+        let result = create_user_in_sectors(
             &state.db,
             NewUser {
                 username: &form.username,
@@ -199,10 +231,11 @@ async fn add_user(
                 unit_id: if role == Role::Admin { None } else { unit_id },
                 full_name: (!full_name.is_empty()).then_some(full_name),
             },
+            &form.sectors(),
         )
         .await;
         match result {
-            Ok(created) => {
+            Ok((created, sectors)) => {
                 // A new account is a change like any other: it goes in the audit log.
                 crate::domain::audit::record::<(), _>(
                     &state.db,
@@ -219,6 +252,7 @@ async fn add_user(
                         "role": created.role,
                         "unit_id": created.unit_id,
                         "full_name": created.full_name,
+                        "sectors": sectors,
                     })),
                 )
                 .await?;
@@ -228,6 +262,8 @@ async fn add_user(
                 let folded = crate::vn::text::fold_key(&message);
                 let field = if folded.contains("mat khau") {
                     "password"
+                } else if folded.contains("linh vuc") {
+                    "sectors"
                 } else if folded.contains("don vi") || folded.contains("phuong") {
                     "unit_id"
                 } else {

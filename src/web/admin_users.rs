@@ -12,10 +12,11 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::domain::clock::vietnam_time;
+use crate::domain::sectors::{ticked_sectors, user_sectors};
 use crate::domain::user_admin::{
     UserChanges, assignable_units, managed_user, reset_user_password, set_user_locked, update_user,
 };
-use crate::entities::states::Role;
+use crate::entities::states::{Role, Sector};
 use crate::entities::user;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
@@ -41,6 +42,8 @@ struct UserPage {
     role: String,
     unit_id: String,
     units: Vec<(i32, String)>,
+    /// The sectors ticked.
+    sectors: Vec<Sector>,
     is_admin: bool,
     is_self: bool,
     password_changed: String,
@@ -78,17 +81,29 @@ async fn user_page(
     let op = operator(user);
     let target = managed_user(&state.db, &op, id).await?;
     let units = assignable_units(&state.db, &op).await?;
-    let form = form.unwrap_or_else(|| UserForm {
-        full_name: target.full_name.clone().unwrap_or_default(),
-        role: target.role.as_str().to_owned(),
-        unit_id: target.unit_id.map(|u| u.to_string()).unwrap_or_default(),
-    });
+    let form = match form {
+        Some(form) => form,
+        None => {
+            let stored = user_sectors(&state.db, target.id).await?;
+            let has = |sector| stored.contains(&sector).then(|| "on".to_owned());
+            UserForm {
+                full_name: target.full_name.clone().unwrap_or_default(),
+                role: target.role.as_str().to_owned(),
+                unit_id: target.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+                sector_merit: has(Sector::Merit),
+                sector_social_protection: has(Sector::SocialProtection),
+                sector_poverty: has(Sector::Poverty),
+            }
+        }
+    };
+    let sectors = form.sectors();
     Ok(UserPage {
         chrome: Chrome::for_user(user),
         full_name: form.full_name,
         role: form.role,
         unit_id: form.unit_id,
         units,
+        sectors,
         is_admin: user.role == Role::Admin,
         is_self: user.user.id == target.id,
         password_changed: vietnam_time(target.password_changed_at),
@@ -119,6 +134,23 @@ struct UserForm {
     role: String,
     #[serde(default)]
     unit_id: String,
+    /// Present when ticked: the account is limited to these sectors (none ticked: all).
+    #[serde(default)]
+    sector_merit: Option<String>,
+    #[serde(default)]
+    sector_social_protection: Option<String>,
+    #[serde(default)]
+    sector_poverty: Option<String>,
+}
+
+impl UserForm {
+    fn sectors(&self) -> Vec<Sector> {
+        ticked_sectors(
+            self.sector_merit.is_some(),
+            self.sector_social_protection.is_some(),
+            self.sector_poverty.is_some(),
+        )
+    }
 }
 
 async fn save_user(
@@ -140,6 +172,7 @@ async fn save_user(
                 full_name: form.full_name.clone(),
                 role,
                 unit_id: form.unit_id.trim().parse().ok(),
+                sectors: form.sectors(),
             };
             update_user(&state.db, &op, id, changes).await
         }

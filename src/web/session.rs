@@ -16,10 +16,10 @@ use sea_orm::{
 };
 
 use crate::db::prefixed_columns::select_prefixed;
-use crate::domain::scope::UnitScope;
+use crate::domain::scope::{UnitScope, sectors_of};
 use crate::domain::secret_tokens::{new_token, token_digest};
 use crate::domain::units::all_units;
-use crate::entities::states::Role;
+use crate::entities::states::{Role, Sector};
 use crate::entities::{session, unit, user};
 use crate::error::AppError;
 use crate::web::AppState;
@@ -181,7 +181,8 @@ impl CurrentUser {
                 .exec(db)
                 .await?;
         }
-        Ok(Self::with_units(user, units))
+        let sectors = sectors_of(db, &user).await?;
+        Ok(Self::with_units(user, units, sectors))
     }
 
     /// Loads an active user by id with its unit and scope.
@@ -193,17 +194,22 @@ impl CurrentUser {
         else {
             return Ok(None);
         };
-        Ok(Self::with_units(user, all_units(db).await?))
+        let sectors = sectors_of(db, &user).await?;
+        Ok(Self::with_units(user, all_units(db).await?, sectors))
     }
 
     /// Completes a user with every unit: its own unit and its scope. Always `Some` now that
     /// the role is typed (a stored role outside the vocabulary fails when the user is read).
-    fn with_units(user: user::Model, units: Vec<unit::Model>) -> Option<Self> {
+    fn with_units(
+        user: user::Model,
+        units: Vec<unit::Model>,
+        sectors: Vec<Sector>,
+    ) -> Option<Self> {
         let role = user.role;
         let unit = user
             .unit_id
             .and_then(|id| units.iter().find(|unit| unit.id == id).cloned());
-        let scope = UnitScope::for_user_in(&user, &units);
+        let scope = UnitScope::for_user_in(&user, &units, sectors);
         Some(Self {
             user,
             role,

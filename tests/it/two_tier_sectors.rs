@@ -2,13 +2,30 @@
 //! sees and approves that sector's entries in every ward and nothing else; a ward's own
 //! account still sees every sector; a ward can run its own campaign and approve it.
 
-use chamlo::domain::sectors::user_sectors;
-use chamlo::entities::states::{Role, Sector, UnitLevel};
-use chamlo::entities::{category, user};
+use axum::http::StatusCode;
+use chamlo::domain::accounts::NewUser;
+use chamlo::domain::api_tokens::create_api_token;
+use chamlo::domain::audit::Actor;
+use chamlo::domain::exports::{find_program, load_report, load_signing_sheets};
+use chamlo::domain::list_entries::{EntryFilter, campaign_entries};
+use chamlo::domain::operator::Operator;
+use chamlo::domain::progress::campaign_progress;
+use chamlo::domain::sectors::{create_user_in_sectors, user_sectors};
+use chamlo::domain::ward_lists::{ListAction, list_ward_lists, transition_list};
+use chamlo::entities::states::{ListStatus, Role, Sector, UnitLevel};
+use chamlo::entities::{campaign, category, user};
+use chamlo::error::AppError;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::cli::run_chamlo;
-use crate::helpers::TestApp;
+use crate::cycle_support::{Auth, api};
+use crate::helpers::{PASSWORD, TestApp};
+use crate::import::{district_campaign, import_bytes, tan_phu_file, ward_file};
+
+/// Tết day of the campaign's year, for the report's "as of" date.
+fn campaign_day(campaign: &campaign::Model) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(campaign.year, 2, 12).expect("a date")
+}
 
 async fn stored_user(app: &TestApp, username: &str) -> Option<user::Model> {
     user::Entity::find()
@@ -166,4 +183,444 @@ async fn seeded_categories_belong_to_their_sector() {
     assert_eq!(sector_of("HCN").await, Sector::Poverty);
     assert_eq!(sector_of("BTXH").await, Sector::SocialProtection);
     assert_eq!(sector_of("HCKK").await, Sector::SocialProtection);
+}
+
+/// Two wards' lists with every sector: Hiệp Phú with two merit people, one poor household
+/// and one social-assistance person; Tân Phú with one merit and one social-assistance person.
+async fn lists_of_every_sector(app: &TestApp) -> campaign::Model {
+    let campaign = district_campaign(app, 2021).await;
+    let hiep_phu = ward_file(
+        "HIỆP PHÚ",
+        &[
+            (
+                "Nguyễn Văn An",
+                1950,
+                "079050000101",
+                "12 Lê Văn Việt",
+                "Thương binh",
+            ),
+            (
+                "Trần Thị Bình",
+                1935,
+                "079135000102",
+                "5 Man Thiện",
+                "Bà mẹ Việt Nam anh hùng",
+            ),
+            (
+                "Lê Văn Cường",
+                1970,
+                "079070000103",
+                "8 Đình Phong Phú",
+                "Hộ nghèo",
+            ),
+            (
+                "Phạm Thị Dung",
+                1940,
+                "079140000104",
+                "3 Lã Xuân Oai",
+                "Bảo trợ xã hội",
+            ),
+        ],
+    );
+    import_bytes(app, &campaign, "hiep-phu.xlsx", &hiep_phu, Some("Hiệp Phú"))
+        .await
+        .expect("Hiệp Phú imported");
+    let tan_phu = tan_phu_file(&[
+        (
+            "Võ Văn Em",
+            1948,
+            "079048000105",
+            "1 Tân Lập",
+            "Thương binh",
+        ),
+        (
+            "Đỗ Thị Giang",
+            1938,
+            "079138000106",
+            "9 Tân Hòa",
+            "Bảo trợ xã hội",
+        ),
+    ]);
+    import_bytes(app, &campaign, "tan-phu.xlsx", &tan_phu, Some("Tân Phú"))
+        .await
+        .expect("Tân Phú imported");
+    campaign
+}
+
+/// A supervising account of the city limited to `sectors`, as the domain sees it, with the
+/// account.
+async fn city_reviewer(
+    app: &TestApp,
+    username: &str,
+    sectors: &[Sector],
+) -> (user::Model, Operator) {
+    let city = app.unit(UnitLevel::City, "Hồ Chí Minh").await;
+    let (created, _) = create_user_in_sectors(
+        &app.db,
+        NewUser {
+            username,
+            password: PASSWORD,
+            role: Role::District,
+            unit_id: Some(city.id),
+            full_name: None,
+        },
+        sectors,
+    )
+    .await
+    .expect("reviewer created");
+    let op = Operator::for_user(&app.db, &created)
+        .await
+        .expect("operator");
+    (created, op)
+}
+
+/// The category codes of the entries `op` sees in the campaign, sorted.
+async fn codes_seen(app: &TestApp, op: &Operator, campaign: &campaign::Model) -> Vec<String> {
+    let mut codes: Vec<String> =
+        campaign_entries(&app.db, &op.scope, campaign, EntryFilter::default())
+            .await
+            .expect("entries")
+            .into_iter()
+            .map(|e| e.category_code)
+            .collect();
+    codes.sort();
+    codes
+}
+
+#[tokio::test]
+async fn a_city_merit_reviewer_sees_only_merit_entries_of_every_ward() {
+    let app = TestApp::spawn().await;
+    let campaign = lists_of_every_sector(&app).await;
+    let (merit_user, merit) = city_reviewer(&app, "sonoivu", &[Sector::Merit]).await;
+    let (_, social) = city_reviewer(&app, "soyte", &[Sector::SocialProtection]).await;
+    let ward = app
+        .operator(
+            "canbo.hiepphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Hiệp Phú")),
+        )
+        .await;
+
+    // The API's entries and the lists' rows.
+    assert_eq!(
+        codes_seen(&app, &merit, &campaign).await,
+        ["BMVNAH", "TB", "TB"]
+    );
+    assert_eq!(codes_seen(&app, &social, &campaign).await, ["BTXH", "BTXH"]);
+    assert_eq!(
+        codes_seen(&app, &ward, &campaign).await,
+        ["BMVNAH", "BTXH", "HN", "TB"],
+        "the ward's own account sees every sector of its ward"
+    );
+
+    // The lists page: both wards' lists, counted with the reviewer's entries only.
+    let lists = list_ward_lists(&app.db, &merit, &campaign).await.unwrap();
+    let mut counts: Vec<(String, i64)> = lists
+        .iter()
+        .map(|l| (l.ward_name.clone(), l.entries))
+        .collect();
+    counts.sort();
+    assert_eq!(counts.len(), 2, "{counts:?}");
+    assert_eq!(counts.iter().map(|c| c.1).sum::<i64>(), 3, "{counts:?}");
+
+    // The dashboard's figures.
+    let progress = campaign_progress(&app.db, &merit, &campaign).await.unwrap();
+    assert_eq!(progress.total.planned_people, 3);
+    assert_eq!(progress.wards.len(), 2);
+    let progress = campaign_progress(&app.db, &social, &campaign)
+        .await
+        .unwrap();
+    assert_eq!(progress.total.planned_people, 2);
+
+    // The signing sheet of Hiệp Phú prints the reviewer's people only.
+    let program = find_program(&app.db, &campaign, None).await.unwrap();
+    let hiep_phu = app.unit(UnitLevel::Ward, "Hiệp Phú").await;
+    let sheets = load_signing_sheets(&app.db, &merit.scope, &campaign, Some(&hiep_phu), &program)
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = sheets[0]
+        .sheet
+        .entries
+        .iter()
+        .map(|e| e.full_name.as_str())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Nguyễn Văn An", "Trần Thị Bình"]);
+
+    // The report counts the reviewer's entries only.
+    let report = load_report(&app.db, &merit.scope, &campaign, campaign_day(&campaign))
+        .await
+        .unwrap();
+    assert_eq!(report.entries.len(), 3);
+
+    // The JSON API answers the same.
+    let (_, token) = create_api_token(&app.db, &Actor::system("test"), &merit_user, "script")
+        .await
+        .unwrap();
+    let (status, json) = api(
+        &app,
+        "GET",
+        &format!("/api/campaigns/{}/entries", campaign.slug),
+        Auth::Token(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let text = json.to_string();
+    assert!(
+        text.contains("Nguyễn Văn An") && text.contains("Võ Văn Em"),
+        "{text}"
+    );
+    for hidden in ["Lê Văn Cường", "Phạm Thị Dung", "Đỗ Thị Giang"] {
+        assert!(
+            !text.contains(hidden),
+            "{hidden} leaked to the merit reviewer: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_list_is_approved_when_every_sector_it_holds_is_approved() {
+    let app = TestApp::spawn().await;
+    let campaign = lists_of_every_sector(&app).await;
+    let (_, merit) = city_reviewer(&app, "sonoivu", &[Sector::Merit]).await;
+    let (_, social) = city_reviewer(&app, "soyte", &[Sector::SocialProtection]).await;
+    let (_, poverty) = city_reviewer(&app, "sonongnghiep", &[Sector::Poverty]).await;
+    let ward = app
+        .operator(
+            "canbo.tanphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Tân Phú")),
+        )
+        .await;
+    let tan_phu = app.unit(UnitLevel::Ward, "Tân Phú").await;
+    transition_list(
+        &app.db,
+        &ward,
+        &campaign,
+        tan_phu.id,
+        ListAction::Submit,
+        None,
+    )
+    .await
+    .unwrap();
+
+    // Tân Phú holds merit and social protection: the poverty reviewer has nothing to approve.
+    let refused = transition_list(
+        &app.db,
+        &poverty,
+        &campaign,
+        tan_phu.id,
+        ListAction::Approve,
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        refused.user_message().contains("lĩnh vực"),
+        "{}",
+        refused.user_message()
+    );
+
+    let after_merit = transition_list(
+        &app.db,
+        &merit,
+        &campaign,
+        tan_phu.id,
+        ListAction::Approve,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        after_merit.status,
+        ListStatus::Submitted,
+        "waits for social protection"
+    );
+    let again = transition_list(
+        &app.db,
+        &merit,
+        &campaign,
+        tan_phu.id,
+        ListAction::Approve,
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(again.user_message().contains("đã được duyệt"));
+
+    let after_social = transition_list(
+        &app.db,
+        &social,
+        &campaign,
+        tan_phu.id,
+        ListAction::Approve,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(after_social.status, ListStatus::Approved);
+
+    // Reopening unlocks every sector: not for a sector reviewer.
+    let reopen = transition_list(
+        &app.db,
+        &merit,
+        &campaign,
+        tan_phu.id,
+        ListAction::Reopen,
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(reopen, AppError::Forbidden(_)));
+}
+
+#[tokio::test]
+async fn a_return_by_one_sector_clears_the_parts_approved_so_far() {
+    let app = TestApp::spawn().await;
+    let campaign = lists_of_every_sector(&app).await;
+    let (_, merit) = city_reviewer(&app, "sonoivu", &[Sector::Merit]).await;
+    let (_, social) = city_reviewer(&app, "soyte", &[Sector::SocialProtection]).await;
+    let ward = app
+        .operator(
+            "canbo.tanphu",
+            Role::Ward,
+            Some((UnitLevel::Ward, "Tân Phú")),
+        )
+        .await;
+    let tan_phu = app.unit(UnitLevel::Ward, "Tân Phú").await;
+    transition_list(
+        &app.db,
+        &ward,
+        &campaign,
+        tan_phu.id,
+        ListAction::Submit,
+        None,
+    )
+    .await
+    .unwrap();
+    transition_list(
+        &app.db,
+        &merit,
+        &campaign,
+        tan_phu.id,
+        ListAction::Approve,
+        None,
+    )
+    .await
+    .unwrap();
+    let returned = transition_list(
+        &app.db,
+        &social,
+        &campaign,
+        tan_phu.id,
+        ListAction::Return,
+        Some("Thiếu giấy xác nhận bảo trợ xã hội"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(returned.status, ListStatus::Returned);
+    transition_list(
+        &app.db,
+        &ward,
+        &campaign,
+        tan_phu.id,
+        ListAction::Submit,
+        None,
+    )
+    .await
+    .unwrap();
+    // The merit part must be approved again: the social one alone does not approve the list.
+    let after_social = transition_list(
+        &app.db,
+        &social,
+        &campaign,
+        tan_phu.id,
+        ListAction::Approve,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(after_social.status, ListStatus::Submitted);
+}
+
+#[tokio::test]
+async fn the_user_admin_page_creates_and_edits_a_sector_reviewer() {
+    let app = TestApp::spawn().await;
+    let admin = app.login_as("quantri", Role::Admin, None).await;
+    let city = app.unit(UnitLevel::City, "Hồ Chí Minh").await;
+    let city_id = city.id.to_string();
+    let created = app
+        .post_form(
+            "/users",
+            &[
+                ("username", "soyte"),
+                ("full_name", "Ngô Thị Hạnh"),
+                ("role", "district"),
+                ("unit_id", &city_id),
+                ("password", "mat-khau-so-y-te"),
+                ("sector_social_protection", "on"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let reviewer = stored_user(&app, "soyte").await.expect("created");
+    assert_eq!(
+        user_sectors(&app.db, reviewer.id).await.unwrap(),
+        vec![Sector::SocialProtection]
+    );
+    let list = app.get("/users", Some(&admin)).await;
+    assert!(list.body.contains("Bảo trợ xã hội"), "{}", list.body);
+
+    let edited = app
+        .post_form(
+            &format!("/users/{}", reviewer.id),
+            &[
+                ("full_name", "Ngô Thị Hạnh"),
+                ("role", "district"),
+                ("unit_id", &city_id),
+                ("sector_poverty", "on"),
+                ("sector_social_protection", "on"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    assert_eq!(
+        user_sectors(&app.db, reviewer.id).await.unwrap(),
+        vec![Sector::SocialProtection, Sector::Poverty]
+    );
+    let page = app
+        .get(&format!("/users/{}", reviewer.id), Some(&admin))
+        .await;
+    assert!(
+        page.body.contains("name=\"sector_poverty\" checked"),
+        "{}",
+        page.body
+    );
+
+    // A ward officer cannot be limited to a sector: refused, nothing stored.
+    let refused = app
+        .post_form(
+            "/users",
+            &[
+                ("username", "canbo.tnp"),
+                ("role", "ward"),
+                (
+                    "unit_id",
+                    &app.unit(UnitLevel::Ward, "Tăng Nhơn Phú")
+                        .await
+                        .id
+                        .to_string(),
+                ),
+                ("password", "mat-khau-phuong"),
+                ("sector_merit", "on"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("lĩnh vực"));
+    assert!(stored_user(&app, "canbo.tnp").await.is_none());
 }

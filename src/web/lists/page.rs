@@ -210,7 +210,9 @@ pub(super) async fn build_page(
         programs,
     } = context;
     let summary = match &list {
-        Some(list) => Some(list_tally(&state.db, campaign.id, ward.id, list.id).await?),
+        Some(list) => {
+            Some(list_tally(&state.db, &user.scope, campaign.id, ward.id, list.id).await?)
+        }
         None => None,
     };
     let offers = match &list {
@@ -223,7 +225,7 @@ pub(super) async fn build_page(
     let page = match (&list, &summary) {
         (Some(list), Some(summary)) => {
             let size = u64::try_from(summary.planned_people).ok();
-            Some(list_page(&state.db, list, &query.filter(), size).await?)
+            Some(list_page(&state.db, &user.scope, list, &query.filter(), size).await?)
         }
         _ => None,
     };
