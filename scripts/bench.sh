@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh            # 100,000 rows; SQLite, PostgreSQL (if reachable), baselines
 #   BENCH_ROWS=20000 scripts/bench.sh
+#   BENCH_SCALE=city scripts/bench.sh   # the city: 168 wards, 1M entries on PostgreSQL
 #
 # It generates the district-wide list deterministically (crates/sheets/examples/bench_data.rs), then times:
 #   - `chamlo import` of it into a fresh SQLite database and into a fresh PostgreSQL database
@@ -24,6 +25,8 @@
 # (default postgres://postgres@127.0.0.1:5432; set to "" to skip PostgreSQL), BENCH_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# BENCH_SCALE=city: the city's million entries on PostgreSQL instead (scripts/bench-city.sh).
+if [ "${BENCH_SCALE:-district}" = city ]; then exec scripts/bench-city.sh; fi
 
 ROWS=${BENCH_ROWS:-100000}
 RUNS=${BENCH_RUNS:-3}

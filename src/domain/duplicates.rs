@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
     TransactionSession, TransactionTrait,
@@ -177,7 +178,12 @@ async fn load_rows(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    Ok(entries
+    Ok(join_people(entries, &people))
+}
+
+/// Each entry with its person and the household it counts in (its own, else its person's).
+fn join_people(entries: Vec<entry::Model>, people: &HashMap<i32, person::Model>) -> Vec<Row> {
+    entries
         .into_iter()
         .map(|entry| {
             let person = people.get(&entry.person_id).cloned();
@@ -190,7 +196,65 @@ async fn load_rows(
                 household_id,
             }
         })
-        .collect())
+        .collect()
+}
+
+/// The entries that could pair with an entry of `ward_id`, its own included: entries of the
+/// same people, of people with the same normalised name and birth year (the name key's first
+/// half; the address is compared afterwards), and of the same households. One subquery the
+/// engine answers from the indexes on `entries (campaign_id, ward_id)`, `(campaign_id,
+/// person_id)` and `people (name_key, birth_year)`, so a ward's review reads its own few
+/// thousand rows and their partners instead of the whole city's million.
+fn ward_candidates(campaign_id: i32, ward_id: i32) -> String {
+    let ward_entries =
+        format!("FROM entries w WHERE w.campaign_id = {campaign_id} AND w.ward_id = {ward_id}");
+    let households = format!(
+        "SELECT w.household_id {ward_entries} AND w.household_id IS NOT NULL \
+         UNION SELECT p.household_id FROM people p JOIN entries w ON w.person_id = p.id \
+         WHERE w.campaign_id = {campaign_id} AND w.ward_id = {ward_id} AND p.household_id IS NOT NULL"
+    );
+    format!(
+        "entries.id IN (\
+         SELECT e.id FROM entries e WHERE e.campaign_id = {campaign_id} AND e.person_id IN (\
+           SELECT w.person_id {ward_entries} \
+           UNION SELECT twin.id FROM people twin \
+             JOIN people p ON p.name_key = twin.name_key AND p.birth_year = twin.birth_year \
+             JOIN entries w ON w.person_id = p.id \
+             WHERE w.campaign_id = {campaign_id} AND w.ward_id = {ward_id} \
+           UNION SELECT h.id FROM people h WHERE h.household_id IN ({households})) \
+         UNION SELECT e.id FROM entries e WHERE e.campaign_id = {campaign_id} \
+           AND e.household_id IN ({households}))"
+    )
+}
+
+/// The rows of `ward_candidates` with their people (people read by id, in chunks that stay
+/// under either engine's limit on bound values).
+async fn load_ward_rows(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign_id: i32,
+    ward_id: i32,
+) -> AppResult<Vec<Row>> {
+    let entries = entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign_id))
+        .filter(operator.scope.condition(entry::Column::WardId))
+        .filter(Expr::cust(ward_candidates(campaign_id, ward_id)))
+        .all(db)
+        .await?;
+    let mut ids: Vec<i32> = entries.iter().map(|e| e.person_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut people: HashMap<i32, person::Model> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        for p in person::Entity::find()
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            people.insert(p.id, p);
+        }
+    }
+    Ok(join_people(entries, &people))
 }
 
 /// Every possible duplicate in the campaign's lists within the operator's units, by program
@@ -203,6 +267,33 @@ pub async fn find_duplicates(
 ) -> AppResult<Vec<DuplicatePair>> {
     operator.ensure_manages(campaign)?;
     let rows = load_rows(db, operator, campaign.id).await?;
+    pairs_among(db, campaign, rows).await
+}
+
+/// The possible duplicates with at least one side in `ward_id`, as [`find_duplicates`] finds
+/// them but reading only that ward's entries and their possible partners: a city's review of
+/// one ward, and a ward list's approval, stay fast with a million entries in the campaign.
+pub async fn find_ward_duplicates(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    ward_id: i32,
+) -> AppResult<Vec<DuplicatePair>> {
+    operator.ensure_manages(campaign)?;
+    operator.scope.ensure(ward_id)?;
+    let rows = load_ward_rows(db, operator, campaign.id, ward_id).await?;
+    let mut pairs = pairs_among(db, campaign, rows).await?;
+    pairs.retain(|p| p.a.ward_id == ward_id || p.b.ward_id == ward_id);
+    Ok(pairs)
+}
+
+/// The pairs among `rows` that share a person, a name-birth-address key or (in a
+/// one-per-household program) a household, with their evidence and decisions.
+async fn pairs_among(
+    db: &impl ConnectionTrait,
+    campaign: &campaign::Model,
+    rows: Vec<Row>,
+) -> AppResult<Vec<DuplicatePair>> {
     let programs: HashMap<i32, gift_program::Model> = gift_program::Entity::find()
         .filter(gift_program::Column::CampaignId.eq(campaign.id))
         .all(db)

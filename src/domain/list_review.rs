@@ -8,7 +8,7 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::domain::duplicates::{DuplicatePair, Evidence, find_duplicates};
+use crate::domain::duplicates::{DuplicatePair, Evidence, find_duplicates, find_ward_duplicates};
 use crate::domain::list_entries::list_statuses;
 use crate::domain::operator::Operator;
 use crate::domain::progress::{list_tally, ward_tallies};
@@ -55,11 +55,10 @@ pub async fn preview_transition(
         ..TransitionPreview::default()
     };
     if action == ListAction::Approve {
-        preview.open_duplicates = find_duplicates(db, operator, campaign)
+        preview.open_duplicates = find_ward_duplicates(db, operator, campaign, list.ward_id)
             .await?
             .iter()
             .filter(|p| p.decision.is_none())
-            .filter(|p| p.a.ward_id == list.ward_id || p.b.ward_id == list.ward_id)
             .count();
         for batch in import_batch::Entity::find()
             .filter(import_batch::Column::WardListId.eq(list.id))

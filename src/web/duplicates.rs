@@ -9,8 +9,11 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::domain::campaigns::visible_campaign;
-use crate::domain::duplicates::{Decision, DuplicatePair, decide_duplicate, find_duplicates};
+use crate::domain::duplicates::{
+    Decision, DuplicatePair, decide_duplicate, find_duplicates, find_ward_duplicates,
+};
 use crate::domain::list_review::gifts_removed_with;
+use crate::domain::units::{all_units, display_name};
 use crate::entities::campaign;
 use crate::entities::states::ListStatus;
 use crate::error::{AppError, AppResult};
@@ -36,6 +39,8 @@ struct DuplicatesPage {
     campaign: campaign::Model,
     pairs: Vec<PairView>,
     decided: bool,
+    /// The ward the page is limited to, if any.
+    ward_name: Option<String>,
 }
 
 /// One side of a pair as shown.
@@ -101,6 +106,9 @@ fn pair_view(pair: &DuplicatePair) -> PairView {
 struct DoneQuery {
     #[serde(default)]
     notice: String,
+    /// One ward's review: only the pairs with a side in this ward (the city's way through a
+    /// million entries, one ward at a time).
+    ward: Option<i32>,
 }
 
 async fn show_duplicates(
@@ -111,10 +119,22 @@ async fn show_duplicates(
 ) -> AppResult<DuplicatesPage> {
     let op = operator(&user);
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
-    let pairs = find_duplicates(&state.db, &op, &campaign).await?;
+    let (pairs, ward_name) = match query.ward {
+        Some(ward_id) => {
+            let pairs = find_ward_duplicates(&state.db, &op, &campaign, ward_id).await?;
+            let name = all_units(&state.db)
+                .await?
+                .iter()
+                .find(|u| u.id == ward_id)
+                .map(display_name);
+            (pairs, name)
+        }
+        None => (find_duplicates(&state.db, &op, &campaign).await?, None),
+    };
     Ok(DuplicatesPage {
         chrome: Chrome::for_user(&user),
         campaign,
+        ward_name,
         pairs: pairs.iter().map(pair_view).collect(),
         decided: query.notice == "da-quyet-dinh",
     })

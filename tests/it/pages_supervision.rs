@@ -8,6 +8,7 @@ use chamlo::entities::{campaign, category_synonym, gift_program, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::cli::run_chamlo;
+use crate::cycle_support::{NewPerson, default_program, list_entry, new_person};
 use crate::helpers::TestApp;
 use crate::import::{district_campaign, import_sample};
 use crate::pages_ward::upload_and_commit;
@@ -123,6 +124,127 @@ async fn district_staff_see_the_dashboard_duplicates_programs_and_exports() {
         .post_form("/campaigns", &[("year", "năm sau")], Some(&cookie))
         .await;
     assert_eq!(bad_year.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// A ward's review (`?ward=`) reads only that ward's entries and their possible partners, yet
+/// finds exactly the campaign-wide pairs with a side in that ward.
+#[tokio::test]
+async fn a_wards_duplicate_review_is_the_campaigns_pairs_touching_that_ward() {
+    use chamlo::domain::duplicates::{DuplicatePair, find_duplicates, find_ward_duplicates};
+    use chamlo::domain::operator::Operator;
+
+    let app = TestApp::spawn().await;
+    let campaign = district_campaign(&app, 2021).await;
+    import_sample(&app, &campaign, "05-quan-9-toan-quan.xlsx", None).await;
+    let program = default_program(&app, campaign.id).await;
+    // Name twins in two wards, a name and birth year alike with another address (a candidate
+    // the ward query reads, not a pair), and one person listed by two wards.
+    for (ward, address) in [
+        ("Hiệp Phú", "5 Lê Văn Việt"),
+        ("Tân Phú", "5 Lê Văn Việt"),
+        ("Phước Bình", "9 Đỗ Xuân Hợp"),
+    ] {
+        let twin = NewPerson {
+            name: "Trần Thị Bé",
+            birth_year: 1950,
+            address,
+            national_id: None,
+            household_id: None,
+        };
+        let person = new_person(&app, ward, twin).await;
+        list_entry(
+            &app,
+            campaign.id,
+            program.id,
+            ward,
+            person.id,
+            "HN",
+            500_000,
+        )
+        .await;
+    }
+    let listed_twice = NewPerson {
+        name: "Lê Văn Hai",
+        birth_year: 1944,
+        address: "1 Man Thiện",
+        national_id: Some("079044000222"),
+        household_id: None,
+    };
+    let person = new_person(&app, "Long Bình", listed_twice).await;
+    list_entry(
+        &app,
+        campaign.id,
+        program.id,
+        "Long Bình",
+        person.id,
+        "HN",
+        500_000,
+    )
+    .await;
+    list_entry(
+        &app,
+        campaign.id,
+        program.id,
+        "Phú Hữu",
+        person.id,
+        "HCN",
+        400_000,
+    )
+    .await;
+    let operator = Operator::system("test");
+    let all = find_duplicates(&app.db, &operator, &campaign)
+        .await
+        .unwrap();
+    assert!(all.len() >= 2, "{all:?}");
+    let key = |p: &DuplicatePair| (p.a.entry_id, p.b.entry_id);
+    let mut wards: Vec<i32> = all
+        .iter()
+        .flat_map(|p| [p.a.ward_id, p.b.ward_id])
+        .collect();
+    for quiet in ["Long Phước", "Phước Bình"] {
+        wards.push(app.unit(UnitLevel::Ward, quiet).await.id);
+    }
+    wards.sort_unstable();
+    wards.dedup();
+    for ward in wards {
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|p| p.a.ward_id == ward || p.b.ward_id == ward)
+            .map(key)
+            .collect();
+        let found: Vec<_> = find_ward_duplicates(&app.db, &operator, &campaign, ward)
+            .await
+            .unwrap()
+            .iter()
+            .map(key)
+            .collect();
+        assert_eq!(found, expected, "ward {ward}");
+    }
+
+    let cookie = app
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
+        .await;
+    let ward = all[0].a.ward_id;
+    let page = app
+        .get(
+            &format!("/campaigns/{}/duplicates?ward={ward}", campaign.slug),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("Rà soát trùng lặp — {}", all[0].a.ward_name))
+    );
+    assert!(
+        page.body
+            .contains("Chỉ các cặp có ít nhất một bên thuộc phường này")
+    );
+    assert!(page.body.contains(&all[0].a.full_name));
 }
 
 #[tokio::test]
