@@ -8,7 +8,7 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::domain::duplicates::{DuplicatePair, Evidence, find_duplicates, find_ward_duplicates};
+use crate::domain::duplicates::{DuplicatePair, Evidence, find_ward_duplicates};
 use crate::domain::list_entries::list_statuses;
 use crate::domain::operator::Operator;
 use crate::domain::progress::{list_tally, ward_tallies};
