@@ -9,10 +9,11 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use crate::domain::gift_history::{PastGift, gift_history};
 use crate::domain::people::{PersonError, ensure_person_editable, find_person, update_person};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
-use crate::web::layout::{Chrome, FormErrors, operator, safe_back, url_encode};
+use crate::web::layout::{Chrome, FormErrors, money, operator, safe_back, url_encode};
 use crate::web::lists::NewPersonForm;
 use crate::web::session::CurrentUser;
 
@@ -40,6 +41,15 @@ struct EditPersonPage {
     errors: FormErrors,
     /// Why this person cannot be changed now ("" when they can): said before the user types.
     locked: String,
+    /// Their gifts of every year, across the wards that merged into theirs.
+    history: Vec<PastGift>,
+}
+
+impl EditPersonPage {
+    /// An amount as the page writes it ("500.000 đ").
+    fn money(&self, amount: &i64) -> String {
+        money(*amount)
+    }
 }
 
 fn page(
@@ -57,6 +67,7 @@ fn page(
         form,
         errors,
         locked: String::new(),
+        history: Vec::new(),
     }
 }
 
@@ -88,6 +99,7 @@ async fn show_edit_person(
         form,
         FormErrors::default(),
     );
+    shown.history = gift_history(&state.db, &operator(&user), id).await?;
     match ensure_person_editable(&state.db, id).await {
         Ok(()) => {}
         Err(AppError::Invalid(message)) => shown.locked = message,

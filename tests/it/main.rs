@@ -39,3 +39,4 @@ mod sessions;
 mod signed_sheet;
 mod transitions;
 mod two_servers;
+mod two_tier_carry;
