@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::domain::campaigns::{
     NewCampaign, RequestedUnit, create_campaign, find_campaign, set_campaign_status,
 };
-use crate::domain::carry_forward::{carry_forward, start_next_campaign};
+use crate::domain::carry_forward::{UnresolvedPerson, carry_forward, start_next_campaign};
 use crate::domain::operator::Operator;
 use crate::entities::campaign;
 use crate::entities::states::CampaignStatus;
@@ -91,6 +91,7 @@ pub async fn run(config: &Config, command: CampaignCommand) -> Result<(), CliErr
                     "carried forward from {from}: {} lists, {} gifts ({} left behind)",
                     summary.lists_created, summary.entries_copied, summary.people_left_behind
                 );
+                report_unresolved(&summary.unresolved);
             }
             println!("{}", made.slug);
         }
@@ -126,9 +127,24 @@ pub async fn run(config: &Config, command: CampaignCommand) -> Result<(), CliErr
                 summary.people_left_behind,
                 summary.already_listed
             );
+            report_unresolved(&summary.unresolved);
         }
     }
     Ok(())
+}
+
+/// Names on stderr the people a carry-forward could not place (a split ward, no khu phố that
+/// says which part), so that nobody disappears from the lists unnoticed.
+fn report_unresolved(unresolved: &[UnresolvedPerson]) {
+    for who in unresolved {
+        eprintln!(
+            "not carried: {} (khu phố {}) of {}: enter which new ward its khu phố went to ({})",
+            who.full_name,
+            who.khu_pho.as_deref().unwrap_or("?"),
+            who.former_ward,
+            who.possible_wards.join(", ")
+        );
+    }
 }
 
 async fn change_status(

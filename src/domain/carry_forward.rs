@@ -1,6 +1,13 @@
 //! Starting a campaign from last year's: the wards' lists are copied as drafts and the gifts
 //! of the default program are copied for everyone still active (people marked deceased or
 //! moved stay behind), so the wards update their lists rather than retype them.
+//!
+//! Across a reform of the units (1 July 2025: Quận 9's 13 wards became five wards under the
+//! city) every gift lands in the ward that holds its old ward on the new campaign's Tết day,
+//! through [`crate::domain::lineage`]: old wards merged into one list per new ward, a split
+//! ward resolved by the person's khu phố, and the old ward kept as `former_ward_id`. A person
+//! the lineage cannot place is reported, not dropped silently; a person listed by two old
+//! wards that are now one stays on the list twice, as one duplicate pair the reviewers decide.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,9 +24,11 @@ use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign, ensure_campaign_open};
 use crate::domain::gift_planning::{PlannedGift, listed_people};
+use crate::domain::lineage::{self, Resolution};
 use crate::domain::operator::Operator;
+use crate::domain::units::{all_units, ancestry, display_name, subtree_ids, valid_in_year};
 use crate::entities::states::{ListStatus, PersonStatus};
-use crate::entities::{campaign, entry, gift_program, person, ward_list};
+use crate::entities::{campaign, entry, gift_program, person, unit, ward_list};
 use crate::error::{AppError, AppResult};
 
 /// What a carry-forward copied.
@@ -33,6 +42,26 @@ pub struct CarryForwardSummary {
     pub people_left_behind: usize,
     /// Gifts not copied because the person is already listed in the new campaign.
     pub already_listed: usize,
+    /// Gifts copied into the ward that succeeded their old ward (a merger or split).
+    pub moved_to_successor: usize,
+    /// People the lineage cannot place on the new Tết day (a split ward, no khu phố that
+    /// says which part): not copied, listed here for an administrator to enter the khu phố.
+    pub unresolved: Vec<UnresolvedPerson>,
+}
+
+/// A person whose old ward was split and whose khu phố does not say where they went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct UnresolvedPerson {
+    /// The person.
+    pub person_id: i32,
+    /// Their name.
+    pub full_name: String,
+    /// Their khu phố as recorded, if any.
+    pub khu_pho: Option<String>,
+    /// The old ward ("Phường Long Thạnh Mỹ").
+    pub former_ward: String,
+    /// The wards it went to ("Phường Long Bình, Phường Long Phước").
+    pub possible_wards: Vec<String>,
 }
 
 /// The default program of a campaign: the first that takes the wards' file amounts.
@@ -59,8 +88,17 @@ pub async fn start_next_campaign<C: ConnectionTrait + TransactionTrait>(
     mut new: NewCampaign,
 ) -> AppResult<(campaign::Model, CarryForwardSummary)> {
     operator.ensure_manages(from)?;
-    // Next year's campaign is run by the same unit unless someone asks otherwise.
-    new.unit.get_or_insert(RequestedUnit::Id(from.unit_id));
+    // Next year's campaign is run by the same unit unless someone asks otherwise; a unit
+    // that no longer exists that year hands over to the nearest unit above it that does
+    // (Quận 9's 2025 campaign is followed by the city's).
+    if new.unit.is_none() {
+        let units = all_units(db).await?;
+        let runner = ancestry(&units, from.unit_id)
+            .into_iter()
+            .find(|u| valid_in_year(u, new.year))
+            .map_or(from.unit_id, |u| u.id);
+        new.unit = Some(RequestedUnit::Id(runner));
+    }
     if new.year <= from.year {
         return Err(AppError::Invalid(format!(
             "Đợt quà mới phải của một năm sau {}.",
@@ -74,10 +112,11 @@ pub async fn start_next_campaign<C: ConnectionTrait + TransactionTrait>(
     Ok((made, summary))
 }
 
-/// Copies the lists of `from` into `to` (a newer campaign of the same unit, still open), in
-/// one transaction: a draft list per ward (an existing list of the ward is reused unless it
-/// is submitted or approved), and the default program's gifts of every active person, with
-/// the amount and the file's amount of last year. Running it twice copies nothing new.
+/// Copies the lists of `from` into `to` (a newer campaign of the same unit or of a unit above
+/// it, still open), in one transaction: a draft list per ward valid on the new Tết day (an
+/// existing list of the ward is reused unless it is submitted or approved), and the default
+/// program's gifts of every active person, with the amount and the file's amount of last
+/// year, each in the ward that succeeded its old ward. Running it twice copies nothing new.
 pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     operator: &Operator,
@@ -92,12 +131,17 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
             "Hãy chọn một đợt quà khác để chuyển danh sách sang.".into(),
         ));
     }
-    if from.unit_id != to.unit_id || from.year >= to.year {
+    let txn = begin_write(db).await?;
+    let units = all_units(&txn).await?;
+    if !subtree_ids(&units, to.unit_id).contains(&from.unit_id) || from.year >= to.year {
         return Err(AppError::Invalid(
-            "Chỉ chuyển danh sách từ một đợt quà năm trước của cùng đơn vị.".into(),
+            "Chỉ chuyển danh sách từ một đợt quà năm trước của cùng đơn vị (hoặc của một đơn \
+             vị trực thuộc)."
+                .into(),
         ));
     }
-    let txn = begin_write(db).await?;
+    let lineage = lineage::load(&txn).await?;
+    let tet = chamlo_sheets::population_match::tet_date(to.year);
     let old_program = default_program(&txn, from.id).await?;
     let new_program = default_program(&txn, to.id).await?;
     let old_lists = ward_list::Entity::find()
@@ -114,23 +158,86 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
         .collect();
     let now = Utc::now();
     let mut summary = CarryForwardSummary::default();
+
+    let old_entries = entry::Entity::find()
+        .filter(entry::Column::ProgramId.eq(old_program.id))
+        .order_by_asc(entry::Column::Id)
+        .all(&txn)
+        .await?;
+    let people: HashMap<i32, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.in_subquery(listed_people(from.id)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let already: HashSet<(i32, i32)> = entry::Entity::find()
+        .filter(entry::Column::ProgramId.eq(new_program.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|e| (e.person_id, e.category_id))
+        .collect();
+    // Where each gift goes: the ward holding its old ward on the new Tết day.
+    let mut placed: Vec<(&entry::Model, i32)> = Vec::new();
+    let mut moved_people: HashMap<i32, i32> = HashMap::new();
+    for old in &old_entries {
+        let Some(who) = people.get(&old.person_id) else {
+            continue;
+        };
+        if who.status != PersonStatus::Active {
+            summary.people_left_behind += 1;
+            continue;
+        }
+        if already.contains(&(old.person_id, old.category_id)) {
+            summary.already_listed += 1;
+            continue;
+        }
+        match lineage.resolve(&units, old.ward_id, tet, who.khu_pho.as_deref()) {
+            Resolution::Itself => placed.push((old, old.ward_id)),
+            Resolution::Successor(ward) => {
+                placed.push((old, ward));
+                moved_people.insert(who.id, ward);
+            }
+            Resolution::Ambiguous(wards) => summary.unresolved.push(UnresolvedPerson {
+                person_id: who.id,
+                full_name: who.full_name.clone(),
+                khu_pho: who.khu_pho.clone(),
+                former_ward: unit_name(&units, old.ward_id),
+                possible_wards: wards.iter().map(|&id| unit_name(&units, id)).collect(),
+            }),
+        }
+    }
+
+    // One list per new ward: the wards the gifts land in, and the successor of every old
+    // list that can be placed as a whole (an empty list still tells the ward to draw one up).
+    let mut wards: Vec<i32> = placed.iter().map(|(_, ward)| *ward).collect();
     for old in &old_lists {
-        if let Some(existing) = new_lists.get(&old.ward_id) {
+        match lineage.resolve(&units, old.ward_id, tet, None) {
+            Resolution::Itself => wards.push(old.ward_id),
+            Resolution::Successor(ward) => wards.push(ward),
+            Resolution::Ambiguous(_) => {}
+        }
+    }
+    let mut seen = HashSet::new();
+    wards.retain(|ward| seen.insert(*ward));
+    for ward in wards {
+        if let Some(existing) = new_lists.get(&ward) {
             if matches!(
                 existing.status,
                 ListStatus::Submitted | ListStatus::Approved
             ) {
-                return Err(AppError::Invalid(
-                    "Một phường đã gửi hoặc được duyệt danh sách trong đợt quà mới; không thể \
-                     chuyển danh sách cũ vào nữa."
-                        .into(),
-                ));
+                return Err(AppError::Invalid(format!(
+                    "{} đã gửi hoặc được duyệt danh sách trong đợt quà mới; không thể chuyển \
+                     danh sách cũ vào nữa.",
+                    unit_name(&units, ward)
+                )));
             }
             continue;
         }
         let created = ward_list::ActiveModel {
             campaign_id: Set(to.id),
-            ward_id: Set(old.ward_id),
+            ward_id: Set(ward),
             status: Set(ListStatus::Draft),
             comment: Set(None),
             submitted_at: Set(None),
@@ -147,50 +254,28 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
         new_lists.insert(created.ward_id, created);
     }
 
-    let old_entries = entry::Entity::find()
-        .filter(entry::Column::ProgramId.eq(old_program.id))
-        .order_by_asc(entry::Column::Id)
-        .all(&txn)
-        .await?;
-    let active: HashSet<i32> = person::Entity::find()
-        .filter(person::Column::Id.in_subquery(listed_people(from.id)))
-        .filter(person::Column::Status.eq(PersonStatus::Active))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    let already: HashSet<(i32, i32)> = entry::Entity::find()
-        .filter(entry::Column::ProgramId.eq(new_program.id))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|e| (e.person_id, e.category_id))
-        .collect();
     let mut copies = Vec::new();
-    for old in &old_entries {
-        if !active.contains(&old.person_id) {
-            summary.people_left_behind += 1;
-            continue;
-        }
-        if already.contains(&(old.person_id, old.category_id)) {
-            summary.already_listed += 1;
-            continue;
-        }
-        let Some(list) = new_lists.get(&old.ward_id) else {
+    for (old, ward) in placed {
+        let Some(list) = new_lists.get(&ward) else {
             continue;
         };
         let mut copy = PlannedGift {
             person_id: old.person_id,
             category_id: old.category_id,
             ward_list_id: list.id,
-            ward_id: old.ward_id,
+            ward_id: ward,
             household_id: old.household_id,
             amount: old.amount,
             file_amount: old.file_amount,
         }
         .pending_entry(to.id, new_program.id, now);
         copy.note = Set(old.note.clone());
+        if ward != old.ward_id {
+            summary.moved_to_successor += 1;
+            copy.former_ward_id = Set(Some(old.ward_id));
+        } else {
+            copy.former_ward_id = Set(old.former_ward_id);
+        }
         copies.push(copy);
     }
     summary.entries_copied = copies.len();
@@ -198,6 +283,26 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
         entry::Entity::insert_many(chunk.iter().cloned())
             .exec_without_returning(&txn)
             .await?;
+    }
+    // The people now live in the new ward: its officers find them, and their past gifts
+    // are found through the lineage.
+    let mut by_ward: HashMap<i32, Vec<i32>> = HashMap::new();
+    for (person_id, ward) in moved_people {
+        if people
+            .get(&person_id)
+            .is_some_and(|p| p.ward_id != ward && lineage.ancestry(ward).contains(&p.ward_id))
+        {
+            by_ward.entry(ward).or_default().push(person_id);
+        }
+    }
+    for (ward, ids) in by_ward {
+        for chunk in ids.chunks(500) {
+            person::Entity::update_many()
+                .col_expr(person::Column::WardId, Expr::value(ward))
+                .filter(person::Column::Id.is_in(chunk.iter().copied()))
+                .exec(&txn)
+                .await?;
+        }
     }
     campaign::Entity::update_many()
         .col_expr(campaign::Column::PreviousCampaignId, Expr::value(from.id))
@@ -219,4 +324,13 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
     .await?;
     txn.commit().await?;
     Ok(summary)
+}
+
+/// A unit's official name ("Phường Hiệp Phú"), empty for an unknown id.
+fn unit_name(units: &[unit::Model], id: i32) -> String {
+    units
+        .iter()
+        .find(|u| u.id == id)
+        .map(display_name)
+        .unwrap_or_default()
 }

@@ -14,6 +14,7 @@ pub mod distribution_day;
 pub mod duplicates;
 pub mod entitlements;
 pub mod exports;
+pub mod gift_history;
 pub mod gift_planning;
 pub mod import_check;
 pub mod import_commit;

@@ -56,6 +56,9 @@ pub struct CampaignNotice {
     /// Gifts left behind (deceased, moved).
     #[serde(default)]
     pub left: Option<usize>,
+    /// People of a split ward whose khu phố does not say which new ward they are in.
+    #[serde(default)]
+    pub unresolved: Option<usize>,
 }
 
 impl CampaignNotice {
@@ -76,14 +79,24 @@ impl CampaignNotice {
             };
         }
         match self.notice.as_str() {
-            "chuyen" => format!(
-                "Đã tạo đợt quà mới và chuyển {} danh sách phường, {} suất quà từ đợt trước \
-                 ({} người không còn nhận: đã mất hoặc chuyển đi). Các danh sách ở trạng thái \
-                 nháp để phường cập nhật.",
-                self.lists.unwrap_or_default(),
-                self.entries.unwrap_or_default(),
-                self.left.unwrap_or_default()
-            ),
+            "chuyen" => {
+                let mut text = format!(
+                    "Đã tạo đợt quà mới và chuyển {} danh sách phường, {} suất quà từ đợt trước \
+                     ({} người không còn nhận: đã mất hoặc chuyển đi). Các danh sách ở trạng \
+                     thái nháp để phường cập nhật.",
+                    self.lists.unwrap_or_default(),
+                    self.entries.unwrap_or_default(),
+                    self.left.unwrap_or_default()
+                );
+                if let Some(count) = self.unresolved.filter(|&n| n > 0) {
+                    text.push_str(&format!(
+                        " {count} người thuộc phường cũ đã chia cho nhiều phường mới chưa được \
+                         chuyển vì khu phố của họ chưa cho biết phường mới: hãy nhập khu phố \
+                         nào về phường nào (chamlo units quarter) rồi chuyển lại."
+                    ));
+                }
+                text
+            }
             _ => String::new(),
         }
     }
@@ -297,7 +310,11 @@ async fn start_next_campaign(
     };
     let (made, summary) = carry_forward::start_next_campaign(&state.db, &op, &from, new).await?;
     Ok(Redirect::to(&format!(
-        "/campaigns/{}?notice=chuyen&lists={}&entries={}&left={}",
-        made.slug, summary.lists_created, summary.entries_copied, summary.people_left_behind
+        "/campaigns/{}?notice=chuyen&lists={}&entries={}&left={}&unresolved={}",
+        made.slug,
+        summary.lists_created,
+        summary.entries_copied,
+        summary.people_left_behind,
+        summary.unresolved.len()
     )))
 }

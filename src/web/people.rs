@@ -10,13 +10,14 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use crate::domain::gift_history::{PastGift, gift_history};
 use crate::domain::list_entries::active_categories;
 use crate::domain::listing_edit::{ListingChange, listing_entry, save_person_and_listing};
 use crate::domain::people::{PersonError, ensure_person_editable, find_person};
 use crate::entities::category;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
-use crate::web::layout::{Chrome, FormErrors, operator, safe_back, url_encode};
+use crate::web::layout::{Chrome, FormErrors, money, operator, safe_back, url_encode};
 use crate::web::lists::NewPersonForm;
 use crate::web::session::CurrentUser;
 
@@ -48,6 +49,15 @@ struct EditPersonPage {
     locked: String,
     /// The catalogue, for the listing's category (shown when `form.entry` names a gift).
     categories: Vec<category::Model>,
+    /// Their gifts of every year, across the wards that merged into theirs.
+    history: Vec<PastGift>,
+}
+
+impl EditPersonPage {
+    /// An amount as the page writes it ("500.000 đ").
+    fn money(&self, amount: &i64) -> String {
+        money(*amount)
+    }
 }
 
 async fn page(
@@ -72,6 +82,7 @@ async fn page(
         errors,
         locked: String::new(),
         categories,
+        history: Vec::new(),
     })
 }
 
@@ -116,6 +127,7 @@ async fn show_edit_person(
         FormErrors::default(),
     )
     .await?;
+    shown.history = gift_history(&state.db, &operator(&user), id).await?;
     match ensure_person_editable(&state.db, id).await {
         Ok(()) => {}
         Err(AppError::Invalid(message)) => shown.locked = message,

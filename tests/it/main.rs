@@ -42,3 +42,4 @@ mod transitions;
 mod two_servers;
 mod two_tier_import;
 mod two_tier_sectors;
+mod two_tier_carry;
