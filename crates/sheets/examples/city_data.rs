@@ -238,7 +238,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             chamlo_vn::text::name_key(&name),
             ward_ids[person.ward],
         )?;
-        if i >= twins_from && (i - twins_from) % 2 == 0 {
+        if i >= twins_from && (i - twins_from).is_multiple_of(2) {
             previous = Some((name, year, address));
         }
     }
