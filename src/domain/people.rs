@@ -222,6 +222,17 @@ pub async fn find_person(
         .await?
         .ok_or_else(|| AppError::NotFound("Không tìm thấy người này.".into()))?;
     operator.scope.ensure(found.ward_id)?;
+    // A reviewer limited to sectors sees the people of their sectors' entries only.
+    if operator.scope.sectors().is_some() {
+        let listed = entry::Entity::find()
+            .filter(entry::Column::PersonId.eq(person_id))
+            .filter(operator.scope.sector_condition())
+            .one(db)
+            .await?;
+        if listed.is_none() {
+            return Err(AppError::outside_scope());
+        }
+    }
     Ok(found)
 }
 

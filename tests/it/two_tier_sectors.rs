@@ -9,6 +9,7 @@ use chamlo::domain::audit::Actor;
 use chamlo::domain::exports::{find_program, load_report, load_signing_sheets};
 use chamlo::domain::list_entries::{EntryFilter, campaign_entries};
 use chamlo::domain::operator::Operator;
+use chamlo::domain::people::find_person;
 use chamlo::domain::progress::campaign_progress;
 use chamlo::domain::sectors::{create_user_in_sectors, user_sectors};
 use chamlo::domain::ward_lists::{ListAction, list_ward_lists, transition_list};
@@ -623,4 +624,30 @@ async fn the_user_admin_page_creates_and_edits_a_sector_reviewer() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("lĩnh vực"));
     assert!(stored_user(&app, "canbo.tnp").await.is_none());
+}
+
+#[tokio::test]
+async fn a_merit_reviewer_opens_a_merit_persons_page_but_not_a_poor_households() {
+    let app = TestApp::spawn().await;
+    lists_of_every_sector(&app).await;
+    let (_, merit) = city_reviewer(&app, "sonoivu", &[Sector::Merit]).await;
+    let person_id = |name: &'static str| {
+        let db = app.db.clone();
+        async move {
+            chamlo::entities::person::Entity::find()
+                .filter(chamlo::entities::person::Column::FullName.eq(name))
+                .one(&db)
+                .await
+                .unwrap()
+                .expect("person imported")
+                .id
+        }
+    };
+    let merit_person = person_id("Nguyễn Văn An").await;
+    let poor = person_id("Lê Văn Cường").await;
+    assert!(find_person(&app.db, &merit, merit_person).await.is_ok());
+    assert!(matches!(
+        find_person(&app.db, &merit, poor).await,
+        Err(AppError::Forbidden(_))
+    ));
 }
