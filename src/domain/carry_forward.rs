@@ -88,10 +88,11 @@ pub async fn start_next_campaign<C: ConnectionTrait + TransactionTrait>(
     mut new: NewCampaign,
 ) -> AppResult<(campaign::Model, CarryForwardSummary)> {
     operator.ensure_manages(from)?;
-    // Next year's campaign is run by the same unit unless someone asks otherwise; a unit
-    // that no longer exists that year hands over to the nearest unit above it that does
-    // (Quận 9's 2025 campaign is followed by the city's).
-    if new.unit.is_none() {
+    // Next year's campaign is run by the same unit unless someone asks otherwise. Staff of a
+    // unit carry forward as their own unit (as `create_campaign` does for them); with no unit
+    // of their own (an administrator), a unit that no longer exists that year hands over to
+    // the nearest unit above it that does (Quận 9's 2025 campaign is followed by the city's).
+    if new.unit.is_none() && operator.actor.unit_id.is_none() {
         let units = all_units(db).await?;
         let runner = ancestry(&units, from.unit_id)
             .into_iter()

@@ -40,6 +40,6 @@ mod sessions;
 mod signed_sheet;
 mod transitions;
 mod two_servers;
+mod two_tier_carry;
 mod two_tier_import;
 mod two_tier_sectors;
-mod two_tier_carry;
