@@ -103,6 +103,7 @@ pub async fn load_import_setup(
             wards,
             current_year,
             ward_synonyms,
+            banks: crate::domain::payments::known_banks(db).await?,
         },
         category_ids,
     })

@@ -22,12 +22,13 @@ use crate::domain::entitlements::{
 };
 use crate::domain::gift_planning::compute_program_entries;
 use crate::domain::import_check::{FormerWards, category_ids_by_code};
+use crate::domain::payments::store_imported_accounts;
 use crate::domain::units::{display_name, valid_on};
 use crate::entities::states::{EntryStatus, ListStatus, PersonStatus};
 use crate::entities::{campaign, entry, household, import_batch, person, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::import::duplicates::name_birth_address_key;
-use crate::import::{ImportRow, ParsedList, RowStatus};
+use crate::import::{ImportRow, ParsedList, RowStatus, TypedAccount};
 use crate::vn::text::name_key;
 
 /// What one ward's part of a committed file did.
@@ -154,7 +155,7 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
     }
     let (indexes, parts): (Vec<usize>, Vec<WardPart>) = parts.into_iter().unzip();
     let (stored, stored_people) =
-        store_rows(&txn, campaign, &parts, &file_programs, &category_ids).await?;
+        store_rows(&txn, actor, campaign, &parts, &file_programs, &category_ids).await?;
     for ((index, part), entries) in indexes.into_iter().zip(&parts).zip(stored) {
         outcome[index].entries = entries;
         audit::record::<(), _>(
@@ -354,6 +355,7 @@ struct NewEntry<'a> {
 /// entries created per part.
 async fn store_rows(
     db: &impl ConnectionTrait,
+    actor: &Actor,
     campaign: &campaign::Model,
     parts: &[WardPart<'_>],
     programs: &[ProgramRules],
@@ -520,6 +522,13 @@ async fn store_rows(
             RowPerson::New(index) => new_ids[*index],
         })
         .collect();
+    // Accounts from the file's account columns, once the people have ids.
+    let accounts: Vec<(i32, i32, &TypedAccount)> = all_rows
+        .iter()
+        .zip(&person_ids)
+        .filter_map(|(&(part, row), &id)| row.account.as_ref().map(|a| (id, part.ward_id, a)))
+        .collect();
+    store_imported_accounts(db, actor, &accounts).await?;
 
     // Heads of households: the person of the first row that names the household.
     let mut heads: Vec<(i32, i32)> = Vec::new();

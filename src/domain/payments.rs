@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::write_txn::begin_write;
-use crate::domain::audit::{self, AuditEvent};
+use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::operator::Operator;
 use crate::domain::programs::program_and_campaign;
 use crate::domain::scope::UnitScope;
@@ -37,7 +37,8 @@ use crate::export::{
     Program, Signers, TransferList, TransferRow, write_transfer_csv, write_transfer_list,
 };
 use crate::import::payment_results::{ResultRow, TransferOutcome};
-use crate::vn::banks::{mask_account, match_bank, parse_account_number};
+use crate::import::{KnownBank, TypedAccount};
+use crate::vn::banks::{BankNames, mask_account, match_bank, parse_account_number};
 
 /// Sets how a program pays (`chamlo program edit --payment`, the program page). District
 /// staff of the campaign's unit or an administrator.
@@ -138,6 +139,77 @@ pub async fn banks(db: &impl ConnectionTrait) -> AppResult<Vec<bank::Model>> {
         .order_by_asc(bank::Column::ShortName)
         .all(db)
         .await?)
+}
+
+/// The banks as the import matches a file's "Ngân hàng" column against them.
+pub async fn known_banks(db: &impl ConnectionTrait) -> Result<Vec<KnownBank>, sea_orm::DbErr> {
+    Ok(bank::Entity::find()
+        .all(db)
+        .await?
+        .iter()
+        .map(|b| KnownBank {
+            bin: b.bin.clone(),
+            names: b.names().into_iter().map(str::to_owned).collect(),
+        })
+        .collect())
+}
+
+/// Stores the accounts a committed ward file gave, inside the import's transaction, after its
+/// people are stored: each `(person id, ward id, account)` replaces the person's account when
+/// it differs, audited with the number masked, never logged. Unchanged accounts write nothing,
+/// so the same file committed again changes nothing.
+pub async fn store_imported_accounts(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    accounts: &[(i32, i32, &TypedAccount)],
+) -> AppResult<()> {
+    for &(person_id, ward_id, typed) in accounts {
+        let kind = if typed.social_security {
+            AccountKind::SocialSecurity
+        } else {
+            AccountKind::Bank
+        };
+        let existing = payment_account::Entity::find()
+            .filter(payment_account::Column::PersonId.eq(person_id))
+            .one(txn)
+            .await?;
+        if let Some(known) = &existing
+            && known.kind == kind
+            && known.account_number == typed.number
+            && known.bank_bin == typed.bank_bin
+            && known.holder_name == typed.holder
+        {
+            continue;
+        }
+        let before = existing.as_ref().map(audited);
+        let mut active = match existing {
+            Some(account) => account.into(),
+            None => payment_account::ActiveModel {
+                person_id: Set(person_id),
+                ..Default::default()
+            },
+        };
+        active.kind = Set(kind);
+        active.bank_bin = Set(typed.bank_bin.clone());
+        active.account_number = Set(typed.number.clone());
+        active.holder_name = Set(typed.holder.clone());
+        active.updated_at = Set(Utc::now());
+        let saved: payment_account::Model = active.save(txn).await?.try_into()?;
+        audit::record(
+            txn,
+            actor,
+            AuditEvent {
+                action: "payment_account.import",
+                entity_type: "person",
+                entity_id: Some(person_id.to_string()),
+                unit_id: Some(ward_id),
+            },
+            before.as_ref(),
+            Some(&audited(&saved)),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// A checked account, ready to store: the matched bank and the digits.

@@ -803,3 +803,139 @@ async fn the_account_page_shows_the_ward_the_number_and_refuses_an_unknown_bank(
     assert!(page.body.contains("510020519999"));
     assert!(page.body.contains("Tài khoản an sinh xã hội"));
 }
+
+/// A Tân Phú list with the account columns: banks typed "VCB", "Vietcombank" and "NH Ngoại
+/// thương", a social-security account without a bank, and an unknown bank.
+fn ward_file_with_accounts() -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write(1, 0, "UBND PHƯỜNG TÂN PHÚ").unwrap();
+    let headers = [
+        "STT",
+        "Họ và tên",
+        "Năm sinh",
+        "Địa chỉ",
+        "Đối tượng",
+        "Số tiền",
+        "Số tài khoản",
+        "Tài khoản an sinh xã hội",
+        "Ngân hàng",
+        "Chủ tài khoản",
+    ];
+    for (col, header) in headers.iter().enumerate() {
+        sheet.write(3, col as u16, *header).unwrap();
+    }
+    let people = [
+        ("Nguyễn Văn An", "0071000123456", "", "VCB", ""),
+        (
+            "Trần Thị Bình",
+            "0071000654321",
+            "",
+            "Vietcombank",
+            "Trần Văn Bảo",
+        ),
+        ("Lê Thị Cúc", "'0011002233445", "", "NH Ngoại thương", ""),
+        ("Phạm Văn Dũng", "", "123456789012", "", ""),
+        ("Võ Thị Em", "0123456789", "", "Ngân hàng Mặt Trăng", ""),
+    ];
+    for (i, (name, number, social, bank, holder)) in people.iter().enumerate() {
+        let row = 4 + i as u32;
+        sheet.write(row, 0, i as u32 + 1).unwrap();
+        sheet.write(row, 1, *name).unwrap();
+        sheet.write(row, 2, 1950 + i as u32).unwrap();
+        sheet.write(row, 3, "7 Lê Văn Việt").unwrap();
+        sheet.write(row, 4, "TNLS").unwrap();
+        sheet.write(row, 5, 600_000).unwrap();
+        for (col, text) in [(6, number), (7, social), (8, bank), (9, holder)] {
+            if !text.is_empty() {
+                sheet.write(row, col, *text).unwrap();
+            }
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn a_ward_file_with_accounts_stores_them_and_warns_of_an_unknown_bank() {
+    use chamlo::entities::{payment_account, person};
+    use chamlo::import::Severity;
+    let app = TestApp::spawn().await;
+    let campaign = crate::import::district_campaign(&app, 2021).await;
+    let file = ward_file_with_accounts();
+    let (parsed, committed) =
+        crate::import::import_bytes(&app, &campaign, "tan-phu.xlsx", &file, None)
+            .await
+            .unwrap();
+    assert_eq!(committed[0].added, 5, "every person is listed");
+    let warned: Vec<(u32, &str)> = parsed
+        .rows
+        .iter()
+        .flat_map(|r| r.issues.iter().map(move |i| (r.row, i)))
+        .filter(|(_, i)| i.field == "payment_account" && i.severity == Severity::Warning)
+        .map(|(row, i)| (row, i.message.as_str()))
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert_eq!(warned[0].0, 9);
+    assert!(
+        warned[0]
+            .1
+            .contains("Không nhận ra ngân hàng “Ngân hàng Mặt Trăng”")
+    );
+
+    let people = person::Entity::find().all(&app.db).await.unwrap();
+    let accounts = payment_account::Entity::find().all(&app.db).await.unwrap();
+    let account_of_name = |name: &str| {
+        let id = people.iter().find(|p| p.full_name == name).unwrap().id;
+        accounts.iter().find(|a| a.person_id == id).map(|a| {
+            (
+                a.kind,
+                a.bank_bin.clone(),
+                a.account_number.clone(),
+                a.holder_name.clone(),
+            )
+        })
+    };
+    let vcb = Some("970436".to_owned());
+    assert_eq!(
+        account_of_name("Nguyễn Văn An"),
+        Some((AccountKind::Bank, vcb.clone(), "0071000123456".into(), None))
+    );
+    assert_eq!(
+        account_of_name("Trần Thị Bình"),
+        Some((
+            AccountKind::Bank,
+            vcb.clone(),
+            "0071000654321".into(),
+            Some("Trần Văn Bảo".into())
+        ))
+    );
+    assert_eq!(
+        account_of_name("Lê Thị Cúc"),
+        Some((AccountKind::Bank, vcb, "0011002233445".into(), None))
+    );
+    assert_eq!(
+        account_of_name("Phạm Văn Dũng"),
+        Some((
+            AccountKind::SocialSecurity,
+            None,
+            "123456789012".into(),
+            None
+        ))
+    );
+    assert_eq!(account_of_name("Võ Thị Em"), None, "nothing is guessed");
+
+    // Audited with the number masked; the same file again writes nothing.
+    let audit = chamlo::domain::audit::audit_page(&app.db, &AuditFilter::default())
+        .await
+        .expect("audit");
+    let text = format!("{audit:?}");
+    assert_eq!(text.matches("payment_account.import").count(), 4, "{text}");
+    assert!(!text.contains("0071000123456"));
+    crate::import::import_bytes(&app, &campaign, "tan-phu.xlsx", &file, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        payment_account::Entity::find().all(&app.db).await.unwrap(),
+        accounts
+    );
+}

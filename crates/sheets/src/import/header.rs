@@ -45,6 +45,14 @@ pub enum Field {
     HouseholdCode,
     /// Số nhân khẩu.
     HouseholdSize,
+    /// Số tài khoản (a bank account).
+    AccountNumber,
+    /// Tài khoản an sinh xã hội: the person's social-security account in VNeID.
+    SocialSecurityAccount,
+    /// Ngân hàng: the bank of the account, as typed ("VCB", "NH Ngoại thương").
+    Bank,
+    /// Chủ tài khoản: the holder's name when it is not the person's.
+    AccountHolder,
 }
 
 impl Field {
@@ -68,6 +76,10 @@ impl Field {
             Field::Ward => "Phường",
             Field::HouseholdCode => "Mã hộ",
             Field::HouseholdSize => "Số nhân khẩu",
+            Field::AccountNumber => "Số tài khoản",
+            Field::SocialSecurityAccount => "Tài khoản an sinh xã hội",
+            Field::Bank => "Ngân hàng",
+            Field::AccountHolder => "Chủ tài khoản",
         }
     }
 }
@@ -160,6 +172,8 @@ pub(crate) fn header_field(label: &str) -> Option<Field> {
         Field::Stt
     } else if has("ky nhan") || has("ky ten") || has("chu ky") || w == "ky" {
         Field::Signature
+    } else if let Some(field) = account_field(w, &has) {
+        field
     } else if matches!(w, "nam" | "nam sinh nam" | "nam gioi") {
         Field::BirthYearOf(Gender::Male)
     } else if matches!(w, "nu" | "nam sinh nu" | "nu gioi") {
@@ -214,6 +228,31 @@ pub(crate) fn header_field(label: &str) -> Option<Field> {
         return None;
     };
     Some(f)
+}
+
+/// The payment-account columns, checked before the name and amount columns so that "Họ tên
+/// chủ tài khoản" is the holder, not the person, and "Số tài khoản ngân hàng" is the number,
+/// not the bank.
+fn account_field(w: &str, has: &impl Fn(&str) -> bool) -> Option<Field> {
+    let account = has("tai khoan") || has("tk");
+    if account && (has("an sinh") || has("asxh") || has("an sinh xa hoi") || has("vneid")) {
+        Some(Field::SocialSecurityAccount)
+    } else if has("chu tai khoan") || has("chu tk") || matches!(w, "ten tai khoan" | "ten tk") {
+        Some(Field::AccountHolder)
+    } else if has("so tai khoan")
+        || has("so tk")
+        || w == "stk"
+        || matches!(
+            w,
+            "tai khoan" | "tai khoan ngan hang" | "tk ngan hang" | "tk nh" | "tai khoan nh"
+        )
+    {
+        Some(Field::AccountNumber)
+    } else if has("ngan hang") || matches!(w, "nh" | "ten nh" | "nh mo tk") {
+        Some(Field::Bank)
+    } else {
+        None
+    }
 }
 
 /// The headings household lists give their category column ("Phân loại hộ", "Loại hộ",
@@ -378,6 +417,20 @@ mod tests {
             ("STT", Field::Stt),
             ("Nam", Field::BirthYearOf(Gender::Male)),
             ("Nữ", Field::BirthYearOf(Gender::Female)),
+            ("Số tài khoản", Field::AccountNumber),
+            ("Số TK", Field::AccountNumber),
+            ("STK", Field::AccountNumber),
+            ("Số tài khoản ngân hàng", Field::AccountNumber),
+            ("Tài khoản ngân hàng", Field::AccountNumber),
+            ("Ngân hàng", Field::Bank),
+            ("Tên ngân hàng", Field::Bank),
+            ("Ngân hàng mở tài khoản", Field::Bank),
+            ("Chủ tài khoản", Field::AccountHolder),
+            ("Họ tên chủ tài khoản", Field::AccountHolder),
+            ("Tên tài khoản", Field::AccountHolder),
+            ("Tài khoản an sinh xã hội", Field::SocialSecurityAccount),
+            ("Số tài khoản an sinh xã hội", Field::SocialSecurityAccount),
+            ("TK ASXH", Field::SocialSecurityAccount),
         ];
         for (label, field) in cases {
             assert_eq!(header_field(label), Some(field), "{label}");

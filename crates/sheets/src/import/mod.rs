@@ -7,6 +7,7 @@
 //! the columns; [`rows`] skips what is not a person (titles, sections, totals, signatures),
 //! normalises and validates each person; [`duplicates`] marks people listed twice.
 
+mod account_columns;
 mod category_column;
 #[cfg(test)]
 mod category_tests;
@@ -28,6 +29,7 @@ pub mod seed_context;
 #[cfg(test)]
 mod tests;
 
+pub use account_columns::{KnownBank, TypedAccount, seed_banks};
 pub use duplicates::{PersonKey, mark_listed_elsewhere};
 pub use header::{Field, MappedColumn};
 pub use legacy_encoding::LegacyEncoding;
@@ -54,6 +56,8 @@ pub struct ImportContext {
     /// Other spellings of wards, mapped once by district staff from a preview: the spelling
     /// and the index of its ward in `wards`.
     pub ward_synonyms: Vec<(String, usize)>,
+    /// The banks an account column may name (the `banks` table).
+    pub banks: Vec<KnownBank>,
 }
 
 /// A ward as the import resolves names to it. Every row of a list carries its ward, so the
@@ -214,6 +218,8 @@ pub struct ImportRow {
     pub household_code: Option<String>,
     /// Household size in a household list.
     pub household_size: Option<i32>,
+    /// The payment account from the account columns, when complete and its bank known.
+    pub account: Option<TypedAccount>,
     /// Every problem found, errors first in the order checked.
     pub issues: Vec<RowIssue>,
 }
@@ -238,6 +244,7 @@ impl ImportRow {
             note: None,
             household_code: None,
             household_size: None,
+            account: None,
             issues: Vec::new(),
         }
     }

@@ -173,7 +173,7 @@ struct RowReader<'a> {
     ward_keys: Vec<String>,
 }
 
-const FIELD_SLOTS: usize = 17;
+const FIELD_SLOTS: usize = 21;
 
 /// A field's index in [`RowReader::col`].
 fn field_slot(field: Field) -> usize {
@@ -195,11 +195,16 @@ fn field_slot(field: Field) -> usize {
         Field::Ward => 14,
         Field::HouseholdCode => 15,
         Field::HouseholdSize => 16,
+        Field::AccountNumber => 17,
+        Field::SocialSecurityAccount => 18,
+        Field::Bank => 19,
+        Field::AccountHolder => 20,
     }
 }
 
-/// The fields whose cells [`RowReader::has_content`] looks at, by slot.
-const CONTENT_SLOTS: [usize; FIELD_SLOTS - 2] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16];
+/// The fields whose cells [`RowReader::has_content`] looks at, by slot: not the account
+/// columns, which alone do not make a person.
+const CONTENT_SLOTS: [usize; 15] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16];
 
 impl<'a> RowReader<'a> {
     fn new(
@@ -603,6 +608,16 @@ impl<'a> RowReader<'a> {
         } else {
             non_empty(phone)
         };
+        super::account_columns::read_account(
+            &mut row,
+            self.ctx,
+            super::account_columns::AccountCells {
+                number: self.text(r, Field::AccountNumber),
+                social_security: self.text(r, Field::SocialSecurityAccount),
+                bank: self.text(r, Field::Bank),
+                holder: self.text(r, Field::AccountHolder),
+            },
+        );
 
         let ward_text = self.text(r, Field::Ward);
         if !self.has_column(Field::Ward) {

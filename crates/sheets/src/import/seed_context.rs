@@ -2,7 +2,7 @@
 //! tests, the hostile-file tests, the fuzz target and the benchmarks read files with. The one
 //! place outside the migrations that turns the seed data into import values.
 
-use super::{ImportContext, KnownWard};
+use super::{ImportContext, KnownWard, seed_banks};
 use chamlo_vn::seed;
 pub use chamlo_vn::seed::seed_catalogue;
 use chamlo_vn::states::UnitLevel;
@@ -28,5 +28,6 @@ pub fn seed_context(year: i32) -> ImportContext {
         wards: seed_wards(),
         current_year: year,
         ward_synonyms: Vec::new(),
+        banks: seed_banks(),
     }
 }
