@@ -1,6 +1,8 @@
-//! `chamlo demo`: a sample campaign to try the whole flow by hand. Loads the import samples
-//! (compiled into the binary) of every ward but Hiệp Phú, whose officer uploads theirs in the
-//! web pages, and creates one account per role. Running it again changes nothing.
+//! `chamlo demo`: a sample campaign to try the whole flow by hand, as it runs today: Tết Đinh
+//! Mùi 2027 under the city, with the five wards of 1 July 2025. The 2021 sample lists of the
+//! old Quận 9 wards (compiled into the binary) are loaded into a 2021 campaign and carried
+//! forward into 2027 through the unit lineage, so the new wards start from their
+//! predecessors' lists. One account per role; running it again changes nothing.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -8,8 +10,10 @@ use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::accounts::{NewUser, create_user};
 use crate::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign};
+use crate::domain::carry_forward::start_next_campaign;
 use crate::domain::import_check::{check_against_campaign, load_import_setup};
 use crate::domain::import_commit::{FileMeta, commit_import};
+use crate::domain::lineage::units_on;
 use crate::domain::operator::Operator;
 use crate::domain::pending_uploads::sha256_hex;
 use crate::domain::scope::UnitScope;
@@ -19,8 +23,12 @@ use crate::entities::states::{Role, UnitLevel};
 use crate::entities::user;
 use crate::import::read_ward_file;
 
-/// The samples loaded by the demo: every ward's file but Hiệp Phú's.
-const SAMPLES: [(&str, &[u8]); 6] = [
+/// The samples loaded by the demo: every old ward's 2021 file.
+const SAMPLES: [(&str, &[u8]); 7] = [
+    (
+        "01-hiep-phu-nguoi-co-cong.xlsx",
+        include_bytes!("../../import-samples/01-hiep-phu-nguoi-co-cong.xlsx"),
+    ),
     (
         "02-tang-nhon-phu-a-ho-ngheo.xlsx",
         include_bytes!("../../import-samples/02-tang-nhon-phu-a-ho-ngheo.xlsx"),
@@ -47,9 +55,6 @@ const SAMPLES: [(&str, &[u8]); 6] = [
     ),
 ];
 
-/// Hiệp Phú's sample, for the ward officer to upload by hand.
-pub const HIEP_PHU_SAMPLE: &str = "import-samples/01-hiep-phu-nguoi-co-cong.xlsx";
-
 /// A demo account: username, role, unit (level, name), full name.
 type DemoAccount = (
     &'static str,
@@ -58,19 +63,26 @@ type DemoAccount = (
     &'static str,
 );
 
-/// The demo accounts.
-const ACCOUNTS: [DemoAccount; 3] = [
+/// The demo accounts. The two reviewers serve the city; until accounts can be limited to a
+/// sector, each sees every sector of every ward under it.
+const ACCOUNTS: [DemoAccount; 4] = [
     (
-        "demo.hiepphu",
+        "demo.tangnhonphu",
         Role::Ward,
-        Some((UnitLevel::Ward, "Hiệp Phú")),
-        "Nguyễn Thị Thu (cán bộ phường, mẫu)",
+        Some((UnitLevel::Ward, "Tăng Nhơn Phú")),
+        "Nguyễn Thị Thu (cán bộ phường Tăng Nhơn Phú, mẫu)",
     ),
     (
-        "demo.quan9",
+        "demo.nguoicocong",
         Role::District,
-        Some((UnitLevel::District, "Quận 9")),
-        "Trần Văn Minh (cán bộ quận, mẫu)",
+        Some((UnitLevel::City, "Hồ Chí Minh")),
+        "Trần Văn Minh (Sở Nội vụ, duyệt người có công, mẫu)",
+    ),
+    (
+        "demo.baotroxahoi",
+        Role::District,
+        Some((UnitLevel::City, "Hồ Chí Minh")),
+        "Lê Thị Hoa (duyệt bảo trợ xã hội, mẫu)",
     ),
     ("demo.admin", Role::Admin, None, "Quản trị (mẫu)"),
 ];
@@ -78,8 +90,11 @@ const ACCOUNTS: [DemoAccount; 3] = [
 /// The demo's password unless `CHAMLO_DEMO_PASSWORD` says otherwise.
 const DEFAULT_PASSWORD: &str = "chamlo-demo-2021";
 
+/// The title of the sample lists' own campaign.
+const SOURCE_TITLE: &str = "Tết Nguyên đán Tân Sửu 2021 (dữ liệu mẫu)";
+
 /// The demo campaign's title.
-const TITLE: &str = "Tết Nguyên đán Tân Sửu 2021 (dữ liệu mẫu)";
+const TITLE: &str = "Tết Nguyên đán Đinh Mùi 2027 (dữ liệu mẫu)";
 
 /// Runs `chamlo demo`.
 pub async fn run(config: &Config) -> Result<(), CliError> {
@@ -97,21 +112,28 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
         print_logins(config, None);
         return Ok(());
     }
-    let units = all_units(&db).await?;
+    let all = all_units(&db).await?;
+    // Accounts and lists name the units of today (an old ward may share a new one's name).
+    let units: Vec<_> = units_on(&all, chamlo_sheets::population_match::tet_date(2027))
+        .into_iter()
+        .cloned()
+        .collect();
     let unit_id = |level: UnitLevel, name: &str| {
         find_unit(&units, level, name).map(|u| u.id).ok_or_else(|| {
             CliError::from(format!("the seed data has no {} {name}", level.as_str()))
         })
     };
-    let district_id = unit_id(UnitLevel::District, "Quận 9")?;
+    let district_id = find_unit(&all, UnitLevel::District, "Quận 9")
+        .map(|u| u.id)
+        .ok_or_else(|| CliError::from("the seed data has no district Quận 9"))?;
     let operator = Operator::system("demo");
     let actor = operator.actor.clone();
-    let campaign = create_campaign(
+    let source = create_campaign(
         &db,
         &operator,
         NewCampaign {
             year: 2021,
-            title: Some(TITLE.to_owned()),
+            title: Some(SOURCE_TITLE.to_owned()),
             unit: Some(RequestedUnit::Id(district_id)),
         },
     )
@@ -136,7 +158,7 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
         .map_err(|e| CliError::from(e.user_message()))?;
     }
 
-    let setup = load_import_setup(&db, campaign.year).await?;
+    let setup = load_import_setup(&db, source.year).await?;
     let mut imported = 0;
     for (name, bytes) in SAMPLES {
         let context = setup.context.clone();
@@ -144,13 +166,13 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
             .await
             .map_err(|e| CliError::from(format!("{name}: {e}")))?
             .map_err(|e| CliError::from(format!("{name}: {e}")))?;
-        let former = check_against_campaign(&db, &campaign, &mut parsed, None, &UnitScope::All)
+        let former = check_against_campaign(&db, &source, &mut parsed, None, &UnitScope::All)
             .await
             .map_err(|e| CliError::from(format!("{name}: {}", e.user_message())))?;
         let committed = commit_import(
             &db,
             &actor,
-            &campaign,
+            &source,
             &parsed,
             &former,
             FileMeta {
@@ -164,13 +186,24 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
         imported += committed.iter().map(|c| c.added).sum::<usize>();
     }
 
+    // Tết 2027 is run by the city (Quận 9 ended), starting from the old wards' lists.
+    let (campaign, carried) = start_next_campaign(
+        &db,
+        &operator,
+        &source,
+        NewCampaign {
+            year: 2027,
+            title: Some(TITLE.to_owned()),
+            unit: None,
+        },
+    )
+    .await
+    .map_err(|e| CliError::from(e.user_message()))?;
+
     // Some wards further along, so the dashboard has something to show.
     for (ward, actions) in [
-        (
-            "Tăng Nhơn Phú A",
-            &[ListAction::Submit, ListAction::Approve][..],
-        ),
-        ("Long Bình", &[ListAction::Submit][..]),
+        ("Long Bình", &[ListAction::Submit, ListAction::Approve][..]),
+        ("Phước Long", &[ListAction::Submit][..]),
     ] {
         let ward_id = unit_id(UnitLevel::Ward, ward)?;
         for action in actions {
@@ -181,9 +214,12 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
     }
 
     println!(
-        "Demo campaign “{}” created with {imported} people from {} sample files.",
+        "Demo campaign “{}” created: {imported} people of {} sample files of 2021, carried \
+         forward into {} lists of the new wards ({} gifts).",
         campaign.title,
-        SAMPLES.len()
+        SAMPLES.len(),
+        carried.lists_created,
+        carried.entries_copied
     );
     print_logins(
         config,
@@ -216,7 +252,9 @@ fn print_logins(config: &Config, password: Option<&str>) {
         ),
     }
     println!();
-    println!("As demo.hiepphu, upload {HIEP_PHU_SAMPLE}: preview, commit, submit.");
-    println!("As demo.quan9, approve it on the campaign's page and download the signing sheet.");
+    println!(
+        "As demo.tangnhonphu, review the list carried forward from the four old wards, submit."
+    );
+    println!("As demo.nguoicocong, review duplicates and approve it on the campaign's page.");
     println!("The demo accounts share a published password: never run `chamlo demo` on real data.");
 }

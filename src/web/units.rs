@@ -8,6 +8,7 @@ use axum::routing::get;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::domain::clock::vietnam_date;
+use crate::domain::lineage::{self, Lineage};
 use crate::domain::units::{all_units, display_name};
 use crate::entities::{person, unit, ward_list};
 use crate::error::{AppError, AppResult};
@@ -36,9 +37,42 @@ pub struct UnitRow {
     pub parent: String,
     /// Validity, e.g. "đến 30/06/2025".
     pub validity: String,
+    /// The units that went into it, with share and date ("Phường Hiệp Phú (toàn bộ, từ
+    /// 01/07/2025)"): where its people's past lists were kept.
+    pub predecessors: Vec<String>,
+    /// The units it went into, with share and date: where its people are listed now.
+    pub successors: Vec<String>,
 }
 
-fn unit_row(unit: &unit::Model, units: &[unit::Model]) -> UnitRow {
+/// "Phường Hiệp Phú (toàn bộ, từ 01/07/2025)", or with the khu phố of a part.
+fn lineage_text(
+    units: &[unit::Model],
+    lineage: &Lineage,
+    line: &crate::entities::unit_lineage::Model,
+    other: i32,
+) -> String {
+    let name = units
+        .iter()
+        .find(|u| u.id == other)
+        .map(display_name)
+        .unwrap_or_default();
+    let quarters: Vec<&str> = lineage
+        .quarters
+        .iter()
+        .filter(|q| q.predecessor_id == line.predecessor_id && q.successor_id == line.successor_id)
+        .map(|q| q.quarter.as_str())
+        .collect();
+    let share = if line.whole {
+        "toàn bộ".to_owned()
+    } else if quarters.is_empty() {
+        "một phần".to_owned()
+    } else {
+        format!("một phần: {}", quarters.join(", "))
+    };
+    format!("{name} ({share}, từ {})", vietnam_date(line.effective_on))
+}
+
+fn unit_row(unit: &unit::Model, units: &[unit::Model], lineage: &Lineage) -> UnitRow {
     let parent = unit
         .parent_id
         .and_then(|id| units.iter().find(|u| u.id == id))
@@ -59,6 +93,14 @@ fn unit_row(unit: &unit::Model, units: &[unit::Model]) -> UnitRow {
         level: unit.level.label(),
         parent,
         validity,
+        predecessors: lineage
+            .predecessors_of(unit.id)
+            .map(|line| lineage_text(units, lineage, line, line.predecessor_id))
+            .collect(),
+        successors: lineage
+            .successors_of(unit.id)
+            .map(|line| lineage_text(units, lineage, line, line.successor_id))
+            .collect(),
     }
 }
 
@@ -72,10 +114,11 @@ struct UnitsPage {
 
 async fn list_units(State(state): State<AppState>, user: CurrentUser) -> AppResult<UnitsPage> {
     let units = all_units(&state.db).await?;
+    let lineage = lineage::load(&state.db).await?;
     let rows = units
         .iter()
         .filter(|unit| user.scope.allows(unit.id))
-        .map(|unit| unit_row(unit, &units))
+        .map(|unit| unit_row(unit, &units, &lineage))
         .collect();
     Ok(UnitsPage {
         chrome: Chrome::for_user(&user),
@@ -114,7 +157,7 @@ async fn show_unit(
         .await?;
     Ok(UnitPage {
         chrome: Chrome::for_user(&user),
-        unit: unit_row(found, &units),
+        unit: unit_row(found, &units, &lineage::load(&state.db).await?),
         people,
         lists,
     })

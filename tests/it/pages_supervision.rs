@@ -460,27 +460,28 @@ async fn chamlo_demo_loads_samples_and_accounts_once() {
         "{stdout}{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(stdout.contains("demo.hiepphu"), "{stdout}");
-    assert!(stdout.contains("demo.quan9"));
-    assert!(stdout.contains("demo.admin"));
+    for account in [
+        "demo.tangnhonphu",
+        "demo.nguoicocong",
+        "demo.baotroxahoi",
+        "demo.admin",
+    ] {
+        assert!(stdout.contains(account), "{stdout}");
+    }
     assert!(stdout.contains("chamlo-demo-2021"));
     let second = run_chamlo(&app, &["demo"], &[]);
     let again = String::from_utf8_lossy(&second.stdout);
     assert!(second.status.success());
     assert!(again.contains("already exists"), "{again}");
-    assert_eq!(campaign::Entity::find().count(&app.db).await.unwrap(), 1);
+    // The 2021 sample lists' campaign and Tết 2027 carried forward from it.
+    assert_eq!(campaign::Entity::find().count(&app.db).await.unwrap(), 2);
 
-    // The demo's ward officer logs in and finds the campaign.
-    let cookie = app.login("demo.hiepphu", "chamlo-demo-2021").await;
+    // The demo's ward officer of a new ward logs in and finds the 2027 campaign.
+    let cookie = app.login("demo.tangnhonphu", "chamlo-demo-2021").await;
     let home = app.get("/", Some(&cookie)).await;
-    assert!(home.body.contains("dữ liệu mẫu"), "{}", home.body);
-    let district = app.login("demo.quan9", "chamlo-demo-2021").await;
-    let slug = campaign::Entity::find()
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .slug;
+    assert!(home.body.contains("Đinh Mùi 2027"), "{}", home.body);
+    let district = app.login("demo.nguoicocong", "chamlo-demo-2021").await;
+    let slug = "tet-2027";
     let dashboard = app
         .get(&format!("/campaigns/{slug}"), Some(&district))
         .await;

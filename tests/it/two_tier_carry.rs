@@ -184,3 +184,27 @@ async fn a_2025_campaign_carried_into_2027_lands_in_the_merged_wards() {
     assert!(page.body.contains("Phường cũ: Phường Hiệp Phú"));
     assert!(find_campaign(&app.db, "tet-2025").await.is_ok());
 }
+
+#[tokio::test]
+async fn the_units_page_shows_predecessors_and_successors_with_dates() {
+    let app = TestApp::spawn().await;
+    let cookie = app.login_as("quantri", Role::Admin, None).await;
+    let list = app.get("/units", Some(&cookie)).await;
+    assert_eq!(list.status, axum::http::StatusCode::OK);
+    assert!(
+        list.body
+            .contains("Nay thuộc: Phường Tăng Nhơn Phú (toàn bộ, từ 01/07/2025)"),
+        "{}",
+        list.body
+    );
+    let tnp = app.unit(UnitLevel::Ward, "Tăng Nhơn Phú").await;
+    let page = app.get(&format!("/units/{}", tnp.id), Some(&cookie)).await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    for old in ["Hiệp Phú", "Tân Phú", "Tăng Nhơn Phú A", "Tăng Nhơn Phú B"] {
+        assert!(
+            page.body
+                .contains(&format!("Phường {old} (toàn bộ, từ 01/07/2025)")),
+            "{old}"
+        );
+    }
+}
