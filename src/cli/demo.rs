@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
-use crate::domain::accounts::{NewUser, create_user};
+use crate::domain::accounts::NewUser;
 use crate::domain::campaigns::{NewCampaign, RequestedUnit, create_campaign};
 use crate::domain::carry_forward::start_next_campaign;
 use crate::domain::import_check::{check_against_campaign, load_import_setup};
@@ -17,9 +17,10 @@ use crate::domain::lineage::units_on;
 use crate::domain::operator::Operator;
 use crate::domain::pending_uploads::sha256_hex;
 use crate::domain::scope::UnitScope;
+use crate::domain::sectors::create_user_in_sectors;
 use crate::domain::units::{all_units, find_unit};
 use crate::domain::ward_lists::{ListAction, transition_list};
-use crate::entities::states::{Role, UnitLevel};
+use crate::entities::states::{Role, Sector, UnitLevel};
 use crate::entities::user;
 use crate::import::read_ward_file;
 
@@ -55,36 +56,42 @@ const SAMPLES: [(&str, &[u8]); 7] = [
     ),
 ];
 
-/// A demo account: username, role, unit (level, name), full name.
+/// A demo account: username, role, unit (level, name), full name, the sectors it is limited
+/// to (none: every sector).
 type DemoAccount = (
     &'static str,
     Role,
     Option<(UnitLevel, &'static str)>,
     &'static str,
+    &'static [Sector],
 );
 
-/// The demo accounts. The two reviewers serve the city; until accounts can be limited to a
-/// sector, each sees every sector of every ward under it.
+/// The demo accounts: the ward officer of the merged Tăng Nhơn Phú, the city's merit reviewer
+/// (Sở Nội vụ) and social-protection reviewer, each seeing only their sector of every ward,
+/// and an administrator.
 const ACCOUNTS: [DemoAccount; 4] = [
     (
         "demo.tangnhonphu",
         Role::Ward,
         Some((UnitLevel::Ward, "Tăng Nhơn Phú")),
         "Nguyễn Thị Thu (cán bộ phường Tăng Nhơn Phú, mẫu)",
+        &[],
     ),
     (
         "demo.nguoicocong",
         Role::District,
         Some((UnitLevel::City, "Hồ Chí Minh")),
         "Trần Văn Minh (Sở Nội vụ, duyệt người có công, mẫu)",
+        &[Sector::Merit],
     ),
     (
         "demo.baotroxahoi",
         Role::District,
         Some((UnitLevel::City, "Hồ Chí Minh")),
         "Lê Thị Hoa (duyệt bảo trợ xã hội, mẫu)",
+        &[Sector::SocialProtection],
     ),
-    ("demo.admin", Role::Admin, None, "Quản trị (mẫu)"),
+    ("demo.admin", Role::Admin, None, "Quản trị (mẫu)", &[]),
 ];
 
 /// The demo's password unless `CHAMLO_DEMO_PASSWORD` says otherwise.
@@ -139,12 +146,12 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
     )
     .await
     .map_err(|e| CliError::from(e.user_message()))?;
-    for (username, role, unit, full_name) in ACCOUNTS {
+    for (username, role, unit, full_name, sectors) in ACCOUNTS {
         let unit_id = match unit {
             Some((level, name)) => Some(unit_id(level, name)?),
             None => None,
         };
-        create_user(
+        create_user_in_sectors(
             &db,
             NewUser {
                 username,
@@ -153,6 +160,7 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
                 unit_id,
                 full_name: Some(full_name),
             },
+            sectors,
         )
         .await
         .map_err(|e| CliError::from(e.user_message()))?;
@@ -234,11 +242,17 @@ fn print_logins(config: &Config, password: Option<&str>) {
         "Start the service (`chamlo`, or `cargo run --release`), open http://{} and log in as:",
         config.bind
     );
-    for (username, role, unit, _) in ACCOUNTS {
+    for (username, role, unit, _, sectors) in ACCOUNTS {
         let unit = unit
             .map(|(_, name)| format!(", {name}"))
             .unwrap_or_default();
-        println!("  {username:<14} {}{unit}", role.label());
+        let sectors: Vec<&str> = sectors.iter().map(|s| s.label()).collect();
+        let sectors = if sectors.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", sectors.join(", "))
+        };
+        println!("  {username:<18} {}{unit}{sectors}", role.label());
     }
     match password {
         Some(password) => println!("  password for each: {password}"),

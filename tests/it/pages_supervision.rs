@@ -3,7 +3,8 @@
 //! `chamlo demo`.
 
 use axum::http::{StatusCode, header};
-use chamlo::entities::states::{Role, UnitLevel};
+use chamlo::domain::sectors::user_sectors;
+use chamlo::entities::states::{Role, Sector, UnitLevel};
 use chamlo::entities::{campaign, category_synonym, gift_program, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -487,4 +488,20 @@ async fn chamlo_demo_loads_samples_and_accounts_once() {
         .await;
     assert!(dashboard.body.contains("Đã duyệt"));
     assert!(dashboard.body.contains("Chờ duyệt"));
+    // The two city reviewers are limited to their sectors.
+    for (username, sector) in [
+        ("demo.nguoicocong", Sector::Merit),
+        ("demo.baotroxahoi", Sector::SocialProtection),
+    ] {
+        let account = user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("demo reviewer");
+        assert_eq!(
+            user_sectors(&app.db, account.id).await.unwrap(),
+            vec![sector]
+        );
+    }
 }
