@@ -268,14 +268,17 @@ pub async fn carry_forward<C: ConnectionTrait + TransactionTrait>(
             household_id: old.household_id,
             amount: old.amount,
             file_amount: old.file_amount,
+            // A gift moved to the successor ward remembers the ward it was listed by.
+            former_ward_id: if ward != old.ward_id {
+                Some(old.ward_id)
+            } else {
+                old.former_ward_id
+            },
         }
         .pending_entry(to.id, new_program.id, now);
         copy.note = Set(old.note.clone());
         if ward != old.ward_id {
             summary.moved_to_successor += 1;
-            copy.former_ward_id = Set(Some(old.ward_id));
-        } else {
-            copy.former_ward_id = Set(old.former_ward_id);
         }
         copies.push(copy);
     }

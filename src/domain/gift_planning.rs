@@ -108,6 +108,8 @@ pub struct Listing {
     pub amount: i64,
     /// Where its gift stands in the distribution.
     pub status: EntryStatus,
+    /// The pre-merger ward the row named ("Phường cũ"), kept when the gift is re-planned.
+    pub former_ward_id: Option<i32>,
 }
 
 /// A gift the program should give.
@@ -127,6 +129,8 @@ pub struct PlannedGift {
     pub amount: i64,
     /// The amount typed in the ward's file, kept for comparison.
     pub file_amount: Option<i64>,
+    /// The pre-merger ward the listing named ("Phường cũ"), carried to the entry.
+    pub former_ward_id: Option<i32>,
 }
 
 impl PlannedGift {
@@ -158,6 +162,7 @@ impl PlannedGift {
             note: Set(None),
             import_batch_id: Set(None),
             source_row: Set(None),
+            former_ward_id: Set(self.former_ward_id),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -209,6 +214,7 @@ pub fn plan_gifts(
             household_id: source.household_id,
             amount: entitled.amount,
             file_amount: source.file_amount,
+            former_ward_id: source.former_ward_id,
         };
         match best.get(&gift.person_id) {
             Some(current)
@@ -486,6 +492,7 @@ pub async fn campaign_listings(
             file_amount: e.file_amount,
             amount: e.amount,
             status: e.status,
+            former_ward_id: e.former_ward_id,
         })
         .collect())
 }
@@ -528,6 +535,7 @@ mod tests {
             file_amount: Some(123),
             amount: 123,
             status: EntryStatus::Pending,
+            former_ward_id: None,
         }
     }
 

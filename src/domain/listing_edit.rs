@@ -154,13 +154,13 @@ async fn change_listing(
             household_id: clicked.household_id,
             amount: gift.amount,
             file_amount: change.amount,
+            former_ward_id: clicked.former_ward_id,
         }
         .pending_entry(list.campaign_id, gift.program_id, now);
         // What the ward's file said of the row stays with it.
         row.note = sea_orm::Set(clicked.note.clone());
         row.import_batch_id = sea_orm::Set(clicked.import_batch_id);
         row.source_row = sea_orm::Set(clicked.source_row);
-        row.former_ward_id = sea_orm::Set(clicked.former_ward_id);
         row.insert(db).await?;
     }
     let after = ListingAudit {

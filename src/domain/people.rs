@@ -402,6 +402,7 @@ pub async fn add_person_to_list<C: ConnectionTrait + TransactionTrait>(
             household_id: saved.household_id,
             amount: gift.amount,
             file_amount: amount,
+            former_ward_id: None,
         }
         .pending_entry(list.campaign_id, gift.program_id, now)
         .insert(&txn)

@@ -13,10 +13,11 @@ use chamlo::domain::import_check::FormerWards;
 use chamlo::domain::import_commit::{FileMeta, commit_import};
 use chamlo::domain::lineage::{self, LineageInput};
 use chamlo::domain::operator::Operator;
+use chamlo::domain::programs::{CategoryAmount, ProgramInput, add_program};
 use chamlo::domain::scope::UnitScope;
 use chamlo::domain::units::all_units;
-use chamlo::entities::states::{Role, UnitLevel};
-use chamlo::entities::{campaign, entry, unit, unit_lineage, ward_list};
+use chamlo::entities::states::{FundingSource, Role, UnitLevel};
+use chamlo::entities::{campaign, category, entry, unit, unit_lineage, ward_list};
 use chamlo::error::AppError;
 use chamlo::import::{KnownWard, ParsedList, RowStatus, Severity};
 use chrono::NaiveDate;
@@ -236,6 +237,70 @@ async fn a_2027_import_naming_hiep_phu_lands_in_tang_nhon_phu_and_prints_phuong_
         .filter(|cells| cells.get(column) == Some(&Data::String("Hiệp Phú".into())))
         .count();
     assert_eq!(marked, 12);
+}
+
+/// A program added after the import plans its gifts from the listings: each new gift keeps
+/// the old ward its listing named.
+#[tokio::test]
+async fn a_program_added_later_keeps_phuong_cu_on_its_gifts() {
+    let app = TestApp::spawn().await;
+    let campaign = campaign_2027(&app).await;
+    let bytes = std::fs::read(sample_path(HIEP_PHU_FILE)).unwrap();
+    import_bytes(&app, &campaign, HIEP_PHU_FILE, &bytes, None)
+        .await
+        .expect("imported");
+    let listed = entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let mut codes: Vec<String> = Vec::new();
+    for e in &listed {
+        let found = category::Entity::find_by_id(e.category_id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        if !codes.contains(&found.code) {
+            codes.push(found.code);
+        }
+    }
+    let (program, computed) = add_program(
+        &app.db,
+        &Operator::system("test"),
+        &campaign,
+        &ProgramInput {
+            name: "Quà Thành phố".into(),
+            funding_source: FundingSource::City,
+            sponsor_name: None,
+            goods_description: None,
+            goods_quantity: None,
+            one_per_household: false,
+            amounts: codes
+                .into_iter()
+                .map(|category| CategoryAmount {
+                    category,
+                    amount: 500_000,
+                })
+                .collect(),
+            payment_method: None,
+        },
+    )
+    .await
+    .expect("program added");
+    assert_eq!(computed.created, 12);
+    let units = all_units(&app.db).await.unwrap();
+    let hiep_phu = ward(&units, "Hiệp Phú", false);
+    let gifts = entry::Entity::find()
+        .filter(entry::Column::ProgramId.eq(program.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(gifts.len(), 12);
+    assert!(
+        gifts.iter().all(|g| g.former_ward_id == Some(hiep_phu.id)),
+        "{gifts:?}"
+    );
 }
 
 #[tokio::test]
