@@ -11,7 +11,7 @@ use crate::cli::export::{user_error, write_file};
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::campaigns::find_campaign;
-use crate::domain::exports::{find_program, find_ward};
+use crate::domain::exports::{find_campaign_ward, find_program};
 use crate::domain::operator::Operator;
 use crate::domain::payments::{
     AccountInput, BankInput, apply_results, cash_round_sheet, follow_up_list, make_transfer_batch,
@@ -140,10 +140,20 @@ async fn campaign_and_program(
     Ok((campaign, program))
 }
 
-/// The id of the ward `--ward` names, if given.
-async fn ward_id(db: &DatabaseConnection, ward: Option<&str>) -> Result<Option<i32>, CliError> {
+/// The id of the ward `--ward` names, if given: the ward of that name at the campaign's Tết
+/// (the new Long Bình in 2027, the old one in 2021).
+async fn ward_id(
+    db: &DatabaseConnection,
+    campaign: &campaign::Model,
+    ward: Option<&str>,
+) -> Result<Option<i32>, CliError> {
     match ward {
-        Some(text) => Ok(Some(find_ward(db, text).await.map_err(user_error)?.id)),
+        Some(text) => Ok(Some(
+            find_campaign_ward(db, campaign, text)
+                .await
+                .map_err(user_error)?
+                .id,
+        )),
         None => Ok(None),
     }
 }
@@ -161,7 +171,7 @@ pub async fn run(config: &Config, command: PaymentsCommand) -> Result<(), CliErr
         } => {
             let db = open_database(config).await?;
             let (campaign, program) = campaign_and_program(&db, &campaign, &program).await?;
-            let ward = ward_id(&db, ward.as_deref()).await?;
+            let ward = ward_id(&db, &campaign, ward.as_deref()).await?;
             let made = make_transfer_batch(&db, &operator, &campaign, program.id, ward)
                 .await
                 .map_err(user_error)?;
@@ -249,7 +259,9 @@ pub async fn run(config: &Config, command: PaymentsCommand) -> Result<(), CliErr
         } => {
             let db = open_database(config).await?;
             let (campaign, program) = campaign_and_program(&db, &campaign, &program).await?;
-            let ward = find_ward(&db, &ward).await.map_err(user_error)?;
+            let ward = find_campaign_ward(&db, &campaign, &ward)
+                .await
+                .map_err(user_error)?;
             let file = cash_round_sheet(&db, &operator, &campaign, &ward, &program)
                 .await
                 .map_err(user_error)?;
@@ -264,7 +276,7 @@ pub async fn run(config: &Config, command: PaymentsCommand) -> Result<(), CliErr
         } => {
             let db = open_database(config).await?;
             let (campaign, program) = campaign_and_program(&db, &campaign, &program).await?;
-            let ward = ward_id(&db, ward.as_deref()).await?;
+            let ward = ward_id(&db, &campaign, ward.as_deref()).await?;
             let rows = follow_up_list(&db, &operator, &campaign, program.id, ward)
                 .await
                 .map_err(user_error)?;

@@ -627,7 +627,7 @@ pub async fn apply_results<C: ConnectionTrait + TransactionTrait>(
     let mut summary = ResultsSummary::default();
     let mut items: Vec<payment_item::Model> = items;
     // A row without a date was paid on the day it is read, in Vietnam (UTC+7).
-    let today = (Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let today = crate::domain::clock::vietnam_today();
     for row in rows {
         let outcome = match row.outcome {
             Some(outcome) => outcome,

@@ -82,7 +82,7 @@ async fn page(
         errors,
         locked: String::new(),
         categories,
-        history: Vec::new(),
+        history: gift_history(&state.db, &operator(user), person_id).await?,
     })
 }
 
@@ -127,7 +127,6 @@ async fn show_edit_person(
         FormErrors::default(),
     )
     .await?;
-    shown.history = gift_history(&state.db, &operator(&user), id).await?;
     match ensure_person_editable(&state.db, id).await {
         Ok(()) => {}
         Err(AppError::Invalid(message)) => shown.locked = message,
