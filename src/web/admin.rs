@@ -19,6 +19,7 @@ use crate::domain::sectors::{
     create_user_in_sectors, sectors_by_user, sectors_label, ticked_sectors,
 };
 use crate::domain::units::{all_units, display_name};
+use crate::domain::user_admin::assignable_units;
 use crate::entities::states::{Role, Sector, UnitLevel};
 use crate::entities::{category, category_synonym};
 use crate::error::{AppError, AppResult};
@@ -162,16 +163,13 @@ async fn users_page(
             active: u.active,
         })
         .collect();
-    let mut choices: Vec<UnitChoice> = units
-        .iter()
-        .filter(|u| user.scope.allows(u.id) && u.valid_to.is_none())
-        .filter(|u| user.role == Role::Admin || u.level == UnitLevel::Ward)
-        .map(|u| UnitChoice {
-            id: u.id,
-            name: display_name(u),
-        })
+    // Today's units and the ended ones (saying since when), as the account page offers them:
+    // an officer may be needed for an old ward while a campaign of its time is closed out.
+    let choices: Vec<UnitChoice> = assignable_units(&state.db, &operator(user))
+        .await?
+        .into_iter()
+        .map(|(id, name)| UnitChoice { id, name })
         .collect();
-    choices.sort_by_key(|c| crate::vn::text::fold_key(&c.name));
     Ok(UsersPage {
         chrome: Chrome::for_user(user),
         users,
