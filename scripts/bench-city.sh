@@ -19,7 +19,8 @@
 # Environment: BENCH_DIR (default target/bench), BENCH_PG (default
 # postgres://postgres@127.0.0.1:5432), BENCH_PORT (default 18090), BENCH_WRK_SECONDS (15),
 # BENCH_SETTLE_SECONDS (60: the wait before the memory is read again).
-# The database it makes, chamlo_bench_city, is dropped at the end (BENCH_KEEP=1 keeps it).
+# The database it makes, BENCH_DB (default chamlo_bench_city), is dropped at the end (BENCH_KEEP=1
+# keeps it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +30,7 @@ PORT=${BENCH_PORT:-18090}
 WRK_SECONDS=${BENCH_WRK_SECONDS:-15}
 SETTLE=${BENCH_SETTLE_SECONDS:-60}
 CLIENTS=50
-DB=chamlo_bench_city
+DB=${BENCH_DB:-chamlo_bench_city}
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 RELEASE=${CARGO_TARGET_DIR:-target}/release
