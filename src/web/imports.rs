@@ -455,7 +455,15 @@ async fn show_import_preview(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (upload, campaign) = load_upload(&state, &user, &id).await?;
-    match read_upload(&state.db, &upload, &campaign, &user.scope).await {
+    match read_upload(
+        &state.db,
+        &state.parsed_uploads,
+        &upload,
+        &campaign,
+        &user.scope,
+    )
+    .await
+    {
         Ok(parsed) => {
             let mapping = mapping_offer(&state, &user, &parsed).await?;
             Ok(preview_page(&user, &upload, campaign, &parsed, mapping).into_response())
@@ -482,7 +490,14 @@ async fn download_annotated_copy(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (upload, campaign) = load_upload(&state, &user, &id).await?;
-    let parsed = read_upload(&state.db, &upload, &campaign, &user.scope).await?;
+    let parsed = read_upload(
+        &state.db,
+        &state.parsed_uploads,
+        &upload,
+        &campaign,
+        &user.scope,
+    )
+    .await?;
     let bytes = tokio::task::spawn_blocking(move || write_annotated_copy(&parsed))
         .await
         .map_err(|err| AppError::Other(anyhow::anyhow!("annotated copy stopped: {err}")))?
@@ -502,7 +517,15 @@ async fn commit_import_upload(
 ) -> AppResult<Response> {
     let (upload, campaign) = load_upload(&state, &user, &id).await?;
     let op = operator(&user);
-    let committed = commit_upload(&state.db, &op.actor, &upload, &campaign, &user.scope).await?;
+    let committed = commit_upload(
+        &state.db,
+        &state.parsed_uploads,
+        &op.actor,
+        &upload,
+        &campaign,
+        &user.scope,
+    )
+    .await?;
     let target = match committed.as_slice() {
         [one] => {
             let ward_id = crate::entities::ward_list::Entity::find_by_id(one.ward_list_id)
@@ -532,6 +555,7 @@ async fn discard_upload(
 ) -> AppResult<Redirect> {
     let (upload, campaign) = load_upload(&state, &user, &id).await?;
     delete_upload(&state.db, &upload.id).await?;
+    state.parsed_uploads.forget(&upload.id);
     Ok(Redirect::to(&format!(
         "/campaigns/{}/import",
         campaign.slug

@@ -34,6 +34,7 @@ mod pages_supervision;
 mod pages_ward;
 mod payments;
 mod population_check;
+mod preview_cache;
 mod schema;
 mod scope;
 mod sessions;
