@@ -265,16 +265,53 @@ pub async fn read_upload(
     campaign: &campaign::Model,
     scope: &UnitScope,
 ) -> AppResult<ParsedList> {
-    Ok(read_and_check(db, cache, upload, campaign, scope).await?.0)
+    Ok(read_upload_timed(db, cache, upload, campaign, scope)
+        .await?
+        .0)
 }
 
-/// The rows of the stored file as read, from `cache` when it holds them.
+/// Where a preview's time went: whether the parse was kept (the file not read) and how long
+/// getting the rows and checking them took. The preview page sends it as `Server-Timing`,
+/// which the city bench reads.
+#[derive(Debug, Clone, Copy)]
+pub struct PreviewTiming {
+    /// The parse came from this server's [`ParsedUploads`]: the file was not read.
+    pub kept: bool,
+    /// Getting the rows: reading the file, or taking the kept parse.
+    pub read: std::time::Duration,
+    /// Checking them against the campaign.
+    pub check: std::time::Duration,
+}
+
+/// [`read_upload`] with where its time went.
+pub async fn read_upload_timed(
+    db: &impl ConnectionTrait,
+    cache: &ParsedUploads,
+    upload: &pending_upload::Model,
+    campaign: &campaign::Model,
+    scope: &UnitScope,
+) -> AppResult<(ParsedList, PreviewTiming)> {
+    let start = std::time::Instant::now();
+    let (read, kept) = parsed_upload(db, cache, upload, campaign).await?;
+    let read_took = start.elapsed();
+    let (parsed, _) = check_parsed(db, read, upload, campaign, scope).await?;
+    Ok((
+        parsed,
+        PreviewTiming {
+            kept,
+            read: read_took,
+            check: start.elapsed() - read_took,
+        },
+    ))
+}
+
+/// The rows of the stored file as read, from `cache` when it holds them (then `true`).
 async fn parsed_upload(
     db: &impl ConnectionTrait,
     cache: &ParsedUploads,
     upload: &pending_upload::Model,
     campaign: &campaign::Model,
-) -> AppResult<Arc<ParsedList>> {
+) -> AppResult<(Arc<ParsedList>, bool)> {
     let year = if campaign.year > 0 {
         campaign.year
     } else {
@@ -287,7 +324,7 @@ async fn parsed_upload(
         context: context_fingerprint(&context),
     };
     if let Some(parsed) = cache.get(&key) {
-        return Ok(parsed);
+        return Ok((parsed, true));
     }
     let name = upload.file_name.clone();
     let bytes = upload.bytes.clone();
@@ -297,7 +334,7 @@ async fn parsed_upload(
         .map_err(|err| AppError::Invalid(err.to_string()))?;
     let parsed = Arc::new(parsed);
     cache.put(key, Arc::clone(&parsed));
-    Ok(parsed)
+    Ok((parsed, false))
 }
 
 /// [`read_upload`] with the old wards the rows named (what the commit records).
@@ -308,7 +345,18 @@ async fn read_and_check(
     campaign: &campaign::Model,
     scope: &UnitScope,
 ) -> AppResult<(ParsedList, FormerWards)> {
-    let read = parsed_upload(db, cache, upload, campaign).await?;
+    let (read, _) = parsed_upload(db, cache, upload, campaign).await?;
+    check_parsed(db, read, upload, campaign, scope).await
+}
+
+/// Checks the rows as read against the campaign.
+async fn check_parsed(
+    db: &impl ConnectionTrait,
+    read: Arc<ParsedList>,
+    upload: &pending_upload::Model,
+    campaign: &campaign::Model,
+    scope: &UnitScope,
+) -> AppResult<(ParsedList, FormerWards)> {
     // The checks change the rows: they work on a copy, the kept parse stays as read.
     let mut parsed = Arc::unwrap_or_clone(read);
     let ward = chosen_ward(db, upload).await?;

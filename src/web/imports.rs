@@ -15,7 +15,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::domain::campaigns::{ensure_campaign_open, tet_day, visible_campaign};
 use crate::domain::pending_uploads::{
-    NewUpload, commit_upload, delete_upload, find_upload, read_upload, store_upload, upload_ward,
+    NewUpload, PreviewTiming, commit_upload, delete_upload, find_upload, read_upload,
+    read_upload_timed, store_upload, upload_ward,
 };
 use crate::domain::units::{all_units, display_name, valid_on};
 use crate::domain::ward_lists::ensure_status_editable;
@@ -455,7 +456,7 @@ async fn show_import_preview(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (upload, campaign) = load_upload(&state, &user, &id).await?;
-    match read_upload(
+    match read_upload_timed(
         &state.db,
         &state.parsed_uploads,
         &upload,
@@ -464,9 +465,10 @@ async fn show_import_preview(
     )
     .await
     {
-        Ok(parsed) => {
+        Ok((parsed, timing)) => {
             let mapping = mapping_offer(&state, &user, &parsed).await?;
-            Ok(preview_page(&user, &upload, campaign, &parsed, mapping).into_response())
+            let page = preview_page(&user, &upload, campaign, &parsed, mapping);
+            Ok(([(SERVER_TIMING, server_timing(&timing))], page).into_response())
         }
         // The file cannot be read at all: say why on the upload form, and forget it.
         Err(AppError::Invalid(message)) => {
@@ -482,6 +484,20 @@ async fn show_import_preview(
         }
         Err(other) => Err(other),
     }
+}
+
+/// The `Server-Timing` header of a preview: reading the file (`desc="kept"` when this
+/// server had its parse and did not read it) and checking it against the campaign. Seen in
+/// the browser's developer tools, and read by scripts/bench-city.sh.
+const SERVER_TIMING: axum::http::HeaderName = axum::http::HeaderName::from_static("server-timing");
+
+fn server_timing(timing: &PreviewTiming) -> String {
+    format!(
+        "read;dur={:.1};desc=\"{}\", check;dur={:.1}",
+        timing.read.as_secs_f64() * 1000.0,
+        if timing.kept { "kept" } else { "file" },
+        timing.check.as_secs_f64() * 1000.0
+    )
 }
 
 async fn download_annotated_copy(

@@ -27,6 +27,7 @@ mod helpers;
 mod hostile_files;
 mod import;
 mod import_names;
+mod import_streamed;
 mod lineage;
 mod officer_first_hour;
 mod pages_more;
