@@ -22,7 +22,8 @@
 # README's "Performance" section shows.
 #
 # Environment: BENCH_ROWS, BENCH_RUNS, BENCH_DIR (default target/bench), BENCH_PG
-# (default postgres://postgres@127.0.0.1:5432; set to "" to skip PostgreSQL), BENCH_PORT.
+# (default postgres://postgres@127.0.0.1:5432; set to "" to skip PostgreSQL), BENCH_DB (the
+# PostgreSQL databases' name, default chamlo_bench), BENCH_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # BENCH_SCALE=city: the city's million entries on PostgreSQL instead (scripts/bench-city.sh).
@@ -83,8 +84,11 @@ fresh_sqlite() { # [name] → URL of a new, empty SQLite database $DIR/<name>.db
 
 pg_up=0
 if [ -n "$PG" ] && need psql && psql "$PG/postgres" -qAtc 'select 1' >/dev/null 2>&1; then pg_up=1; fi
-fresh_pg() { # [name] → URL of a new, empty PostgreSQL database (default chamlo_bench)
-  local db=${1:-chamlo_bench}
+# BENCH_DB names the PostgreSQL databases (default chamlo_bench, and <name>_floor), so that
+# two benches can run side by side on one server.
+PGDB=${BENCH_DB:-chamlo_bench}
+fresh_pg() { # [name] → URL of a new, empty PostgreSQL database (default $PGDB)
+  local db=${1:-$PGDB}
   psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
   psql "$PG/postgres" -qc "CREATE DATABASE $db" >/dev/null
   echo "$PG/$db"
@@ -133,16 +137,16 @@ fi
 if [ $pg_up = 1 ]; then
   say "storage floor, PostgreSQL ×$RUNS…"
   for _ in $(seq "$RUNS"); do
-    floor_url=$(fresh_pg chamlo_floor)
+    floor_url=$(fresh_pg "${PGDB}_floor")
     DATABASE_URL=$floor_url "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null 2>&1
     psql -q "$floor_url" -c 'CREATE TABLE stage_people (LIKE people)' -c 'CREATE TABLE stage_entries (LIKE entries)'
     for pair in ward_lists:ward_lists import_batches:import_batches people:stage_people entries:stage_entries; do
-      psql -q "$PG/chamlo_bench" -c "\\copy ${pair%%:*} TO STDOUT" | psql -q "$floor_url" -c "\\copy ${pair##*:} FROM STDIN"
+      psql -q "$PG/$PGDB" -c "\\copy ${pair%%:*} TO STDOUT" | psql -q "$floor_url" -c "\\copy ${pair##*:} FROM STDIN"
     done
     psql -q "$floor_url" -c 'ANALYZE stage_people' -c 'ANALYZE stage_entries'
     "$RELEASE"/examples/storage_floor "$floor_url" 2>/dev/null | sed -n 's/^floor_seconds=//p' | awk '{print $1, 0}'
   done >"$DIR/runs"; collect storage_pg <"$DIR/runs"
-  psql "$PG/postgres" -qc 'DROP DATABASE IF EXISTS chamlo_floor' >/dev/null 2>&1 || true
+  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS ${PGDB}_floor" >/dev/null 2>&1 || true
 fi
 
 py_has() { python3 -c "import $1" >/dev/null 2>&1; }
@@ -192,7 +196,7 @@ say "strict floor: the same cells without formats ×$RUNS…"
 for _ in $(seq "$RUNS"); do floor; done >"$DIR/runs"; collect floor_strict <"$DIR/runs"
 if [ $pg_up = 1 ]; then
   say "export all wards from PostgreSQL ×$RUNS…"
-  for _ in $(seq "$RUNS"); do export_from "$PG/chamlo_bench"; done >"$DIR/runs"; collect export_pg <"$DIR/runs"
+  for _ in $(seq "$RUNS"); do export_from "$PG/$PGDB"; done >"$DIR/runs"; collect export_pg <"$DIR/runs"
 fi
 
 # HTTP: the district dashboard and a ward's list page under $CLIENTS clients.
@@ -292,4 +296,4 @@ if [ -n "${R[dashboard]:-}" ]; then
   row "Dashboard p95, $CLIENTS clients" "${R[dashboard]} ms" "${R[dashboard_rps]} req/s" "" "$(ok "${R[dashboard]} < 50 && ${R[dashboard_err]} == 0") (< 50 ms)"
   row "Ward list page p95, $CLIENTS clients" "${R[ward_list]} ms" "${R[ward_list_rps]} req/s" "" "$(ok "${R[ward_list]} < 50 && ${R[ward_list_err]} == 0") (< 50 ms)"
 fi
-if [ $pg_up = 1 ]; then psql "$PG/postgres" -qc 'DROP DATABASE IF EXISTS chamlo_bench' >/dev/null 2>&1 || true; fi
+if [ $pg_up = 1 ]; then psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $PGDB" >/dev/null 2>&1 || true; fi
