@@ -428,8 +428,7 @@ pub async fn import_while_reading<C: ConnectionTrait + TransactionTrait>(
         let step = async {
             let open = match commit.as_mut() {
                 Some(open) => open,
-                None => commit
-                    .insert(BatchedCommit::begin(db, actor, campaign, FileMeta { ..file }).await?),
+                None => commit.insert(BatchedCommit::begin(db, actor, campaign, file).await?),
             };
             open.store_batch(&sheet.0, sheet.1, &batch).await
         };
