@@ -284,6 +284,12 @@ pub async fn check_against_campaign(
         _ => chosen.clone(),
     });
     let chosen_ward = chosen_ward.as_ref();
+    // A ward's own campaign takes that ward's rows alone (`domain::approvers::covers`).
+    let units = all_units(db).await?;
+    let covered = crate::domain::approvers::covered_units(&units, campaign);
+    let runner = crate::domain::approvers::campaign_unit(&units, campaign)
+        .map(display_name)
+        .unwrap_or_default();
     let mut any_ward = false;
     for row in parsed.rows.iter_mut() {
         let quarter = row.khu_pho.clone();
@@ -370,6 +376,12 @@ pub async fn check_against_campaign(
             let message = format!(
                 "Bạn không phụ trách phường {}: không thể nhập dòng này.",
                 ward.name
+            );
+            reject(row, "ward", message);
+        } else if !covered.contains(&ward_id) {
+            let message = format!(
+                "Đợt quà “{}” do {runner} tổ chức: không có danh sách của phường {}.",
+                campaign.title, ward.name
             );
             reject(row, "ward", message);
         }
