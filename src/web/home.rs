@@ -6,13 +6,14 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
-use crate::domain::campaigns::visible_campaigns;
+use crate::domain::campaigns::{units_for_new_campaign, visible_campaigns};
+use crate::domain::clock::vietnam_today;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::campaign;
 use crate::error::AppResult;
 use crate::web::AppState;
-use crate::web::layout::Chrome;
+use crate::web::layout::{Chrome, operator};
 use crate::web::session::CurrentUser;
 
 /// `/`.
@@ -36,6 +37,12 @@ struct HomePage {
     sees_everything: bool,
     units: Vec<UnitLink>,
     campaigns: Vec<campaign::Model>,
+    /// The units the user may choose to run a new campaign (the city, or one ward for its
+    /// own program), with the one chosen by default.
+    runners: Vec<UnitLink>,
+    /// The runner selected at first (the user's own unit; none for an administrator, who
+    /// lets the year decide).
+    default_runner: Option<i32>,
 }
 
 async fn show_home(State(state): State<AppState>, user: CurrentUser) -> AppResult<HomePage> {
@@ -49,7 +56,16 @@ async fn show_home(State(state): State<AppState>, user: CurrentUser) -> AppResul
             name: display_name(&unit),
         })
         .collect();
+    let runners = units_for_new_campaign(&operator(&user), &user.units, vietnam_today())
+        .into_iter()
+        .map(|unit| UnitLink {
+            id: unit.id,
+            name: display_name(unit),
+        })
+        .collect();
     Ok(HomePage {
+        runners,
+        default_runner: user.user.unit_id,
         chrome: Chrome::for_user(&user),
         sees_everything: user.scope == UnitScope::All,
         units,

@@ -45,3 +45,4 @@ mod two_servers;
 mod two_tier_carry;
 mod two_tier_import;
 mod two_tier_sectors;
+mod ward_campaigns;
