@@ -33,6 +33,7 @@ mod pages_more;
 mod pages_supervision;
 mod pages_ward;
 mod payments;
+mod payments_story;
 mod population_check;
 mod schema;
 mod scope;
