@@ -886,11 +886,12 @@ pub async fn settlement(
     settlement_in(db, &operator.scope, campaign.id).await
 }
 
-async fn settlement_in(
+/// The settlement's figures of a campaign per (program, ward) within `scope`.
+async fn settlement_figures(
     db: &impl ConnectionTrait,
     scope: &UnitScope,
     campaign_id: i32,
-) -> AppResult<Vec<Settlement>> {
+) -> AppResult<std::collections::BTreeMap<(i32, i32), SettlementFigures>> {
     let mut rows: std::collections::BTreeMap<(i32, i32), SettlementFigures> = Default::default();
     for group in payment_groups(db, scope, campaign_id, JoinType::LeftJoin).await? {
         rows.entry((group.program_id, group.ward_id))
@@ -901,7 +902,59 @@ async fn settlement_in(
                 group.amount.unwrap_or(0),
             );
     }
-    Ok(rows
+    Ok(rows)
+}
+
+/// One program's settlement over the wards a user sees, for the dashboard.
+#[derive(Debug, Clone)]
+pub struct ProgramSettlement {
+    /// The program.
+    pub program: gift_program::Model,
+    /// Its figures, every visible ward together.
+    pub figures: SettlementFigures,
+}
+
+/// The settlement per program of `campaign_id` within `scope`, in program order, when any
+/// of its programs pays by transfer (a campaign paid only in cash or goods settles on its
+/// signing sheets, and the dashboard shows no settlement); `None` otherwise.
+pub async fn program_settlements(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+) -> AppResult<Option<Vec<ProgramSettlement>>> {
+    let programs = gift_program::Entity::find()
+        .filter(gift_program::Column::CampaignId.eq(campaign_id))
+        .order_by_asc(gift_program::Column::Id)
+        .all(db)
+        .await?;
+    if !programs.iter().any(|p| p.payment_method.transfers()) {
+        return Ok(None);
+    }
+    let figures = settlement_figures(db, scope, campaign_id).await?;
+    Ok(Some(
+        programs
+            .into_iter()
+            .map(|program| {
+                let mut total = SettlementFigures::default();
+                for ((_, _), f) in figures.range((program.id, i32::MIN)..=(program.id, i32::MAX)) {
+                    total.merge(f);
+                }
+                ProgramSettlement {
+                    program,
+                    figures: total,
+                }
+            })
+            .collect(),
+    ))
+}
+
+async fn settlement_in(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+) -> AppResult<Vec<Settlement>> {
+    Ok(settlement_figures(db, scope, campaign_id)
+        .await?
         .into_iter()
         .map(|((program_id, ward_id), f)| Settlement {
             program_id,

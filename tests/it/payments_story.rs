@@ -93,7 +93,8 @@ const PEOPLE: [Row; 6] = [
     ),
 ];
 
-fn ward_file() -> Vec<u8> {
+/// The ward's file as bytes (also the browser test's).
+pub(crate) fn ward_file() -> Vec<u8> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.write(0, 0, "UBND THÀNH PHỐ THỦ ĐỨC").unwrap();

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
 use super::settlement::{self, SettlementFigures, TransferGroup};
@@ -285,6 +285,15 @@ fn write_report_top(
     Ok(last_col)
 }
 
+/// The formats of a count and of money: bold on total rows.
+pub(super) fn number_formats(styles: &Styles, bold: bool) -> (&Format, &Format) {
+    if bold {
+        (&styles.total_count, &styles.total_money)
+    } else {
+        (&styles.cell_count, &styles.cell_money)
+    }
+}
+
 /// The eight measure cells of a row, from column `col`.
 fn write_measures(
     ws: &mut Worksheet,
@@ -294,11 +303,7 @@ fn write_measures(
     bold: bool,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let (count_format, money_format) = if bold {
-        (&styles.total_count, &styles.total_money)
-    } else {
-        (&styles.cell_count, &styles.cell_money)
-    };
+    let (count_format, money_format) = number_formats(styles, bold);
     for (i, count) in (0u16..).zip(tally.measures()) {
         ws.write_number_with_format(row, col + 2 * i, count.people as f64, count_format)?;
         ws.write_number_with_format(row, col + 2 * i + 1, count.money as f64, money_format)?;
@@ -543,11 +548,7 @@ fn write_payment_columns(
     bold: bool,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let (count_format, money_format) = if bold {
-        (&styles.total_count, &styles.total_money)
-    } else {
-        (&styles.cell_count, &styles.cell_money)
-    };
+    let (count_format, money_format) = number_formats(styles, bold);
     ws.write_number_with_format(row, col, paid.transferred.money as f64, money_format)?;
     ws.write_number_with_format(row, col + 1, paid.cash.money as f64, money_format)?;
     ws.write_number_with_format(

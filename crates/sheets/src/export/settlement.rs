@@ -14,7 +14,7 @@ use chamlo_vn::states::EntryStatus;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
-use super::reports::{Count, ReportInput};
+use super::reports::{Count, ReportInput, number_formats};
 use super::signing_sheet::{write_heading, write_signatures};
 use super::style::{Place, Styles, set_print_layout, upper, wrapped_row_height, write_user_text};
 use super::{ExportError, Signers, place_and_date, printable_categories};
@@ -396,11 +396,7 @@ fn write_figures(
     bold: bool,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let (count_format, money_format) = if bold {
-        (&styles.total_count, &styles.total_money)
-    } else {
-        (&styles.cell_count, &styles.cell_money)
-    };
+    let (count_format, money_format) = number_formats(styles, bold);
     for (i, count) in (0u16..).zip(figures.measures()) {
         let col = FIRST_MEASURE + 2 * i;
         ws.write_number_with_format(row, col, count.people as f64, count_format)?;
