@@ -1,5 +1,6 @@
 //! A campaign's page. Supervising staff get the dashboard: every ward's list (submitted,
-//! approved), people, money and the share received, drawn as bars in inline SVG, with the
+//! approved), people, money and the share received, drawn as bars in inline SVG, how each
+//! program was paid when one pays by transfer (the settlement), with the
 //! links to review duplicates, programs and exports. A ward officer goes straight to their
 //! ward's list. Also creating a campaign, opening, locking and closing it (each after a
 //! confirmation page with the counts, `status_confirm`), and starting next year's campaign
@@ -152,6 +153,8 @@ struct CampaignPage {
     /// The year suggested for the next campaign.
     next_year: i32,
     notice: String,
+    /// How each program's gifts were paid, when any program pays by transfer.
+    settlement: Vec<crate::web::home::SettlementCard>,
 }
 
 fn percent(part: i64, whole: i64) -> i64 {
@@ -210,6 +213,8 @@ async fn show_campaign(
         .collect();
     wards.sort_by_key(|w| crate::vn::text::fold_key(&w.name));
     let count = |status: ListStatus| lists.values().filter(|s| **s == status).count();
+    let settlement =
+        crate::web::home::settlement_cards(&state.db, &user.scope, campaign.id).await?;
     Ok(CampaignPage {
         chrome: Chrome::for_user(&user),
         lists_total: lists.len(),
@@ -227,6 +232,7 @@ async fn show_campaign(
             .unwrap_or_default(),
         next_year: campaign.year + 1,
         notice: notice.text(),
+        settlement,
         wards,
         campaign,
     }
