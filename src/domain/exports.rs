@@ -718,6 +718,7 @@ pub async fn load_report(
                 status: r.status,
             })
             .collect(),
+        transfers: crate::domain::payments::report_transfers(db, scope, campaign.id).await?,
     })
 }
 

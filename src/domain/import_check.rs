@@ -297,6 +297,12 @@ pub struct CampaignCheck<'a> {
     former: FormerWards,
     any_ward: bool,
     any_row: bool,
+    /// The wards the campaign covers: a ward's own campaign takes that ward's rows alone
+    /// (`domain::approvers::covered_units`).
+    covered: Vec<i32>,
+    /// Who runs the campaign and its title, for the refusal of a row outside it.
+    runner: String,
+    campaign_title: String,
 }
 
 impl<'a> CampaignCheck<'a> {
@@ -316,6 +322,11 @@ impl<'a> CampaignCheck<'a> {
             Placement::Moved(id) => placer.known(id).unwrap_or_else(|| chosen.clone()),
             _ => chosen.clone(),
         });
+        let units = all_units(db).await?;
+        let covered = crate::domain::approvers::covered_units(&units, campaign);
+        let runner = crate::domain::approvers::campaign_unit(&units, campaign)
+            .map(display_name)
+            .unwrap_or_default();
         Ok(CampaignCheck {
             file_ward,
             placer,
@@ -328,6 +339,9 @@ impl<'a> CampaignCheck<'a> {
             former: FormerWards::default(),
             any_ward: false,
             any_row: false,
+            covered,
+            runner,
+            campaign_title: campaign.title.clone(),
         })
     }
 
@@ -456,6 +470,12 @@ impl<'a> CampaignCheck<'a> {
                 let message = format!(
                     "Bạn không phụ trách phường {}: không thể nhập dòng này.",
                     ward.name
+                );
+                reject(row, "ward", message);
+            } else if !self.covered.contains(&ward_id) {
+                let message = format!(
+                    "Đợt quà “{}” do {} tổ chức: không có danh sách của phường {}.",
+                    self.campaign_title, self.runner, ward.name
                 );
                 reject(row, "ward", message);
             }

@@ -12,10 +12,10 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, RelationDef, Set, TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -34,7 +34,8 @@ use crate::entities::{
 };
 use crate::error::{AppError, AppResult};
 use crate::export::{
-    Program, Signers, TransferList, TransferRow, write_transfer_csv, write_transfer_list,
+    Outcome, Program, SettlementFigures, Signers, TransferGroup, TransferList, TransferRow,
+    TransferState, write_transfer_csv, write_transfer_list,
 };
 use crate::import::payment_results::{ResultRow, TransferOutcome};
 use crate::import::{KnownBank, TypedAccount};
@@ -885,55 +886,184 @@ pub async fn settlement(
     settlement_in(db, &operator.scope, campaign.id).await
 }
 
+/// The settlement's figures of a campaign per (program, ward) within `scope`.
+async fn settlement_figures(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+) -> AppResult<std::collections::BTreeMap<(i32, i32), SettlementFigures>> {
+    let mut rows: std::collections::BTreeMap<(i32, i32), SettlementFigures> = Default::default();
+    for group in payment_groups(db, scope, campaign_id, JoinType::LeftJoin).await? {
+        rows.entry((group.program_id, group.ward_id))
+            .or_default()
+            .add(
+                Outcome::of(group.status, group.state.map(transfer_state)),
+                group.people,
+                group.amount.unwrap_or(0),
+            );
+    }
+    Ok(rows)
+}
+
+/// One program's settlement over the wards a user sees, for the dashboard.
+#[derive(Debug, Clone)]
+pub struct ProgramSettlement {
+    /// The program.
+    pub program: gift_program::Model,
+    /// Its figures, every visible ward together.
+    pub figures: SettlementFigures,
+}
+
+/// The settlement per program of `campaign_id` within `scope`, in program order, when any
+/// of its programs pays by transfer (a campaign paid only in cash or goods settles on its
+/// signing sheets, and the dashboard shows no settlement); `None` otherwise.
+pub async fn program_settlements(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+) -> AppResult<Option<Vec<ProgramSettlement>>> {
+    let programs = gift_program::Entity::find()
+        .filter(gift_program::Column::CampaignId.eq(campaign_id))
+        .order_by_asc(gift_program::Column::Id)
+        .all(db)
+        .await?;
+    if !programs.iter().any(|p| p.payment_method.transfers()) {
+        return Ok(None);
+    }
+    let figures = settlement_figures(db, scope, campaign_id).await?;
+    Ok(Some(
+        programs
+            .into_iter()
+            .map(|program| {
+                let mut total = SettlementFigures::default();
+                for ((_, _), f) in figures.range((program.id, i32::MIN)..=(program.id, i32::MAX)) {
+                    total.merge(f);
+                }
+                ProgramSettlement {
+                    program,
+                    figures: total,
+                }
+            })
+            .collect(),
+    ))
+}
+
 async fn settlement_in(
     db: &impl ConnectionTrait,
     scope: &UnitScope,
     campaign_id: i32,
 ) -> AppResult<Vec<Settlement>> {
-    let entries = entry::Entity::find()
-        .filter(entry::Column::CampaignId.eq(campaign_id))
-        .filter(scope.entry_condition())
-        .all(db)
-        .await?;
-    let items: HashMap<i32, PaymentState> = payment_item::Entity::find()
-        .filter(payment_item::Column::EntryId.is_in(entries.iter().map(|e| e.id)))
-        .all(db)
+    Ok(settlement_figures(db, scope, campaign_id)
         .await?
         .into_iter()
-        .map(|i| (i.entry_id, i.state))
-        .collect();
-    let mut rows: std::collections::BTreeMap<(i32, i32), Settlement> = Default::default();
-    for e in &entries {
-        let s = rows
-            .entry((e.program_id, e.ward_id))
-            .or_insert_with(|| Settlement {
-                program_id: e.program_id,
-                ward_id: e.ward_id,
-                ..Default::default()
-            });
-        s.planned += 1;
-        s.planned_amount += e.amount;
-        match (e.status, items.get(&e.id)) {
-            (EntryStatus::Received, Some(PaymentState::Transferred)) => {
-                s.transferred += 1;
-                s.transferred_amount += e.amount;
-            }
-            (EntryStatus::Received, _) => {
-                s.cash += 1;
-                s.cash_amount += e.amount;
-            }
-            (EntryStatus::Pending, Some(PaymentState::Failed | PaymentState::Returned)) => {
-                s.failed_or_returned += 1;
-            }
-            (EntryStatus::Pending, Some(PaymentState::Sent)) => s.awaiting_result += 1,
-            _ => s.not_reached += 1,
-        }
+        .map(|((program_id, ward_id), f)| Settlement {
+            program_id,
+            ward_id,
+            planned: f.planned.people,
+            planned_amount: f.planned.money,
+            transferred: f.transferred.people,
+            transferred_amount: f.transferred.money,
+            cash: f.cash.people,
+            cash_amount: f.cash.money,
+            failed_or_returned: f.failed_or_returned.people,
+            awaiting_result: f.awaiting_result.people,
+            not_reached: f.not_reached.people,
+            refund_amount: f.refund(),
+        })
+        .collect())
+}
+
+/// Where a stored transfer stands, as the settlement counts it.
+fn transfer_state(state: PaymentState) -> TransferState {
+    match state {
+        PaymentState::Sent => TransferState::Sent,
+        PaymentState::Transferred => TransferState::Transferred,
+        PaymentState::Failed => TransferState::Failed,
+        PaymentState::Returned => TransferState::Returned,
     }
-    Ok(rows
-        .into_values()
-        .map(|mut s| {
-            s.refund_amount = s.planned_amount - s.transferred_amount - s.cash_amount;
-            s
+}
+
+/// Entries of a campaign with the same ward, category, program, status and transfer state,
+/// counted, as [`payment_groups`] selects them.
+#[derive(Debug, FromQueryResult)]
+struct PaymentGroup {
+    ward_id: i32,
+    category_id: i32,
+    program_id: i32,
+    status: EntryStatus,
+    state: Option<PaymentState>,
+    people: i64,
+    amount: Option<i64>,
+}
+
+/// The entries of `campaign_id` in `scope` counted per ward, category, program, status and
+/// transfer state: one grouped query (a campaign holds up to a million entries). With
+/// `LeftJoin` every entry counts (`state` is `None` for those never sent); with `InnerJoin`
+/// only those sent for transfer, which is cheap when nothing was.
+async fn payment_groups(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+    join: JoinType,
+) -> AppResult<Vec<PaymentGroup>> {
+    let entries_to_items: RelationDef = entry::Entity::belongs_to(payment_item::Entity)
+        .from(entry::Column::Id)
+        .to(payment_item::Column::EntryId)
+        .into();
+    let grouped = [
+        entry::Column::WardId,
+        entry::Column::CategoryId,
+        entry::Column::ProgramId,
+        entry::Column::Status,
+    ];
+    let mut query = entry::Entity::find().select_only().columns(grouped);
+    for column in grouped {
+        query = query.group_by(column);
+    }
+    Ok(query
+        .column_as(payment_item::Column::State, "state")
+        .group_by(payment_item::Column::State)
+        .column_as(
+            Expr::col((entry::Entity, entry::Column::Id))
+                .count()
+                .cast_as("BIGINT"),
+            "people",
+        )
+        .column_as(
+            Expr::col((entry::Entity, entry::Column::Amount))
+                .sum()
+                .cast_as("BIGINT"),
+            "amount",
+        )
+        .join(join, entries_to_items)
+        .filter(entry::Column::CampaignId.eq(campaign_id))
+        .filter(scope.entry_condition())
+        .into_model::<PaymentGroup>()
+        .all(db)
+        .await?)
+}
+
+/// The transfers of a campaign's printable entries in `scope`, grouped as the reports
+/// workbook takes them ([`crate::export::TransferGroup`]): the settlement sheet and the
+/// reconciliation's payment columns. Sensitive categories are left out here already.
+pub async fn report_transfers(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+) -> AppResult<Vec<TransferGroup>> {
+    Ok(payment_groups(db, scope, campaign_id, JoinType::InnerJoin)
+        .await?
+        .into_iter()
+        .filter_map(|g| {
+            Some(TransferGroup {
+                ward_id: i64::from(g.ward_id),
+                category_id: i64::from(g.category_id),
+                program_id: i64::from(g.program_id),
+                status: g.status,
+                transfer: transfer_state(g.state?),
+                people: g.people,
+                amount: g.amount.unwrap_or(0),
+            })
         })
         .collect())
 }

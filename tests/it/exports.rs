@@ -533,7 +533,15 @@ async fn the_report_counts_planned_received_and_remaining_from_the_database() {
     assert_eq!(file.entries, entries.len());
     let sheets = read_sheets(&file.bytes);
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["Theo phường", "Theo nguồn kinh phí", "Quyết toán"]);
+    assert_eq!(
+        names,
+        [
+            "Theo phường",
+            "Theo nguồn kinh phí",
+            "Quyết toán",
+            "Quyết toán chi trả"
+        ]
+    );
 
     let (_, r) = &sheets[0];
     assert_eq!(
@@ -728,7 +736,7 @@ async fn export_and_report_commands_write_the_workbooks() {
         &[],
     );
     assert!(output.status.success());
-    assert_eq!(read_sheets(&std::fs::read(&report).unwrap()).len(), 3);
+    assert_eq!(read_sheets(&std::fs::read(&report).unwrap()).len(), 4);
 
     // An unknown ward: a Vietnamese message, exit status 1, no file.
     let nowhere = dir.join("nowhere.xlsx");

@@ -17,6 +17,7 @@ pub mod annotated;
 #[cfg(test)]
 mod annotated_tests;
 mod reports;
+pub mod settlement;
 mod sheet_names;
 mod signed_sheet;
 mod signing_sheet;
@@ -31,7 +32,8 @@ use chamlo_vn::states::FundingSource;
 use serde::{Deserialize, Serialize};
 
 pub use all_wards::{AllWardsWorkbook, WrittenWard, write_all_wards_workbook};
-pub use reports::{ReportEntry, ReportInput, Ward, write_reports};
+pub use reports::{Count, ReportEntry, ReportInput, Ward, write_reports};
+pub use settlement::{Outcome, SettlementFigures, TransferGroup, TransferState};
 pub use sheet_names::unique_sheet_names;
 pub use signed_sheet::{EntryRef, Mark, SignedMark, read_signed_sheet};
 pub use signing_sheet::{Signers, SigningEntry, SigningSheet, write_signing_sheet};

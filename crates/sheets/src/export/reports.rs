@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
+use super::settlement::{self, SettlementFigures, TransferGroup};
 use super::signing_sheet::write_heading;
 use super::style::{Place, Styles, set_print_layout, upper, wrapped_row_height, write_user_text};
 use super::{Category, ExportError, Program, printable_categories};
@@ -57,29 +58,39 @@ pub struct ReportInput {
     pub programs: Vec<Program>,
     /// The entries, in any order.
     pub entries: Vec<ReportEntry>,
+    /// Which of those entries went by transfer and how that ended, grouped (the settlement
+    /// and the reconciliation's payment columns); empty when nothing was sent for transfer.
+    #[serde(default)]
+    pub transfers: Vec<TransferGroup>,
 }
 
 /// People and money.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Count {
-    people: i64,
-    money: i64,
+pub struct Count {
+    /// Gifts (entries).
+    pub people: i64,
+    /// Their money, in đồng.
+    pub money: i64,
 }
 
 impl Count {
+    pub(super) fn of(people: i64, money: i64) -> Count {
+        Count { people, money }
+    }
+
     fn add(&mut self, money: i64) {
         self.people += 1;
         self.money = self.money.saturating_add(money);
     }
 
-    fn plus(self, other: Count) -> Count {
+    pub(super) fn plus(self, other: Count) -> Count {
         Count {
             people: self.people + other.people,
             money: self.money.saturating_add(other.money),
         }
     }
 
-    fn minus(self, other: Count) -> Count {
+    pub(super) fn minus(self, other: Count) -> Count {
         Count {
             people: self.people - other.people,
             money: self.money.saturating_sub(other.money),
@@ -133,7 +144,8 @@ const HEADER_ROW: u32 = 6;
 /// The least height of a data row, in points.
 const ROW_HEIGHT: f64 = 18.0;
 
-/// The reports workbook: sheets "Theo phường", "Theo nguồn kinh phí" and "Quyết toán".
+/// The reports workbook: sheets "Theo phường", "Theo nguồn kinh phí", "Quyết toán" and
+/// "Quyết toán chi trả" (the settlement, [`settlement`]).
 pub fn write_reports(input: &ReportInput) -> Result<Vec<u8>, ExportError> {
     let categories = printable_categories(&input.categories);
     let ward_index: HashMap<i64, usize> = input
@@ -172,6 +184,11 @@ pub fn write_reports(input: &ReportInput) -> Result<Vec<u8>, ExportError> {
     for ((_, _, program), tally) in &cells {
         by_program[*program].merge(tally);
     }
+    let settlement_cells = settlement::settlement_cells(input)?;
+    let mut settled = vec![SettlementFigures::default(); input.programs.len()];
+    for ((program, _), figures) in &settlement_cells {
+        settled[*program].merge(figures);
+    }
 
     let mut workbook = super::new_workbook();
     workbook.set_properties(
@@ -189,7 +206,11 @@ pub fn write_reports(input: &ReportInput) -> Result<Vec<u8>, ExportError> {
 
     let ws = workbook.add_worksheet();
     ws.set_name("Quyết toán")?;
-    write_reconciliation(ws, input, &by_program, &styles)?;
+    write_reconciliation(ws, input, &by_program, &settled, &styles)?;
+
+    let ws = workbook.add_worksheet();
+    ws.set_name(settlement::SHEET_NAME)?;
+    settlement::write_settlement(ws, input, &settlement_cells, &styles)?;
 
     Ok(workbook.save_to_buffer()?)
 }
@@ -264,6 +285,15 @@ fn write_report_top(
     Ok(last_col)
 }
 
+/// The formats of a count and of money: bold on total rows.
+pub(super) fn number_formats(styles: &Styles, bold: bool) -> (&Format, &Format) {
+    if bold {
+        (&styles.total_count, &styles.total_money)
+    } else {
+        (&styles.cell_count, &styles.cell_money)
+    }
+}
+
 /// The eight measure cells of a row, from column `col`.
 fn write_measures(
     ws: &mut Worksheet,
@@ -273,11 +303,7 @@ fn write_measures(
     bold: bool,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let (count_format, money_format) = if bold {
-        (&styles.total_count, &styles.total_money)
-    } else {
-        (&styles.cell_count, &styles.cell_money)
-    };
+    let (count_format, money_format) = number_formats(styles, bold);
     for (i, count) in (0u16..).zip(tally.measures()) {
         ws.write_number_with_format(row, col + 2 * i, count.people as f64, count_format)?;
         ws.write_number_with_format(row, col + 2 * i + 1, count.money as f64, money_format)?;
@@ -420,11 +446,13 @@ fn write_by_funding(
 
 /// Per program: the approved budget, what was planned, paid, not received and is still
 /// to hand out, and what is left of the budget (the budget minus what was paid; without a
-/// budget, what was planned minus what was paid).
+/// budget, what was planned minus what was paid); then how it was paid (`settled`):
+/// transferred, in cash, transfers failed or returned, not reached, and the refund.
 fn write_reconciliation(
     ws: &mut Worksheet,
     input: &ReportInput,
     by_program: &[Tally],
+    settled: &[SettlementFigures],
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     const FIXED: [(&str, f64); 4] = [
@@ -433,7 +461,14 @@ fn write_reconciliation(
         ("Nguồn kinh phí", 28.0),
         ("Kinh phí được duyệt (đồng)", 15.0),
     ];
-    const TRAILING: [(&str, f64); 1] = [("Kinh phí còn lại (đồng)", 15.0)];
+    const TRAILING: [(&str, f64); 6] = [
+        ("Kinh phí còn lại (đồng)", 15.0),
+        ("Đã chuyển khoản (đồng)", 15.0),
+        ("Đã chi tiền mặt (đồng)", 15.0),
+        ("Chuyển khoản lỗi, bị hoàn trả (người)", 11.0),
+        ("Chưa tiếp cận được (người)", 11.0),
+        ("Hoàn ứng (đồng)", 15.0),
+    ];
     let last_col = write_report_top(
         ws,
         input,
@@ -446,7 +481,11 @@ fn write_reconciliation(
     let mut grand = Tally::default();
     let mut budget_total: i64 = 0;
     let mut left_total: i64 = 0;
-    for (number, (program, tally)) in (1u32..).zip(input.programs.iter().zip(by_program)) {
+    let mut settled_total = SettlementFigures::default();
+    let left_col = last_col - 5;
+    for (number, ((program, tally), paid)) in
+        (1u32..).zip(input.programs.iter().zip(by_program).zip(settled))
+    {
         let funding = program.funding_label();
         ws.set_row_height(
             row,
@@ -473,14 +512,17 @@ fn write_reconciliation(
             .unwrap_or(tally.planned.money)
             .saturating_sub(tally.received.money);
         left_total = left_total.saturating_add(left);
-        ws.write_number_with_format(row, last_col, left as f64, &styles.cell_money)?;
+        ws.write_number_with_format(row, left_col, left as f64, &styles.cell_money)?;
+        write_payment_columns(ws, row, left_col + 1, paid, false, styles)?;
+        settled_total.merge(paid);
         grand.merge(tally);
         row += 1;
     }
     write_label_row(ws, row, 3, "Tổng cộng", styles)?;
     ws.write_number_with_format(row, 3, budget_total as f64, &styles.total_money)?;
     write_measures(ws, row, 4, &grand, true, styles)?;
-    ws.write_number_with_format(row, last_col, left_total as f64, &styles.total_money)?;
+    ws.write_number_with_format(row, left_col, left_total as f64, &styles.total_money)?;
+    write_payment_columns(ws, row, left_col + 1, &settled_total, true, styles)?;
     row += 2;
     write_user_text(
         ws,
@@ -492,5 +534,30 @@ fn write_reconciliation(
         ),
         &styles.words,
     )?;
+    Ok(())
+}
+
+/// The reconciliation's five payment cells from `col`: transferred and cash money, failed
+/// or returned and not reached people (as the settlement sheet counts them: transfers
+/// still awaiting the bank's result are in neither), and the refund.
+fn write_payment_columns(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    paid: &SettlementFigures,
+    bold: bool,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let (count_format, money_format) = number_formats(styles, bold);
+    ws.write_number_with_format(row, col, paid.transferred.money as f64, money_format)?;
+    ws.write_number_with_format(row, col + 1, paid.cash.money as f64, money_format)?;
+    ws.write_number_with_format(
+        row,
+        col + 2,
+        paid.failed_or_returned.people as f64,
+        count_format,
+    )?;
+    ws.write_number_with_format(row, col + 3, paid.not_reached.people as f64, count_format)?;
+    ws.write_number_with_format(row, col + 4, paid.refund() as f64, money_format)?;
     Ok(())
 }

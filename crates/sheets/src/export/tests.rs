@@ -901,6 +901,39 @@ fn report_input() -> ReportInput {
             e(26836, POOR, 9, 500_000, Received),
             e(26836, HIV, 9, 500_000, Pending),
         ],
+        // Of program 7 in Long Bình, the received merit gift went by transfer and the
+        // pending one's transfer failed; the sensitive gift's transfer is left out.
+        transfers: vec![
+            transfer(
+                26830,
+                MERIT,
+                7,
+                Received,
+                TransferState::Transferred,
+                1_500_000,
+            ),
+            transfer(26830, MERIT, 7, Pending, TransferState::Failed, 1_500_000),
+            transfer(26830, HIV, 7, Received, TransferState::Transferred, 600_000),
+        ],
+    }
+}
+
+fn transfer(
+    ward_id: i64,
+    category_id: i64,
+    program_id: i64,
+    status: EntryStatus,
+    transfer: TransferState,
+    amount: i64,
+) -> TransferGroup {
+    TransferGroup {
+        ward_id,
+        category_id,
+        program_id,
+        status,
+        transfer,
+        people: 1,
+        amount,
     }
 }
 
@@ -909,7 +942,15 @@ fn reports_count_planned_received_not_received_and_remaining() {
     let bytes = write_reports(&report_input()).expect("written");
     let sheets = read_back(&bytes);
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["Theo phường", "Theo nguồn kinh phí", "Quyết toán"]);
+    assert_eq!(
+        names,
+        [
+            "Theo phường",
+            "Theo nguồn kinh phí",
+            "Quyết toán",
+            "Quyết toán chi trả"
+        ]
+    );
 
     let check = |r: &Range<Data>, row: u32, first: u32, values: [f64; 8]| {
         for (i, v) in values.iter().enumerate() {
@@ -1171,6 +1212,156 @@ fn reports_count_planned_received_not_received_and_remaining() {
         at(r, 14, 0),
         s("Tổng số tiền đã chi: 4.100.000 đồng. Bằng chữ: Bốn triệu một trăm nghìn đồng.")
     );
+    // How it was paid: transferred and cash money, failed or returned and not reached
+    // people, the refund. Program 7: 1.500.000 transferred, 2.500.000 received so
+    // 1.000.000 in cash, one failed transfer, one not received, 4.600.000 − 2.500.000 back.
+    let paid = |row: u32| (13..18).map(|c| at(r, row, c)).collect::<Vec<_>>();
+    assert_eq!(at(r, 6, 13), s("Đã chuyển khoản (đồng)"));
+    assert_eq!(at(r, 6, 17), s("Hoàn ứng (đồng)"));
+    assert_eq!(
+        paid(8),
+        [
+            n(1_500_000.0),
+            n(1_000_000.0),
+            n(1.0),
+            n(1.0),
+            n(2_100_000.0)
+        ]
+    );
+    assert_eq!(paid(9), [n(0.0), n(600_000.0), n(0.0), n(0.0), n(0.0)]);
+    assert_eq!(paid(11), vec![n(0.0); 5]);
+    assert_eq!(
+        paid(12),
+        [
+            n(1_500_000.0),
+            n(2_600_000.0),
+            n(1.0),
+            n(1.0),
+            n(2_100_000.0)
+        ]
+    );
+}
+
+#[test]
+fn the_settlement_sheet_has_a_section_per_program_a_row_per_ward_and_the_refund() {
+    let bytes = write_reports(&report_input()).expect("written");
+    let sheets = read_back(&bytes);
+    let (name, r) = &sheets[3];
+    assert_eq!(name, "Quyết toán chi trả");
+    assert_eq!(
+        at(r, 3, 0),
+        s("QUYẾT TOÁN CHI TRẢ QUÀ TẾT NGUYÊN ĐÁN TÂN SỬU 2021")
+    );
+    assert_eq!(at(r, 6, 2), s("Dự kiến"));
+    assert_eq!(at(r, 6, 4), s("Đã chuyển khoản"));
+    assert_eq!(at(r, 6, 14), s("Hoàn ứng (đồng)"));
+    // Planned, transferred, cash, failed or returned, awaiting, not reached (people and
+    // money each), then the refund.
+    let figures = |row: u32| (2..15).map(|c| at(r, row, c)).collect::<Vec<_>>();
+    let want = |values: [f64; 13]| values.map(n).to_vec();
+    assert_eq!(
+        at(r, 8, 0),
+        s("I. Quà của Thành phố – Nguồn kinh phí: Ngân sách thành phố")
+    );
+    assert_eq!(at(r, 9, 1), s("Phường Long Bình"));
+    // 3 planned (1.500.000 + 1.500.000 + 600.000); one transferred, one failed, one not
+    // received; 3.600.000 − 1.500.000 to give back.
+    assert_eq!(
+        figures(9),
+        want([
+            3.0,
+            3_600_000.0,
+            1.0,
+            1_500_000.0,
+            0.0,
+            0.0,
+            1.0,
+            1_500_000.0,
+            0.0,
+            0.0,
+            1.0,
+            600_000.0,
+            2_100_000.0
+        ])
+    );
+    assert_eq!(at(r, 10, 1), s("Phường Tân Phú"));
+    assert_eq!(
+        figures(10),
+        want([
+            1.0,
+            1_000_000.0,
+            0.0,
+            0.0,
+            1.0,
+            1_000_000.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0
+        ])
+    );
+    assert_eq!(at(r, 11, 0), s("Cộng chương trình"));
+    assert_eq!(
+        figures(11),
+        want([
+            4.0,
+            4_600_000.0,
+            1.0,
+            1_500_000.0,
+            1.0,
+            1_000_000.0,
+            1.0,
+            1_500_000.0,
+            0.0,
+            0.0,
+            1.0,
+            600_000.0,
+            2_100_000.0
+        ])
+    );
+    assert_eq!(
+        at(r, 12, 0),
+        s("II. Quà của Chủ tịch nước – Nguồn kinh phí: Ngân sách trung ương")
+    );
+    assert_eq!(
+        at(r, 18, 0),
+        s("IV. Quà của Thành phố (bổ sung) – Nguồn kinh phí: Ngân sách thành phố")
+    );
+    assert_eq!(at(r, 19, 0), s("Cộng chương trình"));
+    assert_eq!(figures(19), want([0.0; 13]));
+    assert_eq!(at(r, 20, 0), s("Cộng nguồn: Ngân sách thành phố"));
+    assert_eq!(figures(20), figures(11));
+    assert_eq!(at(r, 23, 0), s("Tổng cộng"));
+    // 7 gifts, 6.200.000; cash 600.000 + 1.000.000 + 1.000.000.
+    assert_eq!(
+        figures(23),
+        want([
+            7.0,
+            6_200_000.0,
+            1.0,
+            1_500_000.0,
+            4.0,
+            2_600_000.0,
+            1.0,
+            1_500_000.0,
+            0.0,
+            0.0,
+            1.0,
+            600_000.0,
+            2_100_000.0
+        ])
+    );
+    assert_eq!(
+        at(r, 25, 0),
+        s(
+            "Đã chi: 4.100.000 đồng (chuyển khoản 1.500.000 đồng, tiền mặt 2.600.000 đồng). \
+           Số tiền hoàn ứng: 2.100.000 đồng. Bằng chữ: Hai triệu một trăm nghìn đồng."
+        )
+    );
+    assert_eq!(at(r, 27, 10), s("Quận 9, ngày 10 tháng 02 năm 2021"));
 }
 
 #[test]
