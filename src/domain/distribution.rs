@@ -105,6 +105,8 @@ pub async fn record_distribution<C: ConnectionTrait + TransactionTrait>(
         found.extend(
             entry::Entity::find()
                 .filter(entry::Column::Id.is_in(chunk.iter().copied()))
+                // A sector reviewer's gifts of other sectors are not found, as on the page.
+                .filter(operator.scope.sector_condition())
                 .order_by_asc(entry::Column::Id)
                 .all(&txn)
                 .await?,

@@ -278,11 +278,8 @@ pub async fn save_account<C: ConnectionTrait + TransactionTrait>(
     person_id: i32,
     input: &AccountInput,
 ) -> AppResult<payment_account::Model> {
-    let person = person::Entity::find_by_id(person_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Không tìm thấy người này.".into()))?;
-    operator.scope.ensure(person.ward_id)?;
+    // The person as the operator may see them (a sector reviewer: only their sectors').
+    let person = crate::domain::people::find_person(db, operator, person_id).await?;
     let banks = banks(db).await?;
     let checked = check_account(input, &banks)?;
     let txn = begin_write(db).await?;
@@ -328,11 +325,8 @@ pub async fn account_of(
     operator: &Operator,
     person_id: i32,
 ) -> AppResult<Option<AccountView>> {
-    let person = person::Entity::find_by_id(person_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Không tìm thấy người này.".into()))?;
-    operator.scope.ensure(person.ward_id)?;
+    // The person as the operator may see them (a sector reviewer: only their sectors').
+    let person = crate::domain::people::find_person(db, operator, person_id).await?;
     let Some(account) = payment_account::Entity::find()
         .filter(payment_account::Column::PersonId.eq(person_id))
         .one(db)

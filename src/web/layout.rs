@@ -34,7 +34,13 @@ impl Chrome {
     pub fn for_user(user: &CurrentUser) -> Self {
         Self {
             user_name: user.display_name().to_owned(),
-            role_label: user.role.label(),
+            // A supervising account of a ward is the ward's leader, not district staff.
+            role_label: match (user.role, user.unit.as_ref().map(|u| u.level)) {
+                (Role::District, Some(crate::entities::states::UnitLevel::Ward)) => {
+                    "Lãnh đạo phường (giám sát)"
+                }
+                (role, _) => role.label(),
+            },
             unit_name: user.unit.as_ref().map(display_name).unwrap_or_default(),
             is_admin: user.role == Role::Admin,
             is_supervisor: matches!(user.role, Role::Admin | Role::District),

@@ -3,7 +3,8 @@
 //! src/web/), so a new route without a row here fails `every_route_has_a_row_in_the_matrix`.
 //!
 //! Legend, per cell (callers in the order: logged out, own ward officer, other ward officer,
-//! district staff, admin):
+//! district staff, admin, the city's merit reviewer, the city's social-protection reviewer,
+//! the own ward's leader):
 //! Logging in with a wrong password answers 401 to anyone, and logging out always redirects to
 //! the login page: those two rows read `U` and `L` for everyone.
 //!
@@ -16,8 +17,17 @@
 //! - `N` refused: 404 (the thing is hidden from this caller).
 //!
 //! "Own ward" is Hiệp Phú: path parameters name Hiệp Phú's list, person, upload and token.
-//! "Other ward" is a Tân Phú officer looking at them. Both wards imported a list, so every
-//! id is real. Each row runs on a fresh database, so one row's allowed change (a status, a
+//! "Other ward" is a Tân Phú officer looking at them. The two reviewers are supervising
+//! accounts of the city limited to one sector (Sở Nội vụ: merit; Sở Y tế: social
+//! protection): both wards' lists hold merit entries only, so the merit reviewer works as the
+//! district does on them, while the social-protection reviewer sees the lists but none of
+//! their entries or people (404 where the thing is an entry or a person). The ward leader is
+//! a supervising account of Hiệp Phú: they see their ward as its officer does but run only
+//! their ward's own campaigns (`domain::approvers`), so the district's campaign is not
+//! theirs to approve or manage (403). Both wards imported a list, so every
+//! id is real. `MATRIX_DUMP=FILE` appends every row's answers to FILE (method, URL, cells),
+//! which is how a new caller's column is first read and then checked by hand. Each row runs
+//! on a fresh database, so one row's allowed change (a status, a
 //! revoked token) never colours the next row.
 
 use std::collections::BTreeSet;
@@ -28,7 +38,7 @@ use axum::http::{Request, header};
 use chamlo::domain::api_tokens::create_api_token;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::pending_uploads::{NewUpload, store_upload};
-use chamlo::entities::states::{Role, UnitLevel};
+use chamlo::entities::states::{Role, Sector, UnitLevel};
 use chamlo::entities::{category, category_synonym, entry, person, ward_list};
 use chamlo::web::layout::url_encode;
 use chamlo::web::session::{COOKIE_NAME, start_session};
@@ -36,6 +46,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::helpers::{TestApp, TestResponse};
 use crate::import::{district_campaign, import_bytes, import_sample, sample_path, tan_phu_file};
+use crate::ward_campaigns::supervisor_account;
 
 /// What a row sends as its body.
 #[derive(Clone, Copy)]
@@ -51,7 +62,7 @@ enum Send {
 }
 
 /// One row: the route as written in the sources, the URL with placeholders, the body, and the
-/// expected cells (logged out, own ward, other ward, district, admin).
+/// expected cells (one per caller of [`CALLERS`]).
 struct Row {
     method: &'static str,
     route: &'static str,
@@ -84,41 +95,51 @@ const NO: Send = Send::Nothing;
 /// of Hiệp Phú and Tân Phú, {officer} the Hiệp Phú officer's account.
 const MATRIX: &[Row] = &[
     // Public pages.
-    row("GET", "/login", "/login", NO, "A A A A A"),
+    row("GET", "/login", "/login", NO, "A A A A A A A A"),
     row(
         "POST",
         "/login",
         "/login",
-        Send::Form(&[("username", "khong-co"), ("password", "sai-mat-khau")]),
-        "U U U U U",
+        // A name per caller: eight wrong passwords for one name would be throttled (429).
+        Send::Form(&[
+            ("username", "khong-co-{caller}"),
+            ("password", "sai-mat-khau"),
+        ]),
+        "U U U U U U U U",
     ),
-    row("GET", "/healthz", "/healthz", NO, "A A A A A"),
+    row("GET", "/healthz", "/healthz", NO, "A A A A A A A A"),
     row(
         "GET",
         "/static/style.css",
         "/static/style.css",
         NO,
-        "A A A A A",
+        "A A A A A A A A",
     ),
-    row("GET", "/static/app.js", "/static/app.js", NO, "A A A A A"),
+    row(
+        "GET",
+        "/static/app.js",
+        "/static/app.js",
+        NO,
+        "A A A A A A A A",
+    ),
     row(
         "GET",
         "/api/openapi.json",
         "/api/openapi.json",
         NO,
-        "A A A A A",
+        "A A A A A A A A",
     ),
     // Everyone logged in.
-    row("POST", "/logout", "/logout", NO, "L L L L L"),
-    row("GET", "/", "/", NO, "L A A A A"),
-    row("GET", "/units", "/units", NO, "L A A A A"),
-    row("GET", "/units/{id}", "/units/{unit}", NO, "L A F A A"),
+    row("POST", "/logout", "/logout", NO, "L L L L L L L L"),
+    row("GET", "/", "/", NO, "L A A A A A A A"),
+    row("GET", "/units", "/units", NO, "L A A A A A A A"),
+    row("GET", "/units/{id}", "/units/{unit}", NO, "L A F A A A A A"),
     row(
         "GET",
         "/account/password",
         "/account/password",
         NO,
-        "L A A A A",
+        "L A A A A A A A",
     ),
     row(
         "POST",
@@ -129,22 +150,22 @@ const MATRIX: &[Row] = &[
             ("new_password", "mat-khau-moi-1"),
             ("confirm_password", "mat-khau-moi-1"),
         ]),
-        "L A A A A",
+        "L A A A A A A A",
     ),
-    row("GET", "/tokens", "/tokens", NO, "L A A A A"),
+    row("GET", "/tokens", "/tokens", NO, "L A A A A A A A"),
     row(
         "POST",
         "/tokens",
         "/tokens",
         Send::Form(&[("name", "kịch bản")]),
-        "L A A A A",
+        "L A A A A A A A",
     ),
     row(
         "POST",
         "/tokens/{id}/revoke",
         "/tokens/{token}/revoke",
         NO,
-        "L A N N N",
+        "L A N N N N N N",
     ),
     // A campaign and its parts.
     row(
@@ -152,71 +173,77 @@ const MATRIX: &[Row] = &[
         "/campaigns",
         "/campaigns",
         Send::Form(&[("year", "2022"), ("title", "")]),
-        "L F F A A",
+        "L F F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}",
         "/campaigns/{slug}",
         NO,
-        "L A A A A",
+        "L A A A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/status",
         "/campaigns/{slug}/status?status=locked",
         NO,
-        "L F F A A",
+        "L F F A A A A F",
     ),
     row(
         "POST",
         "/campaigns/{slug}/status",
         "/campaigns/{slug}/status",
         Send::Form(&[("status", "collecting")]),
-        "L F F A A",
+        "L F F A A A A F",
     ),
     row(
         "POST",
         "/campaigns/{slug}/next",
         "/campaigns/{slug}/next",
         Send::Form(&[("year", "2022"), ("title", "")]),
-        "L F F A A",
+        "L F F A A A A F",
     ),
     row(
         "GET",
         "/campaigns/{slug}/import",
         "/campaigns/{slug}/import",
         NO,
-        "L A A A A",
+        "L A A A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/import",
         "/campaigns/{slug}/import",
         Send::File,
-        "L A A A A",
+        "L A A A A A A A",
     ),
-    row("GET", "/imports/{id}", "/imports/{upload}", NO, "L A F F F"),
+    row(
+        "GET",
+        "/imports/{id}",
+        "/imports/{upload}",
+        NO,
+        "L A F F F F F F",
+    ),
     row(
         "GET",
         "/imports/{id}/annotated",
         "/imports/{upload}/annotated",
         NO,
-        "L A F F F",
+        "L A F F F F F F",
     ),
     row(
         "POST",
         "/imports/{id}/commit",
         "/imports/{upload}/commit",
         NO,
-        "L A F F F",
+        "L A F F F F F F",
     ),
     row(
         "POST",
         "/imports/{id}/discard",
         "/imports/{upload}/discard",
         NO,
-        "L A F F F",
+        "L A F F F F F F",
     ),
     // Mapping a value: district staff and administrators only, on their own uploads.
     row(
@@ -224,105 +251,105 @@ const MATRIX: &[Row] = &[
         "/imports/{id}/map-category",
         "/imports/{upload}/map-category",
         Send::Form(&[("text", "Diện XYZ"), ("target", "1")]),
-        "L F F F F",
+        "L F F F F F F F",
     ),
     row(
         "POST",
         "/imports/{id}/map-ward",
         "/imports/{upload}/map-ward",
         Send::Form(&[("text", "Phuong XYZ"), ("target", "1")]),
-        "L F F F F",
+        "L F F F F F F F",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}",
         "/campaigns/{slug}/wards/{own}",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}/transition",
         "/campaigns/{slug}/wards/{own}/transition?action=submit",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/wards/{ward_id}/transition",
         "/campaigns/{slug}/wards/{own}/transition",
         Send::Form(&[("action", "submit"), ("comment", "")]),
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/wards/{ward_id}/distribution",
         "/campaigns/{slug}/wards/{own}/distribution",
         Send::Form(&[("action", "given")]),
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}/signing-sheet",
         "/campaigns/{slug}/wards/{own}/signing-sheet",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}/people/new",
         "/campaigns/{slug}/wards/{own}/people/new",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/wards/{ward_id}/people/new",
         "/campaigns/{slug}/wards/{own}/people/new",
         Send::Form(&[("full_name", "Nguyễn Văn An"), ("birth_year", "1950")]),
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}/signed-sheet",
         "/campaigns/{slug}/wards/{own}/signed-sheet",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/wards/{ward_id}/signed-sheet",
         "/campaigns/{slug}/wards/{own}/signed-sheet",
         Send::File,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}/population",
         "/campaigns/{slug}/wards/{own}/population",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/wards/{ward_id}/population",
         "/campaigns/{slug}/wards/{own}/population",
         Send::File,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/wards/{ward_id}/population/recheck",
         "/campaigns/{slug}/wards/{own}/population/recheck",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/population",
         "/campaigns/{slug}/population",
         NO,
-        "L A A A A",
+        "L A A A A A A A",
     ),
     // No flag exists in this world: the row checks that a stranger's guess finds nothing.
     row(
@@ -330,28 +357,28 @@ const MATRIX: &[Row] = &[
         "/campaigns/{slug}/population/flags/{flag_id}",
         "/campaigns/{slug}/population/flags/987654",
         Send::Form(&[("action", "keep"), ("reason", "đã xác minh")]),
-        "L N N N N",
+        "L N N N N N N N",
     ),
     row(
         "GET",
         "/people/{id}/edit",
         "/people/{person}/edit",
         NO,
-        "L A F A A",
+        "L A F A A A F A",
     ),
     row(
         "POST",
         "/people/{id}/edit",
         "/people/{person}/edit",
         Send::Form(&[("full_name", "Nguyễn Văn An"), ("birth_year", "1950")]),
-        "L A F A A",
+        "L A F A A A F A",
     ),
     row(
         "GET",
         "/people/{id}/payment-account",
         "/people/{person}/payment-account",
         NO,
-        "L A F A A",
+        "L A F A A A F A",
     ),
     row(
         "POST",
@@ -362,14 +389,14 @@ const MATRIX: &[Row] = &[
             ("bank", "VCB"),
             ("account_number", "0071000123456"),
         ]),
-        "L A F A A",
+        "L A F A A A F A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/duplicates",
         "/campaigns/{slug}/duplicates",
         NO,
-        "L F F A A",
+        "L F F A A A A F",
     ),
     row(
         "GET",
@@ -377,7 +404,7 @@ const MATRIX: &[Row] = &[
         // The two entries are not a pair the review found: supervisors get "not found".
         "/campaigns/{slug}/duplicates/decide?a={entry_a}&b={entry_b}&decision=keep_a",
         NO,
-        "L F F N N",
+        "L F F N N N N F",
     ),
     row(
         "POST",
@@ -388,68 +415,74 @@ const MATRIX: &[Row] = &[
             ("b", "{entry_b}"),
             ("decision", "keep_both"),
         ]),
-        "L F F A A",
+        "L F F A A A N F",
     ),
     row(
         "GET",
         "/campaigns/{slug}/programs",
         "/campaigns/{slug}/programs",
         NO,
-        "L A A A A",
+        "L A A A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/programs",
         "/campaigns/{slug}/programs",
         Send::Form(&[("name", "Quà thêm"), ("funding_source", "district")]),
-        "L F F A A",
+        "L F F A A A A F",
     ),
     row(
         "GET",
         "/campaigns/{slug}/exports",
         "/campaigns/{slug}/exports",
         NO,
-        "L F F A A",
+        "L F F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/exports/signing-sheets",
         "/campaigns/{slug}/exports/signing-sheets",
         NO,
-        "L F F A A",
+        "L F F A A A N A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/exports/report",
         "/campaigns/{slug}/exports/report",
         NO,
-        "L F F A A",
+        "L F F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/exports/signed-sheet",
         "/campaigns/{slug}/exports/signed-sheet",
         NO,
-        "L F F A A",
+        "L F F A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/exports/signed-sheet",
         "/campaigns/{slug}/exports/signed-sheet",
         Send::File,
-        "L F F A A",
+        "L F F A A A A A",
     ),
     // Administration.
-    row("GET", "/users", "/users", NO, "L F F A A"),
+    row("GET", "/users", "/users", NO, "L F F A A A A A"),
     row(
         "POST",
         "/users",
         "/users",
         Send::Form(&[("username", "moi.nguoi"), ("role", "ward"), ("unit_id", "")]),
-        "L F F A A",
+        "L F F A A A A A",
     ),
     // One account (the Hiệp Phú officer): district staff of their wards and administrators.
-    row("GET", "/users/{id}", "/users/{officer}", NO, "L F F A A"),
+    row(
+        "GET",
+        "/users/{id}",
+        "/users/{officer}",
+        NO,
+        "L F F A A A A A",
+    ),
     row(
         "POST",
         "/users/{id}",
@@ -459,172 +492,178 @@ const MATRIX: &[Row] = &[
             ("role", "ward"),
             ("unit_id", ""),
         ]),
-        "L F F A A",
+        "L F F A A A A A",
     ),
     row(
         "POST",
         "/users/{id}/lock",
         "/users/{officer}/lock",
         NO,
-        "L F F A A",
+        "L F F A A A A A",
     ),
     row(
         "POST",
         "/users/{id}/unlock",
         "/users/{officer}/unlock",
         NO,
-        "L F F A A",
+        "L F F A A A A A",
     ),
     row(
         "POST",
         "/users/{id}/reset-password",
         "/users/{officer}/reset-password",
         NO,
-        "L F F A A",
+        "L F F A A A A A",
     ),
-    row("GET", "/admin", "/admin", NO, "L F F F A"),
-    row("GET", "/admin/audit", "/admin/audit", NO, "L F F F A"),
+    row("GET", "/admin", "/admin", NO, "L F F F A F F F"),
+    row("GET", "/admin/audit", "/admin/audit", NO, "L F F F A F F F"),
     row(
         "GET",
         "/admin/categories",
         "/admin/categories",
         NO,
-        "L F F F A",
+        "L F F F A F F F",
     ),
     row(
         "POST",
         "/admin/categories",
         "/admin/categories",
         Send::Form(&[("category_id", "{category}"), ("synonym", "ncc khac")]),
-        "L F F F A",
+        "L F F F A F F F",
     ),
     row(
         "POST",
         "/admin/synonyms/{id}/delete",
         "/admin/synonyms/{synonym}/delete",
         NO,
-        "L F F F A",
+        "L F F F A F F F",
     ),
     row(
         "GET",
         "/admin/units/new",
         "/admin/units/new",
         NO,
-        "L F F F A",
+        "L F F F A F F F",
     ),
     row(
         "POST",
         "/admin/units/new",
         "/admin/units/new",
         Send::Form(&[("code", "99999"), ("name", "Phường Thử"), ("level", "ward")]),
-        "L F F F A",
+        "L F F F A F F F",
     ),
     row(
         "GET",
         "/admin/units/{id}/edit",
         "/admin/units/{unit}/edit",
         NO,
-        "L F F F A",
+        "L F F F A F F F",
     ),
     row(
         "POST",
         "/admin/units/{id}/edit",
         "/admin/units/{unit}/edit",
         Send::Form(&[("code", ""), ("name", ""), ("level", "ward")]),
-        "L F F F A",
+        "L F F F A F F F",
     ),
     row(
         "GET",
         "/admin/categories/new",
         "/admin/categories/new",
         NO,
-        "L F F F A",
+        "L F F F A F F F",
     ),
     row(
         "POST",
         "/admin/categories/new",
         "/admin/categories/new",
         Send::Form(&[("code", ""), ("name", ""), ("kind", "")]),
-        "L F F F A",
+        "L F F F A F F F",
     ),
     row(
         "GET",
         "/admin/categories/{id}/edit",
         "/admin/categories/{category}/edit",
         NO,
-        "L F F F A",
+        "L F F F A F F F",
     ),
     row(
         "POST",
         "/admin/categories/{id}/edit",
         "/admin/categories/{category}/edit",
         Send::Form(&[("code", ""), ("name", ""), ("kind", "")]),
-        "L F F F A",
+        "L F F F A F F F",
     ),
     // The JSON API (a browser session is accepted like a token).
-    row("GET", "/api/campaigns", "/api/campaigns", NO, "U A A A A"),
+    row(
+        "GET",
+        "/api/campaigns",
+        "/api/campaigns",
+        NO,
+        "U A A A A A A A",
+    ),
     row(
         "POST",
         "/api/campaigns",
         "/api/campaigns",
         Send::Json(r#"{"year": 2022}"#),
-        "U F F A A",
+        "U F F A A A A A",
     ),
     row(
         "POST",
         "/api/campaigns/{slug}/status",
         "/api/campaigns/{slug}/status",
         Send::Json(r#"{"status": "collecting"}"#),
-        "U F F A A",
+        "U F F A A A A F",
     ),
     row(
         "POST",
         "/api/campaigns/{slug}/carry-forward",
         "/api/campaigns/{slug}/carry-forward",
         Send::Json(r#"{"from": "{slug}"}"#),
-        "U F F A A",
+        "U F F A A A A F",
     ),
     row(
         "GET",
         "/api/campaigns/{slug}/programs",
         "/api/campaigns/{slug}/programs",
         NO,
-        "U A A A A",
+        "U A A A A A A A",
     ),
     row(
         "POST",
         "/api/campaigns/{slug}/programs",
         "/api/campaigns/{slug}/programs",
         Send::Json(r#"{"name": "Quà thêm", "funding_source": "district", "amounts": []}"#),
-        "U F F A A",
+        "U F F A A A A F",
     ),
     row(
         "GET",
         "/api/campaigns/{slug}/lists",
         "/api/campaigns/{slug}/lists",
         NO,
-        "U A A A A",
+        "U A A A A A A A",
     ),
     row(
         "POST",
         "/api/campaigns/{slug}/lists/{ward_id}/{action}",
         "/api/campaigns/{slug}/lists/{own}/submit",
         Send::Json("{}"),
-        "U A F A A",
+        "U A F A A A A A",
     ),
     row(
         "GET",
         "/api/campaigns/{slug}/entries",
         "/api/campaigns/{slug}/entries",
         NO,
-        "U A A A A",
+        "U A A A A A A A",
     ),
     row(
         "POST",
         "/api/entries/distribution",
         "/api/entries/distribution",
         Send::Json(r#"{"entry_ids": [{entry_a}], "action": "received"}"#),
-        "U A F A A",
+        "U A F A A A N A",
     ),
     // Distribution day (issue 17).
     row(
@@ -632,42 +671,42 @@ const MATRIX: &[Row] = &[
         "/static/checkin.js",
         "/static/checkin.js",
         NO,
-        "A A A A A",
+        "A A A A A A A A",
     ),
     row(
         "GET",
         "/static/checkin.css",
         "/static/checkin.css",
         NO,
-        "A A A A A",
+        "A A A A A A A A",
     ),
     row(
         "GET",
         "/static/vendor/jsQR.js",
         "/static/vendor/jsQR.js",
         NO,
-        "A A A A A",
+        "A A A A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/checkin",
         "/campaigns/{slug}/checkin",
         NO,
-        "L A A A A",
+        "L A A A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}/distribution-day",
         "/campaigns/{slug}/wards/{own}/distribution-day",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/wards/{ward_id}/distribution-day/points",
         "/campaigns/{slug}/wards/{own}/distribution-day/points",
         Send::Form(&[("name", "Nhà văn hóa khu phố 1")]),
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "POST",
@@ -679,126 +718,126 @@ const MATRIX: &[Row] = &[
             ("starts_at", "08:00"),
             ("ends_at", "10:00"),
         ]),
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/wards/{ward_id}/distribution-day/assign",
         "/campaigns/{slug}/wards/{own}/distribution-day/assign",
         Send::Form(&[("slot_id", "999999"), ("khu_pho", "")]),
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}/distribution-day/invitations.html",
         "/campaigns/{slug}/wards/{own}/distribution-day/invitations.html",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}/distribution-day/invitations.pdf",
         "/campaigns/{slug}/wards/{own}/distribution-day/invitations.pdf",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}/distribution-day/home-visits",
         "/campaigns/{slug}/wards/{own}/distribution-day/home-visits",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}/distribution-day/not-reached",
         "/campaigns/{slug}/wards/{own}/distribution-day/not-reached",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "POST",
         "/campaigns/{slug}/wards/{ward_id}/distribution-day/home-visit",
         "/campaigns/{slug}/wards/{own}/distribution-day/home-visit",
         Send::Form(&[("entry_id", "999999"), ("visit", "1")]),
-        "L N F N N",
+        "L N F N N N N N",
     ),
     row(
         "GET",
         "/campaigns/{slug}/wards/{ward_id}/distribution-day/messages.csv",
         "/campaigns/{slug}/wards/{own}/distribution-day/messages.csv",
         NO,
-        "L A F A A",
+        "L A F A A A A A",
     ),
     row(
         "POST",
         "/api/campaigns/{slug}/checkin",
         "/api/campaigns/{slug}/checkin",
         Send::Json(r#"{"code": "ABCDE-FGHJK"}"#),
-        "U N N N N",
+        "U N N N N N N N",
     ),
     row(
         "GET",
         "/api/campaigns/{slug}/checkin/{code}",
         "/api/campaigns/{slug}/checkin/ABCDEFGHJK",
         NO,
-        "U N N N N",
+        "U N N N N N N N",
     ),
     row(
         "GET",
         "/api/campaigns/{slug}/wards/{ward_id}/distribution-plan",
         "/api/campaigns/{slug}/wards/{own}/distribution-plan",
         NO,
-        "U A F A A",
+        "U A F A A A A A",
     ),
     row(
         "POST",
         "/api/campaigns/{slug}/wards/{ward_id}/points",
         "/api/campaigns/{slug}/wards/{own}/points",
         Send::Json(r#"{"name": "Nhà văn hóa khu phố 1"}"#),
-        "U A F A A",
+        "U A F A A A A A",
     ),
     row(
         "POST",
         "/api/campaigns/{slug}/points/{point_id}/slots",
         "/api/campaigns/{slug}/points/999999/slots",
         Send::Json(r#"{"day": "2021-02-08", "starts_at": "08:00", "ends_at": "10:00"}"#),
-        "U N N N N",
+        "U N N N N N N N",
     ),
     row(
         "POST",
         "/api/campaigns/{slug}/slots/{slot_id}/invitees",
         "/api/campaigns/{slug}/slots/999999/invitees",
         Send::Json(r#"{"khu_pho": "Khu phố 1"}"#),
-        "U N N N N",
+        "U N N N N N N N",
     ),
     row(
         "POST",
         "/api/campaigns/{slug}/entries/{entry_id}/home-visit",
         "/api/campaigns/{slug}/entries/{entry_a}/home-visit",
         Send::Json(r#"{"home_visit": true}"#),
-        "U A F A A",
+        "U A F A A A N A",
     ),
     row(
         "GET",
         "/api/campaigns/{slug}/wards/{ward_id}/follow-up/{which}",
         "/api/campaigns/{slug}/wards/{own}/follow-up/not-reached",
         NO,
-        "U A F A A",
+        "U A F A A A A A",
     ),
     row(
         "GET",
         "/api/campaigns/{slug}/progress",
         "/api/campaigns/{slug}/progress",
         NO,
-        "U A A A A",
+        "U A A A A A A A",
     ),
     row(
         "GET",
         "/api/campaigns/{slug}/duplicates",
         "/api/campaigns/{slug}/duplicates",
         NO,
-        "U F F A A",
+        "U F F A A A A F",
     ),
     row(
         "POST",
@@ -807,28 +846,28 @@ const MATRIX: &[Row] = &[
         Send::Json(
             r#"{"entry_a_id": {entry_a}, "entry_b_id": {entry_b}, "decision": "keep_both"}"#,
         ),
-        "U F F A A",
+        "U F F A A A N F",
     ),
     row(
         "GET",
         "/api/people/{id}/payment-account",
         "/api/people/{person}/payment-account",
         NO,
-        "U A F A A",
+        "U A F A A A F A",
     ),
     row(
         "GET",
         "/api/campaigns/{slug}/population/{ward_id}",
         "/api/campaigns/{slug}/population/{own}",
         NO,
-        "U A F A A",
+        "U A F A A A A A",
     ),
     row(
         "PUT",
         "/api/people/{id}/payment-account",
         "/api/people/{person}/payment-account",
         Send::Json(r#"{"kind": "bank", "bank": "VCB", "account_number": "0071000123456"}"#),
-        "U A F A A",
+        "U A F A A A F A",
     ),
     // No program 0: supervisors pass the permission check and get a 404.
     row(
@@ -836,7 +875,7 @@ const MATRIX: &[Row] = &[
         "/api/campaigns/{slug}/transfer-batches",
         "/api/campaigns/{slug}/transfer-batches",
         Send::Json(r#"{"program_id": 0}"#),
-        "U F F N N",
+        "U F F N N N N F",
     ),
     // An empty body is no result file: supervisors get a 422 after the permission check.
     row(
@@ -844,69 +883,78 @@ const MATRIX: &[Row] = &[
         "/api/campaigns/{slug}/payment-results",
         "/api/campaigns/{slug}/payment-results",
         NO,
-        "U F F A A",
+        "U F F A A A A F",
     ),
     row(
         "GET",
         "/api/campaigns/{slug}/settlement",
         "/api/campaigns/{slug}/settlement",
         NO,
-        "U A A A A",
+        "U A A A A A A A",
     ),
     row(
         "POST",
         "/api/campaigns/{slug}/population/{ward_id}",
         "/api/campaigns/{slug}/population/{own}",
         Send::File,
-        "U A F A A",
+        "U A F A A A A A",
     ),
     row(
         "POST",
         "/api/campaigns/{slug}/population/{ward_id}/recheck",
         "/api/campaigns/{slug}/population/{own}/recheck",
         NO,
-        "U A F A A",
+        "U A F A A A A A",
     ),
     row(
         "GET",
         "/api/campaigns/{slug}/population",
         "/api/campaigns/{slug}/population",
         NO,
-        "U A A A A",
+        "U A A A A A A A",
     ),
     row(
         "POST",
         "/api/population/flags/{flag_id}",
         "/api/population/flags/987654",
         Send::Json(r#"{"action": "keep", "reason": "đã xác minh"}"#),
-        "U N N N N",
+        "U N N N N N N N",
     ),
-    row("GET", "/api/tokens", "/api/tokens", NO, "U A A A A"),
+    row("GET", "/api/tokens", "/api/tokens", NO, "U A A A A A A A"),
     row(
         "POST",
         "/api/tokens",
         "/api/tokens",
         Send::Json(r#"{"name": "kịch bản"}"#),
-        "U A A A A",
+        "U A A A A A A A",
     ),
     row(
         "DELETE",
         "/api/tokens/{id}",
         "/api/tokens/{token}",
         NO,
-        "U A N N N",
+        "U A N N N N N N",
     ),
 ];
 
 /// The callers, in the order of a row's cells.
-const CALLERS: [&str; 5] = ["logged out", "own ward", "other ward", "district", "admin"];
+const CALLERS: [&str; 8] = [
+    "logged out",
+    "own ward",
+    "other ward",
+    "district",
+    "admin",
+    "merit reviewer",
+    "social reviewer",
+    "ward leader",
+];
 
 /// A seeded campaign with two wards' lists, one account per caller, and the ids to fill in.
 pub struct World {
     /// The app and its database.
     pub app: TestApp,
     /// The session cookie of each caller (none for the logged-out one).
-    pub cookies: [Option<String>; 5],
+    pub cookies: [Option<String>; 8],
     values: Vec<(&'static str, String)>,
 }
 
@@ -944,10 +992,34 @@ impl World {
             )
             .await;
         let admin = app.create_user("quan.tri", Role::Admin, None).await;
-        let mut cookies: [Option<String>; 5] = Default::default();
-        for (slot, account) in [&own_officer, &other_officer, &district, &admin]
-            .into_iter()
-            .enumerate()
+        let (merit, _) = supervisor_account(
+            &app,
+            "so.noi.vu",
+            (UnitLevel::City, "Hồ Chí Minh"),
+            &[Sector::Merit],
+        )
+        .await;
+        let (social, _) = supervisor_account(
+            &app,
+            "so.y.te",
+            (UnitLevel::City, "Hồ Chí Minh"),
+            &[Sector::SocialProtection],
+        )
+        .await;
+        let (leader, _) =
+            supervisor_account(&app, "lanh.dao.hiepphu", (UnitLevel::Ward, "Hiệp Phú"), &[]).await;
+        let mut cookies: [Option<String>; 8] = Default::default();
+        for (slot, account) in [
+            &own_officer,
+            &other_officer,
+            &district,
+            &admin,
+            &merit,
+            &social,
+            &leader,
+        ]
+        .into_iter()
+        .enumerate()
         {
             let token = start_session(&app.db, account.id, 12).await.unwrap();
             cookies[slot + 1] = Some(format!("{COOKIE_NAME}={token}"));
@@ -1053,7 +1125,10 @@ impl World {
                 request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
                 let encoded: Vec<String> = fields
                     .iter()
-                    .map(|(k, v)| format!("{k}={}", url_encode(&self.fill(v))))
+                    .map(|(k, v)| {
+                        let v = v.replace("{caller}", &caller.to_string());
+                        format!("{k}={}", url_encode(&self.fill(&v)))
+                    })
                     .collect();
                 Body::from(encoded.join("&"))
             }
@@ -1118,21 +1193,23 @@ async fn check_row(row: &'static Row) -> Vec<String> {
     let expected: Vec<char> = row.expect.split_whitespace().flat_map(str::chars).collect();
     assert_eq!(
         expected.len(),
-        5,
-        "{} {}: five cells",
+        CALLERS.len(),
+        "{} {}: a cell per caller",
         row.method,
         row.route
     );
     // A fresh world per row: an allowed change in one row never changes the next.
     let world = World::build().await;
     // Refusals first: an allowed call may use the thing up (a commit, a revocation).
-    let mut order: Vec<usize> = (0..5).collect();
+    let mut order: Vec<usize> = (0..CALLERS.len()).collect();
     order.sort_by_key(|&caller| expected[caller] == 'A');
     let mut failures = Vec::new();
+    let mut seen = vec!['?'; CALLERS.len()];
     for caller in order {
         let want = expected[caller];
         let response = world.call(row, caller).await;
         let got = classify(&response);
+        seen[caller] = got;
         // An extractor's refusal of the body would hide the authorisation check behind it.
         assert!(
             !response.body.contains("Failed to deserialize"),
@@ -1151,6 +1228,16 @@ async fn check_row(row: &'static Row) -> Vec<String> {
                 response.location()
             ));
         }
+    }
+    if let Ok(path) = std::env::var("MATRIX_DUMP") {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap();
+        let cells: Vec<String> = seen.iter().map(char::to_string).collect();
+        writeln!(file, "{}\t{}\t{}", row.method, row.url, cells.join(" ")).unwrap();
     }
     failures
 }

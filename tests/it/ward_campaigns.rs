@@ -53,7 +53,7 @@ fn tang_nhon_phu_file() -> Vec<u8> {
 }
 
 /// Imports [`tang_nhon_phu_file`] into `campaign` as the command line would.
-async fn import_tang_nhon_phu(app: &TestApp, campaign: &campaign::Model) {
+pub(crate) async fn import_tang_nhon_phu(app: &TestApp, campaign: &campaign::Model) {
     import_bytes(
         app,
         campaign,

@@ -54,6 +54,8 @@ pub async fn set_home_visit<C: ConnectionTrait + TransactionTrait>(
     visit: bool,
 ) -> AppResult<()> {
     let gift = crate::entities::entry::Entity::find_by_id(entry_id)
+        // A sector reviewer's gifts of other sectors are not found.
+        .filter(operator.scope.sector_condition())
         .one(db)
         .await?
         .filter(|e| e.campaign_id == campaign.id)

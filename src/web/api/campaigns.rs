@@ -71,7 +71,8 @@ pub struct NewCampaignRequest {
     /// A title other than the lunar one.
     #[serde(default)]
     pub title: Option<String>,
-    /// The unit running it (a district or city); defaults to the caller's own unit or, for an
+    /// The unit running it: a city or district for all its wards, or one ward for its own
+    /// program (approved by the ward's leader); defaults to the caller's own unit or, for an
     /// administrator, to the only district of that year, else the city.
     #[serde(default)]
     pub unit_id: Option<i32>,
