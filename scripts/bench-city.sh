@@ -10,8 +10,8 @@
 #      and a search), that ward's duplicate review;
 #   3. exports: that ward's 10,000-row signing sheet, the all-wards workbook (peak RSS
 #      from /usr/bin/time -v), the city report;
-#   4. a ward's day: upload, preview (twice: the second view shows whether the file is read
-#      again) and commit of a 10,000-row file, its duplicate check running against the city's
+#   4. a ward's day: upload, preview (twice: the second view's Server-Timing header says whether
+#      the server read the file again or kept its parse) and commit of a 10,000-row file, its duplicate check running against the city's
 #      700,000 people;
 #   5. memory after work: the server's RSS idle, right after a 100,000-row web import, and a
 #      minute later.
@@ -170,9 +170,15 @@ timed_post() { curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie
 say "a ward's day: 10,000 rows…"
 pending=$(upload tet-2024 "$DIR/ward-10000.xlsx")
 [ -n "$pending" ] || { say "the upload was refused"; exit 1; }
-read -r code R[preview] < <(timed_get "$pending")
+# timed_preview PATH → "<code> <seconds> <file|kept>": the last word from the preview's
+# Server-Timing header, whether the server read the file or had kept its parse.
+timed_preview() {
+  curl -s -o /dev/null -D "$DIR/preview.headers" -w '%{http_code} %{time_total}' -H "Cookie: $CITY_USER" "$BASE$1"
+  printf ' %s\n' "$(sed -n 's/^[Ss]erver-[Tt]iming:.*desc="\([a-z]*\)".*/\1/p' "$DIR/preview.headers" | head -1)"
+}
+read -r code R[preview] R[preview_from] < <(timed_preview "$pending")
 [ "$code" = 200 ] || say "preview answered $code"
-read -r code R[preview_again] < <(timed_get "$pending")
+read -r code R[preview_again] R[preview_again_from] < <(timed_preview "$pending")
 read -r code R[commit] < <(timed_post "$pending/commit")
 [ "$code" = 303 ] || say "commit answered $code"
 R[committed]=$(sql "SELECT COUNT(*) FROM entries e JOIN campaigns c ON c.id = e.campaign_id WHERE c.slug = 'tet-2024'")
@@ -216,7 +222,7 @@ row "One ward's signing sheet ($WARD_ROWS rows)" "${R[ward_sheet]} s" "< 1 s" "$
 row "All-wards workbook (168 sheets + summary)" "${R[all_wards]} s, peak $(mb "${R[all_wards_kb]}")" "peak ≤ 300 MB" "$(ok "${R[all_wards_kb]} <= 307200")"
 row "City report" "${R[report]} s" "< 3 s" "$(ok "${R[report]} < 3")"
 row "A ward's day: preview of 10,000 rows" "$(ms "${R[preview]}")" "< 1 s" "$(ok "${R[preview]} < 1")"
-row "the same preview viewed again" "$(ms "${R[preview_again]}")" "file not read again" "$(ok "${R[preview_again]} < 0.2 * ${R[preview]}")"
+row "the same preview viewed again" "$(ms "${R[preview_again]}") (the rows: ${R[preview_again_from]:-?}; first view: ${R[preview_from]:-?})" "file not read again" "$(if [ "${R[preview_again_from]:-}" = kept ]; then echo met; else echo "**not met**"; fi)"
 row "its commit, duplicate check against ${R[people]} people" "$(ms "${R[commit]}") (${R[committed]} entries)" "< 2 s" "$(ok "${R[commit]} < 2")"
 row "Server RSS: idle / after a 100,000-row web import / ${SETTLE} s later" \
   "$(mb "${R[idle_kb]}") / $(mb "${R[after_kb]}") / $(mb "${R[settled_kb]}")" "≤ idle + 100 MB" \

@@ -7,14 +7,13 @@ use chrono::Datelike;
 use clap::Args;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::audit::Actor;
 use crate::domain::campaigns::{find_campaign, tet_day};
 use crate::domain::import_check::{FormerWards, check_against_campaign, load_import_setup};
-use crate::domain::import_commit::{FileMeta, WardCommit, commit_import};
+use crate::domain::import_commit::{ImportRefused, WardCommit, import_while_reading};
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, find_unit_on};
 use crate::entities::campaign;
@@ -115,66 +114,44 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
         .map(|c| c.year)
         .unwrap_or_else(|| crate::domain::clock::vietnam_today().year());
     let setup = load_import_setup(&db, year).await?;
-    let name_for_reader = file_name.clone();
-    let context = setup.context;
-    // The bytes go to the reader and come back (for the checksum): no second copy.
-    let (read, bytes) = tokio::task::spawn_blocking(move || {
-        let read = read_ward_file(&name_for_reader, &bytes, &context);
-        (read, bytes)
-    })
-    .await
-    .map_err(|err| CliError {
-        status: 2,
-        message: format!("{file_name}: the reader stopped unexpectedly ({err})"),
-    })?;
-    let mut parsed = read.map_err(|err| CliError {
-        status: 2,
-        message: format!("{file_name}: {err}"),
-    })?;
-
-    // Only now: a file that cannot be read must say so first (exit status 2).
-    if campaign.is_none() && !args.dry_run {
-        return Err(CliError::from(
-            "no open campaign: create one with `chamlo campaign create --year YYYY`, or use --dry-run",
-        ));
-    }
-
-    let ward_source = ward_source(&parsed, chosen_ward.as_ref());
-    let mut committed = Vec::new();
-    let mut former = FormerWards::default();
-    if let Some(campaign) = &campaign {
-        former = check_against_campaign(
-            &db,
-            campaign,
-            &mut parsed,
-            chosen_ward.as_ref(),
-            &UnitScope::All,
-        )
-        .await
-        .map_err(|err| CliError::from(err.user_message()))?;
-        if !args.dry_run {
-            let sha256 = hex(&Sha256::digest(&bytes));
-            committed = commit_import(
+    let (parsed, former, committed) = match &campaign {
+        // Stored while it is read (issue 19): one pass, all or nothing.
+        Some(campaign) if !args.dry_run => {
+            let done = import_while_reading(
                 &db,
                 &Actor::system("cli"),
                 campaign,
-                &parsed,
-                &former,
-                FileMeta {
-                    file_name: &file_name,
-                    sha256: &sha256,
-                    size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                },
+                setup.context,
+                &file_name,
+                std::sync::Arc::new(bytes),
+                chosen_ward.as_ref(),
+                &UnitScope::All,
             )
             .await
-            .map_err(|err| CliError::from(err.user_message()))?;
+            .map_err(|refused| match refused {
+                ImportRefused::Unreadable(err) => CliError {
+                    status: 2,
+                    message: format!("{file_name}: {err}"),
+                },
+                ImportRefused::Refused(err) => CliError::from(err.user_message()),
+            })?;
+            (done.parsed, done.former, done.committed)
         }
-    } else if let Some(ward) = &chosen_ward {
-        // No campaign to check against: still give the rows the chosen ward.
-        for row in parsed.rows.iter_mut().filter(|r| r.ward.is_none()) {
-            row.ward = Some(ward.clone());
+        _ => {
+            let (parsed, former) = read_and_check(
+                &db,
+                &file_name,
+                bytes,
+                setup.context,
+                &campaign,
+                &args,
+                chosen_ward.as_ref(),
+            )
+            .await?;
+            (parsed, former, Vec::new())
         }
-    }
+    };
+    let ward_source = ward_source(&parsed, chosen_ward.as_ref());
 
     if let Some(path) = &args.annotated {
         let copy = write_annotated_copy(&parsed)?;
@@ -203,6 +180,50 @@ pub async fn run(config: &Config, args: ImportArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+/// Reads and checks the file without storing anything: a dry run, or no open campaign (then
+/// only the reading, the rows getting the chosen ward).
+async fn read_and_check(
+    db: &sea_orm::DatabaseConnection,
+    file_name: &str,
+    bytes: Vec<u8>,
+    context: crate::import::ImportContext,
+    campaign: &Option<campaign::Model>,
+    args: &ImportArgs,
+    chosen_ward: Option<&KnownWard>,
+) -> Result<(ParsedList, FormerWards), CliError> {
+    let name_for_reader = file_name.to_owned();
+    let read =
+        tokio::task::spawn_blocking(move || read_ward_file(&name_for_reader, &bytes, &context))
+            .await
+            .map_err(|err| CliError {
+                status: 2,
+                message: format!("{file_name}: the reader stopped unexpectedly ({err})"),
+            })?;
+    let mut parsed = read.map_err(|err| CliError {
+        status: 2,
+        message: format!("{file_name}: {err}"),
+    })?;
+
+    // Only now: a file that cannot be read must say so first (exit status 2).
+    if campaign.is_none() && !args.dry_run {
+        return Err(CliError::from(
+            "no open campaign: create one with `chamlo campaign create --year YYYY`, or use --dry-run",
+        ));
+    }
+    let mut former = FormerWards::default();
+    if let Some(campaign) = campaign {
+        former = check_against_campaign(db, campaign, &mut parsed, chosen_ward, &UnitScope::All)
+            .await
+            .map_err(|err| CliError::from(err.user_message()))?;
+    } else if let Some(ward) = chosen_ward {
+        // No campaign to check against: still give the rows the chosen ward.
+        for row in parsed.rows.iter_mut().filter(|r| r.ward.is_none()) {
+            row.ward = Some(ward.clone());
+        }
+    }
+    Ok((parsed, former))
 }
 
 /// The report as JSON with each row's `former_ward`: the old ward the row named when it went
@@ -246,10 +267,6 @@ fn ward_source(parsed: &ParsedList, chosen: Option<&KnownWard>) -> WardSource {
     } else {
         WardSource::None
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn print_summary(

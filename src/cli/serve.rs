@@ -40,6 +40,7 @@ pub async fn run(config: Config) -> Result<(), CliError> {
     let state = AppState {
         db,
         config: Arc::new(config),
+        parsed_uploads: Default::default(),
     };
     // The peer address feeds the login throttle (see `web::auth::ClientAddress`).
     axum::serve(

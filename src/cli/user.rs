@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::domain::accounts::NewUser;
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::sectors::create_user_in_sectors;
-use crate::domain::units::{all_units, display_name, find_unit};
+use crate::domain::units::{all_units, display_name, find_unit_on};
 use crate::entities::states::{Role, Sector, UnitLevel};
 
 /// `chamlo user …`
@@ -24,8 +24,9 @@ pub enum UserCommand {
         /// admin, district or ward.
         #[arg(long)]
         role: String,
-        /// The unit served: a ward's or district's name (any case, with or without
-        /// diacritics) or its code. Not needed for admin.
+        /// The unit served: a city's, district's or ward's name (any case, with or without
+        /// diacritics) or its code. Not needed for admin. A district (supervising) account
+        /// of a ward is the ward's leader, who approves the ward's own campaigns.
         #[arg(long)]
         unit: Option<String>,
         /// The person's full name.
@@ -69,16 +70,19 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<(), CliError> 
             let unit = match (&unit, role) {
                 (None, _) => None,
                 (Some(text), role) => {
-                    let level = if role == Role::Ward {
-                        UnitLevel::Ward
+                    // Where an old and a new unit share a name, today's is meant.
+                    let today = crate::domain::clock::vietnam_today();
+                    let found = if role == Role::Ward {
+                        find_unit_on(&units, UnitLevel::Ward, text, today)
                     } else {
-                        UnitLevel::District
+                        find_unit_on(&units, UnitLevel::District, text, today)
+                            .or_else(|| find_unit_on(&units, UnitLevel::City, text, today))
+                            .or_else(|| find_unit_on(&units, UnitLevel::Ward, text, today))
                     };
-                    let found = find_unit(&units, level, text)
-                        .or_else(|| find_unit(&units, UnitLevel::City, text))
-                        .ok_or_else(|| {
-                            CliError::from(format!("no {} named '{text}'", level.as_str()))
-                        })?;
+                    let found = found.ok_or_else(|| {
+                        let level = if role == Role::Ward { "ward" } else { "unit" };
+                        CliError::from(format!("no {level} named '{text}'"))
+                    })?;
                     Some(found)
                 }
             };

@@ -104,8 +104,10 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser<'_>) -> AppResu
         .map_err(|err| AppError::on_unique_violation(err, "Tên đăng nhập này đã có người dùng."))
 }
 
-/// Refuses a unit that does not fit the role (a ward officer needs a ward, district staff a
-/// district or the city); shared by creating and editing an account.
+/// Refuses a unit that does not fit the role (a ward officer needs a ward; supervising staff
+/// a city, a district, or a ward: a ward's supervising account is its leader, who approves
+/// the ward's own campaigns, see `domain::approvers`); shared by creating and editing an
+/// account.
 pub(crate) async fn check_unit_fits_role(
     db: &impl ConnectionTrait,
     role: Role,
@@ -123,12 +125,14 @@ pub(crate) async fn check_unit_fits_role(
     match (role, unit.as_ref().map(|u| u.level)) {
         (Role::Admin, _) => Ok(()),
         (Role::Ward, Some(UnitLevel::Ward)) => Ok(()),
-        (Role::District, Some(UnitLevel::District | UnitLevel::City)) => Ok(()),
+        (Role::District, Some(_)) => Ok(()),
         (Role::Ward, _) => Err(AppError::Invalid(
             "Cán bộ phường phải được gắn với một phường.".into(),
         )),
         (Role::District, _) => Err(AppError::Invalid(
-            "Cán bộ quận phải được gắn với một quận hoặc thành phố.".into(),
+            "Cán bộ giám sát phải được gắn với một đơn vị: thành phố, quận hoặc phường (lãnh đạo \
+             phường)."
+                .into(),
         )),
     }
 }

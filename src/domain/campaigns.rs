@@ -9,10 +9,11 @@ use sea_orm::{
 };
 
 use crate::db::write_txn::begin_write;
+use crate::domain::approvers::may_run;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::operator::Operator;
 use crate::domain::scope::UnitScope;
-use crate::domain::units::{all_units, find_unit, valid_in_year};
+use crate::domain::units::{all_units, display_name, find_unit_on, valid_in_year, valid_on};
 use crate::entities::states::{CampaignStatus, FundingSource, Role, UnitLevel};
 use crate::entities::{campaign, gift_program, unit, user};
 use crate::error::{AppError, AppResult};
@@ -82,8 +83,12 @@ pub struct NewCampaign {
 
 /// The unit that runs a new campaign of `year`: the unit asked for; else the operator's own
 /// unit; else (an administrator or the command line, who serve no unit) the only district
-/// that exists in that year, or else the city. It must be a district or a city the operator
-/// serves, and only supervising staff and administrators create campaigns.
+/// that exists in that year, or else the city. A city or a district runs a campaign for all
+/// its wards; a ward runs one for its own program (a sponsor's gift), approved by its leader.
+/// Only an administrator or a supervising account that may run the unit's campaigns
+/// (`domain::approvers::may_run`: its own unit, or a city's or district's below it) creates
+/// one, so a city reviewer cannot start a ward's program and a ward's leader only their
+/// ward's.
 pub async fn unit_for_new_campaign(
     db: &impl ConnectionTrait,
     operator: &Operator,
@@ -93,17 +98,21 @@ pub async fn unit_for_new_campaign(
     operator.require_role(&[Role::Admin, Role::District])?;
     let units = all_units(db).await?;
     let by_id = |id: i32| units.iter().find(|u| u.id == id);
+    let tet = chamlo_sheets::population_match::tet_date(year);
     let chosen = match (requested, operator.actor.unit_id) {
         (Some(RequestedUnit::Id(id)), _) => by_id(*id),
-        (Some(RequestedUnit::Named(text)), _) => find_unit(&units, UnitLevel::District, text)
-            .or_else(|| find_unit(&units, UnitLevel::City, text)),
+        (Some(RequestedUnit::Named(text)), _) => {
+            find_unit_on(&units, UnitLevel::District, text, tet)
+                .or_else(|| find_unit_on(&units, UnitLevel::City, text, tet))
+                .or_else(|| find_unit_on(&units, UnitLevel::Ward, text, tet))
+        }
         (None, Some(own)) => by_id(own),
         (None, None) => default_runner(&units, year),
     };
     let Some(chosen) = chosen else {
         return Err(match requested {
             Some(RequestedUnit::Named(text)) => AppError::Invalid(format!(
-                "Không có quận hoặc thành phố nào tên “{}”.",
+                "Không có thành phố, quận hay phường nào tên “{}”.",
                 text.trim()
             )),
             Some(RequestedUnit::Id(_)) => {
@@ -114,15 +123,49 @@ pub async fn unit_for_new_campaign(
             )),
         });
     };
-    if !matches!(chosen.level, UnitLevel::District | UnitLevel::City) {
+    if chosen.level == UnitLevel::Ward && !valid_on(chosen, tet) {
         return Err(AppError::Invalid(format!(
-            "Đợt quà do quận hoặc thành phố tổ chức; “{}” là {}.",
-            chosen.name,
-            chosen.level.label().to_lowercase()
+            "{} không còn tồn tại vào Tết năm {year}: hãy chọn phường hiện hành.",
+            display_name(chosen)
         )));
     }
     operator.scope.ensure(chosen.id)?;
+    if !may_run(operator, chosen) {
+        return Err(AppError::Forbidden(format!(
+            "Chỉ lãnh đạo UBND {} hoặc quản trị viên mới tạo được đợt quà riêng của phường.",
+            display_name(chosen).to_lowercase()
+        )));
+    }
     Ok(chosen.clone())
+}
+
+/// The units an operator may choose to run a new campaign (see [`unit_for_new_campaign`]):
+/// the cities and districts, then the wards, that exist on `day` and that the operator may
+/// run. For the creation form, which offers today's units.
+pub fn units_for_new_campaign<'a>(
+    operator: &Operator,
+    units: &'a [unit::Model],
+    day: chrono::NaiveDate,
+) -> Vec<&'a unit::Model> {
+    if !matches!(operator.role, Role::Admin | Role::District) {
+        return Vec::new();
+    }
+    let tet = day;
+    let mut offered: Vec<&unit::Model> = units
+        .iter()
+        .filter(|u| valid_on(u, tet) && operator.scope.allows(u.id) && may_run(operator, u))
+        .collect();
+    offered.sort_by_key(|u| {
+        (
+            match u.level {
+                UnitLevel::City => 0,
+                UnitLevel::District => 1,
+                UnitLevel::Ward => 2,
+            },
+            crate::vn::text::fold_key(&u.name),
+        )
+    });
+    offered
 }
 
 /// Who runs a campaign when nobody says: the only district that exists in `year`, else the

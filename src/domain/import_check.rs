@@ -274,127 +274,215 @@ pub async fn check_against_campaign(
     chosen_ward: Option<&KnownWard>,
     scope: &UnitScope,
 ) -> AppResult<FormerWards> {
-    let file_ward = parsed.ward.clone();
-    let placer = WardPlacer::load(db, tet_day(campaign)).await?;
-    let mut former = FormerWards::default();
-    // An old ward chosen by the user means the ward its people belong to at Tết.
-    let chosen_as_named = chosen_ward;
-    let chosen_ward = chosen_ward.map(|chosen| match placer.place(chosen, None) {
-        Placement::Moved(id) => placer.known(id).unwrap_or_else(|| chosen.clone()),
-        _ => chosen.clone(),
-    });
-    let chosen_ward = chosen_ward.as_ref();
-    let mut any_ward = false;
-    for row in parsed.rows.iter_mut() {
-        let quarter = row.khu_pho.clone();
-        let quarter = quarter.as_deref();
-        let own = row.ward.take();
-        if let (Some(chosen), Some(own)) = (chosen_ward, own.as_ref())
-            && chosen.id != own.id
-            && !placer.may_land_in(own, quarter, chosen.id)
-        {
-            let message = format!(
-                "Dòng này ghi phường {}, khác với phường {} đã chọn khi nhập.",
-                own.name, chosen.name
-            );
-            reject(row, "ward", message);
-            // Kept for the report, unless it is a ward the campaign cannot have a list of.
-            if matches!(placer.place(own, quarter), Placement::Current) {
-                row.ward = Some(own.clone());
-            }
-            continue;
-        }
-        // The ward the row names: its own column, else a title block naming a ward that
-        // became the chosen one, else the user's choice, else the title block.
-        let named = match (chosen_ward, own, file_ward.as_ref()) {
-            (_, Some(own), _) => Some(own),
-            (Some(chosen), None, Some(title))
-                if title.id != chosen.id && placer.may_land_in(title, quarter, chosen.id) =>
-            {
-                Some(title.clone())
-            }
-            (Some(_), None, _) => chosen_as_named.cloned(),
-            (None, None, title) => title.cloned(),
-        };
-        let Some(named) = named else {
-            if row.status == RowStatus::Accepted {
-                reject(
-                    row,
-                    "ward",
-                    "Không xác định được phường của dòng này: hãy chọn phường khi nhập, \
-                     hoặc thêm cột “Phường”."
-                        .into(),
-                );
-            }
-            continue;
-        };
-        any_ward = true;
-        let moved_to = match placer.place(&named, quarter) {
-            Placement::Current => None,
-            Placement::Moved(id) => placer.known(id),
-            // The user chose which part of a split ward the list belongs to.
-            Placement::Split(ids)
-                if chosen_ward.is_some_and(|c| ids.iter().any(|id| i64::from(*id) == c.id)) =>
-            {
-                chosen_ward.cloned()
-            }
-            Placement::Split(ids) => {
-                let message = placer.split_message(&named, quarter, &ids);
-                reject(row, "ward", message);
-                continue;
-            }
-            Placement::Gone => {
-                let message = placer.gone_message(&named);
-                reject(row, "ward", message);
-                continue;
-            }
-        };
-        let ward = match moved_to {
-            Some(successor) => {
-                row.warning(
-                    "ward",
-                    format!(
-                        "{} (cũ) nay thuộc {}: người này được đưa vào danh sách của {}.",
-                        placer.name(named.id),
-                        placer.name(successor.id),
-                        placer.name(successor.id)
-                    ),
-                );
-                former.0.insert(row.row, named);
-                successor
-            }
-            None => named,
-        };
-        let ward_id = i32::try_from(ward.id).unwrap_or(i32::MAX);
-        if !scope.allows(ward_id) {
-            let message = format!(
-                "Bạn không phụ trách phường {}: không thể nhập dòng này.",
-                ward.name
-            );
-            reject(row, "ward", message);
-        }
-        row.ward = Some(ward);
-    }
-    if !any_ward && !parsed.rows.is_empty() {
-        return Err(AppError::Invalid(
-            "Không xác định được phường của danh sách: tiêu đề tệp không ghi “UBND PHƯỜNG …” \
-             và không có cột “Phường”. Hãy chọn phường khi nhập."
-                .into(),
-        ));
-    }
+    let mut check =
+        CampaignCheck::load(db, campaign, parsed.ward.clone(), chosen_ward, scope).await?;
+    check.check_rows(&mut parsed.rows);
+    check.finish()
+}
 
-    let listed = listed_keys(db, campaign.id).await?;
-    // A campaign's first file meets an empty campaign: no need to work out every row's keys.
-    if !listed.is_empty() {
-        mark_listed_elsewhere(&mut parsed.rows, |key| {
-            listed.get(&key.storage_key()).cloned()
+/// [`check_against_campaign`] for a file whose rows come in batches while it is read (the
+/// import that stores while it reads): what the checks need is loaded once, each batch is
+/// checked as it comes, and [`CampaignCheck::finish`] gives the verdict on the whole file.
+/// Each row's checks depend only on the row and the campaign as loaded, so checking in
+/// batches marks every row exactly as checking the whole list at once does.
+pub struct CampaignCheck<'a> {
+    file_ward: Option<KnownWard>,
+    placer: WardPlacer,
+    chosen_as_named: Option<KnownWard>,
+    chosen_ward: Option<KnownWard>,
+    scope: &'a UnitScope,
+    listed: HashMap<String, String>,
+    programs: Vec<ProgramRules>,
+    category_ids: HashMap<String, i32>,
+    former: FormerWards,
+    any_ward: bool,
+    any_row: bool,
+    /// The wards the campaign covers: a ward's own campaign takes that ward's rows alone
+    /// (`domain::approvers::covered_units`).
+    covered: Vec<i32>,
+    /// Who runs the campaign and its title, for the refusal of a row outside it.
+    runner: String,
+    campaign_title: String,
+}
+
+impl<'a> CampaignCheck<'a> {
+    /// Loads the units and lineage, the people already listed in the campaign and its
+    /// programs. `file_ward` is the ward the file's title block names.
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        campaign: &campaign::Model,
+        file_ward: Option<KnownWard>,
+        chosen_ward: Option<&KnownWard>,
+        scope: &'a UnitScope,
+    ) -> AppResult<Self> {
+        let placer = WardPlacer::load(db, tet_day(campaign)).await?;
+        // An old ward chosen by the user means the ward its people belong to at Tết.
+        let chosen_as_named = chosen_ward.cloned();
+        let chosen_ward = chosen_ward.map(|chosen| match placer.place(chosen, None) {
+            Placement::Moved(id) => placer.known(id).unwrap_or_else(|| chosen.clone()),
+            _ => chosen.clone(),
         });
+        let units = all_units(db).await?;
+        let covered = crate::domain::approvers::covered_units(&units, campaign);
+        let runner = crate::domain::approvers::campaign_unit(&units, campaign)
+            .map(display_name)
+            .unwrap_or_default();
+        Ok(CampaignCheck {
+            file_ward,
+            placer,
+            chosen_as_named,
+            chosen_ward,
+            scope,
+            listed: listed_keys(db, campaign.id).await?,
+            programs: load_program_rules(db, campaign.id).await?,
+            category_ids: category_ids_by_code(db).await?,
+            former: FormerWards::default(),
+            any_ward: false,
+            any_row: false,
+            covered,
+            runner,
+            campaign_title: campaign.title.clone(),
+        })
     }
 
-    let programs = load_program_rules(db, campaign.id).await?;
-    let setup_ids = category_ids_by_code(db).await?;
-    flag_amount_differences(&mut parsed.rows, &programs, &setup_ids);
-    Ok(former)
+    /// The ward the file's title block names, once the reader has found it (before the
+    /// first batch).
+    pub fn set_file_ward(&mut self, ward: Option<KnownWard>) {
+        self.file_ward = ward;
+    }
+
+    /// Checks the next batch of rows, in place.
+    pub fn check_rows(&mut self, rows: &mut [ImportRow]) {
+        self.any_row |= !rows.is_empty();
+        self.place_rows(rows);
+        // A campaign's first file meets an empty campaign: no need to work out every row's keys.
+        if !self.listed.is_empty() {
+            let listed = &self.listed;
+            mark_listed_elsewhere(rows, |key| listed.get(&key.storage_key()).cloned());
+        }
+        flag_amount_differences(rows, &self.programs, &self.category_ids);
+    }
+
+    /// The verdict on the whole file: the rows' former wards, or the refusal of a file in
+    /// which no row names a ward.
+    pub fn finish(self) -> AppResult<FormerWards> {
+        if !self.any_ward && self.any_row {
+            return Err(AppError::Invalid(
+                "Không xác định được phường của danh sách: tiêu đề tệp không ghi “UBND PHƯỜNG …” \
+                 và không có cột “Phường”. Hãy chọn phường khi nhập."
+                    .into(),
+            ));
+        }
+        Ok(self.former)
+    }
+
+    /// Gives each row its ward (see [`check_against_campaign`]).
+    fn place_rows(&mut self, rows: &mut [ImportRow]) {
+        let placer = &self.placer;
+        let former = &mut self.former;
+        let scope = self.scope;
+        let file_ward = self.file_ward.as_ref();
+        let chosen_as_named = self.chosen_as_named.as_ref();
+        let chosen_ward = self.chosen_ward.as_ref();
+        let mut any_ward = false;
+        for row in rows.iter_mut() {
+            let quarter = row.khu_pho.clone();
+            let quarter = quarter.as_deref();
+            let own = row.ward.take();
+            if let (Some(chosen), Some(own)) = (chosen_ward, own.as_ref())
+                && chosen.id != own.id
+                && !placer.may_land_in(own, quarter, chosen.id)
+            {
+                let message = format!(
+                    "Dòng này ghi phường {}, khác với phường {} đã chọn khi nhập.",
+                    own.name, chosen.name
+                );
+                reject(row, "ward", message);
+                // Kept for the report, unless it is a ward the campaign cannot have a list of.
+                if matches!(placer.place(own, quarter), Placement::Current) {
+                    row.ward = Some(own.clone());
+                }
+                continue;
+            }
+            // The ward the row names: its own column, else a title block naming a ward that
+            // became the chosen one, else the user's choice, else the title block.
+            let named = match (chosen_ward, own, file_ward) {
+                (_, Some(own), _) => Some(own),
+                (Some(chosen), None, Some(title))
+                    if title.id != chosen.id && placer.may_land_in(title, quarter, chosen.id) =>
+                {
+                    Some(title.clone())
+                }
+                (Some(_), None, _) => chosen_as_named.cloned(),
+                (None, None, title) => title.cloned(),
+            };
+            let Some(named) = named else {
+                if row.status == RowStatus::Accepted {
+                    reject(
+                        row,
+                        "ward",
+                        "Không xác định được phường của dòng này: hãy chọn phường khi nhập, \
+                     hoặc thêm cột “Phường”."
+                            .into(),
+                    );
+                }
+                continue;
+            };
+            any_ward = true;
+            let moved_to = match placer.place(&named, quarter) {
+                Placement::Current => None,
+                Placement::Moved(id) => placer.known(id),
+                // The user chose which part of a split ward the list belongs to.
+                Placement::Split(ids)
+                    if chosen_ward.is_some_and(|c| ids.iter().any(|id| i64::from(*id) == c.id)) =>
+                {
+                    chosen_ward.cloned()
+                }
+                Placement::Split(ids) => {
+                    let message = placer.split_message(&named, quarter, &ids);
+                    reject(row, "ward", message);
+                    continue;
+                }
+                Placement::Gone => {
+                    let message = placer.gone_message(&named);
+                    reject(row, "ward", message);
+                    continue;
+                }
+            };
+            let ward = match moved_to {
+                Some(successor) => {
+                    row.warning(
+                        "ward",
+                        format!(
+                            "{} (cũ) nay thuộc {}: người này được đưa vào danh sách của {}.",
+                            placer.name(named.id),
+                            placer.name(successor.id),
+                            placer.name(successor.id)
+                        ),
+                    );
+                    former.0.insert(row.row, named);
+                    successor
+                }
+                None => named,
+            };
+            let ward_id = i32::try_from(ward.id).unwrap_or(i32::MAX);
+            if !scope.allows(ward_id) {
+                let message = format!(
+                    "Bạn không phụ trách phường {}: không thể nhập dòng này.",
+                    ward.name
+                );
+                reject(row, "ward", message);
+            } else if !self.covered.contains(&ward_id) {
+                let message = format!(
+                    "Đợt quà “{}” do {} tổ chức: không có danh sách của phường {}.",
+                    self.campaign_title, self.runner, ward.name
+                );
+                reject(row, "ward", message);
+            }
+            row.ward = Some(ward);
+        }
+        self.any_ward |= any_ward;
+    }
 }
 
 pub(super) async fn category_ids_by_code(

@@ -3,6 +3,7 @@
 //! in one transaction; a file committed twice into a list adds nothing the second time.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -21,14 +22,18 @@ use crate::domain::entitlements::{
     Entitlement, ProgramRules, entitlements_for, load_program_rules,
 };
 use crate::domain::gift_planning::compute_program_entries;
-use crate::domain::import_check::{FormerWards, category_ids_by_code};
+use crate::domain::import_check::{CampaignCheck, FormerWards, category_ids_by_code};
 use crate::domain::payments::store_imported_accounts;
+use crate::domain::scope::UnitScope;
 use crate::domain::units::{display_name, valid_on};
 use crate::entities::states::{EntryStatus, ListStatus, PersonStatus};
 use crate::entities::{campaign, entry, household, import_batch, person, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::import::duplicates::name_birth_address_key;
-use crate::import::{ImportRow, ParsedList, RowStatus, TypedAccount};
+use crate::import::{
+    ImportContext, ImportRow, KnownWard, ParsedList, ReadError, RowStatus, TypedAccount,
+    read_ward_file_in_batches,
+};
 use crate::vn::text::name_key;
 
 /// What one ward's part of a committed file did.
@@ -47,6 +52,7 @@ pub struct WardCommit {
 }
 
 /// The file's identity, recorded with each batch.
+#[derive(Clone, Copy)]
 pub struct FileMeta<'a> {
     /// The file's name as uploaded.
     pub file_name: &'a str,
@@ -70,152 +76,427 @@ pub async fn commit_import<C: ConnectionTrait + TransactionTrait>(
     former: &FormerWards,
     file: FileMeta<'_>,
 ) -> AppResult<Vec<WardCommit>> {
-    ensure_campaign_open(campaign)?;
-    let mut by_ward: BTreeMap<i32, (String, Vec<&ImportRow>)> = BTreeMap::new();
-    for row in &parsed.rows {
-        if let Some(ward) = &row.ward {
+    let mut commit = BatchedCommit::begin(db, actor, campaign, file).await?;
+    commit
+        .store_batch(&parsed.sheet, parsed.header_row, &parsed.rows)
+        .await?;
+    commit.finish(former).await
+}
+
+/// A commit that takes a checked file's rows in batches, as they are read and checked
+/// (`import_while_reading`), inside one write transaction: each ward's list and batch are
+/// opened when its first row arrives, each batch's accepted rows are stored at once, and
+/// [`BatchedCommit::finish`] writes the batches' counts, the audit events, the program rules'
+/// entries and the former wards, then commits. Dropped before `finish` (a row problem that
+/// refuses the file, a reading error, a database error), the transaction rolls back: nothing
+/// of the file is stored.
+pub struct BatchedCommit<'a, T> {
+    txn: T,
+    actor: &'a Actor,
+    campaign: &'a campaign::Model,
+    file: FileMeta<'a>,
+    category_ids: HashMap<String, i32>,
+    file_programs: Vec<ProgramRules>,
+    rule_programs: Vec<ProgramRules>,
+    parts: Vec<WardPart>,
+    part_of_ward: HashMap<i32, usize>,
+    store: RowStore,
+    /// (part, sheet row, person) of every stored row, for the former wards.
+    stored: Vec<(usize, u32, i32)>,
+}
+
+impl<'a, T: ConnectionTrait + TransactionSession> BatchedCommit<'a, T> {
+    /// Opens the write transaction (refused when the campaign is closed) and makes concurrent
+    /// commits into the campaign wait for this one.
+    pub async fn begin<C>(
+        db: &C,
+        actor: &'a Actor,
+        campaign: &'a campaign::Model,
+        file: FileMeta<'a>,
+    ) -> AppResult<Self>
+    where
+        C: ConnectionTrait + TransactionTrait<Transaction = T>,
+    {
+        ensure_campaign_open(campaign)?;
+        let category_ids = category_ids_by_code(db).await?;
+        // Programs that take the wards' figures get their entries here, row by row; programs
+        // with their own amounts and rules are computed once the rows are in (one place for
+        // the rules).
+        let (file_programs, rule_programs): (Vec<ProgramRules>, Vec<ProgramRules>) =
+            load_program_rules(db, campaign.id)
+                .await?
+                .into_iter()
+                .partition(|p| p.program.use_file_amounts);
+        let txn = begin_write(db).await?;
+        lock_campaign(&txn, campaign.id).await?;
+        let store = RowStore::new(txn.get_database_backend());
+        Ok(BatchedCommit {
+            txn,
+            actor,
+            campaign,
+            file,
+            category_ids,
+            file_programs,
+            rule_programs,
+            parts: Vec::new(),
+            part_of_ward: HashMap::new(),
+            store,
+            stored: Vec::new(),
+        })
+    }
+
+    /// Stores the next checked rows of the file: its sheet and header row (recorded with each
+    /// ward's batch), and the rows, of which the accepted ones are stored.
+    pub async fn store_batch(
+        &mut self,
+        sheet: &str,
+        header_row: u32,
+        rows: &[ImportRow],
+    ) -> AppResult<()> {
+        let mut accepted: Vec<(usize, &ImportRow)> = Vec::new();
+        for row in rows {
+            let Some(ward) = &row.ward else {
+                continue;
+            };
             let ward_id =
                 i32::try_from(ward.id).map_err(|_| AppError::BadRequest("phường".into()))?;
-            let slot = by_ward
-                .entry(ward_id)
-                .or_insert_with(|| (ward.name.to_string(), Vec::new()));
-            slot.1.push(row);
+            let index = match self.part_of_ward.get(&ward_id) {
+                Some(index) => *index,
+                None => {
+                    self.open_part(ward_id, &ward.name, sheet, header_row)
+                        .await?
+                }
+            };
+            let part = &mut self.parts[index];
+            part.total += 1;
+            match row.status {
+                RowStatus::Accepted => part.accepted += 1,
+                RowStatus::Rejected => part.rejected += 1,
+                RowStatus::Duplicate => part.duplicates += 1,
+            }
+            if part.batch.is_some() && row.status == RowStatus::Accepted {
+                accepted.push((index, row));
+            }
         }
+        let stored = self
+            .store
+            .store(
+                &self.txn,
+                self.actor,
+                self.campaign,
+                &self.parts,
+                &accepted,
+                &self.file_programs,
+                &self.category_ids,
+            )
+            .await?;
+        for ((index, row), (person_id, entries)) in accepted.iter().zip(stored) {
+            self.parts[*index].entries += entries;
+            self.stored.push((*index, row.row, person_id));
+        }
+        Ok(())
     }
-    let category_ids = category_ids_by_code(db).await?;
-    // Programs that take the wards' figures get their entries here, row by row; programs with
-    // their own amounts and rules are computed once the rows are in (one place for the rules).
-    let (file_programs, rule_programs): (Vec<ProgramRules>, Vec<ProgramRules>) =
-        load_program_rules(db, campaign.id)
-            .await?
-            .into_iter()
-            .partition(|p| p.program.use_file_amounts);
-    let txn = begin_write(db).await?;
-    lock_campaign(&txn, campaign.id).await?;
-    let mut outcome = Vec::with_capacity(by_ward.len());
-    // The wards that take the file, with the index of their line in `outcome`.
-    let mut parts: Vec<(usize, WardPart)> = Vec::with_capacity(by_ward.len());
-    for (ward_id, (ward_name, rows)) in by_ward {
-        let list = list_for_import(&txn, campaign, ward_id, &ward_name).await?;
+
+    /// The list of the ward in the campaign (refused while submitted or approved) and, unless
+    /// this very file was already committed into it, the file's new batch there.
+    async fn open_part(
+        &mut self,
+        ward_id: i32,
+        ward_name: &str,
+        sheet: &str,
+        header_row: u32,
+    ) -> AppResult<usize> {
+        let list = list_for_import(&self.txn, self.campaign, ward_id, ward_name).await?;
         let already = import_batch::Entity::find()
             .filter(import_batch::Column::WardListId.eq(list.id))
-            .filter(import_batch::Column::Sha256.eq(file.sha256))
-            .one(&txn)
+            .filter(import_batch::Column::Sha256.eq(self.file.sha256))
+            .one(&self.txn)
             .await?;
-        let accepted: Vec<&ImportRow> = rows
-            .iter()
-            .copied()
-            .filter(|r| r.status == RowStatus::Accepted)
-            .collect();
-        outcome.push(WardCommit {
-            ward: ward_name,
-            ward_list_id: list.id,
-            added: if already.is_some() { 0 } else { accepted.len() },
+        let batch = match already {
+            Some(_) => None,
+            // The counts are written once the whole file is in (`finish`).
+            None => Some(
+                import_batch::ActiveModel {
+                    campaign_id: Set(self.campaign.id),
+                    ward_id: Set(ward_id),
+                    ward_list_id: Set(list.id),
+                    file_name: Set(self.file.file_name.to_owned()),
+                    sha256: Set(self.file.sha256.to_owned()),
+                    size_bytes: Set(self.file.size_bytes),
+                    sheet_name: Set(sheet.to_owned()),
+                    header_row: Set(header_row as i32),
+                    total_rows: Set(0),
+                    accepted: Set(0),
+                    rejected: Set(0),
+                    duplicates: Set(0),
+                    user_id: Set(self.actor.user_id),
+                    created_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(&self.txn)
+                .await
+                .map_err(|err| {
+                    AppError::on_unique_violation(
+                        err,
+                        "Tệp này vừa được nhập vào danh sách này bởi một yêu cầu khác; không thêm gì.",
+                    )
+                })?,
+            ),
+        };
+        if batch.is_some() {
+            self.store.load_ward(&self.txn, ward_id).await?;
+        }
+        self.parts.push(WardPart {
+            ward_id,
+            ward_name: ward_name.to_owned(),
+            list,
+            batch,
+            total: 0,
+            accepted: 0,
+            rejected: 0,
+            duplicates: 0,
             entries: 0,
-            already_imported: already.is_some(),
         });
-        if already.is_some() {
-            continue;
-        }
-        let count = |status| rows.iter().filter(|r| r.status == status).count() as i32;
-        let batch = import_batch::ActiveModel {
-            campaign_id: Set(campaign.id),
-            ward_id: Set(ward_id),
-            ward_list_id: Set(list.id),
-            file_name: Set(file.file_name.to_owned()),
-            sha256: Set(file.sha256.to_owned()),
-            size_bytes: Set(file.size_bytes),
-            sheet_name: Set(parsed.sheet.clone()),
-            header_row: Set(parsed.header_row as i32),
-            total_rows: Set(rows.len() as i32),
-            accepted: Set(count(RowStatus::Accepted)),
-            rejected: Set(count(RowStatus::Rejected)),
-            duplicates: Set(count(RowStatus::Duplicate)),
-            user_id: Set(actor.user_id),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(|err| {
-            AppError::on_unique_violation(
-                err,
-                "Tệp này vừa được nhập vào danh sách này bởi một yêu cầu khác; không thêm gì.",
+        self.part_of_ward.insert(ward_id, self.parts.len() - 1);
+        Ok(self.parts.len() - 1)
+    }
+
+    /// Gives up: nothing of the file stays stored.
+    pub async fn rollback(self) -> AppResult<()> {
+        Ok(self.txn.rollback().await?)
+    }
+
+    /// Writes each batch's counts and its audit event, lets the programs with their own rules
+    /// make their entries, records the former wards, and commits. Returns what each ward's
+    /// part did, in the order of the wards' ids.
+    pub async fn finish(self, former: &FormerWards) -> AppResult<Vec<WardCommit>> {
+        let txn = self.txn;
+        let mut outcome = Vec::with_capacity(self.parts.len());
+        for part in &self.parts {
+            let Some(batch) = &part.batch else {
+                outcome.push((part.ward_id, part.commit(true)));
+                continue;
+            };
+            let mut counted: import_batch::ActiveModel = batch.clone().into();
+            counted.total_rows = Set(part.total);
+            counted.accepted = Set(part.accepted);
+            counted.rejected = Set(part.rejected);
+            counted.duplicates = Set(part.duplicates);
+            counted.update(&txn).await?;
+            audit::record::<(), _>(
+                &txn,
+                self.actor,
+                AuditEvent {
+                    action: "import.commit",
+                    entity_type: "ward_list",
+                    entity_id: Some(part.list.id.to_string()),
+                    unit_id: Some(part.ward_id),
+                },
+                None,
+                Some(&serde_json::json!({
+                    "file": self.file.file_name,
+                    "sha256": self.file.sha256,
+                    "batch": batch.id,
+                    "accepted": part.accepted,
+                    "rejected": part.rejected,
+                    "duplicates": part.duplicates,
+                    "entries": part.entries,
+                })),
             )
-        })?;
-        parts.push((
-            outcome.len() - 1,
-            WardPart {
-                ward_id,
-                list,
-                batch,
-                rows: accepted,
-            },
-        ));
+            .await?;
+            outcome.push((part.ward_id, part.commit(false)));
+        }
+        if self.parts.iter().any(|part| part.batch.is_some()) {
+            for rules in &self.rule_programs {
+                compute_program_entries(&txn, rules.program.id).await?;
+            }
+        }
+        record_former_wards(&txn, self.campaign, &self.parts, former, &self.stored).await?;
+        txn.commit().await?;
+        outcome.sort_by_key(|(ward_id, _)| *ward_id);
+        Ok(outcome.into_iter().map(|(_, part)| part).collect())
     }
-    let (indexes, parts): (Vec<usize>, Vec<WardPart>) = parts.into_iter().unzip();
-    let (stored, stored_people) =
-        store_rows(&txn, actor, campaign, &parts, &file_programs, &category_ids).await?;
-    for ((index, part), entries) in indexes.into_iter().zip(&parts).zip(stored) {
-        outcome[index].entries = entries;
-        audit::record::<(), _>(
-            &txn,
-            actor,
-            AuditEvent {
-                action: "import.commit",
-                entity_type: "ward_list",
-                entity_id: Some(part.list.id.to_string()),
-                unit_id: Some(part.ward_id),
-            },
-            None,
-            Some(&serde_json::json!({
-                "file": file.file_name,
-                "sha256": file.sha256,
-                "batch": part.batch.id,
-                "accepted": part.batch.accepted,
-                "rejected": part.batch.rejected,
-                "duplicates": part.batch.duplicates,
-                "entries": entries,
-            })),
-        )
-        .await?;
+}
+
+/// Rows handed from the reader to the writer at a time: large enough that each batch is a
+/// few long INSERTs, small enough that the first is stored while most of the file is still
+/// being read.
+const BATCH_ROWS: usize = 8192;
+
+/// Batches waiting between the reader and the writer: the reader reads the next one while
+/// the writer stores this one, and stops when the writer is that far behind.
+const BATCHES_IN_FLIGHT: usize = 2;
+
+/// Why [`import_while_reading`] stored nothing.
+#[derive(Debug)]
+pub enum ImportRefused {
+    /// The file could not be read at all.
+    Unreadable(ReadError),
+    /// The file was read but refused (no row names a ward, a list is locked, the campaign
+    /// closed, the database failed): nothing was stored.
+    Refused(AppError),
+}
+
+impl From<AppError> for ImportRefused {
+    fn from(err: AppError) -> Self {
+        ImportRefused::Refused(err)
     }
-    if outcome.iter().any(|part| !part.already_imported) {
-        for rules in &rule_programs {
-            compute_program_entries(&txn, rules.program.id).await?;
+}
+
+impl From<DbErr> for ImportRefused {
+    fn from(err: DbErr) -> Self {
+        ImportRefused::Refused(err.into())
+    }
+}
+
+/// What [`import_while_reading`] read and stored.
+pub struct ImportedFile {
+    /// The whole list as read and checked, every row with its problems.
+    pub parsed: ParsedList,
+    /// The old wards the rows named.
+    pub former: FormerWards,
+    /// What each ward's part did.
+    pub committed: Vec<WardCommit>,
+}
+
+/// Reads, checks and commits a ward file in one pass, storing while it reads: a reader
+/// thread reads the people [`BATCH_ROWS`] at a time (each batch already marked for people
+/// listed twice in the file up to its rows) and hands them over a bounded channel; here each
+/// batch is checked against the campaign and its accepted rows stored while the reader reads
+/// the next. Everything goes into one write transaction, opened when the first batch arrives
+/// (the campaign's checks are loaded while the file is parsed) and committed only once the
+/// whole file is in and the checks that need every row have passed (a file in which no row
+/// names a ward is refused): a file that fails anywhere, reading, checking or storing,
+/// stores nothing. Every row is in the result with its problems, as `read_ward_file` and
+/// `check_against_campaign` give them.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "who commits what into which campaign, as whom, for which ward"
+)]
+pub async fn import_while_reading<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    campaign: &campaign::Model,
+    context: ImportContext,
+    file_name: &str,
+    bytes: std::sync::Arc<Vec<u8>>,
+    chosen_ward: Option<&KnownWard>,
+    scope: &UnitScope,
+) -> Result<ImportedFile, ImportRefused> {
+    /// The file's list so far (sent with its first batch) and a batch of rows.
+    type Batch = (Option<(Option<KnownWard>, String, u32)>, Vec<ImportRow>);
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<Batch>(BATCHES_IN_FLIGHT);
+    let digest = {
+        let bytes = std::sync::Arc::clone(&bytes);
+        tokio::task::spawn_blocking(move || crate::domain::pending_uploads::sha256_hex(&bytes))
+    };
+    let size_bytes = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let name = file_name.to_owned();
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut first = true;
+        read_ward_file_in_batches(&name, &bytes, &context, BATCH_ROWS, &mut |list, rows| {
+            let head = first.then(|| (list.ward.clone(), list.sheet.clone(), list.header_row));
+            first = false;
+            match sender.blocking_send((head, rows)) {
+                Ok(()) => ControlFlow::Continue(()),
+                // The writer gave up: its error is the answer.
+                Err(_) => ControlFlow::Break(()),
+            }
+        })
+    });
+    let stopped = |err: tokio::task::JoinError| {
+        AppError::Other(anyhow::anyhow!("import reader stopped: {err}"))
+    };
+    // Loaded while the reader parses the file.
+    let mut check = CampaignCheck::load(db, campaign, None, chosen_ward, scope).await?;
+    let sha256 = digest.await.map_err(stopped)?;
+    let file = FileMeta {
+        file_name,
+        sha256: &sha256,
+        size_bytes,
+    };
+    let mut rows: Vec<ImportRow> = Vec::new();
+    let mut commit: Option<BatchedCommit<'_, C::Transaction>> = None;
+    let mut sheet = (String::new(), 0);
+    let mut written: Result<(), AppError> = Ok(());
+    while let Some((head, mut batch)) = batches.recv().await {
+        if let Some((ward, sheet_name, header_row)) = head {
+            check.set_file_ward(ward);
+            sheet = (sheet_name, header_row);
+        }
+        check.check_rows(&mut batch);
+        let step = async {
+            let open = match commit.as_mut() {
+                Some(open) => open,
+                None => commit
+                    .insert(BatchedCommit::begin(db, actor, campaign, FileMeta { ..file }).await?),
+            };
+            open.store_batch(&sheet.0, sheet.1, &batch).await
+        };
+        written = step.await;
+        rows.extend(batch);
+        if written.is_err() {
+            break;
         }
     }
-    record_former_wards(&txn, campaign, &parts, former, &stored_people).await?;
-    txn.commit().await?;
-    Ok(outcome)
+    // Dropping the receiver stops a reader still reading.
+    drop(batches);
+    let read = reader.await.map_err(stopped)?;
+    let verdict = match (written, read) {
+        (Err(err), _) => Err(ImportRefused::Refused(err)),
+        (Ok(()), Err(err)) => Err(ImportRefused::Unreadable(err)),
+        (Ok(()), Ok(parsed)) => check
+            .finish()
+            .map(|former| (parsed, former))
+            .map_err(ImportRefused::Refused),
+    };
+    match verdict {
+        Ok((mut parsed, former)) => {
+            parsed.rows = rows;
+            let committed = match commit {
+                Some(commit) => commit.finish(&former).await?,
+                None => Vec::new(),
+            };
+            Ok(ImportedFile {
+                parsed,
+                former,
+                committed,
+            })
+        }
+        Err(refused) => {
+            if let Some(commit) = commit {
+                commit.rollback().await?;
+            }
+            Err(refused)
+        }
+    }
 }
 
 /// Records on the entries of the stored rows' people in this campaign and ward the old ward
 /// each row named (`entries.former_ward_id`): after the program rules have made their
-/// entries too, so every gift of the person shows it. `people` holds, per ward part, the
-/// person stored for each of its accepted rows.
+/// entries too, so every gift of the person shows it. `stored` holds (part, sheet row,
+/// person) of every stored row.
 async fn record_former_wards(
     db: &impl ConnectionTrait,
     campaign: &campaign::Model,
-    parts: &[WardPart<'_>],
+    parts: &[WardPart],
     former: &FormerWards,
-    people: &[Vec<i32>],
+    stored: &[(usize, u32, i32)],
 ) -> AppResult<()> {
     if former.is_empty() {
         return Ok(());
     }
     let mut by_former: BTreeMap<(i32, i32), Vec<i32>> = BTreeMap::new();
-    for (part, person_ids) in parts.iter().zip(people) {
-        for (row, person_id) in part.rows.iter().zip(person_ids) {
-            if let Some(old) = former.of_row(row.row)
-                && let Ok(old_id) = i32::try_from(old.id)
-                && old_id != part.ward_id
-            {
-                by_former
-                    .entry((part.ward_id, old_id))
-                    .or_default()
-                    .push(*person_id);
-            }
+    for &(index, row, person_id) in stored {
+        let ward_id = parts[index].ward_id;
+        if let Some(old) = former.of_row(row)
+            && let Ok(old_id) = i32::try_from(old.id)
+            && old_id != ward_id
+        {
+            by_former
+                .entry((ward_id, old_id))
+                .or_default()
+                .push(person_id);
         }
     }
     for ((ward_id, old_id), person_ids) in by_former {
@@ -253,12 +534,34 @@ async fn ensure_ward_exists_at_tet(
     }
 }
 
-/// One ward's share of a file being committed: its list, its new batch and its accepted rows.
-struct WardPart<'a> {
+/// One ward's share of a file being committed: its list, the file's new batch there (none
+/// when this file was already committed into the list) and the rows counted so far.
+struct WardPart {
     ward_id: i32,
+    ward_name: String,
     list: ward_list::Model,
-    batch: import_batch::Model,
-    rows: Vec<&'a ImportRow>,
+    batch: Option<import_batch::Model>,
+    total: i32,
+    accepted: i32,
+    rejected: i32,
+    duplicates: i32,
+    entries: usize,
+}
+
+impl WardPart {
+    fn commit(&self, already_imported: bool) -> WardCommit {
+        WardCommit {
+            ward: self.ward_name.clone(),
+            ward_list_id: self.list.id,
+            added: if already_imported {
+                0
+            } else {
+                self.accepted as usize
+            },
+            entries: self.entries,
+            already_imported,
+        }
+    }
 }
 
 /// Makes concurrent commits into one campaign take turns, so the same file sent twice at
@@ -341,7 +644,9 @@ struct NewHousehold<'a> {
 
 /// One entry to create, as the entries' INSERTs need it.
 struct NewEntry<'a> {
-    part: &'a WardPart<'a>,
+    list_id: i32,
+    ward_id: i32,
+    batch_id: Option<i32>,
     row: &'a ImportRow,
     person_id: i32,
     household_id: Option<i32>,
@@ -349,305 +654,324 @@ struct NewEntry<'a> {
     entitlement: Entitlement,
 }
 
-/// Stores households, people and entries for the accepted rows of every ward part, all wards
-/// at once so that each table is written by a few long statements of the same few shapes
-/// (prepared once) rather than by a tail of odd-sized ones per ward; returns the number of
-/// entries created per part.
-async fn store_rows(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    campaign: &campaign::Model,
-    parts: &[WardPart<'_>],
-    programs: &[ProgramRules],
-    category_ids: &HashMap<String, i32>,
-) -> AppResult<(Vec<usize>, Vec<Vec<i32>>)> {
-    let now = Utc::now();
-    let mut inserts = BulkInsert::new(db.get_database_backend());
-    let ward_ids: Vec<i32> = parts.iter().map(|p| p.ward_id).collect();
-    // Every accepted row with its part, in a plain vector: iterator adaptors held across the
-    // awaits below would make the future's type too intricate for the compiler to prove `Send`.
-    let mut all_rows: Vec<(&WardPart, &ImportRow)> = Vec::new();
-    for part in parts {
-        for row in &part.rows {
-            all_rows.push((part, *row));
+/// A household by its code: (id, head person) once known.
+type HouseholdSlot = (i32, Option<i32>);
+
+/// What storing a file's rows learns as it goes, kept from batch to batch: the people and
+/// households already in each ward the file names (loaded when the ward's first row comes),
+/// the households met so far by code and whether they have their head, and the people this
+/// file created by ID. Each batch is written by a few long statements of the same few shapes,
+/// prepared once ([`BulkInsert`]).
+struct RowStore {
+    inserts: BulkInsert,
+    /// People without an ID already in the wards, by ward and name + year + place key.
+    by_nba: HashMap<(i32, String), person::Model>,
+    /// Households by ward and code, known before this file or created by it.
+    households: HashMap<i32, HashMap<String, HouseholdSlot>>,
+    /// People this file created, by ID (an ID twice in the file means one person).
+    new_by_id: HashMap<String, i32>,
+}
+
+impl RowStore {
+    fn new(backend: sea_orm::DbBackend) -> Self {
+        RowStore {
+            inserts: BulkInsert::new(backend),
+            by_nba: HashMap::new(),
+            households: HashMap::new(),
+            new_by_id: HashMap::new(),
         }
     }
 
-    // People already known: by ID anywhere (IDs are unique), by name + year + place in the ward.
-    let ids: Vec<&str> = all_rows
-        .iter()
-        .filter_map(|(_, r)| r.national_id.as_ref().map(|id| id.as_str()))
-        .collect();
-    let mut by_id: HashMap<String, person::Model> = HashMap::new();
-    for chunk in ids.chunks(inserts.lookup_chunk()) {
+    /// Loads the ward's people without an ID and its households, once, before its rows.
+    async fn load_ward(&mut self, db: &impl ConnectionTrait, ward_id: i32) -> AppResult<()> {
         for found in person::Entity::find()
-            .filter(person::Column::NationalId.is_in(chunk.iter().copied()))
+            .filter(person::Column::WardId.eq(ward_id))
+            .filter(person::Column::NationalId.is_null())
             .all(db)
             .await?
         {
-            if let Some(id) = found.national_id.clone() {
-                by_id.insert(id, found);
+            if let Some(year) = found.birth_year {
+                let place = found
+                    .address
+                    .as_deref()
+                    .or(found.khu_pho.as_deref())
+                    .unwrap_or_default();
+                let key = name_birth_address_key(&found.name_key, year, place);
+                self.by_nba.insert((found.ward_id, key), found);
             }
         }
-    }
-    let mut by_nba: HashMap<(i32, String), person::Model> = HashMap::new();
-    for found in person::Entity::find()
-        .filter(person::Column::WardId.is_in(ward_ids.iter().copied()))
-        .filter(person::Column::NationalId.is_null())
-        .all(db)
-        .await?
-    {
-        if let Some(year) = found.birth_year {
-            let place = found
-                .address
-                .as_deref()
-                .or(found.khu_pho.as_deref())
-                .unwrap_or_default();
-            let key = name_birth_address_key(&found.name_key, year, place);
-            by_nba.insert((found.ward_id, key), found);
+        let codes = self.households.entry(ward_id).or_default();
+        for known in household::Entity::find()
+            .filter(household::Column::WardId.eq(ward_id))
+            .all(db)
+            .await?
+        {
+            if let Some(code) = known.code {
+                codes.insert(code, (known.id, known.head_person_id));
+            }
         }
+        Ok(())
     }
 
-    // Households by code in their ward: (id, head) of the known ones; missing ones are created.
-    let mut households: HashMap<(i32, &str), (i32, Option<i32>)> = HashMap::new();
-    let known_households = household::Entity::find()
-        .filter(household::Column::WardId.is_in(ward_ids.iter().copied()))
-        .all(db)
-        .await?;
-    let mut known_codes: HashMap<(i32, String), (i32, Option<i32>)> = known_households
-        .into_iter()
-        .filter_map(|h| {
-            h.code
-                .map(|code| ((h.ward_id, code), (h.id, h.head_person_id)))
-        })
-        .collect();
-    let mut new_households: Vec<NewHousehold> = Vec::new();
-    for &(part, row) in &all_rows {
-        let Some(code) = row.household_code.as_deref() else {
-            continue;
-        };
-        if households.contains_key(&(part.ward_id, code)) {
-            continue;
+    /// The id of the household a row names in its ward.
+    fn household_of(&self, ward_id: i32, row: &ImportRow) -> Option<i32> {
+        let code = row.household_code.as_deref()?;
+        self.households
+            .get(&ward_id)
+            .and_then(|codes| codes.get(code))
+            .map(|(id, _)| *id)
+    }
+
+    /// Stores households, people and entries for one batch of accepted rows, each with the
+    /// index of its ward's part; returns, per row, its person and the entries created.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the transaction, who, where, what, and the two lookups of the commit"
+    )]
+    async fn store(
+        &mut self,
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        campaign: &campaign::Model,
+        parts: &[WardPart],
+        rows: &[(usize, &ImportRow)],
+        programs: &[ProgramRules],
+        category_ids: &HashMap<String, i32>,
+    ) -> AppResult<Vec<(i32, usize)>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
         }
-        match known_codes.remove(&(part.ward_id, code.to_owned())) {
-            Some(known) => {
-                households.insert((part.ward_id, code), known);
+        let now = Utc::now();
+        // Every accepted row with its ward, in a plain vector: iterator adaptors held across
+        // the awaits below would make the future's type too intricate to prove `Send`.
+        let all_rows: Vec<(i32, &ImportRow)> = rows
+            .iter()
+            .map(|(index, row)| (parts[*index].ward_id, *row))
+            .collect();
+
+        // People already known by ID anywhere (IDs are unique).
+        let ids: Vec<&str> = all_rows
+            .iter()
+            .filter_map(|(_, r)| r.national_id.as_ref().map(|id| id.as_str()))
+            .collect();
+        let mut by_id: HashMap<String, person::Model> = HashMap::new();
+        for chunk in ids.chunks(self.inserts.lookup_chunk()) {
+            for found in person::Entity::find()
+                .filter(person::Column::NationalId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?
+            {
+                if let Some(id) = found.national_id.clone() {
+                    by_id.insert(id, found);
+                }
             }
-            None => {
+        }
+
+        // Households by code in their ward; missing ones are created.
+        let mut new_households: Vec<NewHousehold> = Vec::new();
+        for &(ward_id, row) in &all_rows {
+            let Some(code) = row.household_code.as_deref() else {
+                continue;
+            };
+            let codes = self.households.entry(ward_id).or_default();
+            if !codes.contains_key(code) {
                 // Placeholder until the insert gives the id.
-                households.insert((part.ward_id, code), (0, None));
-                new_households.push(NewHousehold {
-                    row,
+                codes.insert(code.to_owned(), (0, None));
+                new_households.push(NewHousehold { row, ward_id });
+            }
+        }
+        let household_ids = self
+            .inserts
+            .insert_all(
+                db,
+                &HOUSEHOLDS,
+                vec![now.into(), now.into()],
+                new_households.len(),
+                true,
+                |range, values| {
+                    for new in &new_households[range] {
+                        values.extend([
+                            new.ward_id.into(),
+                            new.row.household_code.clone().into(),
+                            new.row.household_size.into(),
+                            new.row.address.clone().into(),
+                        ]);
+                    }
+                },
+            )
+            .await?;
+        check_count(household_ids.len(), new_households.len(), "households")?;
+        for (new, id) in new_households.iter().zip(household_ids) {
+            if let Some(code) = new.row.household_code.as_deref() {
+                self.households
+                    .entry(new.ward_id)
+                    .or_default()
+                    .insert(code.to_owned(), (id, None));
+            }
+        }
+
+        // Resolve or create each row's person. An ID twice in the file (which the reader
+        // marks as a duplicate, so only for safety) means one person.
+        let mut row_people: Vec<RowPerson> = Vec::with_capacity(all_rows.len());
+        let mut new_people: Vec<NewPerson> = Vec::new();
+        let mut batch_new_by_id: HashMap<&str, usize> = HashMap::new();
+        for &(ward_id, row) in &all_rows {
+            let household_id = self.household_of(ward_id, row);
+            let national_id = row.national_id.as_ref().map(|id| id.as_str());
+            let existing = match national_id {
+                Some(id) => by_id.get(id),
+                None => row_nba_key(row).and_then(|key| self.by_nba.get(&(ward_id, key))),
+            };
+            if let Some(found) = existing {
+                row_people.push(RowPerson::Known(found.id));
+                update_person(db, found, row, ward_id, household_id).await?;
+                continue;
+            }
+            if let Some(id) = national_id.and_then(|id| self.new_by_id.get(id)) {
+                row_people.push(RowPerson::Known(*id));
+                continue;
+            }
+            if let Some(index) = national_id.and_then(|id| batch_new_by_id.get(id)) {
+                row_people.push(RowPerson::New(*index));
+                continue;
+            }
+            if let Some(id) = national_id {
+                batch_new_by_id.insert(id, new_people.len());
+            }
+            row_people.push(RowPerson::New(new_people.len()));
+            new_people.push(NewPerson {
+                row,
+                ward_id,
+                household_id,
+            });
+        }
+        let new_ids = self
+            .inserts
+            .insert_all(
+                db,
+                &PEOPLE,
+                vec![PersonStatus::Active.into(), now.into(), now.into()],
+                new_people.len(),
+                true,
+                |range, values| {
+                    for new in &new_people[range] {
+                        push_person_values(new, values);
+                    }
+                },
+            )
+            .await?;
+        check_count(new_ids.len(), new_people.len(), "people")?;
+        for (new, id) in new_people.iter().zip(&new_ids) {
+            if let Some(national_id) = &new.row.national_id {
+                self.new_by_id.insert(national_id.as_str().to_owned(), *id);
+            }
+        }
+        let person_ids: Vec<i32> = row_people
+            .iter()
+            .map(|p| match p {
+                RowPerson::Known(id) => *id,
+                RowPerson::New(index) => new_ids[*index],
+            })
+            .collect();
+        // Accounts from the file's account columns, once the people have ids.
+        let accounts: Vec<(i32, i32, &TypedAccount)> = all_rows
+            .iter()
+            .zip(&person_ids)
+            .filter_map(|(&(ward_id, row), &id)| row.account.as_ref().map(|a| (id, ward_id, a)))
+            .collect();
+        store_imported_accounts(db, actor, &accounts).await?;
+
+        // Heads of households: the person of the first row that names the household.
+        let mut heads: Vec<(i32, i32)> = Vec::new();
+        for (&(ward_id, row), person_id) in all_rows.iter().zip(&person_ids) {
+            let Some(code) = row.household_code.as_deref() else {
+                continue;
+            };
+            if let Some((household_id, head @ None)) = self
+                .households
+                .get_mut(&ward_id)
+                .and_then(|codes| codes.get_mut(code))
+            {
+                *head = Some(*person_id);
+                heads.push((*household_id, *person_id));
+            }
+        }
+        for (household_id, person_id) in heads {
+            household::Entity::update_many()
+                .col_expr(household::Column::HeadPersonId, Expr::value(person_id))
+                .col_expr(household::Column::UpdatedAt, Expr::value(now))
+                .filter(household::Column::Id.eq(household_id))
+                .exec(db)
+                .await?;
+        }
+
+        // Entries: one per program that gives something to the row's category.
+        let mut entries: Vec<NewEntry> = Vec::with_capacity(person_ids.len());
+        let mut created = vec![0; rows.len()];
+        for (((index, row), person_id), count) in rows.iter().zip(&person_ids).zip(&mut created) {
+            let part = &parts[*index];
+            let Some(category_id) = row
+                .category
+                .as_ref()
+                .and_then(|c| category_ids.get(&c.code))
+                .copied()
+            else {
+                continue;
+            };
+            let household_id = self.household_of(part.ward_id, row);
+            for entitlement in entitlements_for(programs, category_id, row.amount) {
+                *count += 1;
+                entries.push(NewEntry {
+                    list_id: part.list.id,
                     ward_id: part.ward_id,
+                    batch_id: part.batch.as_ref().map(|b| b.id),
+                    row,
+                    person_id: *person_id,
+                    household_id,
+                    category_id,
+                    entitlement,
                 });
             }
         }
-    }
-    let household_ids = inserts
-        .insert_all(
-            db,
-            &HOUSEHOLDS,
-            vec![now.into(), now.into()],
-            new_households.len(),
-            true,
-            |range, values| {
-                for new in &new_households[range] {
-                    values.extend([
-                        new.ward_id.into(),
-                        new.row.household_code.clone().into(),
-                        new.row.household_size.into(),
-                        new.row.address.clone().into(),
-                    ]);
-                }
-            },
-        )
-        .await?;
-    check_count(household_ids.len(), new_households.len(), "households")?;
-    for (new, id) in new_households.iter().zip(household_ids) {
-        if let Some(code) = new.row.household_code.as_deref() {
-            households.insert((new.ward_id, code), (id, None));
-        }
-    }
-
-    // Resolve or create each row's person. An ID twice in the file (which the reader marks
-    // as a duplicate, so only for safety) means one person.
-    let mut row_people: Vec<RowPerson> = Vec::new();
-    let mut new_people: Vec<NewPerson> = Vec::new();
-    let mut new_by_id: HashMap<&str, usize> = HashMap::new();
-    for &(part, row) in &all_rows {
-        let household_id = household_of(&households, part.ward_id, row);
-        let existing = match &row.national_id {
-            Some(id) => by_id.get(id.as_str()),
-            None => row_nba_key(row).and_then(|key| by_nba.get(&(part.ward_id, key))),
-        };
-        if let Some(found) = existing {
-            row_people.push(RowPerson::Known(found.id));
-            update_person(db, found, row, part.ward_id, household_id).await?;
-            continue;
-        }
-        let national_id = row.national_id.as_ref().map(|id| id.as_str());
-        if let Some(index) = national_id.and_then(|id| new_by_id.get(id)) {
-            row_people.push(RowPerson::New(*index));
-            continue;
-        }
-        if let Some(id) = national_id {
-            new_by_id.insert(id, new_people.len());
-        }
-        row_people.push(RowPerson::New(new_people.len()));
-        new_people.push(NewPerson {
-            row,
-            ward_id: part.ward_id,
-            household_id,
-        });
-    }
-    let new_ids = inserts
-        .insert_all(
-            db,
-            &PEOPLE,
-            vec![PersonStatus::Active.into(), now.into(), now.into()],
-            new_people.len(),
-            true,
-            |range, values| {
-                for new in &new_people[range] {
-                    push_person_values(new, values);
-                }
-            },
-        )
-        .await?;
-    check_count(new_ids.len(), new_people.len(), "people")?;
-    let person_ids: Vec<i32> = row_people
-        .iter()
-        .map(|p| match p {
-            RowPerson::Known(id) => *id,
-            RowPerson::New(index) => new_ids[*index],
-        })
-        .collect();
-    // Accounts from the file's account columns, once the people have ids.
-    let accounts: Vec<(i32, i32, &TypedAccount)> = all_rows
-        .iter()
-        .zip(&person_ids)
-        .filter_map(|(&(part, row), &id)| row.account.as_ref().map(|a| (id, part.ward_id, a)))
-        .collect();
-    store_imported_accounts(db, actor, &accounts).await?;
-
-    // Heads of households: the person of the first row that names the household.
-    let mut heads: Vec<(i32, i32)> = Vec::new();
-    for (&(part, row), person_id) in all_rows.iter().zip(&person_ids) {
-        let Some(code) = row.household_code.as_deref() else {
-            continue;
-        };
-        if let Some((household_id, head @ None)) = households.get_mut(&(part.ward_id, code)) {
-            *head = Some(*person_id);
-            heads.push((*household_id, *person_id));
-        }
-    }
-    for (household_id, person_id) in heads {
-        household::Entity::update_many()
-            .col_expr(household::Column::HeadPersonId, Expr::value(person_id))
-            .col_expr(household::Column::UpdatedAt, Expr::value(now))
-            .filter(household::Column::Id.eq(household_id))
-            .exec(db)
-            .await?;
-    }
-
-    // Entries: one per program that gives something to the row's category.
-    let mut entries: Vec<NewEntry> = Vec::with_capacity(person_ids.len());
-    let mut created = vec![0; parts.len()];
-    let part_index: HashMap<i32, usize> = parts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.ward_id, i))
-        .collect();
-    for (&(part, row), person_id) in all_rows.iter().zip(&person_ids) {
-        let Some(category_id) = row
-            .category
-            .as_ref()
-            .and_then(|c| category_ids.get(&c.code))
-            .copied()
-        else {
-            continue;
-        };
-        let household_id = household_of(&households, part.ward_id, row);
-        for entitlement in entitlements_for(programs, category_id, row.amount) {
-            if let Some(count) = part_index
-                .get(&part.ward_id)
-                .and_then(|i| created.get_mut(*i))
-            {
-                *count += 1;
-            }
-            entries.push(NewEntry {
-                part,
-                row,
-                person_id: *person_id,
-                household_id,
-                category_id,
-                entitlement,
-            });
-        }
-    }
-    inserts
-        .insert_all(
-            db,
-            &ENTRIES,
-            vec![
-                campaign.id.into(),
-                EntryStatus::Pending.into(),
-                now.into(),
-                now.into(),
-            ],
-            entries.len(),
-            false,
-            |range, values| {
-                for entry in &entries[range] {
-                    values.extend([
-                        entry.part.list.id.into(),
-                        entry.part.ward_id.into(),
-                        entry.entitlement.program_id.into(),
-                        entry.person_id.into(),
-                        entry.household_id.into(),
-                        entry.category_id.into(),
-                        entry.entitlement.amount.into(),
-                        entry.row.amount.into(),
-                        entry.row.note.clone().into(),
-                        Some(entry.part.batch.id).into(),
-                        Some(entry.row.row as i32).into(),
-                    ]);
-                }
-            },
-        )
-        .await
-        .map_err(|err| {
-            AppError::on_unique_violation(
-                err,
-                "Một người trong tệp đã có trong chương trình quà này; không thêm gì.",
+        self.inserts
+            .insert_all(
+                db,
+                &ENTRIES,
+                vec![
+                    campaign.id.into(),
+                    EntryStatus::Pending.into(),
+                    now.into(),
+                    now.into(),
+                ],
+                entries.len(),
+                false,
+                |range, values| {
+                    for entry in &entries[range] {
+                        values.extend([
+                            entry.list_id.into(),
+                            entry.ward_id.into(),
+                            entry.entitlement.program_id.into(),
+                            entry.person_id.into(),
+                            entry.household_id.into(),
+                            entry.category_id.into(),
+                            entry.entitlement.amount.into(),
+                            entry.row.amount.into(),
+                            entry.row.note.clone().into(),
+                            entry.batch_id.into(),
+                            Some(entry.row.row as i32).into(),
+                        ]);
+                    }
+                },
             )
-        })?;
-    // The person of each accepted row, per part, in the parts' row order.
-    let mut people: Vec<Vec<i32>> = parts
-        .iter()
-        .map(|p| Vec::with_capacity(p.rows.len()))
-        .collect();
-    for (&(part, _), person_id) in all_rows.iter().zip(&person_ids) {
-        if let Some(list) = part_index
-            .get(&part.ward_id)
-            .and_then(|i| people.get_mut(*i))
-        {
-            list.push(*person_id);
-        }
+            .await
+            .map_err(|err| {
+                AppError::on_unique_violation(
+                    err,
+                    "Một người trong tệp đã có trong chương trình quà này; không thêm gì.",
+                )
+            })?;
+        Ok(person_ids.into_iter().zip(created).collect())
     }
-    Ok((created, people))
-}
-
-/// The id of the household a row names in its ward.
-fn household_of(
-    households: &HashMap<(i32, &str), (i32, Option<i32>)>,
-    ward_id: i32,
-    row: &ImportRow,
-) -> Option<i32> {
-    row.household_code
-        .as_deref()
-        .and_then(|code| households.get(&(ward_id, code)))
-        .map(|(id, _)| *id)
 }
 
 fn check_count(returned: usize, sent: usize, table: &str) -> AppResult<()> {

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod approvers;
 pub mod audit;
 pub mod audit_view;
 pub mod backup;

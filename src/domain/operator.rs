@@ -3,12 +3,15 @@
 //! [`Operator`] and check it themselves, so a page, the API and the CLI cannot differ on who
 //! may do what.
 
+use std::sync::Arc;
+
 use sea_orm::ConnectionTrait;
 
 use crate::domain::audit::Actor;
 use crate::domain::scope::UnitScope;
+use crate::domain::units::all_units;
 use crate::entities::states::Role;
-use crate::entities::{campaign, user};
+use crate::entities::{campaign, unit, user};
 use crate::error::{AppError, AppResult};
 
 /// Who acts in a domain call: the audit actor, the role that decides the actions and the
@@ -21,6 +24,10 @@ pub struct Operator {
     pub role: Role,
     /// Which units' data the operator may touch.
     pub scope: UnitScope,
+    /// Every unit (a few dozen rows, shared with the session that read them): the rules that
+    /// depend on a unit's level, such as who runs a ward's own campaign
+    /// (`domain::approvers`), read the tree from here instead of the database.
+    pub units: Arc<Vec<unit::Model>>,
 }
 
 impl Operator {
@@ -30,15 +37,24 @@ impl Operator {
             actor: Actor::system(name),
             role: Role::Admin,
             scope: UnitScope::All,
+            units: Arc::new(Vec::new()),
         }
     }
 
     /// A user with the role and scope of their account.
     pub async fn for_user(db: &impl ConnectionTrait, user: &user::Model) -> AppResult<Self> {
+        let units = all_units(db).await?;
+        let scope = if user.role == Role::Admin {
+            UnitScope::All
+        } else {
+            let sectors = crate::domain::scope::sectors_of(db, user).await?;
+            UnitScope::for_user_in(user, &units, sectors)
+        };
         Ok(Self {
             actor: Actor::user(user),
             role: user.role,
-            scope: UnitScope::for_user(db, user).await?,
+            scope,
+            units: Arc::new(units),
         })
     }
 
@@ -53,10 +69,12 @@ impl Operator {
         }
     }
 
-    /// Refuses unless the operator supervises the campaign: district staff (or an
-    /// administrator) whose units include the unit running it.
+    /// Refuses unless the operator runs the campaign: an administrator, or supervising staff
+    /// of the unit running it (or above it, unless it is a ward's own campaign: that one is
+    /// its leader's alone). The rule is `domain::approvers`'.
     pub fn ensure_manages(&self, campaign: &campaign::Model) -> AppResult<()> {
         self.require_role(&[Role::Admin, Role::District])?;
-        self.scope.ensure(campaign.unit_id)
+        self.scope.ensure(campaign.unit_id)?;
+        crate::domain::approvers::ensure_approves(self, campaign)
     }
 }

@@ -1,7 +1,13 @@
 //! Uploaded ward files between the preview and the commit. The bytes are kept in the
-//! `pending_uploads` table (any app server can show the preview or commit it) and read again
-//! for every preview, so what is committed is exactly what was previewed. Rows go away on
-//! commit, on discard, or a day after the upload.
+//! `pending_uploads` table (any app server can show the preview or commit it), so what is
+//! committed is exactly what was previewed. Each server also keeps the parse of the last few
+//! uploads it read ([`ParsedUploads`]): a second view of the preview, the annotated copy and
+//! the commit skip reading the file again, while the checks against the campaign still run
+//! every time (the database may have changed). Rows go away on commit, on discard, or a day
+//! after the upload.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 use chrono::{Datelike, Duration, Utc};
 use rand::Rng;
@@ -18,7 +24,7 @@ use crate::domain::scope::UnitScope;
 use crate::entities::states::{Role, UnitLevel};
 use crate::entities::{campaign, pending_upload, unit};
 use crate::error::{AppError, AppResult};
-use crate::import::{KnownWard, ParsedList, read_ward_file};
+use crate::import::{ImportContext, KnownWard, ParsedList, read_ward_file};
 
 /// How long an upload waits for its commit.
 pub const KEEP_HOURS: i64 = 24;
@@ -157,37 +163,202 @@ pub fn upload_ward(role: Role, own_unit: Option<i32>, chosen: Option<i32>) -> Op
     }
 }
 
+/// Most parsed uploads one server keeps.
+const CACHED_UPLOADS: usize = 16;
+
+/// Most memory (as [`ParsedList::approx_bytes`] counts it) the kept parses take together: a
+/// 10,000-row ward file takes a few megabytes, the 100,000-row district list about 60.
+const CACHED_BYTES: usize = 128 * 1024 * 1024;
+
+/// What a kept parse was made from: the upload, its bytes (by hash) and everything the reader
+/// was told besides the file ([`context_fingerprint`]). A spelling mapped from the preview
+/// changes the context, so the next preview reads the file again with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ParseKey {
+    upload_id: String,
+    sha256: String,
+    context: [u8; 32],
+}
+
+/// One kept parse and its approximate size.
+struct ParsedEntry {
+    key: ParseKey,
+    parsed: Arc<ParsedList>,
+    bytes: usize,
+}
+
+/// The parse (rows as read, before any check against a campaign) of the uploads this server
+/// read last, at most [`CACHED_UPLOADS`] of them and [`CACHED_BYTES`] together, the oldest
+/// dropped first. Per server and in memory only: another server, or this one after a restart,
+/// misses and reads the file from the stored bytes, which stay the truth. Cloning shares the
+/// same cache.
+#[derive(Clone, Default)]
+pub struct ParsedUploads(Arc<Mutex<VecDeque<ParsedEntry>>>);
+
+impl ParsedUploads {
+    fn get(&self, key: &ParseKey) -> Option<Arc<ParsedList>> {
+        let entries = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .iter()
+            .find(|e| e.key == *key)
+            .map(|e| Arc::clone(&e.parsed))
+    }
+
+    fn put(&self, key: ParseKey, parsed: Arc<ParsedList>) {
+        let bytes = parsed.approx_bytes();
+        if bytes > CACHED_BYTES {
+            return;
+        }
+        let mut entries = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|e| e.key.upload_id != key.upload_id);
+        let mut total: usize = entries.iter().map(|e| e.bytes).sum::<usize>() + bytes;
+        while entries.len() >= CACHED_UPLOADS || total > CACHED_BYTES {
+            match entries.pop_front() {
+                Some(oldest) => total -= oldest.bytes,
+                None => break,
+            }
+        }
+        entries.push_back(ParsedEntry { key, parsed, bytes });
+    }
+
+    /// Drops the parse of upload `id` (committed or discarded).
+    pub fn forget(&self, id: &str) {
+        let mut entries = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|e| e.key.upload_id != id);
+    }
+
+    /// How many parses are kept (for tests and the bench's log).
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Whether none is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A digest of everything besides the bytes that decides what the reader makes of a file:
+/// the categories with their synonyms (the catalogue is built from them alone), the wards,
+/// the mapped ward spellings, the banks and the year, from their debug forms (which print
+/// every field; the catalogue's own lookup tables are hash maps, whose order varies, so they
+/// are left out). Compared only within one server's run, so the forms need not be stable
+/// across versions.
+fn context_fingerprint(context: &ImportContext) -> [u8; 32] {
+    let mut digest = Sha256::new();
+    digest.update(format!("{:?}", context.catalogue.categories()).as_bytes());
+    digest.update(format!("{:?}", context.wards).as_bytes());
+    digest.update(format!("{:?}", context.ward_synonyms).as_bytes());
+    digest.update(format!("{:?}", context.banks).as_bytes());
+    digest.update(context.current_year.to_le_bytes());
+    digest.finalize().into()
+}
+
 /// Reads the stored file (off the async runtime) and checks it against the campaign: the
-/// preview, and the very same rows the commit stores.
+/// preview, and the very same rows the commit stores. The reading is skipped when this
+/// server kept the parse of the same bytes under the same context (`cache`); the checks
+/// against the campaign run every time.
 pub async fn read_upload(
     db: &impl ConnectionTrait,
+    cache: &ParsedUploads,
     upload: &pending_upload::Model,
     campaign: &campaign::Model,
     scope: &UnitScope,
 ) -> AppResult<ParsedList> {
-    Ok(read_and_check(db, upload, campaign, scope).await?.0)
+    Ok(read_upload_timed(db, cache, upload, campaign, scope)
+        .await?
+        .0)
 }
 
-/// [`read_upload`] with the old wards the rows named (what the commit records).
-async fn read_and_check(
+/// Where a preview's time went: whether the parse was kept (the file not read) and how long
+/// getting the rows and checking them took. The preview page sends it as `Server-Timing`,
+/// which the city bench reads.
+#[derive(Debug, Clone, Copy)]
+pub struct PreviewTiming {
+    /// The parse came from this server's [`ParsedUploads`]: the file was not read.
+    pub kept: bool,
+    /// Getting the rows: reading the file, or taking the kept parse.
+    pub read: std::time::Duration,
+    /// Checking them against the campaign.
+    pub check: std::time::Duration,
+}
+
+/// [`read_upload`] with where its time went.
+pub async fn read_upload_timed(
     db: &impl ConnectionTrait,
+    cache: &ParsedUploads,
     upload: &pending_upload::Model,
     campaign: &campaign::Model,
     scope: &UnitScope,
-) -> AppResult<(ParsedList, FormerWards)> {
+) -> AppResult<(ParsedList, PreviewTiming)> {
+    let start = std::time::Instant::now();
+    let (read, kept) = parsed_upload(db, cache, upload, campaign).await?;
+    let read_took = start.elapsed();
+    let (parsed, _) = check_parsed(db, read, upload, campaign, scope).await?;
+    Ok((
+        parsed,
+        PreviewTiming {
+            kept,
+            read: read_took,
+            check: start.elapsed() - read_took,
+        },
+    ))
+}
+
+/// The rows of the stored file as read, from `cache` when it holds them (then `true`).
+async fn parsed_upload(
+    db: &impl ConnectionTrait,
+    cache: &ParsedUploads,
+    upload: &pending_upload::Model,
+    campaign: &campaign::Model,
+) -> AppResult<(Arc<ParsedList>, bool)> {
     let year = if campaign.year > 0 {
         campaign.year
     } else {
         Utc::now().year()
     };
-    let setup = load_import_setup(db, year).await?;
+    let context = load_import_setup(db, year).await?.context;
+    let key = ParseKey {
+        upload_id: upload.id.clone(),
+        sha256: upload.sha256.clone(),
+        context: context_fingerprint(&context),
+    };
+    if let Some(parsed) = cache.get(&key) {
+        return Ok((parsed, true));
+    }
     let name = upload.file_name.clone();
     let bytes = upload.bytes.clone();
-    let context = setup.context;
-    let mut parsed = tokio::task::spawn_blocking(move || read_ward_file(&name, &bytes, &context))
+    let parsed = tokio::task::spawn_blocking(move || read_ward_file(&name, &bytes, &context))
         .await
         .map_err(|err| AppError::Other(anyhow::anyhow!("import reader stopped: {err}")))?
         .map_err(|err| AppError::Invalid(err.to_string()))?;
+    let parsed = Arc::new(parsed);
+    cache.put(key, Arc::clone(&parsed));
+    Ok((parsed, false))
+}
+
+/// [`read_upload`] with the old wards the rows named (what the commit records).
+async fn read_and_check(
+    db: &impl ConnectionTrait,
+    cache: &ParsedUploads,
+    upload: &pending_upload::Model,
+    campaign: &campaign::Model,
+    scope: &UnitScope,
+) -> AppResult<(ParsedList, FormerWards)> {
+    let (read, _) = parsed_upload(db, cache, upload, campaign).await?;
+    check_parsed(db, read, upload, campaign, scope).await
+}
+
+/// Checks the rows as read against the campaign.
+async fn check_parsed(
+    db: &impl ConnectionTrait,
+    read: Arc<ParsedList>,
+    upload: &pending_upload::Model,
+    campaign: &campaign::Model,
+    scope: &UnitScope,
+) -> AppResult<(ParsedList, FormerWards)> {
+    // The checks change the rows: they work on a copy, the kept parse stays as read.
+    let mut parsed = Arc::unwrap_or_clone(read);
     let ward = chosen_ward(db, upload).await?;
     let former = check_against_campaign(db, campaign, &mut parsed, ward.as_ref(), scope).await?;
     Ok((parsed, former))
@@ -196,12 +367,13 @@ async fn read_and_check(
 /// Commits a previewed upload into the campaign's lists and deletes it.
 pub async fn commit_upload<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    cache: &ParsedUploads,
     actor: &Actor,
     upload: &pending_upload::Model,
     campaign: &campaign::Model,
     scope: &UnitScope,
 ) -> AppResult<Vec<WardCommit>> {
-    let (parsed, former) = read_and_check(db, upload, campaign, scope).await?;
+    let (parsed, former) = read_and_check(db, cache, upload, campaign, scope).await?;
     let committed = commit_import(
         db,
         actor,
@@ -216,5 +388,6 @@ pub async fn commit_upload<C: ConnectionTrait + TransactionTrait>(
     )
     .await?;
     delete_upload(db, &upload.id).await?;
+    cache.forget(&upload.id);
     Ok(committed)
 }

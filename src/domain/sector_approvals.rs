@@ -17,7 +17,7 @@ use sea_orm::{
 };
 
 use crate::domain::operator::Operator;
-use crate::entities::states::Sector;
+use crate::entities::states::{ListStatus, Sector};
 use crate::entities::{category, entry, list_sector_approval, ward_list};
 use crate::error::{AppError, AppResult};
 
@@ -124,4 +124,35 @@ pub async fn clear_sector_approvals(db: &impl ConnectionTrait, ward_list_id: i32
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Where one sector of a list stands: approved by its reviewer, or awaited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectorState {
+    /// The sector (of at least one entry on the list).
+    pub sector: Sector,
+    /// Whether its part is approved.
+    pub approved: bool,
+}
+
+/// The sectors the list holds, each approved or awaited, in [`Sector::ALL`] order: for the
+/// list page of a campaign reviewed by sector. An approved list has every part approved
+/// (also when a supervisor of every sector approved it at once, which records no part).
+pub async fn sector_states(
+    db: &impl ConnectionTrait,
+    list: &ward_list::Model,
+) -> AppResult<Vec<SectorState>> {
+    let held = sectors_in_list(db, list.id).await?;
+    let approved = if list.status == ListStatus::Approved {
+        held.clone()
+    } else {
+        approved_sectors(db, list.id).await?
+    };
+    Ok(held
+        .into_iter()
+        .map(|sector| SectorState {
+            sector,
+            approved: approved.contains(&sector),
+        })
+        .collect())
 }

@@ -16,6 +16,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::write_txn::begin_write;
+use crate::domain::approvers::ensure_approves;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
 use crate::domain::gift_planning::compute_program_entries;
@@ -94,6 +95,11 @@ pub async fn transition_list<C: ConnectionTrait + TransactionTrait>(
 ) -> AppResult<ward_list::Model> {
     operator.require_role(action.roles())?;
     operator.scope.ensure(ward_id)?;
+    if action != ListAction::Submit {
+        // The campaign's unit decides who approves: a ward's own campaign its leader, a
+        // city's campaign the city's reviewers.
+        ensure_approves(operator, campaign)?;
+    }
     ensure_campaign_open(campaign)?;
     let comment = comment
         .map(crate::vn::text::normalize)

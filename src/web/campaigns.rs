@@ -16,8 +16,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use crate::domain::approvers;
 use crate::domain::campaigns::{
-    NewCampaign, create_campaign, set_campaign_status, visible_campaign,
+    NewCampaign, RequestedUnit, create_campaign, set_campaign_status, visible_campaign,
 };
 use crate::domain::carry_forward;
 use crate::domain::list_entries::list_statuses;
@@ -145,6 +146,10 @@ struct CampaignPage {
     status_label: &'static str,
     /// Whether the user runs this campaign (opens, locks, closes, carries it forward).
     manages: bool,
+    /// Who runs it and approves its lists, in words ("Thành phố duyệt theo lĩnh vực").
+    approvers_label: String,
+    /// The unit running it.
+    runner_name: String,
     /// The year suggested for the next campaign.
     next_year: i32,
     notice: String,
@@ -176,6 +181,7 @@ async fn show_campaign(
     }
     let lists = list_statuses(&state.db, &user.scope, campaign.id).await?;
     let tallies = ward_tallies(&state.db, &user.scope, campaign.id).await?;
+    let covered = approvers::covered_units(&user.units, &campaign);
     let mut total = Tally::default();
     for tally in tallies.values() {
         total.merge(tally);
@@ -184,6 +190,7 @@ async fn show_campaign(
         .units
         .iter()
         .filter(|u| u.level == UnitLevel::Ward && user.scope.allows(u.id))
+        .filter(|u| covered.contains(&u.id))
         .filter(|u| valid_in_year(u, campaign.year) || lists.contains_key(&u.id))
         .map(|u| {
             let status = lists.get(&u.id).copied();
@@ -219,6 +226,10 @@ async fn show_campaign(
         received_pct: percent(total.received_people, total.planned_people),
         status_label: campaign.status.label(),
         manages: op.ensure_manages(&campaign).is_ok(),
+        approvers_label: approvers::approvers_of(&user.units, &campaign).label(),
+        runner_name: approvers::campaign_unit(&user.units, &campaign)
+            .map(display_name)
+            .unwrap_or_default(),
         next_year: campaign.year + 1,
         notice: notice.text(),
         settlement,
@@ -234,6 +245,10 @@ struct CampaignForm {
     year: String,
     #[serde(default)]
     title: String,
+    /// The id of the unit to run it (the city, or one ward for its own program); empty lets
+    /// the domain choose.
+    #[serde(default)]
+    unit: String,
 }
 
 async fn add_campaign(
@@ -248,13 +263,19 @@ async fn add_campaign(
             form.year.trim()
         ))
     })?;
+    let unit = match form.unit.trim() {
+        "" => None,
+        text => Some(RequestedUnit::Id(text.parse().map_err(|_| {
+            AppError::Invalid("Đơn vị tổ chức đợt quà không hợp lệ.".into())
+        })?)),
+    };
     let created = create_campaign(
         &state.db,
         &op,
         NewCampaign {
             year,
             title: Some(form.title),
-            unit: None,
+            unit,
         },
     )
     .await?;

@@ -8,7 +8,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
-use crate::domain::campaigns::visible_campaigns;
+use crate::domain::campaigns::{units_for_new_campaign, visible_campaigns};
+use crate::domain::clock::vietnam_today;
 use crate::domain::payments::program_settlements;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name};
@@ -16,7 +17,7 @@ use crate::entities::campaign;
 use crate::entities::states::Role;
 use crate::error::AppResult;
 use crate::web::AppState;
-use crate::web::layout::{Chrome, money};
+use crate::web::layout::{Chrome, money, operator};
 use crate::web::session::CurrentUser;
 
 /// `/`.
@@ -40,6 +41,12 @@ struct HomePage {
     sees_everything: bool,
     units: Vec<UnitLink>,
     campaigns: Vec<campaign::Model>,
+    /// The units the user may choose to run a new campaign (the city, or one ward for its
+    /// own program), with the one chosen by default.
+    runners: Vec<UnitLink>,
+    /// The runner selected at first (the user's own unit; none for an administrator, who
+    /// lets the year decide).
+    default_runner: Option<i32>,
     /// A ward officer's settlement per campaign that pays by transfer: (campaign title,
     /// its programs).
     settlements: Vec<(String, Vec<SettlementCard>)>,
@@ -124,6 +131,13 @@ async fn show_home(State(state): State<AppState>, user: CurrentUser) -> AppResul
             name: display_name(&unit),
         })
         .collect();
+    let runners = units_for_new_campaign(&operator(&user), &user.units, vietnam_today())
+        .into_iter()
+        .map(|unit| UnitLink {
+            id: unit.id,
+            name: display_name(unit),
+        })
+        .collect();
     let mut settlements = Vec::new();
     if user.role == Role::Ward {
         for campaign in &campaigns {
@@ -134,6 +148,8 @@ async fn show_home(State(state): State<AppState>, user: CurrentUser) -> AppResul
         }
     }
     Ok(HomePage {
+        runners,
+        default_runner: user.user.unit_id,
         chrome: Chrome::for_user(&user),
         sees_everything: user.scope == UnitScope::All,
         units,

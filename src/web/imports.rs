@@ -15,7 +15,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::domain::campaigns::{ensure_campaign_open, tet_day, visible_campaign};
 use crate::domain::pending_uploads::{
-    NewUpload, commit_upload, delete_upload, find_upload, read_upload, store_upload, upload_ward,
+    NewUpload, PreviewTiming, commit_upload, delete_upload, find_upload, read_upload,
+    read_upload_timed, store_upload, upload_ward,
 };
 use crate::domain::units::{all_units, display_name, valid_on};
 use crate::domain::ward_lists::ensure_status_editable;
@@ -455,10 +456,19 @@ async fn show_import_preview(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (upload, campaign) = load_upload(&state, &user, &id).await?;
-    match read_upload(&state.db, &upload, &campaign, &user.scope).await {
-        Ok(parsed) => {
+    match read_upload_timed(
+        &state.db,
+        &state.parsed_uploads,
+        &upload,
+        &campaign,
+        &user.scope,
+    )
+    .await
+    {
+        Ok((parsed, timing)) => {
             let mapping = mapping_offer(&state, &user, &parsed).await?;
-            Ok(preview_page(&user, &upload, campaign, &parsed, mapping).into_response())
+            let page = preview_page(&user, &upload, campaign, &parsed, mapping);
+            Ok(([(SERVER_TIMING, server_timing(&timing))], page).into_response())
         }
         // The file cannot be read at all: say why on the upload form, and forget it.
         Err(AppError::Invalid(message)) => {
@@ -476,13 +486,34 @@ async fn show_import_preview(
     }
 }
 
+/// The `Server-Timing` header of a preview: reading the file (`desc="kept"` when this
+/// server had its parse and did not read it) and checking it against the campaign. Seen in
+/// the browser's developer tools, and read by scripts/bench-city.sh.
+const SERVER_TIMING: axum::http::HeaderName = axum::http::HeaderName::from_static("server-timing");
+
+fn server_timing(timing: &PreviewTiming) -> String {
+    format!(
+        "read;dur={:.1};desc=\"{}\", check;dur={:.1}",
+        timing.read.as_secs_f64() * 1000.0,
+        if timing.kept { "kept" } else { "file" },
+        timing.check.as_secs_f64() * 1000.0
+    )
+}
+
 async fn download_annotated_copy(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (upload, campaign) = load_upload(&state, &user, &id).await?;
-    let parsed = read_upload(&state.db, &upload, &campaign, &user.scope).await?;
+    let parsed = read_upload(
+        &state.db,
+        &state.parsed_uploads,
+        &upload,
+        &campaign,
+        &user.scope,
+    )
+    .await?;
     let bytes = tokio::task::spawn_blocking(move || write_annotated_copy(&parsed))
         .await
         .map_err(|err| AppError::Other(anyhow::anyhow!("annotated copy stopped: {err}")))?
@@ -502,7 +533,15 @@ async fn commit_import_upload(
 ) -> AppResult<Response> {
     let (upload, campaign) = load_upload(&state, &user, &id).await?;
     let op = operator(&user);
-    let committed = commit_upload(&state.db, &op.actor, &upload, &campaign, &user.scope).await?;
+    let committed = commit_upload(
+        &state.db,
+        &state.parsed_uploads,
+        &op.actor,
+        &upload,
+        &campaign,
+        &user.scope,
+    )
+    .await?;
     let target = match committed.as_slice() {
         [one] => {
             let ward_id = crate::entities::ward_list::Entity::find_by_id(one.ward_list_id)
@@ -532,6 +571,7 @@ async fn discard_upload(
 ) -> AppResult<Redirect> {
     let (upload, campaign) = load_upload(&state, &user, &id).await?;
     delete_upload(&state.db, &upload.id).await?;
+    state.parsed_uploads.forget(&upload.id);
     Ok(Redirect::to(&format!(
         "/campaigns/{}/import",
         campaign.slug

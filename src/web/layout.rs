@@ -48,6 +48,7 @@ pub fn operator(user: &CurrentUser) -> Operator {
         actor: Actor::user(&user.user),
         role: user.role,
         scope: user.scope.clone(),
+        units: user.units.clone(),
     }
 }
 

@@ -44,6 +44,9 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// The service's configuration.
     pub config: Arc<Config>,
+    /// The parse of the uploads this server read last (issue 19: a preview seen twice is
+    /// read once).
+    pub parsed_uploads: crate::domain::pending_uploads::ParsedUploads,
 }
 
 /// The whole application as a router, ready to serve or to drive in tests with `oneshot`.

@@ -128,7 +128,7 @@ async fn the_page_the_api_and_the_command_line_give_a_new_campaign_the_same_unit
 }
 
 #[tokio::test]
-async fn a_ward_officer_creates_no_campaign_anywhere_and_a_ward_runs_none() {
+async fn a_ward_officer_creates_no_campaign_anywhere_and_an_ended_ward_runs_none() {
     let app = TestApp::spawn().await;
     let officer = app
         .login_as("hiepphu", Role::Ward, Some((UnitLevel::Ward, "Hiệp Phú")))

@@ -336,7 +336,7 @@ async fn e2e_ward_officer_to_signing_sheet_in_chromium() {
     wait_for_text(&client, "Việc sẽ xảy ra").await;
     click(&client, "form[method=post][action$='/transition'] button").await;
     wait_for_path(&client, "notice=submit").await;
-    wait_for_text(&client, "Đã gửi danh sách lên quận để duyệt.").await;
+    wait_for_text(&client, "Đã gửi danh sách đi duyệt.").await;
     logout(&client).await;
 
     // The district: dashboard, approve, signing sheet, one gift handed out.

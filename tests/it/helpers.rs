@@ -64,6 +64,7 @@ impl TestApp {
         let state = AppState {
             db: db.clone(),
             config: Arc::new(Config::for_database(&database.url)),
+            parsed_uploads: Default::default(),
         };
         TestApp {
             db,

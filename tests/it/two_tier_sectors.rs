@@ -3,7 +3,6 @@
 //! account still sees every sector; a ward can run its own campaign and approve it.
 
 use axum::http::StatusCode;
-use chamlo::domain::accounts::NewUser;
 use chamlo::domain::api_tokens::create_api_token;
 use chamlo::domain::audit::Actor;
 use chamlo::domain::exports::{find_program, load_report, load_signing_sheets};
@@ -11,7 +10,7 @@ use chamlo::domain::list_entries::{EntryFilter, campaign_entries};
 use chamlo::domain::operator::Operator;
 use chamlo::domain::people::find_person;
 use chamlo::domain::progress::campaign_progress;
-use chamlo::domain::sectors::{create_user_in_sectors, user_sectors};
+use chamlo::domain::sectors::user_sectors;
 use chamlo::domain::ward_lists::{ListAction, list_ward_lists, transition_list};
 use chamlo::entities::states::{ListStatus, Role, Sector, UnitLevel};
 use chamlo::entities::{campaign, category, user};
@@ -20,8 +19,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::cli::run_chamlo;
 use crate::cycle_support::{Auth, api};
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::TestApp;
 use crate::import::{district_campaign, import_bytes, tan_phu_file, ward_file};
+use crate::ward_campaigns::supervisor_account;
 
 /// Tết day of the campaign's year, for the report's "as of" date.
 fn campaign_day(campaign: &campaign::Model) -> chrono::NaiveDate {
@@ -255,24 +255,7 @@ async fn city_reviewer(
     username: &str,
     sectors: &[Sector],
 ) -> (user::Model, Operator) {
-    let city = app.unit(UnitLevel::City, "Hồ Chí Minh").await;
-    let (created, _) = create_user_in_sectors(
-        &app.db,
-        NewUser {
-            username,
-            password: PASSWORD,
-            role: Role::District,
-            unit_id: Some(city.id),
-            full_name: None,
-        },
-        sectors,
-    )
-    .await
-    .expect("reviewer created");
-    let op = Operator::for_user(&app.db, &created)
-        .await
-        .expect("operator");
-    (created, op)
+    supervisor_account(app, username, (UnitLevel::City, "Hồ Chí Minh"), sectors).await
 }
 
 /// The category codes of the entries `op` sees in the campaign, sorted.

@@ -31,6 +31,7 @@ impl ApiCaller {
             actor: Actor::user(&self.user.user),
             role: self.user.role,
             scope: self.user.scope.clone(),
+            units: self.user.units.clone(),
         }
     }
 }

@@ -70,6 +70,7 @@ async fn load_context(
     user.scope.ensure(ward_id)?;
     let (campaign, list, programs) = campaign_with_list(&state.db, slug, ward_id).await?;
     ensure_sees_campaign(user, &campaign)?;
+    crate::domain::approvers::ensure_covers(&user.units, &campaign, ward_id)?;
     let ward = user
         .find_unit(ward_id)
         .cloned()

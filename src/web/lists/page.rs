@@ -9,14 +9,16 @@ use serde::Deserialize;
 
 use super::distribution::DistributionValues;
 use super::{ListContext, load_context};
+use crate::domain::approvers::{self, Approvers};
 use crate::domain::list_entries::{ListFilter, active_categories, list_page, sheet_offers};
 use crate::domain::progress::list_tally;
+use crate::domain::sector_approvals::{SectorState, sector_states};
 use crate::domain::units::display_name;
-use crate::entities::states::{CampaignStatus, EntryStatus, ListStatus, NotReceivedReason, Role};
+use crate::entities::states::{CampaignStatus, EntryStatus, ListStatus, NotReceivedReason};
 use crate::entities::{campaign, category, gift_program};
 use crate::error::AppResult;
 use crate::web::AppState;
-use crate::web::layout::{Chrome, FormErrors, money, url_encode};
+use crate::web::layout::{Chrome, FormErrors, money, operator, url_encode};
 use crate::web::session::CurrentUser;
 
 /// The query string of the list page.
@@ -89,7 +91,7 @@ fn notice_text(code: &str) -> String {
     }
     match code {
         "da-nhap-truoc" => "Tệp này đã được nhập vào danh sách trước đây; không thêm gì.",
-        "submit" => "Đã gửi danh sách lên quận để duyệt.",
+        "submit" => "Đã gửi danh sách đi duyệt.",
         "approve" => "Đã duyệt danh sách. Danh sách được khóa; có thể in danh sách ký nhận.",
         "return" => "Đã trả lại danh sách cho phường kèm lý do.",
         "reopen" => "Đã mở lại danh sách để chỉnh sửa.",
@@ -168,7 +170,16 @@ pub(super) struct WardListPage {
     entries: i64,
     amount: String,
     notice: String,
-    is_supervisor: bool,
+    /// Whether the user approves, returns and reopens this campaign's lists
+    /// (`domain::approvers`).
+    approves: bool,
+    /// Who approves this campaign's lists, in words.
+    approvers_label: String,
+    /// Where the list goes when the ward sends it ("Gửi thành phố duyệt").
+    submit_label: &'static str,
+    /// For a campaign reviewed by sector, a submitted or approved list's sectors: each
+    /// approved or awaited.
+    sector_states: Vec<SectorState>,
     editable: bool,
     approved: bool,
     query: ListQuery,
@@ -230,6 +241,16 @@ pub(super) async fn build_page(
         _ => None,
     };
     let status = list.as_ref().map_or(ListStatus::Draft, |l| l.status);
+    let who = approvers::approvers_of(&user.units, &campaign);
+    let sector_states = match &list {
+        Some(list)
+            if !matches!(who, Approvers::WardLeader { .. })
+                && matches!(status, ListStatus::Submitted | ListStatus::Approved) =>
+        {
+            sector_states(&state.db, list).await?
+        }
+        _ => Vec::new(),
+    };
     let (rows, total, current, pages) = match page {
         Some(page) => {
             let first = (page.page - 1) * crate::domain::list_entries::PAGE_SIZE;
@@ -286,7 +307,14 @@ pub(super) async fn build_page(
         entries: summary.as_ref().map_or(0, |s| s.planned_people),
         amount: money(summary.as_ref().map_or(0, |s| s.planned_amount)),
         notice: notice_text(&query.notice),
-        is_supervisor: matches!(user.role, Role::Admin | Role::District),
+        approves: approvers::approves(&operator(user), &campaign),
+        approvers_label: who.label(),
+        submit_label: match who {
+            Approvers::WardLeader { .. } => "Gửi lãnh đạo phường duyệt",
+            Approvers::CityBySector => "Gửi thành phố duyệt",
+            Approvers::District { .. } => "Gửi quận duyệt",
+        },
+        sector_states,
         editable,
         approved: status == ListStatus::Approved,
         categories: active_categories(&state.db).await?,

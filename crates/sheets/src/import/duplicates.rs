@@ -92,72 +92,90 @@ impl ImportRow {
 /// Two rows with different IDs are different people even with the same name; a row without
 /// an ID matches an earlier row by name, birth year and address. Rows with errors take no
 /// part: they stay rejected, and are never the earlier row (they will not be imported).
-pub(crate) fn mark_in_file(rows: &mut [ImportRow], household_list: bool) {
-    // Decided over the rows as read (a row's own status is all that changes, and only after
-    // its turn), so the keys can borrow from the rows; the marks are made afterwards.
-    let mut nba_keys = name_birth_address_keys(rows);
-    let mut by_id: HashMap<&str, u32> = HashMap::with_capacity(rows.len());
-    let mut by_nba: HashMap<String, (u32, bool)> = HashMap::with_capacity(rows.len());
-    let mut by_household: HashMap<String, u32> = HashMap::new();
-    let mut marks: Vec<(usize, u32, PersonKey)> = Vec::new();
-    for (index, row) in rows.iter().enumerate() {
-        if row.status != RowStatus::Accepted {
-            continue;
-        }
-        let mut found: Option<(u32, PersonKey)> = None;
-        if let Some(id) = &row.national_id {
-            match by_id.entry(id.as_str()) {
-                Entry::Occupied(e) => {
-                    found = Some((*e.get(), PersonKey::NationalId(String::new())));
-                }
-                Entry::Vacant(e) => {
-                    e.insert(row.row);
-                }
-            }
-        }
-        if found.is_none()
-            && let Some(k) = nba_keys[index].take()
-        {
-            let has_id = row.national_id.is_some();
-            match by_nba.entry(k) {
-                // Only when one of the two rows has no ID: two IDs already said "different".
-                Entry::Occupied(e) if !(has_id && e.get().1) => {
-                    found = Some((e.get().0, PersonKey::NameBirthAddress(String::new())));
-                }
-                Entry::Occupied(_) => {}
-                Entry::Vacant(e) => {
-                    e.insert((row.row, has_id));
-                }
-            }
-        }
-        if found.is_none()
-            && household_list
-            && let Some(code) = &row.household_code
-        {
-            match by_household.entry(fold_key(code)) {
-                Entry::Occupied(e) => {
-                    found = Some((*e.get(), PersonKey::Household(code.clone())));
-                }
-                Entry::Vacant(e) => {
-                    e.insert(row.row);
-                }
-            }
-        }
-        if let Some((other, key)) = found {
-            marks.push((index, other, key));
+///
+/// The list is marked batch by batch as it is read: this holds the people of the rows seen
+/// so far, so that each batch is marked against every earlier row of the file. A row is only
+/// ever the duplicate of an earlier one, so a batch's marks never change once passed on.
+#[derive(Debug, Default)]
+pub(crate) struct InFileDuplicates {
+    household_list: bool,
+    by_id: HashMap<String, u32>,
+    by_nba: HashMap<String, (u32, bool)>,
+    by_household: HashMap<String, u32>,
+}
+
+impl InFileDuplicates {
+    /// Nobody seen yet; `household_list` when the list names households.
+    pub(crate) fn new(household_list: bool) -> Self {
+        InFileDuplicates {
+            household_list,
+            ..Default::default()
         }
     }
-    for (index, other, key) in marks {
-        let message = match &key {
-            PersonKey::Household(code) => format!(
-                "Trùng với dòng {other} (cùng mã hộ “{code}”); mỗi hộ chỉ ghi một lần, hãy xóa một trong hai dòng."
-            ),
-            k => format!(
-                "Trùng với dòng {other} ({}); mỗi người chỉ ghi một lần, hãy xóa một trong hai dòng.",
-                k.reason()
-            ),
-        };
-        rows[index].mark_duplicate(key.field(), message);
+
+    /// Marks the rows of the next batch.
+    pub(crate) fn mark(&mut self, rows: &mut [ImportRow]) {
+        // Decided over the rows as read (a row's own status is all that changes, and only
+        // after its turn); the marks are made afterwards.
+        let mut nba_keys = name_birth_address_keys(rows);
+        let mut marks: Vec<(usize, u32, PersonKey)> = Vec::new();
+        for (index, row) in rows.iter().enumerate() {
+            if row.status != RowStatus::Accepted {
+                continue;
+            }
+            let mut found: Option<(u32, PersonKey)> = None;
+            if let Some(id) = &row.national_id {
+                match self.by_id.get(id.as_str()) {
+                    Some(other) => found = Some((*other, PersonKey::NationalId(String::new()))),
+                    None => {
+                        self.by_id.insert(id.as_str().to_owned(), row.row);
+                    }
+                }
+            }
+            if found.is_none()
+                && let Some(k) = nba_keys[index].take()
+            {
+                let has_id = row.national_id.is_some();
+                match self.by_nba.entry(k) {
+                    // Only when one of the two rows has no ID: two IDs already said "different".
+                    Entry::Occupied(e) if !(has_id && e.get().1) => {
+                        found = Some((e.get().0, PersonKey::NameBirthAddress(String::new())));
+                    }
+                    Entry::Occupied(_) => {}
+                    Entry::Vacant(e) => {
+                        e.insert((row.row, has_id));
+                    }
+                }
+            }
+            if found.is_none()
+                && self.household_list
+                && let Some(code) = &row.household_code
+            {
+                match self.by_household.entry(fold_key(code)) {
+                    Entry::Occupied(e) => {
+                        found = Some((*e.get(), PersonKey::Household(code.clone())));
+                    }
+                    Entry::Vacant(e) => {
+                        e.insert(row.row);
+                    }
+                }
+            }
+            if let Some((other, key)) = found {
+                marks.push((index, other, key));
+            }
+        }
+        for (index, other, key) in marks {
+            let message = match &key {
+                PersonKey::Household(code) => format!(
+                    "Trùng với dòng {other} (cùng mã hộ “{code}”); mỗi hộ chỉ ghi một lần, hãy xóa một trong hai dòng."
+                ),
+                k => format!(
+                    "Trùng với dòng {other} ({}); mỗi người chỉ ghi một lần, hãy xóa một trong hai dòng.",
+                    k.reason()
+                ),
+            };
+            rows[index].mark_duplicate(key.field(), message);
+        }
     }
 }
 

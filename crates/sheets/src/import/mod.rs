@@ -42,6 +42,7 @@ use chamlo_vn::identity::{Gender, NationalId};
 use chamlo_vn::text::fold_key;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 /// What the import needs to know besides the file.
@@ -372,6 +373,31 @@ impl ParsedList {
     pub fn count(&self, status: RowStatus) -> usize {
         self.rows.iter().filter(|r| r.status == status).count()
     }
+
+    /// About how many bytes of memory the list holds (the sheet's text and the rows with
+    /// their texts and problems): what a cache of parsed files counts against its bound.
+    pub fn approx_bytes(&self) -> usize {
+        let text = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
+        let rows: usize = self
+            .rows
+            .iter()
+            .map(|r| {
+                std::mem::size_of::<ImportRow>()
+                    + text(&r.full_name)
+                    + text(&r.national_id_as_typed)
+                    + text(&r.address)
+                    + text(&r.khu_pho)
+                    + text(&r.phone)
+                    + text(&r.note)
+                    + text(&r.household_code)
+                    + r.issues
+                        .iter()
+                        .map(|i| std::mem::size_of::<RowIssue>() + i.message.capacity())
+                        .sum::<usize>()
+            })
+            .sum();
+        self.cells.heap_bytes() + rows + std::mem::size_of::<Self>()
+    }
 }
 
 impl Serialize for ParsedList {
@@ -424,10 +450,33 @@ pub fn read_ward_file(
     bytes: &[u8],
     ctx: &ImportContext,
 ) -> Result<ParsedList, ReadError> {
+    let mut rows = Vec::new();
+    let mut keep = |_: &ParsedList, batch: Vec<ImportRow>| {
+        rows.extend(batch);
+        ControlFlow::Continue(())
+    };
+    let mut list = read_ward_file_in_batches(file_name, bytes, ctx, usize::MAX, &mut keep)?;
+    list.rows = rows;
+    Ok(list)
+}
+
+/// [`read_ward_file`] for a caller that stores the rows while the file is still being read:
+/// once the sheet, its header and title are known, the people are read `batch` at a time and
+/// each batch is handed to `on_batch` with the list so far (everything but the rows), already
+/// marked for people listed twice in the file up to that row. Returns the list without its
+/// rows (the caller has them), or the reading error; reading stops early, without error,
+/// when `on_batch` breaks (the caller could not store and will say why).
+pub fn read_ward_file_in_batches(
+    file_name: &str,
+    bytes: &[u8],
+    ctx: &ImportContext,
+    batch: usize,
+    on_batch: &mut dyn FnMut(&ParsedList, Vec<ImportRow>) -> ControlFlow<()>,
+) -> Result<ParsedList, ReadError> {
     // The spreadsheet readers parse untrusted bytes; should one of them panic on a malformed
     // file, the upload is reported as damaged instead of taking the worker down.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_ward_file_inner(file_name, bytes, ctx)
+        read_ward_file_inner(file_name, bytes, ctx, batch, on_batch)
     }))
     .unwrap_or_else(|_| {
         Err(ReadError::Corrupt {
@@ -440,6 +489,8 @@ fn read_ward_file_inner(
     file_name: &str,
     bytes: &[u8],
     ctx: &ImportContext,
+    batch: usize,
+    on_batch: &mut dyn FnMut(&ParsedList, Vec<ImportRow>) -> ControlFlow<()>,
 ) -> Result<ParsedList, ReadError> {
     let mut book = workbook::open(bytes)?;
     if book.sheets.iter().all(|s| s.cells.height() == 0) {
@@ -554,11 +605,7 @@ fn read_ward_file_inner(
         .collect();
     let header_row = cells.first_row() + header.first_idx as u32;
 
-    let mut list_rows =
-        rows::read_rows(&cells, &header, &merged, ctx, household_list, ward.as_ref());
-    duplicates::mark_in_file(&mut list_rows, household_list);
-
-    Ok(ParsedList {
+    let list = ParsedList {
         file: file_name.to_owned(),
         format,
         sheet: sheet_name,
@@ -570,12 +617,27 @@ fn read_ward_file_inner(
         encoding,
         columns,
         warnings,
-        rows: list_rows,
+        rows: Vec::new(),
         cells,
         title_ward_name,
         merged,
         column_widths,
-    })
+    };
+    let mut in_file = duplicates::InFileDuplicates::new(household_list);
+    let list_ref = &list;
+    rows::read_rows_in_batches(
+        &list_ref.cells,
+        &header,
+        &list_ref.merged,
+        ctx,
+        (household_list, list_ref.ward.as_ref()),
+        batch,
+        &mut |mut rows| {
+            in_file.mark(&mut rows);
+            on_batch(list_ref, rows)
+        },
+    );
+    Ok(list)
 }
 
 /// Resolves a ward name as wards type it ("P. Tân Phú", "phường Long Trường", "PHUOC BINH",

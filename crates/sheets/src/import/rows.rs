@@ -15,6 +15,7 @@ use chamlo_vn::identity::{
 use chamlo_vn::text::{fold_key, invalid_name_char, normalize, tidy_person_name};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 /// Fields whose vertically merged cells hold the value of every row they span (a category
@@ -85,15 +86,18 @@ fn typed_words(text: &str, from: usize) -> String {
 /// thread costs more than it saves.
 const PARALLEL_ROWS: usize = 4096;
 
-/// Reads each row under the header until the table ends.
-pub(crate) fn read_rows(
+/// Reads each row under the header until the table ends, handing the people over `batch` at
+/// a time, in the sheet's order, as each batch is read (so the caller can store one batch while the next is read); stops early when
+/// `on_batch` breaks. `list` is whether the list names households, and the title's ward.
+pub(crate) fn read_rows_in_batches(
     cells: &SheetText,
     header: &Header,
     merged: &[MergedArea],
     ctx: &ImportContext,
-    household_list: bool,
-    title_ward: Option<&KnownWard>,
-) -> Vec<ImportRow> {
+    (household_list, title_ward): (bool, Option<&KnownWard>),
+    batch: usize,
+    on_batch: &mut dyn FnMut(Vec<ImportRow>) -> ControlFlow<()>,
+) {
     let new_reader = || {
         let mut reader = RowReader::new(cells, header, merged, ctx, household_list);
         reader.title_ward = title_ward;
@@ -137,20 +141,39 @@ pub(crate) fn read_rows(
             .map(|(r, section)| reader.read_person(*r, section.as_ref()))
             .collect::<Vec<ImportRow>>()
     };
-    if people.len() < PARALLEL_ROWS {
-        return read(&reader, &people);
-    }
-    let (first, second) = people.split_at(people.len() / 2);
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| read(&new_reader(), second));
-        let mut out = read(&reader, first);
-        match other.join() {
-            Ok(rest) => out.extend(rest),
-            // The caller reports a panic as a damaged file.
-            Err(panic) => std::panic::resume_unwind(panic),
+    // The second thread's reader lives as long as the first, so that what each resolved
+    // once (categories, wards, khu phố) stays resolved from batch to batch.
+    let mut other_reader = (people.len() >= PARALLEL_ROWS).then(new_reader);
+    for chunk in people.chunks(batch.max(1)) {
+        let rows = match other_reader.take() {
+            Some(other) if chunk.len() >= PARALLEL_ROWS / 2 => {
+                let (first, second) = chunk.split_at(chunk.len() / 2);
+                std::thread::scope(|scope| {
+                    let spawned = scope.spawn(move || {
+                        let rest = read(&other, second);
+                        (other, rest)
+                    });
+                    let mut out = read(&reader, first);
+                    match spawned.join() {
+                        Ok((other, rest)) => {
+                            other_reader = Some(other);
+                            out.extend(rest);
+                        }
+                        // The caller reports a panic as a damaged file.
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    }
+                    out
+                })
+            }
+            other => {
+                other_reader = other;
+                read(&reader, chunk)
+            }
+        };
+        if on_batch(rows).is_break() {
+            return;
         }
-        out
-    })
+    }
 }
 
 struct RowReader<'a> {

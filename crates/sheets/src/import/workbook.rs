@@ -133,6 +133,14 @@ impl SheetText {
         self.first_row + 1
     }
 
+    /// The memory the text and the per-cell tables hold.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.ends.capacity() * std::mem::size_of::<u32>()
+            + self.kinds.capacity() * std::mem::size_of::<CellKind>()
+            + self.encodings.capacity() * std::mem::size_of::<LegacyEncoding>()
+    }
+
     /// The sheet's last row number (1-based) held here; less than `first_row` when empty.
     pub fn last_row(&self) -> u32 {
         self.first_row + self.height as u32
