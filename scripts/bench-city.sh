@@ -6,8 +6,9 @@
 #   1. the data set, generated with a fixed seed (crates/sheets/examples/city_data.rs) straight
 #      into a fresh database with COPY (target < 120 s);
 #   2. pages under 50 clients (wrk, BENCH_WRK_SECONDS each, p95 from wrk's histogram) against
-#      a release server on that database: the city dashboard, the 10,000-people ward's list (first page
-#      and a search), that ward's duplicate review;
+#      a release server on that database: `/healthz` (the machine's floor), the city dashboard,
+#      a merit reviewer's dashboard, the 10,000-people ward's list (first page and a search),
+#      that ward's duplicate review;
 #   3. exports: that ward's 10,000-row signing sheet, the all-wards workbook (peak RSS
 #      from /usr/bin/time -v), the city report;
 #   4. a ward's day: upload, preview (twice: the second view's Server-Timing header says whether
@@ -107,6 +108,8 @@ unset DATABASE_URL
 
 # ---- the server -----------------------------------------------------------------------------
 DATABASE_URL=$URL CHAMLO_PASSWORD=bench-password "$BIN" user create --username bench-city --role district --unit "Hồ Chí Minh" >/dev/null
+# A city department's reviewer (Sở Nội vụ): every ward, merit entries only.
+DATABASE_URL=$URL CHAMLO_PASSWORD=bench-password "$BIN" user create --username bench-merit --role district --unit "Hồ Chí Minh" --sector merit >/dev/null
 # A generated ward is not offered by `user create` (made by SQL, not by the seed): the account
 # is made in another ward, then moved to it.
 DATABASE_URL=$URL CHAMLO_PASSWORD=bench-password "$BIN" user create --username bench-ward --role ward --unit "Tân Phú" >/dev/null
@@ -123,6 +126,7 @@ login() { # username → session cookie "name=value"
     "$BASE/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(chamlo_session=[^;]*\).*/\1/p' | head -1
 }
 CITY_USER=$(login bench-city)
+MERIT_USER=$(login bench-merit)
 WARD_USER=$(login bench-ward)
 R[idle_kb]=$(rss)
 
@@ -155,7 +159,11 @@ page() { # name cookie path
   R[${1}_err]=$(echo "$out" | sed 's/.*errors=\([0-9]*\).*/\1/')
 }
 say "pages under $CLIENTS clients…"
+# The machine's own floor: the cheapest answer the server gives (one `SELECT 1`), so a page's
+# figure can be read against what 50 clients cost on this machine at all.
+page healthz "" "/healthz"
 page dashboard "$CITY_USER" "/campaigns/tet-2026"
+page sector_dashboard "$MERIT_USER" "/campaigns/tet-2026"
 page ward_list "$WARD_USER" "/campaigns/tet-2026/wards/$WARD"
 page ward_search "$WARD_USER" "/campaigns/tet-2026/wards/$WARD?q=nguyen+van"
 page ward_duplicates "$CITY_USER" "/campaigns/tet-2026/duplicates?ward=$WARD"
@@ -213,11 +221,12 @@ page_row() { # key label target-ms
   row "$2, $CLIENTS clients (wrk)" "p95 ${R[$1]} ms, ${R[${1}_rps]} req/s, ${R[${1}_err]} errors" \
     "p95 < $3 ms" "$(ok "${R[$1]} < $3 && ${R[${1}_err]} == 0 && ${R[${1}_rps]} > 0")"
 }
+row "Floor: \`/healthz\` (one \`SELECT 1\`), $CLIENTS clients (wrk)" "p95 ${R[healthz]} ms, ${R[healthz_rps]} req/s, ${R[healthz_err]} errors" "" "context"
 page_row dashboard "City dashboard" 50
+page_row sector_dashboard "Sector reviewer's dashboard (merit, every ward)" 50
 page_row ward_list "A ward's list, first page" 50
 page_row ward_search "A ward's list, a search" 50
 page_row ward_duplicates "A ward's duplicate review" 200
-row "Sector reviewer's dashboard" "needs sectors (issue 15c), not measured" "p95 < 50 ms" "—"
 row "One ward's signing sheet ($WARD_ROWS rows)" "${R[ward_sheet]} s" "< 1 s" "$(ok "${R[ward_sheet]} < 1")"
 row "All-wards workbook (168 sheets + summary)" "${R[all_wards]} s, peak $(mb "${R[all_wards_kb]}")" "peak ≤ 300 MB" "$(ok "${R[all_wards_kb]} <= 307200")"
 row "City report" "${R[report]} s" "< 3 s" "$(ok "${R[report]} < 3")"

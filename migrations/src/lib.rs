@@ -19,6 +19,7 @@ mod m20261204_180001_create_population_check;
 mod m20261204_190001_entry_former_ward;
 mod m20261204_240001_sectors;
 mod m20261204_240002_list_sector_approvals;
+mod m20261205_190001_category_tallies;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_190001_entry_former_ward::Migration),
             Box::new(m20261204_240001_sectors::Migration),
             Box::new(m20261204_240002_list_sector_approvals::Migration),
+            Box::new(m20261205_190001_category_tallies::Migration),
         ]
     }
 }

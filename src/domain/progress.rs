@@ -4,7 +4,10 @@
 //! Every figure here is read from `entry_tallies`, which triggers keep in step with `entries`
 //! in the same transaction as each change (see the `page_indexes` migration): a campaign's
 //! progress is a few dozen rows whatever the number of entries, and it is right on every app
-//! server at once, since no copy lives outside the database.
+//! server at once, since no copy lives outside the database. A reviewer limited to sectors
+//! reads `entry_category_tallies` instead, the same figures split by category (kept the same
+//! way, see the `category_tallies` migration), so their dashboard does not count a city's
+//! entries either.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,7 +20,7 @@ use crate::domain::operator::Operator;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::states::EntryStatus;
-use crate::entities::{campaign, entry, gift_program};
+use crate::entities::{campaign, gift_program};
 use crate::error::AppResult;
 
 /// Counts and money of one slice of the distribution.
@@ -179,6 +182,12 @@ fn tallies() -> Alias {
     Alias::new("entry_tallies")
 }
 
+/// The same tallies split by category as well, for a reviewer limited to sectors (see the
+/// `category_tallies` migration).
+fn category_tallies() -> Alias {
+    Alias::new("entry_category_tallies")
+}
+
 /// `SUM(column)` of the tallies as a 64-bit integer (PostgreSQL sums BIGINT into NUMERIC).
 fn tally_sum(column: &str) -> Expr {
     Expr::col(Alias::new(column)).sum().cast_as("BIGINT")
@@ -195,24 +204,19 @@ fn tally_query(campaign_id: i32, scope: &UnitScope, group: &[&str]) -> SelectSta
     }
     query.and_where(Expr::col(Alias::new("campaign_id")).eq(campaign_id));
     if scope.sectors().is_some() {
-        // The tallies know no category: a reviewer limited to sectors counts their entries
-        // themselves (the same columns, one entry one person, as the triggers count).
+        // `entry_tallies` knows no category: a reviewer limited to sectors reads the same
+        // figures split by category, keeping the categories of their sectors.
         query
-            .from(entry::Entity)
-            .expr_as(
-                Expr::col(entry::Column::Id).count().cast_as("BIGINT"),
-                Alias::new("people"),
-            )
-            .expr_as(tally_sum("amount"), Alias::new("amount"))
-            .cond_where(scope.entry_condition());
-        return query;
+            .from(category_tallies())
+            .cond_where(scope.sector_condition_on((category_tallies(), Alias::new("category_id"))));
+    } else {
+        query.from(tallies());
     }
     query
-        .from(tallies())
         .expr_as(tally_sum("people"), Alias::new("people"))
         .expr_as(tally_sum("amount"), Alias::new("amount"))
         .and_where(Expr::col(Alias::new("people")).ne(0));
-    if let UnitScope::Units(ids) = scope {
+    if let UnitScope::Units(ids) | UnitScope::UnitsInSectors(ids, _) = scope {
         query.and_where(Expr::col(Alias::new("ward_id")).is_in(ids.iter().copied()));
     }
     query
@@ -310,8 +314,10 @@ mod tests {
     use crate::entities::states::{EntryStatus, ListStatus, PersonStatus, UnitLevel};
     use crate::entities::{campaign, category, entry, gift_program, person, ward_list};
 
-    type Rows = Vec<(i32, i32, i32, i32, String, i64, i64)>;
+    type Rows = Vec<(i32, i32, i32, i32, i32, String, i64, i64)>;
 
+    /// The rows of `sql`, naming its columns as the key of `entry_category_tallies` (the
+    /// category is 0 where `sql` has none).
     async fn rows(db: &DatabaseConnection, sql: &str) -> Rows {
         let mut found = Vec::new();
         for row in db
@@ -327,6 +333,7 @@ mod tests {
                 row.try_get("", "ward_id").unwrap(),
                 row.try_get("", "ward_list_id").unwrap(),
                 row.try_get("", "program_id").unwrap(),
+                row.try_get("", "category_id").unwrap(),
                 row.try_get("", "status").unwrap(),
                 row.try_get("", "people").unwrap(),
                 row.try_get("", "amount").unwrap(),
@@ -335,22 +342,36 @@ mod tests {
         found
     }
 
+    /// Both tally tables against a GROUP BY over `entries`.
     async fn assert_tallies_match(db: &DatabaseConnection, step: &str) {
-        const KEY: &str = "campaign_id, ward_id, ward_list_id, program_id, status";
-        let want = rows(
-            db,
-            &format!(
-                "SELECT {KEY}, CAST(COUNT(*) AS BIGINT) AS people, CAST(SUM(amount) AS BIGINT) \
-                 AS amount FROM entries GROUP BY {KEY} ORDER BY {KEY}"
+        for (table, key) in [
+            (
+                "entry_tallies",
+                "campaign_id, ward_id, ward_list_id, program_id, 0 AS category_id, status",
             ),
-        )
-        .await;
-        let got = rows(
-            db,
-            &format!("SELECT {KEY}, people, amount FROM entry_tallies ORDER BY {KEY}"),
-        )
-        .await;
-        assert_eq!(got, want, "tallies differ from the entries after {step}");
+            (
+                "entry_category_tallies",
+                "campaign_id, ward_id, ward_list_id, program_id, category_id, status",
+            ),
+        ] {
+            let order = "campaign_id, ward_id, ward_list_id, program_id, category_id, status";
+            let group = key.replace("0 AS category_id, ", "");
+            let want = rows(
+                db,
+                &format!(
+                    "SELECT {key}, CAST(COUNT(*) AS BIGINT) AS people, \
+                     CAST(SUM(amount) AS BIGINT) AS amount FROM entries GROUP BY {group} \
+                     ORDER BY {order}"
+                ),
+            )
+            .await;
+            let got = rows(
+                db,
+                &format!("SELECT {key}, people, amount FROM {table} ORDER BY {order}"),
+            )
+            .await;
+            assert_eq!(got, want, "{table} differs from the entries after {step}");
+        }
     }
 
     /// A fresh migrated database, and the PostgreSQL database to drop afterwards.
@@ -415,7 +436,8 @@ mod tests {
         second_program.id = sea_orm::ActiveValue::NotSet;
         second_program.name = Set("Quà nhà tài trợ".into());
         let second_program = second_program.insert(&db).await.unwrap();
-        let category_id = category::Entity::find().one(&db).await.unwrap().unwrap().id;
+        let categories = category::Entity::find().all(&db).await.unwrap();
+        let (category_id, other_category_id) = (categories[0].id, categories[1].id);
         let now = Utc::now();
         let mut new_entries = Vec::new();
         for (w, ward_id) in wards.iter().enumerate() {
@@ -495,6 +517,13 @@ mod tests {
             .await
             .unwrap();
         assert_tallies_match(&db, "a change of other columns").await;
+        entry::Entity::update_many()
+            .col_expr(entry::Column::CategoryId, Expr::value(other_category_id))
+            .filter(entry::Column::Id.is_in(ids[2..9].iter().copied()))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_tallies_match(&db, "a change of category").await;
         entry::Entity::update_many()
             .col_expr(entry::Column::Status, Expr::value(EntryStatus::Pending))
             .filter(entry::Column::Id.is_in(ids[..3].iter().copied()))
