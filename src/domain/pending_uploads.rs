@@ -167,7 +167,7 @@ pub fn upload_ward(role: Role, own_unit: Option<i32>, chosen: Option<i32>) -> Op
 const CACHED_UPLOADS: usize = 16;
 
 /// Most memory (as [`ParsedList::approx_bytes`] counts it) the kept parses take together: a
-/// 10,000-row ward file takes a few megabytes, the 100,000-row district list about 60.
+/// ward file of 10,000 rows takes a few megabytes (its cells' text and the rows).
 const CACHED_BYTES: usize = 128 * 1024 * 1024;
 
 /// What a kept parse was made from: the upload, its bytes (by hash) and everything the reader
