@@ -28,6 +28,7 @@ mod hostile_files;
 mod import;
 mod import_names;
 mod lineage;
+mod lineage_admin;
 mod officer_first_hour;
 mod pages_more;
 mod pages_supervision;
