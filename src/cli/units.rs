@@ -1,5 +1,6 @@
 //! `chamlo units lineage` (old → new units, whole or part, with dates), `chamlo units link`
-//! (enter a lineage line) and `chamlo units quarter` (which khu phố of a split ward went where).
+//! (enter a lineage line), `chamlo units quarter` (which khu phố of a split ward went where) and
+//! `chamlo units lineage-import` (a spreadsheet of old ward → new ward, all rows or none).
 
 use clap::Subcommand;
 
@@ -7,9 +8,10 @@ use crate::cli::{CliError, open_database};
 use crate::config::Config;
 use crate::domain::audit::Actor;
 use crate::domain::lineage::{self, LineageInput};
-use crate::domain::units::{all_units, find_unit};
-use crate::entities::states::UnitLevel;
+use crate::domain::lineage_import;
+use crate::domain::units::all_units;
 use crate::entities::unit;
+use crate::error::AppError;
 
 /// `chamlo units …`
 #[derive(Subcommand)]
@@ -46,6 +48,18 @@ pub enum UnitsCommand {
         /// The new ward it went to.
         #[arg(long)]
         to: String,
+    },
+    /// Enter lineage from a spreadsheet of old ward → new ward (all rows or none).
+    LineageImport {
+        /// The spreadsheet (xlsx, xls, ods): "Phường/xã cũ", "Phường/xã mới", "Toàn bộ/Một
+        /// phần", "Khu phố", "Ngày hiệu lực".
+        file: std::path::PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Check and show what would be added, store nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -115,30 +129,90 @@ pub async fn run(config: &Config, command: UnitsCommand) -> Result<(), CliError>
                 .map_err(|err| CliError::from(err.user_message()))?;
             Ok(())
         }
+        UnitsCommand::LineageImport {
+            file,
+            json,
+            dry_run,
+        } => import_file(&db, &actor, &file, json, dry_run).await,
     }
 }
 
-/// A ward by name or code. Names and codes repeat across the 2025 reform, so an old ward is
-/// looked for first among wards that ended (the latest first), a new one first among wards
-/// valid today (the newest first).
+/// A ward by name or code ([`lineage::find_ward`]), or the reason none was found.
 fn find_ward<'a>(
     units: &'a [unit::Model],
     text: &str,
     ended: bool,
 ) -> Result<&'a unit::Model, CliError> {
-    let mut preferred: Vec<unit::Model> = units
-        .iter()
-        .filter(|u| u.valid_to.is_some() == ended)
-        .cloned()
-        .collect();
-    // The most recent first: the ward that ended last, or the ward that began last.
-    preferred.sort_by_key(|u| std::cmp::Reverse((u.valid_to, u.valid_from)));
-    let id = find_unit(&preferred, UnitLevel::Ward, text)
-        .or_else(|| find_unit(units, UnitLevel::Ward, text))
-        .map(|u| u.id)
-        .ok_or_else(|| CliError::from(format!("không có phường nào tên hoặc mã “{text}”")))?;
-    units
-        .iter()
-        .find(|u| u.id == id)
-        .ok_or_else(|| CliError::from("unit vanished"))
+    lineage::find_ward(units, text, ended)
+        .ok_or_else(|| CliError::from(format!("không có phường nào tên hoặc mã “{text}”")))
+}
+
+/// `chamlo units lineage-import FILE [--json] [--dry-run]`: exit 0 when applied (or, with
+/// --dry-run, when it would apply), 1 when a row has a problem (nothing stored), 2 when the
+/// file cannot be read.
+async fn import_file(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    file: &std::path::Path,
+    json: bool,
+    dry_run: bool,
+) -> Result<(), CliError> {
+    let unreadable = |message: String| CliError { status: 2, message };
+    let bytes = std::fs::read(file)
+        .map_err(|err| unreadable(format!("không đọc được tệp {}: {err}", file.display())))?;
+    let report = match lineage_import::import_lineage(db, actor, &bytes, !dry_run).await {
+        Ok(report) => report,
+        Err(AppError::Invalid(message)) => return Err(unreadable(message)),
+        Err(other) => return Err(CliError::from(other.user_message())),
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        for row in &report.rows {
+            let what = if row.new_line {
+                "thêm"
+            } else if row.new_quarters.is_empty() {
+                "đã có"
+            } else {
+                "khu phố"
+            };
+            let quarters = if row.new_quarters.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", row.new_quarters.join(", "))
+            };
+            println!(
+                "dòng {}\t{what}\t{} → {} ({}, từ {}){quarters}",
+                row.row,
+                row.from,
+                row.to,
+                lineage_import::share_label(row.share == "whole"),
+                row.effective_on.format("%d/%m/%Y"),
+            );
+        }
+        for problem in &report.problems {
+            eprintln!("dòng {}: {}", problem.row, problem.message);
+        }
+        println!(
+            "{} {} dòng kế thừa, {} khu phố.",
+            if report.applied {
+                "Đã thêm"
+            } else {
+                "Sẽ thêm"
+            },
+            report.lines_added,
+            report.quarters_set
+        );
+    }
+    if report.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError {
+            status: 1,
+            message: format!(
+                "{} dòng có lỗi: không lưu gì. Hãy sửa tệp rồi chạy lại.",
+                report.problems.len()
+            ),
+        })
+    }
 }

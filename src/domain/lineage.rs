@@ -3,19 +3,16 @@
 //! audited) so that a list naming an old ward, or a person found through an old ward, lands
 //! in the unit that exists on the day that matters.
 
-use chrono::{NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, TransactionSession, TransactionTrait,
-};
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 use serde::Serialize;
 
-use crate::db::write_txn::begin_write;
-use crate::domain::audit::{self, Actor, AuditEvent};
-use crate::domain::units::{all_units, display_name};
+pub use crate::domain::lineage_edit::{LineageInput, add_line, set_quarter};
+use crate::domain::units::{display_name, find_unit};
+use crate::entities::states::UnitLevel;
 use crate::entities::{unit, unit_lineage, unit_lineage_quarter};
-use crate::error::AppError;
-use crate::vn::text::{fold_key, normalize};
+use crate::import::canonical_khu_pho;
+use crate::vn::text::fold_key;
 
 /// Every lineage line and every khu phố assignment (tens of rows per city).
 #[derive(Debug, Clone, Default)]
@@ -109,7 +106,7 @@ impl Lineage {
                 [] => break,
                 [only] if only.whole => only.successor_id,
                 _ => {
-                    let key = quarter.map(fold_key).filter(|key| !key.is_empty());
+                    let key = quarter.map(quarter_key).filter(|key| !key.is_empty());
                     let assigned = key.and_then(|key| {
                         self.quarters
                             .iter()
@@ -211,174 +208,24 @@ pub fn units_on(units: &[unit::Model], day: NaiveDate) -> Vec<&unit::Model> {
         .collect()
 }
 
-/// A new lineage line as entered by an administrator.
-#[derive(Debug, Clone)]
-pub struct LineageInput {
-    /// The old unit.
-    pub predecessor_id: i32,
-    /// The new unit.
-    pub successor_id: i32,
-    /// False when only some khu phố went to the new unit.
-    pub whole: bool,
-    /// The first day the new unit holds it; the new unit's first day when absent.
-    pub effective_on: Option<NaiveDate>,
+/// The key a khu phố is matched by: its canonical spelling ("KP 3", "khu pho 3" and
+/// "Khu phố 3" are one khu phố), folded.
+pub fn quarter_key(quarter: &str) -> String {
+    fold_key(&canonical_khu_pho(quarter.trim(), false))
 }
 
-/// Adds a lineage line, audited. Refuses a unit into itself, a cycle, and a second "whole"
-/// destination for one old unit (a unit goes whole to one place, or in parts to several).
-pub async fn add_line<C: TransactionTrait + ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    input: LineageInput,
-) -> Result<unit_lineage::Model, AppError> {
-    let txn = begin_write(db).await?;
-    let units = all_units(&txn).await?;
-    let lineage = load(&txn).await?;
-    let find = |id: i32| {
-        units
-            .iter()
-            .find(|u| u.id == id)
-            .ok_or_else(|| AppError::NotFound("Không tìm thấy đơn vị này.".into()))
-    };
-    let from = find(input.predecessor_id)?;
-    let to = find(input.successor_id)?;
-    if from.id == to.id {
-        return Err(AppError::BadRequest(
-            "Đơn vị cũ và đơn vị mới phải là hai đơn vị khác nhau.".into(),
-        ));
-    }
-    if lineage.ancestry(from.id).contains(&to.id) {
-        return Err(AppError::BadRequest(format!(
-            "{} đã là tiền thân của {}: không thể nhập ngược lại.",
-            display_name(to),
-            display_name(from)
-        )));
-    }
-    let existing: Vec<&unit_lineage::Model> = lineage.successors_of(from.id).collect();
-    if existing.iter().any(|line| line.successor_id == to.id) {
-        return Err(AppError::BadRequest(format!(
-            "Đã có dòng {} → {}.",
-            display_name(from),
-            display_name(to)
-        )));
-    }
-    if !existing.is_empty() && (input.whole || existing.iter().any(|line| line.whole)) {
-        return Err(AppError::BadRequest(format!(
-            "{} đã nhập vào {}: một đơn vị chỉ nhập nguyên vẹn vào một nơi, hoặc chia từng \
-             phần (theo khu phố) cho nhiều nơi.",
-            display_name(from),
-            existing
-                .iter()
-                .filter_map(|line| units.iter().find(|u| u.id == line.successor_id))
-                .map(display_name)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let effective_on = input
-        .effective_on
-        .or(to.valid_from)
-        .or_else(|| from.valid_to.and_then(|day| day.succ_opt()))
-        .ok_or_else(|| {
-            AppError::BadRequest("Hãy nhập ngày đơn vị mới bắt đầu tiếp nhận.".into())
-        })?;
-    let saved = unit_lineage::ActiveModel {
-        predecessor_id: Set(from.id),
-        successor_id: Set(to.id),
-        whole: Set(input.whole),
-        effective_on: Set(effective_on),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        actor,
-        AuditEvent {
-            action: "lineage.create",
-            entity_type: "unit_lineage",
-            entity_id: Some(saved.id.to_string()),
-            unit_id: Some(to.id),
-        },
-        None::<&()>,
-        Some(&saved),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
-}
-
-/// Records that khu phố `quarter` of the old unit went to the new unit, audited. The old
-/// unit must have been split (a "part" line) towards that new unit; entering a khu phố again
-/// moves it.
-pub async fn set_quarter<C: TransactionTrait + ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    predecessor_id: i32,
-    quarter: &str,
-    successor_id: i32,
-) -> Result<unit_lineage_quarter::Model, AppError> {
-    let quarter = normalize(quarter);
-    let key = fold_key(&quarter);
-    if key.is_empty() || quarter.chars().count() > 100 {
-        return Err(AppError::BadRequest(
-            "Hãy nhập tên khu phố (ví dụ “Khu phố 3”, tối đa 100 ký tự).".into(),
-        ));
-    }
-    let txn = begin_write(db).await?;
-    let units = all_units(&txn).await?;
-    let lineage = load(&txn).await?;
-    let name = |id: i32| {
-        units
-            .iter()
-            .find(|u| u.id == id)
-            .map(display_name)
-            .unwrap_or_default()
-    };
-    let is_part = lineage
-        .successors_of(predecessor_id)
-        .any(|line| line.successor_id == successor_id && !line.whole);
-    if !is_part {
-        return Err(AppError::BadRequest(format!(
-            "Chưa có dòng “một phần của {} → {}”: hãy nhập dòng kế thừa trước rồi mới chia khu phố.",
-            name(predecessor_id),
-            name(successor_id)
-        )));
-    }
-    let before = unit_lineage_quarter::Entity::find()
-        .filter(unit_lineage_quarter::Column::PredecessorId.eq(predecessor_id))
-        .filter(unit_lineage_quarter::Column::QuarterKey.eq(key.clone()))
-        .one(&txn)
-        .await?;
-    let mut active: unit_lineage_quarter::ActiveModel = match &before {
-        Some(found) => found.clone().into(),
-        None => unit_lineage_quarter::ActiveModel {
-            predecessor_id: Set(predecessor_id),
-            quarter_key: Set(key),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        },
-    };
-    active.quarter = Set(quarter);
-    active.successor_id = Set(successor_id);
-    let saved = match &before {
-        Some(_) => active.update(&txn).await?,
-        None => active.insert(&txn).await?,
-    };
-    audit::record(
-        &txn,
-        actor,
-        AuditEvent {
-            action: "lineage.quarter",
-            entity_type: "unit_lineage_quarter",
-            entity_id: Some(saved.id.to_string()),
-            unit_id: Some(successor_id),
-        },
-        before.as_ref(),
-        Some(&saved),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
+/// A ward by name or code (as [`find_unit`] reads it). Names and codes repeat across the 2025
+/// reform, so an old ward (`ended`) is looked for first among wards that ended (the latest
+/// first), a new one first among wards in force (the newest first).
+pub fn find_ward<'a>(units: &'a [unit::Model], text: &str, ended: bool) -> Option<&'a unit::Model> {
+    let mut preferred: Vec<&unit::Model> = units
+        .iter()
+        .filter(|u| u.level == UnitLevel::Ward && u.valid_to.is_some() == ended)
+        .collect();
+    preferred.sort_by_key(|u| std::cmp::Reverse((u.valid_to, u.valid_from)));
+    let wanted = preferred.iter().map(|u| (*u).clone()).collect::<Vec<_>>();
+    let id = find_unit(&wanted, UnitLevel::Ward, text)
+        .or_else(|| find_unit(units, UnitLevel::Ward, text))
+        .map(|u| u.id)?;
+    units.iter().find(|u| u.id == id)
 }

@@ -20,6 +20,8 @@ pub mod gift_planning;
 pub mod import_check;
 pub mod import_commit;
 pub mod lineage;
+pub mod lineage_edit;
+pub mod lineage_import;
 pub mod list_entries;
 pub mod list_review;
 pub mod listing_edit;

@@ -16,6 +16,7 @@ pub mod health;
 pub mod home;
 pub mod imports;
 pub mod layout;
+pub mod lineage;
 pub mod lists;
 pub mod middleware;
 pub mod payments;
@@ -57,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .merge(account::routes())
         .merge(home::routes())
         .merge(units::routes())
+        .merge(lineage::routes())
         .merge(campaigns::routes())
         .merge(imports::routes(state.config.max_upload_mb))
         .merge(lists::routes())

@@ -92,7 +92,8 @@ const NO: Send = Send::Nothing;
 /// The matrix. Placeholders: {slug} the campaign, {own} Hiệp Phú's id, {upload} an upload of
 /// the Hiệp Phú officer, {person} a Hiệp Phú person, {unit} Hiệp Phú, {category} a category,
 /// {synonym} a synonym, {token} the Hiệp Phú officer's API token, {entry_a}/{entry_b} entries
-/// of Hiệp Phú and Tân Phú, {officer} the Hiệp Phú officer's account.
+/// of Hiệp Phú and Tân Phú, {officer} the Hiệp Phú officer's account, {line} a seeded lineage
+/// line.
 const MATRIX: &[Row] = &[
     // Public pages.
     row("GET", "/login", "/login", NO, "A A A A A A A A"),
@@ -565,6 +566,56 @@ const MATRIX: &[Row] = &[
         "/admin/units/{unit}/edit",
         Send::Form(&[("code", ""), ("name", ""), ("level", "ward")]),
         "L F F F A F F F",
+    ),
+    row("GET", "/admin/lineage", "/admin/lineage", NO, "L F F F A"),
+    row(
+        "POST",
+        "/admin/lineage",
+        "/admin/lineage",
+        Send::Form(&[("from_id", ""), ("to_id", ""), ("share", "whole")]),
+        "L F F F A",
+    ),
+    row(
+        "GET",
+        "/admin/lineage/{id}",
+        "/admin/lineage/{line}",
+        NO,
+        "L F F F A",
+    ),
+    row(
+        "POST",
+        "/admin/lineage/{id}",
+        "/admin/lineage/{line}",
+        Send::Form(&[("share", "whole"), ("effective_on", "bad")]),
+        "L F F F A",
+    ),
+    row(
+        "POST",
+        "/admin/lineage/{id}/quarters",
+        "/admin/lineage/{line}/quarters",
+        Send::Form(&[("quarters", "Khu phố 1")]),
+        "L F F F A",
+    ),
+    row(
+        "POST",
+        "/admin/lineage/{id}/delete",
+        "/admin/lineage/{line}/delete",
+        NO,
+        "L F F F A",
+    ),
+    row(
+        "POST",
+        "/admin/lineage/import",
+        "/admin/lineage/import",
+        Send::File,
+        "L F F F A",
+    ),
+    row(
+        "POST",
+        "/admin/lineage/import/apply",
+        "/admin/lineage/import/apply",
+        Send::Form(&[("file_hex", "zz")]),
+        "L F F F A",
     ),
     row(
         "GET",
@@ -1084,6 +1135,12 @@ impl World {
             .await
             .unwrap()
             .expect("seeded synonyms");
+        let first_line = chamlo::entities::unit_lineage::Entity::find()
+            .order_by_asc(chamlo::entities::unit_lineage::Column::Id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("seeded lineage");
         let values = vec![
             ("{slug}", campaign.slug.clone()),
             ("{own}", own.id.to_string()),
@@ -1096,6 +1153,7 @@ impl World {
             ("{entry_a}", entry_a.id.to_string()),
             ("{entry_b}", entry_b.id.to_string()),
             ("{officer}", own_officer.id.to_string()),
+            ("{line}", first_line.id.to_string()),
         ];
         World {
             app,

@@ -31,6 +31,7 @@ mod import;
 mod import_names;
 mod import_streamed;
 mod lineage;
+mod lineage_admin;
 mod officer_first_hour;
 mod pages_more;
 mod pages_supervision;

@@ -17,6 +17,7 @@ pub mod guard;
 pub mod header;
 pub(crate) mod layout;
 pub mod legacy_encoding;
+pub mod lineage;
 pub mod payment_results;
 mod rows;
 mod unknown_values;
