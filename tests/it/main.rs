@@ -23,6 +23,7 @@ mod e2e_population;
 mod e2e_preview;
 mod e2e_settlement;
 mod e2e_two_tier;
+mod e2e_units;
 mod e2e_ward_campaign;
 mod exports;
 mod helpers;
