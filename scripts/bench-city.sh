@@ -116,7 +116,10 @@ DATABASE_URL=$URL CHAMLO_PASSWORD=bench-password "$BIN" user create --username b
 sql "UPDATE users SET unit_id = $WARD WHERE username = 'bench-ward'"
 DATABASE_URL=$URL "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null
 DATABASE_URL=$URL "$BIN" campaign create --year 2023 --unit "Quận 9" >/dev/null
-DATABASE_URL=$URL CHAMLO_BIND=127.0.0.1:$PORT "$BIN" serve >"$DIR/serve-city.log" 2>&1 &
+# The deployment's glibc settings (README, "Several app servers, one database"): memory of a
+# big import goes back to the system.
+MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072 MALLOC_MMAP_THRESHOLD_=131072 \
+  DATABASE_URL=$URL CHAMLO_BIND=127.0.0.1:$PORT "$BIN" serve >"$DIR/serve-city.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 100); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.1; done
 rss() { sed -n 's/^VmRSS:\s*\([0-9]*\) kB/\1/p' "/proc/$SERVER/status"; }
