@@ -7,27 +7,20 @@
 //!
 //!     CHAMLO_E2E=1 cargo test --test it e2e_units -- --nocapture
 
-use chamlo::domain::lineage;
 use chamlo::domain::units::all_units;
 use chamlo::entities::states::Role;
-use chamlo::entities::{unit, unit_lineage};
+use chamlo::entities::unit_lineage;
 use fantoccini::{Client, Locator};
 use rust_xlsxwriter::Workbook;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::e2e::{body_text, click, login, serve_and_browse, shoot, wait_for_path, wait_for_text};
 use crate::helpers::TestApp;
+use crate::lineage_admin::{quarters_of, ward};
 
 /// How far the page scrolls sideways (0 when it fits the window).
 const SIDEWAYS: &str =
     "return document.documentElement.scrollWidth - document.documentElement.clientWidth;";
-
-fn ward<'a>(units: &'a [unit::Model], name: &str, new: bool) -> &'a unit::Model {
-    units
-        .iter()
-        .find(|u| u.name == name && u.valid_from.is_some() == new)
-        .unwrap_or_else(|| panic!("ward {name} seeded"))
-}
 
 /// A city's lineage file with one row: Long Thạnh Mỹ's "KP 4" went to Tăng Nhơn Phú.
 fn lineage_file() -> Vec<u8> {
@@ -84,18 +77,6 @@ async fn line_between(app: &TestApp, from: i32, to: i32) -> i32 {
         .unwrap()
         .unwrap_or_else(|| panic!("a line {from} → {to}"))
         .id
-}
-
-async fn quarters_of(app: &TestApp, from: i32, to: i32) -> Vec<String> {
-    let loaded = lineage::load(&app.db).await.unwrap();
-    let mut found: Vec<String> = loaded
-        .quarters
-        .iter()
-        .filter(|q| q.predecessor_id == from && q.successor_id == to)
-        .map(|q| q.quarter.clone())
-        .collect();
-    found.sort();
-    found
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

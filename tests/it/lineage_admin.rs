@@ -14,7 +14,8 @@ use crate::cli::run_chamlo;
 use crate::helpers::TestApp;
 use crate::pages_ward::upload;
 
-fn ward<'a>(units: &'a [unit::Model], name: &str, new: bool) -> &'a unit::Model {
+/// A seeded ward by name: the one of 1 July 2025 (`new`) or the one that ended then.
+pub(crate) fn ward<'a>(units: &'a [unit::Model], name: &str, new: bool) -> &'a unit::Model {
     units
         .iter()
         .find(|u| u.name == name && u.valid_from.is_some() == new)
@@ -31,7 +32,8 @@ async fn line_id(app: &TestApp, from: i32, to: i32) -> Option<i32> {
         .map(|line| line.id)
 }
 
-async fn quarters_of(app: &TestApp, from: i32, to: i32) -> Vec<String> {
+/// The khu phố entered as going from `from` to `to`, sorted.
+pub(crate) async fn quarters_of(app: &TestApp, from: i32, to: i32) -> Vec<String> {
     let loaded = lineage::load(&app.db).await.unwrap();
     let mut found: Vec<String> = loaded
         .quarters
