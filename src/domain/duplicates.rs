@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    Statement, TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -214,60 +214,110 @@ fn ward_households(campaign_id: i32, ward_id: i32) -> String {
     )
 }
 
-/// The people whose name key, birth year and folded address equal those of a person listed
-/// by `ward_id`: the only name twins that can make a pair with the ward, as a subquery the
-/// engine answers with one probe of `people (name_key, birth_year, address_key)` per listed
-/// person.
-fn ward_twins(campaign_id: i32, ward_id: i32) -> String {
-    format!(
-        "SELECT t.id FROM entries w JOIN people q ON q.id = w.person_id \
-         JOIN people t ON t.name_key = q.name_key AND t.birth_year = q.birth_year \
-           AND t.address_key = q.address_key \
-         WHERE w.campaign_id = {campaign_id} AND w.ward_id = {ward_id} \
-           AND q.address_key IS NOT NULL AND t.id <> q.id"
-    )
+/// Ids per statement when a ward's review reads by lists of ids: short enough that
+/// PostgreSQL's planner probes the indexes for them rather than scanning the city's
+/// million entries or 700,000 people (it weighs a probe at `random_page_cost`), and under
+/// either engine's limit on bound values.
+const ID_CHUNK: usize = 500;
+
+/// The name twins of the people `listed` (ids): other people with the same name key, birth
+/// year and folded address, found by one probe of `people (name_key, birth_year,
+/// address_key)` per listed person.
+async fn name_twins(db: &impl ConnectionTrait, listed: &[i32]) -> AppResult<Vec<i32>> {
+    let mut twins = Vec::new();
+    for chunk in listed.chunks(ID_CHUNK) {
+        let ids: Vec<String> = chunk.iter().map(i32::to_string).collect();
+        let sql = format!(
+            "SELECT t.id FROM people q JOIN people t ON t.name_key = q.name_key \
+               AND t.birth_year = q.birth_year AND t.address_key = q.address_key \
+             WHERE q.id IN ({}) AND q.address_key IS NOT NULL AND t.id <> q.id",
+            ids.join(",")
+        );
+        for row in db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await?
+        {
+            twins.push(row.try_get::<i32>("", "id")?);
+        }
+    }
+    Ok(twins)
 }
 
 /// The entries that could pair with an entry of `ward_id`, its own included: entries of the
-/// same people, of their name twins ([`ward_twins`]) and of the same households. One
-/// subquery the engine answers from the indexes on `entries (campaign_id, ward_id)`,
-/// `(campaign_id, person_id)` and `(household_id)` and on `people (name_key, birth_year,
-/// address_key)`, so a ward's review reads its own few thousand rows and their partners
-/// instead of the whole city's million.
-fn ward_candidates(campaign_id: i32, ward_id: i32) -> String {
-    let ward_entries = ward_entries(campaign_id, ward_id);
+/// ward's people, of their name twins ([`name_twins`]) and of the ward's households (theirs
+/// and their people's). Read by lists of ids from the indexes on `entries (campaign_id,
+/// ward_id)`, `(campaign_id, person_id)` and `(household_id)`, so a ward's review reads its
+/// own few thousand rows and their partners instead of the whole city's million.
+async fn ward_candidate_entries(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign_id: i32,
+    ward_id: i32,
+) -> AppResult<Vec<entry::Model>> {
+    let in_scope = || {
+        entry::Entity::find()
+            .filter(entry::Column::CampaignId.eq(campaign_id))
+            .filter(operator.scope.condition(entry::Column::WardId))
+    };
+    let mut listed: Vec<i32> = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::PersonId)
+        .filter(entry::Column::CampaignId.eq(campaign_id))
+        .filter(entry::Column::WardId.eq(ward_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    listed.sort_unstable();
+    listed.dedup();
     let households = ward_households(campaign_id, ward_id);
-    let twins = ward_twins(campaign_id, ward_id);
-    format!(
-        "entries.id IN (\
-         SELECT e.id FROM entries e WHERE e.campaign_id = {campaign_id} AND e.person_id IN (\
-           SELECT w.person_id {ward_entries} \
-           UNION {twins} \
-           UNION SELECT h.id FROM people h WHERE h.household_id IN ({households})) \
-         UNION SELECT e.id FROM entries e WHERE e.campaign_id = {campaign_id} \
-           AND e.household_id IN ({households}))"
-    )
+    let mut people = name_twins(db, &listed).await?;
+    people.extend(listed);
+    let household_people: Vec<i32> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .filter(Expr::cust(format!("people.household_id IN ({households})")))
+        .into_tuple()
+        .all(db)
+        .await?;
+    people.extend(household_people);
+    people.sort_unstable();
+    people.dedup();
+    let mut found: BTreeMap<i32, entry::Model> = BTreeMap::new();
+    for chunk in people.chunks(ID_CHUNK) {
+        for e in in_scope()
+            .filter(entry::Column::PersonId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            found.insert(e.id, e);
+        }
+    }
+    for e in in_scope()
+        .filter(Expr::cust(format!(
+            "entries.household_id IN ({households})"
+        )))
+        .all(db)
+        .await?
+    {
+        found.insert(e.id, e);
+    }
+    Ok(found.into_values().collect())
 }
 
-/// The rows of `ward_candidates` with their people (people read by id, in chunks that stay
-/// under either engine's limit on bound values).
+/// The rows of [`ward_candidate_entries`] with their people (people read by id, in chunks
+/// that stay under either engine's limit on bound values).
 async fn load_ward_rows(
     db: &impl ConnectionTrait,
     operator: &Operator,
     campaign_id: i32,
     ward_id: i32,
 ) -> AppResult<Vec<Row>> {
-    let entries = entry::Entity::find()
-        .filter(entry::Column::CampaignId.eq(campaign_id))
-        .filter(operator.scope.condition(entry::Column::WardId))
-        .filter(Expr::cust(ward_candidates(campaign_id, ward_id)))
-        .all(db)
-        .await?;
+    let entries = ward_candidate_entries(db, operator, campaign_id, ward_id).await?;
     let mut ids: Vec<i32> = entries.iter().map(|e| e.person_id).collect();
     ids.sort_unstable();
     ids.dedup();
     let mut people: HashMap<i32, person::Model> = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(5_000) {
+    for chunk in ids.chunks(ID_CHUNK) {
         for p in person::Entity::find()
             .filter(person::Column::Id.is_in(chunk.iter().copied()))
             .all(db)
