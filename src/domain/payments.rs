@@ -1143,6 +1143,30 @@ async fn cash_round_entries(
         .collect())
 }
 
+/// The program `program_id` of `campaign` and the ward `ward_id` in the operator's scope, as
+/// the cash round and the follow-up list name them: 404 for a program of another campaign
+/// or a unit that is no ward, 403 for a ward outside the operator's units.
+pub async fn program_and_ward(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    program_id: i32,
+    ward_id: i32,
+) -> AppResult<(gift_program::Model, crate::entities::unit::Model)> {
+    let program = gift_program::Entity::find_by_id(program_id)
+        .filter(gift_program::Column::CampaignId.eq(campaign.id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Không tìm thấy chương trình này trong đợt quà.".into()))?;
+    operator.scope.ensure(ward_id)?;
+    let ward = crate::entities::unit::Entity::find_by_id(ward_id)
+        .filter(crate::entities::unit::Column::Level.eq(crate::entities::states::UnitLevel::Ward))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Không tìm thấy phường đã chọn.".into()))?;
+    Ok((program, ward))
+}
+
 /// The cash round's signing sheet ("Danh sách chi trả tiền mặt") of one ward and program:
 /// everyone without an account and everyone whose transfer failed or came back. Recorded
 /// as today: the signed sheet comes back through `chamlo distribute-sheet` or the page.

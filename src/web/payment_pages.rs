@@ -19,7 +19,7 @@ use crate::domain::operator::Operator;
 use crate::domain::payment_batches::{BatchFileKind, BatchSummary, batch_file, visible_batches};
 use crate::domain::payments::{
     FollowUp, ResultsSummary, Settlement, apply_result_file, cash_round_sheet, follow_up_list,
-    make_transfer_batch, preview_result_file, settlement,
+    make_transfer_batch, preview_result_file, program_and_ward, settlement,
 };
 use crate::domain::pending_uploads::{NewUpload, delete_upload, find_upload, store_upload};
 use crate::domain::units::display_name;
@@ -482,33 +482,22 @@ struct ProgramWardQuery {
     ward: String,
 }
 
-/// The program (of `campaign`) and ward (visible to the user) a query names; a ward officer
-/// without a ward chosen gets their own.
-async fn program_and_ward(
+/// The program and ward a query names; a ward officer without a ward chosen gets their
+/// own. The domain checks both ([`program_and_ward`]).
+async fn chosen_program_and_ward(
     state: &AppState,
     user: &CurrentUser,
+    op: &Operator,
     campaign: &campaign::Model,
     query: &ProgramWardQuery,
 ) -> AppResult<(gift_program::Model, unit::Model)> {
     let program_id = form_id(&query.program, "chương trình")?;
-    let program = gift_program::Entity::find_by_id(program_id)
-        .filter(gift_program::Column::CampaignId.eq(campaign.id))
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Không tìm thấy chương trình này trong đợt quà.".into()))?;
     let ward_id = match chosen_ward(&query.ward)? {
         Some(id) => id,
         None if user.role == Role::Ward => user.user.unit_id.unwrap_or_default(),
         None => return Err(AppError::Invalid("Hãy chọn phường.".into())),
     };
-    user.scope.ensure(ward_id)?;
-    let ward = user
-        .units
-        .iter()
-        .find(|u| u.id == ward_id && u.level == UnitLevel::Ward)
-        .cloned()
-        .ok_or_else(|| AppError::NotFound("Không tìm thấy phường đã chọn.".into()))?;
-    Ok((program, ward))
+    program_and_ward(&state.db, op, campaign, program_id, ward_id).await
 }
 
 async fn download_cash_sheet(
@@ -519,7 +508,7 @@ async fn download_cash_sheet(
 ) -> AppResult<Response> {
     let op = operator(&user);
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
-    let (program, ward) = program_and_ward(&state, &user, &campaign, &query).await?;
+    let (program, ward) = chosen_program_and_ward(&state, &user, &op, &campaign, &query).await?;
     let file = cash_round_sheet(&state.db, &op, &campaign, &ward, &program).await?;
     Ok(xlsx_download(&file.file_name, file.bytes))
 }
@@ -562,7 +551,7 @@ async fn show_follow_up(
 ) -> AppResult<FollowUpPage> {
     let op = operator(&user);
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
-    let (program, ward) = program_and_ward(&state, &user, &campaign, &query).await?;
+    let (program, ward) = chosen_program_and_ward(&state, &user, &op, &campaign, &query).await?;
     let list = follow_up_list(&state.db, &op, &campaign, program.id, Some(ward.id)).await?;
     let total: i64 = list.iter().map(|f| f.amount).sum();
     let people = list.len();
