@@ -21,6 +21,7 @@ mod e2e_checkin;
 mod e2e_officer;
 mod e2e_population;
 mod e2e_preview;
+mod e2e_payments;
 mod e2e_settlement;
 mod e2e_two_tier;
 mod e2e_units;
