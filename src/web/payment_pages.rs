@@ -80,9 +80,14 @@ pub struct SettlementRow {
     pub refund: String,
 }
 
+/// Money that never wraps between its digits and "đ" in a narrow column.
+fn unbroken_money(amount: i64) -> String {
+    money(amount).replace(' ', "\u{a0}")
+}
+
 impl SettlementRow {
     fn of(ward: String, s: &Settlement) -> Self {
-        let both = |people: i64, amount: i64| format!("{people} người · {}", money(amount));
+        let both = |people: i64, amount: i64| format!("{people} người · {}", unbroken_money(amount));
         Self {
             ward,
             planned: both(s.planned, s.planned_amount),
@@ -91,7 +96,7 @@ impl SettlementRow {
             failed_or_returned: s.failed_or_returned,
             awaiting_result: s.awaiting_result,
             not_reached: s.not_reached,
-            refund: money(s.refund_amount),
+            refund: unbroken_money(s.refund_amount),
         }
     }
 }
@@ -169,7 +174,7 @@ fn wards_of(user: &CurrentUser) -> Vec<&unit::Model> {
 fn batch_line(batch: BatchSummary) -> BatchLine {
     BatchLine {
         made_at: crate::domain::clock::vietnam_time(batch.created_at),
-        total: money(batch.total_amount),
+        total: unbroken_money(batch.total_amount),
         batch,
     }
 }

@@ -122,7 +122,7 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
         .unwrap();
     click(&client, "form[action$='/payments/batches'] button[type=submit]").await;
     wait_for_text(&client, "Đã lập đợt chuyển khoản số").await;
-    let text = body_text(&client).await;
+    let text = body_text(&client).await.replace('\u{a0}', " ");
     assert!(
         text.contains("4 người, tổng 2.200.000 đ"),
         "An, Bình, Cúc, Dũng have accounts:\n{text}"
@@ -159,7 +159,7 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
         .unwrap();
     click(&client, "form[action$='/payments/results'] button[type=submit]").await;
     wait_for_text(&client, "Xem trước kết quả chuyển khoản").await;
-    let text = body_text(&client).await;
+    let text = body_text(&client).await.replace('\u{a0}', " ");
     assert!(text.contains("Chưa có gì được ghi nhận"), "{text}");
     assert!(text.contains("Không tìm thấy người có số định danh"), "{text}");
     shoot_both(&client, "payments-03-xem-truoc-ket-qua").await;
@@ -176,7 +176,7 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
         .await
         .unwrap();
     wait_for_text(&client, "Quyết toán:").await;
-    let text = body_text(&client).await;
+    let text = body_text(&client).await.replace('\u{a0}', " ");
     assert!(text.contains("1 người · 600.000 đ"), "transferred:\n{text}");
     assert!(
         text.contains("1 thành công · 1 thất bại · 1 hoàn trả · 1 chờ kết quả"),
@@ -216,7 +216,7 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
         .await
         .unwrap();
     wait_for_text(&client, "Danh sách cần tiếp cận").await;
-    let text = body_text(&client).await;
+    let text = body_text(&client).await.replace('\u{a0}', " ");
     assert!(text.contains("Sai tên chủ tài khoản"), "{text}");
     shoot_both(&client, "payments-06-can-tiep-can").await;
 
@@ -228,7 +228,7 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
     wait_for_text(&client, "Quyết toán chi trả –").await;
     click(&client, &format!("a[href='/campaigns/{slug}/payments']")).await;
     wait_for_text(&client, "Các đợt chuyển khoản").await;
-    let text = body_text(&client).await;
+    let text = body_text(&client).await.replace('\u{a0}', " ");
     assert!(text.contains("Số 1") && !text.contains("Lập danh sách chuyển khoản"));
     shoot_both(&client, "payments-07-phuong").await;
     client.close().await.unwrap();

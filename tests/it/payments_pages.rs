@@ -161,7 +161,7 @@ async fn a_batch_made_on_the_page_downloads_again_byte_for_byte() {
     assert!(made.location().contains(&format!("dot={batch}")));
     let page = app.get(made.location(), Some(&cookie)).await;
     assert!(page.body.contains(&format!("Đã lập đợt chuyển khoản số {batch}")));
-    assert!(page.body.contains("4 người, tổng 2.200.000 đ"));
+    assert!(page.body.contains("4 người, tổng 2.200.000\u{a0}đ"));
     assert!(page.body.contains("Phường Long Bình"));
 
     let xlsx_path = format!("/campaigns/{slug}/payments/batches/{batch}/xlsx");
@@ -415,7 +415,7 @@ async fn a_result_preview_stores_nothing_and_applying_twice_changes_nothing_more
 
     // The settlement table on the page.
     let page = app.get(&format!("/campaigns/{slug}/payments"), Some(&cookie)).await;
-    assert!(page.body.contains("<td data-label=\"Đã chuyển khoản\">1 người · 400.000 đ</td>"));
+    assert!(page.body.contains("<td data-label=\"Đã chuyển khoản\">1 người · 400.000\u{a0}đ</td>"));
     assert!(page.body.contains("<td data-label=\"Lỗi, bị hoàn trả\">2 người</td>"));
     assert!(page.body.contains("1 thành công · 1 thất bại · 1 hoàn trả · 1 chờ kết quả"));
 }
