@@ -29,8 +29,8 @@ use crate::domain::units::{all_units, display_name};
 use crate::entities::payment_states::{AccountKind, PaymentMethod, PaymentState};
 use crate::entities::states::{EntryStatus, ListStatus, Role, Sector};
 use crate::entities::{
-    bank, campaign, category, entry, gift_program, payment_account, payment_batch, payment_item, person,
-    ward_list,
+    bank, campaign, category, entry, gift_program, payment_account, payment_batch, payment_item,
+    person, ward_list,
 };
 use crate::error::{AppError, AppResult};
 use crate::export::{
@@ -1158,7 +1158,9 @@ pub async fn program_and_ward(
         .filter(gift_program::Column::CampaignId.eq(campaign.id))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("Không tìm thấy chương trình này trong đợt quà.".into()))?;
+        .ok_or_else(|| {
+            AppError::NotFound("Không tìm thấy chương trình này trong đợt quà.".into())
+        })?;
     let ward = crate::entities::unit::Entity::find_by_id(ward_id)
         .filter(crate::entities::unit::Column::Level.eq(crate::entities::states::UnitLevel::Ward))
         .one(db)

@@ -45,15 +45,17 @@ pub fn routes(max_upload_mb: usize) -> Router<AppState> {
         )
         .route(
             "/campaigns/{slug}/payments/results",
-            post(preview_results_upload).layer(DefaultBodyLimit::max(upload_body_limit(
-                max_upload_mb,
-            ))),
+            post(preview_results_upload)
+                .layer(DefaultBodyLimit::max(upload_body_limit(max_upload_mb))),
         )
         .route(
             "/campaigns/{slug}/payments/results/{upload}/apply",
             post(apply_results_upload),
         )
-        .route("/campaigns/{slug}/payments/cash-sheet", get(download_cash_sheet))
+        .route(
+            "/campaigns/{slug}/payments/cash-sheet",
+            get(download_cash_sheet),
+        )
         .route("/campaigns/{slug}/payments/follow-up", get(show_follow_up))
 }
 
@@ -87,7 +89,8 @@ fn unbroken_money(amount: i64) -> String {
 
 impl SettlementRow {
     fn of(ward: String, s: &Settlement) -> Self {
-        let both = |people: i64, amount: i64| format!("{people} người · {}", unbroken_money(amount));
+        let both =
+            |people: i64, amount: i64| format!("{people} người · {}", unbroken_money(amount));
         Self {
             ward,
             planned: both(s.planned, s.planned_amount),
@@ -311,7 +314,10 @@ async fn make_transfer_list(
     let op = operator(&user);
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
     op.ensure_manages(&campaign)?;
-    let made = match (form_id(&form.program_id, "chương trình"), chosen_ward(&form.ward_id)) {
+    let made = match (
+        form_id(&form.program_id, "chương trình"),
+        chosen_ward(&form.ward_id),
+    ) {
         (Ok(program), Ok(ward)) => make_transfer_batch(&state.db, &op, &campaign, program, ward)
             .await
             .map(|made| made.batch.id),

@@ -120,7 +120,11 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
         )
         .await
         .unwrap();
-    click(&client, "form[action$='/payments/batches'] button[type=submit]").await;
+    click(
+        &client,
+        "form[action$='/payments/batches'] button[type=submit]",
+    )
+    .await;
     wait_for_text(&client, "Đã lập đợt chuyển khoản số").await;
     let text = body_text(&client).await.replace('\u{a0}', " ");
     assert!(
@@ -131,7 +135,12 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
     let xlsx = download(&client, ".notice a[href$='/xlsx']").await;
     let sheets = read_sheets(&xlsx);
     let cells = format!("{:?}", sheets[0].1);
-    for holder in ["NGUYEN VAN AN", "TRAN VAN BAO", "LE THI CUC", "PHAM VAN DUNG"] {
+    for holder in [
+        "NGUYEN VAN AN",
+        "TRAN VAN BAO",
+        "LE THI CUC",
+        "PHAM VAN DUNG",
+    ] {
         assert!(cells.contains(holder), "{holder} on the transfer list");
     }
     assert!(!cells.contains("Võ Thị Em"), "Em has no account");
@@ -157,17 +166,26 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
         .send_keys(&result_file.display().to_string())
         .await
         .unwrap();
-    click(&client, "form[action$='/payments/results'] button[type=submit]").await;
+    click(
+        &client,
+        "form[action$='/payments/results'] button[type=submit]",
+    )
+    .await;
     wait_for_text(&client, "Xem trước kết quả chuyển khoản").await;
     let text = body_text(&client).await.replace('\u{a0}', " ");
     assert!(text.contains("Chưa có gì được ghi nhận"), "{text}");
-    assert!(text.contains("Không tìm thấy người có số định danh"), "{text}");
+    assert!(
+        text.contains("Không tìm thấy người có số định danh"),
+        "{text}"
+    );
     shoot_both(&client, "payments-03-xem-truoc-ket-qua").await;
     click(&client, "form[action$='/apply'] button[type=submit]").await;
     wait_for_text(&client, "Đã áp dụng kết quả chuyển khoản").await;
-    assert!(body_text(&client)
-        .await
-        .contains("1 chuyển khoản thành công, 1 thất bại, 1 bị hoàn trả"));
+    assert!(
+        body_text(&client)
+            .await
+            .contains("1 chuyển khoản thành công, 1 thất bại, 1 bị hoàn trả")
+    );
     shoot_both(&client, "payments-04-da-ap-dung").await;
 
     // The settlement changed; the failures are on the cash round.
@@ -203,7 +221,12 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
         .map(|b| u8::try_from(b.as_u64().unwrap_or(0)).unwrap_or(0))
         .collect();
     let cells = format!("{:?}", read_sheets(&cash)[0].1);
-    for name in ["Trần Thị Bình", "Lê Thị Cúc", "Võ Thị Em", "Hoàng Văn Giang"] {
+    for name in [
+        "Trần Thị Bình",
+        "Lê Thị Cúc",
+        "Võ Thị Em",
+        "Hoàng Văn Giang",
+    ] {
         assert!(cells.contains(name), "{name} is paid in cash");
     }
     assert!(!cells.contains("Nguyễn Văn An") && !cells.contains("Phạm Văn Dũng"));
