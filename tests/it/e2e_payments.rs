@@ -6,41 +6,21 @@
 //! their ward's batch on a phone. Screenshots go to target/screenshots/. Skipped unless
 //! `CHAMLO_E2E=1`.
 
-use chamlo::domain::operator::Operator;
-use chamlo::domain::payments::set_payment_method;
-use chamlo::entities::payment_states::PaymentMethod;
 use chamlo::entities::states::{Role, UnitLevel};
 use fantoccini::{Client, Locator};
 
 use crate::e2e::{body_text, click, login, logout, serve_and_browse, shoot, wait_for_text};
-use crate::exports::{approve_all, default_program, read_sheets, temp_dir};
+use crate::e2e_settlement::{assert_no_sideways_scroll, tan_phu_paying_by_transfer};
+use crate::exports::{read_sheets, temp_dir};
 use crate::helpers::TestApp;
-use crate::import::{district_campaign, import_bytes};
 
-/// Fails when the page scrolls sideways at the window's width.
-async fn assert_no_sideways_scroll(client: &Client, page: &str) {
-    let overflow = client
-        .execute(
-            "return document.documentElement.scrollWidth > window.innerWidth;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        overflow,
-        serde_json::json!(false),
-        "{page} scrolls sideways"
-    );
-}
-
-/// Downloads the file a link on the page points to, as the browser gets it.
-async fn download(client: &Client, css: &str) -> Vec<u8> {
+/// Fetches `url` in the browser, with its session, and returns the bytes it gets.
+async fn fetch_bytes(client: &Client, url: &str) -> Vec<u8> {
     let answer = client
         .execute_async(
             "const done = arguments[arguments.length - 1];
-             const link = document.querySelector(arguments[0]);
-             fetch(link.href).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));",
-            vec![serde_json::json!(css)],
+             fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));",
+            vec![serde_json::json!(url)],
         )
         .await
         .unwrap();
@@ -50,6 +30,19 @@ async fn download(client: &Client, css: &str) -> Vec<u8> {
         .iter()
         .map(|b| u8::try_from(b.as_u64().unwrap_or(0)).unwrap_or(0))
         .collect()
+}
+
+/// Downloads the file the link `css` points to, as the browser gets it.
+async fn download(client: &Client, base: &str, css: &str) -> Vec<u8> {
+    let href = client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("a link");
+    fetch_bytes(client, &format!("{base}{href}")).await
 }
 
 /// Shoots the page at 1366 and 390 px, checking the phone does not scroll sideways.
@@ -69,22 +62,7 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
         return;
     }
     let app = TestApp::spawn().await;
-    let admin = Operator::system("test");
-    let campaign = district_campaign(&app, 2021).await;
-    let program = default_program(&app, &campaign).await;
-    set_payment_method(&app.db, &admin, program.id, PaymentMethod::TransferElseCash)
-        .await
-        .unwrap();
-    import_bytes(
-        &app,
-        &campaign,
-        "tan-phu.xlsx",
-        &crate::payments_story::ward_file(),
-        None,
-    )
-    .await
-    .unwrap();
-    approve_all(&app, &campaign).await;
+    let (campaign, program) = tan_phu_paying_by_transfer(&app).await;
     let ward = app.unit(UnitLevel::Ward, "Tân Phú").await;
     app.create_user(
         "quan9",
@@ -132,7 +110,7 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
         "An, Bình, Cúc, Dũng have accounts:\n{text}"
     );
     shoot_both(&client, "payments-02-da-lap-danh-sach").await;
-    let xlsx = download(&client, ".notice a[href$='/xlsx']").await;
+    let xlsx = download(&client, &base, ".notice a[href$='/xlsx']").await;
     let sheets = read_sheets(&xlsx);
     let cells = format!("{:?}", sheets[0].1);
     for holder in [
@@ -144,7 +122,7 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
         assert!(cells.contains(holder), "{holder} on the transfer list");
     }
     assert!(!cells.contains("Võ Thị Em"), "Em has no account");
-    let csv = download(&client, ".notice a[href$='/csv']").await;
+    let csv = download(&client, &base, ".notice a[href$='/csv']").await;
     assert!(String::from_utf8_lossy(&csv).contains("0071000123456"));
 
     // The bank's answer: An paid, Bình failed, Cúc returned, one unknown.
@@ -201,25 +179,16 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
         "{text}"
     );
     shoot_both(&client, "payments-05-quyet-toan-sau-ket-qua").await;
-    let sheet = download(&client, "a[href$='/payments/batches/1/xlsx']").await;
+    let sheet = download(&client, &base, "a[href$='/payments/batches/1/xlsx']").await;
     assert_eq!(sheet, xlsx, "the batch downloads again as first made");
-    let cash = client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));",
-            vec![serde_json::json!(format!(
-                "{base}/campaigns/{slug}/payments/cash-sheet?program={}&ward={}",
-                program.id, ward.id
-            ))],
-        )
-        .await
-        .unwrap();
-    let cash: Vec<u8> = cash
-        .as_array()
-        .expect("bytes")
-        .iter()
-        .map(|b| u8::try_from(b.as_u64().unwrap_or(0)).unwrap_or(0))
-        .collect();
+    let cash = fetch_bytes(
+        &client,
+        &format!(
+            "{base}/campaigns/{slug}/payments/cash-sheet?program={}&ward={}",
+            program.id, ward.id
+        ),
+    )
+    .await;
     let cells = format!("{:?}", read_sheets(&cash)[0].1);
     for name in [
         "Trần Thị Bình",

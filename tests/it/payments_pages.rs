@@ -117,6 +117,20 @@ fn apply_action(page: &str) -> String {
     id
 }
 
+/// The transfer batch of Long Bình, made by the system.
+async fn ward_batch(app: &TestApp, paid: &Paid) -> chamlo::domain::payments::MadeBatch {
+    let ward = app.unit(UnitLevel::Ward, WARD).await;
+    make_transfer_batch(
+        &app.db,
+        &Operator::system("test"),
+        &paid.campaign,
+        paid.program_id,
+        Some(ward.id),
+    )
+    .await
+    .expect("batch")
+}
+
 async fn district_cookie(app: &TestApp) -> String {
     app.login_as(
         "can.bo.quan9",
@@ -363,16 +377,7 @@ async fn a_ward_officer_sees_only_their_wards_batches_and_reviewers_only_their_s
 async fn a_result_preview_stores_nothing_and_applying_twice_changes_nothing_more() {
     let app = TestApp::spawn().await;
     let paid = five_people(&app).await;
-    let ward = app.unit(UnitLevel::Ward, WARD).await;
-    make_transfer_batch(
-        &app.db,
-        &Operator::system("test"),
-        &paid.campaign,
-        paid.program_id,
-        Some(ward.id),
-    )
-    .await
-    .expect("batch");
+    ward_batch(&app, &paid).await;
     let cookie = district_cookie(&app).await;
     let slug = paid.campaign.slug.clone();
 
@@ -449,10 +454,9 @@ async fn a_result_preview_stores_nothing_and_applying_twice_changes_nothing_more
     let page = app
         .get(&format!("/campaigns/{slug}/payments"), Some(&cookie))
         .await;
-    assert!(
-        page.body
-            .contains("<td data-label=\"Đã chuyển khoản\">1 người · 400.000\u{a0}đ</td>")
-    );
+    assert!(page.body.contains(
+        "<td data-label=\"Đã chuyển khoản\" class=\"money\">1 người · 400.000\u{a0}đ</td>"
+    ));
     assert!(
         page.body
             .contains("<td data-label=\"Lỗi, bị hoàn trả\">2 người</td>")
@@ -493,16 +497,7 @@ async fn an_unreadable_result_file_is_refused_in_vietnamese_and_nothing_changes(
 async fn results_for_entries_outside_a_reviewers_sectors_are_reported_not_applied() {
     let app = TestApp::spawn().await;
     let paid = five_people(&app).await;
-    let ward = app.unit(UnitLevel::Ward, WARD).await;
-    make_transfer_batch(
-        &app.db,
-        &Operator::system("test"),
-        &paid.campaign,
-        paid.program_id,
-        Some(ward.id),
-    )
-    .await
-    .expect("batch");
+    ward_batch(&app, &paid).await;
     // A city reviewer of merit: the campaign is the district's, below the city.
     let (_, merit) = supervisor_account(
         &app,
@@ -536,15 +531,7 @@ async fn the_cash_sheet_and_follow_up_list_hold_failures_and_people_without_acco
     let paid = five_people(&app).await;
     let admin = Operator::system("test");
     let ward = app.unit(UnitLevel::Ward, WARD).await;
-    make_transfer_batch(
-        &app.db,
-        &admin,
-        &paid.campaign,
-        paid.program_id,
-        Some(ward.id),
-    )
-    .await
-    .expect("batch");
+    ward_batch(&app, &paid).await;
     let rows = read_payment_results(RESULTS.as_bytes()).expect("reads");
     apply_results(&app.db, &admin, &paid.campaign, &rows, "ketqua.csv")
         .await

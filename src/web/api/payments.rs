@@ -210,6 +210,32 @@ pub struct ProgramWard {
     pub ward_id: i32,
 }
 
+/// The caller, the campaign, and the program and ward a cash-round query names, each checked
+/// by the domain.
+async fn cash_round_target(
+    state: &AppState,
+    caller: &ApiCaller,
+    slug: &str,
+    query: &ProgramWard,
+) -> ApiResult<(
+    crate::domain::operator::Operator,
+    crate::entities::campaign::Model,
+    crate::entities::gift_program::Model,
+    crate::entities::unit::Model,
+)> {
+    let operator = caller.operator();
+    let found = visible_campaign(&state.db, &operator, slug).await?;
+    let (program, ward) = program_and_ward(
+        &state.db,
+        &operator,
+        &found,
+        query.program_id,
+        query.ward_id,
+    )
+    .await?;
+    Ok((operator, found, program, ward))
+}
+
 /// The cash round's signing sheet ("Danh sách chi trả tiền mặt") of one ward and program:
 /// people without an account and failed or returned transfers.
 #[utoipa::path(get, path = "/api/campaigns/{slug}/cash-sheet", tag = "payments",
@@ -223,16 +249,8 @@ pub async fn download_cash_sheet(
     ApiPath(slug): ApiPath<String>,
     ApiQuery(query): ApiQuery<ProgramWard>,
 ) -> ApiResult<Response> {
-    let operator = caller.operator();
-    let found = visible_campaign(&state.db, &operator, &slug).await?;
-    let (program, ward) = program_and_ward(
-        &state.db,
-        &operator,
-        &found,
-        query.program_id,
-        query.ward_id,
-    )
-    .await?;
+    let (operator, found, program, ward) =
+        cash_round_target(&state, &caller, &slug, &query).await?;
     let file = cash_round_sheet(&state.db, &operator, &found, &ward, &program).await?;
     Ok(xlsx_download(&file.file_name, file.bytes))
 }
@@ -247,16 +265,8 @@ pub async fn show_follow_up(
     ApiPath(slug): ApiPath<String>,
     ApiQuery(query): ApiQuery<ProgramWard>,
 ) -> ApiResult<Json<Vec<FollowUp>>> {
-    let operator = caller.operator();
-    let found = visible_campaign(&state.db, &operator, &slug).await?;
-    let (program, ward) = program_and_ward(
-        &state.db,
-        &operator,
-        &found,
-        query.program_id,
-        query.ward_id,
-    )
-    .await?;
+    let (operator, found, program, ward) =
+        cash_round_target(&state, &caller, &slug, &query).await?;
     Ok(Json(
         follow_up_list(&state.db, &operator, &found, program.id, Some(ward.id)).await?,
     ))
