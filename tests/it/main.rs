@@ -38,6 +38,7 @@ mod pages_more;
 mod pages_supervision;
 mod pages_ward;
 mod payments;
+mod payments_pages;
 mod payments_story;
 mod population_check;
 mod preview_cache;
