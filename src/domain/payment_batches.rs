@@ -24,7 +24,9 @@ use crate::domain::operator::Operator;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::payment_states::PaymentState;
 use crate::entities::states::Role;
-use crate::entities::{campaign, entry, gift_program, payment_batch, payment_batch_file, payment_item};
+use crate::entities::{
+    campaign, entry, gift_program, payment_batch, payment_batch_file, payment_item,
+};
 use crate::error::{AppError, AppResult};
 
 /// What a batch list names for an all-wards batch.
@@ -257,7 +259,8 @@ pub async fn visible_batch(
     campaign: &campaign::Model,
     batch_id: i32,
 ) -> AppResult<BatchSummary> {
-    let not_found = || AppError::NotFound(format!("Không tìm thấy đợt chuyển khoản số {batch_id}."));
+    let not_found =
+        || AppError::NotFound(format!("Không tìm thấy đợt chuyển khoản số {batch_id}."));
     let batch = payment_batch::Entity::find_by_id(batch_id)
         .filter(payment_batch::Column::CampaignId.eq(campaign.id))
         .one(db)

@@ -29,8 +29,8 @@ use crate::domain::units::{all_units, display_name};
 use crate::entities::payment_states::{AccountKind, PaymentMethod, PaymentState};
 use crate::entities::states::{EntryStatus, ListStatus, Role, Sector};
 use crate::entities::{
-    bank, campaign, category, entry, gift_program, payment_account, payment_batch, payment_item, person,
-    ward_list,
+    bank, campaign, category, entry, gift_program, payment_account, payment_batch, payment_item,
+    person, ward_list,
 };
 use crate::error::{AppError, AppResult};
 use crate::export::{
@@ -1153,12 +1153,14 @@ pub async fn program_and_ward(
     program_id: i32,
     ward_id: i32,
 ) -> AppResult<(gift_program::Model, crate::entities::unit::Model)> {
+    operator.scope.ensure(ward_id)?;
     let program = gift_program::Entity::find_by_id(program_id)
         .filter(gift_program::Column::CampaignId.eq(campaign.id))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("Không tìm thấy chương trình này trong đợt quà.".into()))?;
-    operator.scope.ensure(ward_id)?;
+        .ok_or_else(|| {
+            AppError::NotFound("Không tìm thấy chương trình này trong đợt quà.".into())
+        })?;
     let ward = crate::entities::unit::Entity::find_by_id(ward_id)
         .filter(crate::entities::unit::Column::Level.eq(crate::entities::states::UnitLevel::Ward))
         .one(db)

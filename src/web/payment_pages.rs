@@ -45,15 +45,17 @@ pub fn routes(max_upload_mb: usize) -> Router<AppState> {
         )
         .route(
             "/campaigns/{slug}/payments/results",
-            post(preview_results_upload).layer(DefaultBodyLimit::max(upload_body_limit(
-                max_upload_mb,
-            ))),
+            post(preview_results_upload)
+                .layer(DefaultBodyLimit::max(upload_body_limit(max_upload_mb))),
         )
         .route(
             "/campaigns/{slug}/payments/results/{upload}/apply",
             post(apply_results_upload),
         )
-        .route("/campaigns/{slug}/payments/cash-sheet", get(download_cash_sheet))
+        .route(
+            "/campaigns/{slug}/payments/cash-sheet",
+            get(download_cash_sheet),
+        )
         .route("/campaigns/{slug}/payments/follow-up", get(show_follow_up))
 }
 
@@ -80,9 +82,15 @@ pub struct SettlementRow {
     pub refund: String,
 }
 
+/// Money that never wraps between its digits and "đ" in a narrow column.
+fn unbroken_money(amount: i64) -> String {
+    money(amount).replace(' ', "\u{a0}")
+}
+
 impl SettlementRow {
     fn of(ward: String, s: &Settlement) -> Self {
-        let both = |people: i64, amount: i64| format!("{people} người · {}", money(amount));
+        let both =
+            |people: i64, amount: i64| format!("{people} người · {}", unbroken_money(amount));
         Self {
             ward,
             planned: both(s.planned, s.planned_amount),
@@ -91,7 +99,7 @@ impl SettlementRow {
             failed_or_returned: s.failed_or_returned,
             awaiting_result: s.awaiting_result,
             not_reached: s.not_reached,
-            refund: money(s.refund_amount),
+            refund: unbroken_money(s.refund_amount),
         }
     }
 }
@@ -169,7 +177,7 @@ fn wards_of(user: &CurrentUser) -> Vec<&unit::Model> {
 fn batch_line(batch: BatchSummary) -> BatchLine {
     BatchLine {
         made_at: crate::domain::clock::vietnam_time(batch.created_at),
-        total: money(batch.total_amount),
+        total: unbroken_money(batch.total_amount),
         batch,
     }
 }
@@ -306,7 +314,10 @@ async fn make_transfer_list(
     let op = operator(&user);
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
     op.ensure_manages(&campaign)?;
-    let made = match (form_id(&form.program_id, "chương trình"), chosen_ward(&form.ward_id)) {
+    let made = match (
+        form_id(&form.program_id, "chương trình"),
+        chosen_ward(&form.ward_id),
+    ) {
         (Ok(program), Ok(ward)) => make_transfer_batch(&state.db, &op, &campaign, program, ward)
             .await
             .map(|made| made.batch.id),

@@ -19,6 +19,7 @@ mod e2e;
 mod e2e_admin_users;
 mod e2e_checkin;
 mod e2e_officer;
+mod e2e_payments;
 mod e2e_population;
 mod e2e_preview;
 mod e2e_settlement;

@@ -7,9 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chamlo::domain::operator::Operator;
 use chamlo::domain::payment_batches::{BatchFileKind, batch_file, visible_batches};
-use chamlo::domain::payments::{
-    AccountInput, apply_results, make_transfer_batch, save_account,
-};
+use chamlo::domain::payments::{AccountInput, apply_results, make_transfer_batch, save_account};
 use chamlo::entities::payment_states::AccountKind;
 use chamlo::entities::states::{Role, Sector, UnitLevel};
 use chamlo::entities::{audit_event, entry, payment_item, pending_upload};
@@ -136,7 +134,9 @@ async fn a_batch_made_on_the_page_downloads_again_byte_for_byte() {
     let cookie = district_cookie(&app).await;
     let slug = paid.campaign.slug.clone();
 
-    let page = app.get(&format!("/campaigns/{slug}/payments"), Some(&cookie)).await;
+    let page = app
+        .get(&format!("/campaigns/{slug}/payments"), Some(&cookie))
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("Lập danh sách chuyển khoản"));
     assert!(page.body.contains("Chưa có đợt chuyển khoản nào"));
@@ -160,8 +160,11 @@ async fn a_batch_made_on_the_page_downloads_again_byte_for_byte() {
         .batch_id;
     assert!(made.location().contains(&format!("dot={batch}")));
     let page = app.get(made.location(), Some(&cookie)).await;
-    assert!(page.body.contains(&format!("Đã lập đợt chuyển khoản số {batch}")));
-    assert!(page.body.contains("4 người, tổng 2.200.000 đ"));
+    assert!(
+        page.body
+            .contains(&format!("Đã lập đợt chuyển khoản số {batch}"))
+    );
+    assert!(page.body.contains("4 người, tổng 2.200.000\u{a0}đ"));
     assert!(page.body.contains("Phường Long Bình"));
 
     let xlsx_path = format!("/campaigns/{slug}/payments/batches/{batch}/xlsx");
@@ -198,9 +201,14 @@ async fn a_batch_made_on_the_page_downloads_again_byte_for_byte() {
     assert_eq!(audit_count(&app, "export.transfer_batch").await, 3);
 
     // The page lists the batch with its counts and links.
-    let page = app.get(&format!("/campaigns/{slug}/payments"), Some(&cookie)).await;
+    let page = app
+        .get(&format!("/campaigns/{slug}/payments"), Some(&cookie))
+        .await;
     assert!(page.body.contains(&format!("Số {batch}")));
-    assert!(page.body.contains("0 thành công · 0 thất bại · 0 hoàn trả · 4 chờ kết quả"));
+    assert!(
+        page.body
+            .contains("0 thành công · 0 thất bại · 0 hoàn trả · 4 chờ kết quả")
+    );
 }
 
 #[tokio::test]
@@ -256,9 +264,13 @@ async fn a_ward_officer_sees_only_their_wards_batches_and_reviewers_only_their_s
             Some((UnitLevel::District, "Quận 9")),
         )
         .await;
-    let (_, merit) =
-        supervisor_account(&app, "so.noi.vu", (UnitLevel::City, "Hồ Chí Minh"), &[Sector::Merit])
-            .await;
+    let (_, merit) = supervisor_account(
+        &app,
+        "so.noi.vu",
+        (UnitLevel::City, "Hồ Chí Minh"),
+        &[Sector::Merit],
+    )
+    .await;
     let (_, poverty) = supervisor_account(
         &app,
         "so.giam.ngheo",
@@ -277,11 +289,11 @@ async fn a_ward_officer_sees_only_their_wards_batches_and_reviewers_only_their_s
         seen(district).await,
         [all_wards.batch.id, own_ward.batch.id]
     );
-    assert!(seen(merit.clone()).await.is_empty(), "hộ nghèo is not merit");
-    assert_eq!(
-        seen(poverty).await,
-        [all_wards.batch.id, own_ward.batch.id]
+    assert!(
+        seen(merit.clone()).await.is_empty(),
+        "hộ nghèo is not merit"
     );
+    assert_eq!(seen(poverty).await, [all_wards.batch.id, own_ward.batch.id]);
 
     // Downloads follow the same rule, as a 404 that reveals nothing.
     let refused = batch_file(
@@ -316,14 +328,19 @@ async fn a_ward_officer_sees_only_their_wards_batches_and_reviewers_only_their_s
     // The same through the page: the officer's list and a refused download.
     let cookie = app.login("can.bo.longbinh", crate::helpers::PASSWORD).await;
     let slug = &paid.campaign.slug;
-    let page = app.get(&format!("/campaigns/{slug}/payments"), Some(&cookie)).await;
+    let page = app
+        .get(&format!("/campaigns/{slug}/payments"), Some(&cookie))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&format!("Số {}", own_ward.batch.id)));
     assert!(!page.body.contains("Tất cả phường"));
     assert!(!page.body.contains("Lập danh sách chuyển khoản</button>"));
     let (status, _) = get_raw(
         &app,
-        &format!("/campaigns/{slug}/payments/batches/{}/xlsx", all_wards.batch.id),
+        &format!(
+            "/campaigns/{slug}/payments/batches/{}/xlsx",
+            all_wards.batch.id
+        ),
         &cookie,
     )
     .await;
@@ -331,7 +348,10 @@ async fn a_ward_officer_sees_only_their_wards_batches_and_reviewers_only_their_s
     let refused = app
         .post_form(
             &format!("/campaigns/{slug}/payments/batches"),
-            &[("program_id", &paid.program_id.to_string()), ("ward_id", "")],
+            &[
+                ("program_id", &paid.program_id.to_string()),
+                ("ward_id", ""),
+            ],
             Some(&cookie),
         )
         .await;
@@ -357,7 +377,8 @@ async fn a_result_preview_stores_nothing_and_applying_twice_changes_nothing_more
     let slug = paid.campaign.slug.clone();
 
     let before = payment_state(&app).await;
-    let (status, page) = upload_results(&app, &slug, &cookie, "ketqua.csv", RESULTS.as_bytes()).await;
+    let (status, page) =
+        upload_results(&app, &slug, &cookie, "ketqua.csv", RESULTS.as_bytes()).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Xem trước kết quả chuyển khoản"));
     assert!(page.contains("Chưa có gì được ghi nhận"));
@@ -367,7 +388,11 @@ async fn a_result_preview_stores_nothing_and_applying_twice_changes_nothing_more
     assert!(page.contains("Không tìm thấy người có số định danh hoặc số tài khoản này."));
     assert!(page.contains("Số tiền 500.000 đ khác số tiền đã gửi chuyển khoản (1.000.000 đ)."));
     assert!(page.contains("<td data-label=\"Dòng\">5</td>"));
-    assert_eq!(payment_state(&app).await, before, "a preview stores nothing");
+    assert_eq!(
+        payment_state(&app).await,
+        before,
+        "a preview stores nothing"
+    );
     assert_eq!(audit_count(&app, "payment.results_import").await, 0);
 
     let upload = apply_action(&page);
@@ -380,7 +405,11 @@ async fn a_result_preview_stores_nothing_and_applying_twice_changes_nothing_more
         .await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
     assert!(applied.body.contains("Đã áp dụng kết quả chuyển khoản"));
-    assert!(applied.body.contains("1 chuyển khoản thành công, 1 thất bại, 1 bị hoàn trả"));
+    assert!(
+        applied
+            .body
+            .contains("1 chuyển khoản thành công, 1 thất bại, 1 bị hoàn trả")
+    );
     let after = payment_state(&app).await;
     assert_ne!(after, before);
     let an = entry::Entity::find_by_id(paid.entries[0].id)
@@ -389,7 +418,10 @@ async fn a_result_preview_stores_nothing_and_applying_twice_changes_nothing_more
         .unwrap()
         .unwrap();
     assert_eq!(an.status, chamlo::entities::states::EntryStatus::Received);
-    assert_eq!(pending_upload::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(
+        pending_upload::Entity::find().count(&app.db).await.unwrap(),
+        0
+    );
     // The kept upload is gone: applying it again is refused.
     let again = app
         .post_form(
@@ -414,10 +446,21 @@ async fn a_result_preview_stores_nothing_and_applying_twice_changes_nothing_more
     assert_eq!(payment_state(&app).await, after);
 
     // The settlement table on the page.
-    let page = app.get(&format!("/campaigns/{slug}/payments"), Some(&cookie)).await;
-    assert!(page.body.contains("<td data-label=\"Đã chuyển khoản\">1 người · 400.000 đ</td>"));
-    assert!(page.body.contains("<td data-label=\"Lỗi, bị hoàn trả\">2 người</td>"));
-    assert!(page.body.contains("1 thành công · 1 thất bại · 1 hoàn trả · 1 chờ kết quả"));
+    let page = app
+        .get(&format!("/campaigns/{slug}/payments"), Some(&cookie))
+        .await;
+    assert!(
+        page.body
+            .contains("<td data-label=\"Đã chuyển khoản\">1 người · 400.000\u{a0}đ</td>")
+    );
+    assert!(
+        page.body
+            .contains("<td data-label=\"Lỗi, bị hoàn trả\">2 người</td>")
+    );
+    assert!(
+        page.body
+            .contains("1 thành công · 1 thất bại · 1 hoàn trả · 1 chờ kết quả")
+    );
 }
 
 #[tokio::test]
@@ -440,7 +483,10 @@ async fn an_unreadable_result_file_is_refused_in_vietnamese_and_nothing_changes(
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Hãy chọn tệp kết quả chuyển khoản"));
     assert_eq!(payment_state(&app).await, before);
-    assert_eq!(pending_upload::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(
+        pending_upload::Entity::find().count(&app.db).await.unwrap(),
+        0
+    );
 }
 
 #[tokio::test]
@@ -458,15 +504,22 @@ async fn results_for_entries_outside_a_reviewers_sectors_are_reported_not_applie
     .await
     .expect("batch");
     // A city reviewer of merit: the campaign is the district's, below the city.
-    let (_, merit) =
-        supervisor_account(&app, "so.noi.vu", (UnitLevel::City, "Hồ Chí Minh"), &[Sector::Merit])
-            .await;
+    let (_, merit) = supervisor_account(
+        &app,
+        "so.noi.vu",
+        (UnitLevel::City, "Hồ Chí Minh"),
+        &[Sector::Merit],
+    )
+    .await;
     let before = payment_state(&app).await;
     let rows = read_payment_results(RESULTS.as_bytes()).expect("reads");
     let summary = apply_results(&app.db, &merit, &paid.campaign, &rows, "ketqua.csv")
         .await
         .expect("read, nothing applied");
-    assert_eq!((summary.applied, summary.failed, summary.returned), (0, 0, 0));
+    assert_eq!(
+        (summary.applied, summary.failed, summary.returned),
+        (0, 0, 0)
+    );
     let outside: Vec<u32> = summary
         .unmatched
         .iter()
@@ -483,9 +536,15 @@ async fn the_cash_sheet_and_follow_up_list_hold_failures_and_people_without_acco
     let paid = five_people(&app).await;
     let admin = Operator::system("test");
     let ward = app.unit(UnitLevel::Ward, WARD).await;
-    make_transfer_batch(&app.db, &admin, &paid.campaign, paid.program_id, Some(ward.id))
-        .await
-        .expect("batch");
+    make_transfer_batch(
+        &app.db,
+        &admin,
+        &paid.campaign,
+        paid.program_id,
+        Some(ward.id),
+    )
+    .await
+    .expect("batch");
     let rows = read_payment_results(RESULTS.as_bytes()).expect("reads");
     apply_results(&app.db, &admin, &paid.campaign, &rows, "ketqua.csv")
         .await
@@ -502,7 +561,12 @@ async fn the_cash_sheet_and_follow_up_list_hold_failures_and_people_without_acco
         &cookie,
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&sheet));
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&sheet)
+    );
     let cells = format!("{:?}", read_sheets(&sheet)[0].1);
     for name in ["Trần Thị Bình", "Phạm Thị Cúc", "Lý Thị Em"] {
         assert!(cells.contains(name), "{name} is paid in cash");
@@ -510,7 +574,10 @@ async fn the_cash_sheet_and_follow_up_list_hold_failures_and_people_without_acco
     for name in ["Nguyễn Văn An", "Đỗ Văn Dũng"] {
         assert!(!cells.contains(name), "{name}: transferred or awaiting");
     }
-    assert!(cells.contains("DANH SÁCH CHI TRẢ TIỀN MẶT") || cells.contains("Danh sách chi trả tiền mặt"));
+    assert!(
+        cells.contains("DANH SÁCH CHI TRẢ TIỀN MẶT")
+            || cells.contains("Danh sách chi trả tiền mặt")
+    );
 
     let page = app
         .get(
@@ -519,9 +586,15 @@ async fn the_cash_sheet_and_follow_up_list_hold_failures_and_people_without_acco
         )
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("Danh sách cần tiếp cận · Phường Long Bình"));
+    assert!(
+        page.body
+            .contains("Danh sách cần tiếp cận · Phường Long Bình")
+    );
     assert!(page.body.contains("3 người chưa nhận, tổng 1.200.000 đ"));
-    assert!(page.body.contains("Lý do: Chuyển khoản thất bại: Sai tên chủ tài khoản"));
+    assert!(
+        page.body
+            .contains("Lý do: Chuyển khoản thất bại: Sai tên chủ tài khoản")
+    );
     assert!(page.body.contains("Lý do: Chưa nhận tiền mặt"));
     assert!(!page.body.contains("Nguyễn Văn An"));
 
@@ -543,7 +616,11 @@ async fn the_cash_sheet_and_follow_up_list_hold_failures_and_people_without_acco
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.body.contains("ngoài phạm vi") || refused.body.contains("không"), "{}", refused.body);
+    assert!(
+        refused.body.contains("ngoài phạm vi") || refused.body.contains("không"),
+        "{}",
+        refused.body
+    );
 }
 
 #[tokio::test]
@@ -582,7 +659,10 @@ async fn the_api_lists_batches_downloads_them_previews_results_and_follows_up() 
 
     let (status, csv) = get_raw(
         &app,
-        &format!("/api/campaigns/{slug}/transfer-batches/{}/csv", made.batch.id),
+        &format!(
+            "/api/campaigns/{slug}/transfer-batches/{}/csv",
+            made.batch.id
+        ),
         &cookie,
     )
     .await;
@@ -647,7 +727,9 @@ async fn the_api_lists_batches_downloads_them_previews_results_and_follows_up() 
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
-    assert!(doc["paths"]["/api/campaigns/{slug}/transfer-batches"]
-        .get("get")
-        .is_some());
+    assert!(
+        doc["paths"]["/api/campaigns/{slug}/transfer-batches"]
+            .get("get")
+            .is_some()
+    );
 }

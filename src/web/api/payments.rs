@@ -13,9 +13,9 @@ use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody, created
 use crate::domain::campaigns::visible_campaign;
 use crate::domain::payment_batches::{BatchSummary, batch_file, visible_batches};
 use crate::domain::payments::{
-    AccountInput, AccountView, FollowUp, ResultsSummary, Settlement, account_of,
-    apply_result_file, cash_round_sheet, follow_up_list, make_transfer_batch,
-    preview_result_file, program_and_ward, save_account, settlement,
+    AccountInput, AccountView, FollowUp, ResultsSummary, Settlement, account_of, apply_result_file,
+    cash_round_sheet, follow_up_list, make_transfer_batch, preview_result_file, program_and_ward,
+    save_account, settlement,
 };
 use crate::web::AppState;
 use crate::web::layout::xlsx_download;
@@ -225,8 +225,14 @@ pub async fn download_cash_sheet(
 ) -> ApiResult<Response> {
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
-    let (program, ward) =
-        program_and_ward(&state.db, &operator, &found, query.program_id, query.ward_id).await?;
+    let (program, ward) = program_and_ward(
+        &state.db,
+        &operator,
+        &found,
+        query.program_id,
+        query.ward_id,
+    )
+    .await?;
     let file = cash_round_sheet(&state.db, &operator, &found, &ward, &program).await?;
     Ok(xlsx_download(&file.file_name, file.bytes))
 }
@@ -243,8 +249,14 @@ pub async fn show_follow_up(
 ) -> ApiResult<Json<Vec<FollowUp>>> {
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
-    let (program, ward) =
-        program_and_ward(&state.db, &operator, &found, query.program_id, query.ward_id).await?;
+    let (program, ward) = program_and_ward(
+        &state.db,
+        &operator,
+        &found,
+        query.program_id,
+        query.ward_id,
+    )
+    .await?;
     Ok(Json(
         follow_up_list(&state.db, &operator, &found, program.id, Some(ward.id)).await?,
     ))
