@@ -40,6 +40,7 @@ pub mod sector_approvals;
 pub mod sectors;
 pub mod signed_sheet_apply;
 pub mod units;
+pub mod units_copy;
 pub mod user_admin;
 pub mod value_mappings;
 pub mod ward_lists;

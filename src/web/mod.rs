@@ -49,6 +49,9 @@ pub struct AppState {
     /// The parse of the uploads this server read last (issue 19: a preview seen twice is
     /// read once).
     pub parsed_uploads: crate::domain::pending_uploads::ParsedUploads,
+    /// This server's copy of every unit, checked with each session against the database's
+    /// version of them (issue 19: the units are not read on every request).
+    pub units: crate::domain::units_copy::UnitsCopy,
 }
 
 /// The whole application as a router, ready to serve or to drive in tests with `oneshot`.

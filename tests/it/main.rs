@@ -52,4 +52,5 @@ mod two_servers;
 mod two_tier_carry;
 mod two_tier_import;
 mod two_tier_sectors;
+mod units_copy;
 mod ward_campaigns;
