@@ -21,6 +21,8 @@ mod m20261204_240001_sectors;
 mod m20261204_240002_list_sector_approvals;
 mod m20261205_190001_category_tallies;
 mod m20261205_200001_person_address_key;
+
+pub use m20261205_200001_person_address_key::backfill as backfill_address_keys;
 mod m20261205_200101_units_version;
 mod m20261206_160001_create_payment_batch_files;
 

@@ -42,8 +42,9 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// Sets `address_key` of every person with an address, by ascending id.
-async fn backfill(db: &SchemaManagerConnection<'_>) -> Result<(), DbErr> {
+/// Sets `address_key` of every person with an address, by ascending id (the migration's
+/// fill, also run by the tests on people whose key was cleared).
+pub async fn backfill<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
     let mut after = 0i32;
     loop {
