@@ -47,9 +47,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_240001_sectors::Migration),
             Box::new(m20261204_240002_list_sector_approvals::Migration),
             Box::new(m20261205_190001_category_tallies::Migration),
+            Box::new(m20261205_200001_person_address_key::Migration),
             Box::new(m20261205_200101_units_version::Migration),
             Box::new(m20261206_160001_create_payment_batch_files::Migration),
-            Box::new(m20261205_200001_person_address_key::Migration),
         ]
     }
 }
