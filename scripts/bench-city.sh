@@ -19,9 +19,12 @@
 #
 # Environment: BENCH_DIR (default target/bench), BENCH_PG (default
 # postgres://postgres@127.0.0.1:5432), BENCH_PORT (default 18090), BENCH_WRK_SECONDS (15),
-# BENCH_SETTLE_SECONDS (60: the wait before the memory is read again).
+# BENCH_SETTLE_SECONDS (60: the wait before the memory is read again), BENCH_BIN (below).
 # The database it makes, BENCH_DB (default chamlo_bench_city), is dropped at the end (BENCH_KEEP=1
-# keeps it).
+# keeps it). BENCH_REUSE=1 measures a database kept by an earlier run instead of making one
+# (the data set's row then reads "kept"); BENCH_PAGES_ONLY=1 measures the pages alone (no
+# exports, no ward's day, no memory), so a change to a page can be compared before and after
+# in a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +38,9 @@ DB=${BENCH_DB:-chamlo_bench_city}
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 RELEASE=${CARGO_TARGET_DIR:-target}/release
-BIN=$RELEASE/chamlo
+# BENCH_BIN: another build of chamlo to measure (the one before a change, say); the bench
+# then builds nothing but uses the data generators already built.
+BIN=${BENCH_BIN:-$RELEASE/chamlo}
 URL=$PG/$DB
 BASE=http://127.0.0.1:$PORT
 export CHAMLO_ADMIN_PASSWORD=bench-admin-password
@@ -50,8 +55,10 @@ need psql || { say "psql is missing: the city bench runs on PostgreSQL only"; ex
 need wrk || { say "wrk is missing (apt-get install wrk)"; exit 1; }
 [ -x /usr/bin/time ] || { say "/usr/bin/time is missing (apt-get install time)"; exit 1; }
 
-say "building (release)…"
-cargo build --release --quiet --bin chamlo --example city_data --example bench_data
+if [ -z "${BENCH_BIN:-}" ]; then
+  say "building (release)…"
+  cargo build --release --quiet --bin chamlo --example city_data --example bench_data
+fi
 [ -s "$DIR/ward-10000.xlsx" ] || "$RELEASE"/examples/bench_data "$DIR/ward-10000.xlsx" 10000
 [ -s "$DIR/district-100000.xlsx" ] || "$RELEASE"/examples/bench_data "$DIR/district-100000.xlsx" 100000
 
@@ -64,6 +71,9 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- 1. the data set ----------------------------------------------------------------------
+REUSE=${BENCH_REUSE:-}
+PAGES_ONLY=${BENCH_PAGES_ONLY:-}
+if [ -z "$REUSE" ]; then
 say "city data set…"
 psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
 psql "$PG/postgres" -qc "CREATE DATABASE $DB" >/dev/null
@@ -82,6 +92,16 @@ start=$(now)
 "$RELEASE"/examples/city_data "$CITY" "$CAMPAIGN" "$1" "$2" "$WARDS" "$CATEGORIES" 2>"$DIR/city_data.err" \
   | psql -q "$URL" >/dev/null
 R[load]=$(since "$start")
+else
+  say "reusing the kept database $DB…"
+  # A kept database may predate this build's migrations: every command, the server too,
+  # migrates it when it opens it.
+  CITY=$(sql "SELECT id FROM units WHERE level = 'city'")
+  CAMPAIGN=$(sql "SELECT id FROM campaigns WHERE slug = 'tet-2026'")
+  # shellcheck disable=SC2086
+  set -- $(sql "SELECT string_agg(id::text, ' ' ORDER BY id) FROM gift_programs WHERE campaign_id = $CAMPAIGN")
+  R[load]=kept
+fi
 R[entries]=$(sql "SELECT COUNT(*) FROM entries")
 R[people]=$(sql "SELECT COUNT(*) FROM people")
 R[wards]=$(sql "SELECT COUNT(*) FROM ward_lists WHERE campaign_id = $CAMPAIGN")
@@ -91,6 +111,7 @@ WARD_CODE=$(sql "SELECT code FROM units WHERE id = $WARD")
 WARD_ROWS=$(sql "SELECT COUNT(*) FROM entries WHERE ward_id = $WARD AND program_id = $1")
 
 # ---- 3. exports (before the server, so they have the machine alone) -----------------------
+if [ -z "$PAGES_ONLY" ]; then
 say "exports…"
 timed() { # name CMD…: wall seconds and peak RSS (KB) of CMD into R[name], R[name_kb]
   local name=$1 start; shift
@@ -105,8 +126,10 @@ timed ward_sheet "$BIN" export --campaign tet-2026 --ward "$WARD_CODE" --out "$D
 timed all_wards "$BIN" export --campaign tet-2026 --out "$DIR/city-all-wards.xlsx"
 timed report "$BIN" report --campaign tet-2026 --out "$DIR/city-report.xlsx"
 unset DATABASE_URL
+fi
 
 # ---- the server -----------------------------------------------------------------------------
+if [ -z "$REUSE" ]; then
 DATABASE_URL=$URL CHAMLO_PASSWORD=bench-password "$BIN" user create --username bench-city --role district --unit "Hồ Chí Minh" >/dev/null
 # A city department's reviewer (Sở Nội vụ): every ward, merit entries only.
 DATABASE_URL=$URL CHAMLO_PASSWORD=bench-password "$BIN" user create --username bench-merit --role district --unit "Hồ Chí Minh" --sector merit >/dev/null
@@ -116,6 +139,7 @@ DATABASE_URL=$URL CHAMLO_PASSWORD=bench-password "$BIN" user create --username b
 sql "UPDATE users SET unit_id = $WARD WHERE username = 'bench-ward'"
 DATABASE_URL=$URL "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null
 DATABASE_URL=$URL "$BIN" campaign create --year 2023 --unit "Quận 9" >/dev/null
+fi
 # The deployment's glibc settings (README, "Several app servers, one database"): memory of a
 # big import goes back to the system.
 MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072 MALLOC_MMAP_THRESHOLD_=131072 \
@@ -165,6 +189,10 @@ say "pages under $CLIENTS clients…"
 # The machine's own floor: the cheapest answer the server gives (one `SELECT 1`), so a page's
 # figure can be read against what 50 clients cost on this machine at all.
 page healthz "" "/healthz"
+# The floor of a page behind a login: the change-password form reads nothing but the session
+# (the session, its user and what the request needs to know of units and sectors), so the
+# pages below are read as this much for the session plus their own work.
+page session_floor "$CITY_USER" "/account/password"
 page dashboard "$CITY_USER" "/campaigns/tet-2026"
 page sector_dashboard "$MERIT_USER" "/campaigns/tet-2026"
 page ward_list "$WARD_USER" "/campaigns/tet-2026/wards/$WARD"
@@ -172,6 +200,7 @@ page ward_search "$WARD_USER" "/campaigns/tet-2026/wards/$WARD?q=nguyen+van"
 page ward_duplicates "$CITY_USER" "/campaigns/tet-2026/duplicates?ward=$WARD"
 
 # ---- 4. a ward's day --------------------------------------------------------------------------
+if [ -z "$PAGES_ONLY" ]; then
 upload() { # campaign file → the pending upload's path (/imports/ID)
   curl -s -o /dev/null -w '%{redirect_url}' -H "Cookie: $CITY_USER" -H "Origin: $BASE" \
     -F "file=@$2" "$BASE/campaigns/$1/import" | sed "s|^$BASE||"
@@ -204,6 +233,7 @@ read -r code R[big_commit] < <(timed_post "$pending/commit")
 R[after_kb]=$(rss)
 sleep "$SETTLE"
 R[settled_kb]=$(rss)
+fi
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
 
 # ---- the table --------------------------------------------------------------------------------
@@ -219,17 +249,21 @@ printf 'City: %s wards, %s people, %s entries; the bench ward has %s rows in the
   "${R[wards]}" "${R[people]}" "${R[entries]}" "$WARD_ROWS"
 row "Measure" "Figure" "Target" "Met"
 row "---" "---" "---" "---"
-row "City data set: COPY of 168 wards, 700k people, 1M entries" "${R[load]} s" "< 120 s" "$(ok "${R[load]} < 120")"
+if [ -z "$REUSE" ]; then
+  row "City data set: COPY of 168 wards, 700k people, 1M entries" "${R[load]} s" "< 120 s" "$(ok "${R[load]} < 120")"
+fi
 page_row() { # key label target-ms
   row "$2, $CLIENTS clients (wrk)" "p95 ${R[$1]} ms, ${R[${1}_rps]} req/s, ${R[${1}_err]} errors" \
     "p95 < $3 ms" "$(ok "${R[$1]} < $3 && ${R[${1}_err]} == 0 && ${R[${1}_rps]} > 0")"
 }
 row "Floor: \`/healthz\` (one \`SELECT 1\`), $CLIENTS clients (wrk)" "p95 ${R[healthz]} ms, ${R[healthz_rps]} req/s, ${R[healthz_err]} errors" "" "context"
+row "Floor of a logged-in page: the change-password form (the session alone), $CLIENTS clients (wrk)" "p95 ${R[session_floor]} ms, ${R[session_floor_rps]} req/s, ${R[session_floor_err]} errors" "" "context"
 page_row dashboard "City dashboard" 50
 page_row sector_dashboard "Sector reviewer's dashboard (merit, every ward)" 50
 page_row ward_list "A ward's list, first page" 50
 page_row ward_search "A ward's list, a search" 50
 page_row ward_duplicates "A ward's duplicate review" 200
+[ -n "$PAGES_ONLY" ] && exit 0
 row "One ward's signing sheet ($WARD_ROWS rows)" "${R[ward_sheet]} s" "< 1 s" "$(ok "${R[ward_sheet]} < 1")"
 row "All-wards workbook (168 sheets + summary)" "${R[all_wards]} s, peak $(mb "${R[all_wards_kb]}")" "peak ≤ 300 MB" "$(ok "${R[all_wards_kb]} <= 307200")"
 row "City report" "${R[report]} s" "< 3 s" "$(ok "${R[report]} < 3")"

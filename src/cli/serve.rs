@@ -41,6 +41,7 @@ pub async fn run(config: Config) -> Result<(), CliError> {
         db,
         config: Arc::new(config),
         parsed_uploads: Default::default(),
+        units: Default::default(),
     };
     // The peer address feeds the login throttle (see `web::auth::ClientAddress`).
     axum::serve(

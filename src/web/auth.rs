@@ -40,7 +40,7 @@ struct LoginPage {
 
 async fn show_login(State(state): State<AppState>, jar: CookieJar) -> AppResult<Response> {
     if let Some(token) = session_token(&jar)
-        && CurrentUser::from_session(&state.db, &token, state.config.session_hours)
+        && CurrentUser::from_session(&state.db, &state.units, &token, state.config.session_hours)
             .await?
             .is_some()
     {

@@ -7,6 +7,7 @@
 //! from it with its lists carried forward.
 
 mod status_confirm;
+mod ward_table;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -30,6 +31,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{Chrome, money, operator, visible_campaign_for};
 use crate::web::session::CurrentUser;
+use ward_table::{NO_LIST, WardProgress, WardTable, WardTableQuery, ward_table};
 
 /// `/campaigns` (create) and `/campaigns/{slug}`.
 pub fn routes() -> Router<AppState> {
@@ -104,37 +106,14 @@ impl CampaignNotice {
     }
 }
 
-/// One ward on the dashboard.
-pub struct WardProgress {
-    /// The ward's id, for links.
-    pub ward_id: i32,
-    /// Its official name.
-    pub name: String,
-    /// The list's status code ("none" without a list).
-    pub status: String,
-    /// The status in Vietnamese.
-    pub status_label: String,
-    /// Gifts on the list.
-    pub people: i64,
-    /// Their money, formatted.
-    pub amount: String,
-    /// Gifts received.
-    pub received: i64,
-    /// Gifts not received.
-    pub not_received: i64,
-    /// Percent received, 0–100.
-    pub received_pct: i64,
-    /// Percent not received, 0–100 (drawn after the received part).
-    pub not_received_pct: i64,
-}
-
 /// The campaign dashboard.
 #[derive(Template, WebTemplate)]
 #[template(path = "campaign.html")]
 struct CampaignPage {
     chrome: Chrome,
     campaign: campaign::Model,
-    wards: Vec<WardProgress>,
+    /// The wards, a page at a time, narrowed by their list's status.
+    wards: WardTable,
     lists_total: usize,
     lists_submitted: usize,
     lists_approved: usize,
@@ -170,6 +149,7 @@ async fn show_campaign(
     user: CurrentUser,
     Path(slug): Path<String>,
     Query(notice): Query<CampaignNotice>,
+    Query(table): Query<WardTableQuery>,
 ) -> AppResult<Response> {
     let op = operator(&user);
     let campaign = visible_campaign_for(&state.db, &user, &slug).await?;
@@ -198,14 +178,13 @@ async fn show_campaign(
             WardProgress {
                 ward_id: u.id,
                 name: display_name(u),
-                status: status.map_or("none", ListStatus::as_str).to_owned(),
+                status: status.map_or(NO_LIST, ListStatus::as_str).to_owned(),
                 status_label: status
                     .map_or("Chưa có danh sách", ListStatus::label)
                     .to_owned(),
                 people: tally.planned_people,
                 amount: money(tally.planned_amount),
                 received: tally.received_people,
-                not_received: tally.not_received_people,
                 received_pct: percent(tally.received_people, tally.planned_people),
                 not_received_pct: percent(tally.not_received_people, tally.planned_people),
             }
@@ -233,7 +212,7 @@ async fn show_campaign(
         next_year: campaign.year + 1,
         notice: notice.text(),
         settlement,
-        wards,
+        wards: ward_table(&campaign.slug, wards, &table),
         campaign,
     }
     .into_response())

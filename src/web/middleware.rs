@@ -95,7 +95,13 @@ pub async fn frame_error_pages(
     let (Some(shown), Some(token)) = (response.extensions().get::<ShownError>(), token) else {
         return response;
     };
-    let user = match CurrentUser::from_session(&state.db, &token, state.config.session_hours).await
+    let user = match CurrentUser::from_session(
+        &state.db,
+        &state.units,
+        &token,
+        state.config.session_hours,
+    )
+    .await
     {
         Ok(Some(user)) => user,
         // Logged out meanwhile, or the database is what failed: keep the bare page.

@@ -19,6 +19,7 @@ pub mod layout;
 pub mod lineage;
 pub mod lists;
 pub mod middleware;
+pub mod payment_pages;
 pub mod payments;
 pub mod people;
 pub mod population_check;
@@ -48,6 +49,9 @@ pub struct AppState {
     /// The parse of the uploads this server read last (issue 19: a preview seen twice is
     /// read once).
     pub parsed_uploads: crate::domain::pending_uploads::ParsedUploads,
+    /// This server's copy of every unit, checked with each session against the database's
+    /// version of them (issue 19: the units are not read on every request).
+    pub units: crate::domain::units_copy::UnitsCopy,
 }
 
 /// The whole application as a router, ready to serve or to drive in tests with `oneshot`.
@@ -66,6 +70,7 @@ pub fn app(state: AppState) -> Router {
         .merge(population_check::routes(state.config.max_upload_mb))
         .merge(people::routes())
         .merge(payments::routes())
+        .merge(payment_pages::routes(state.config.max_upload_mb))
         .merge(duplicates::routes())
         .merge(programs::routes())
         .merge(exports::routes())

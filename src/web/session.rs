@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{DateTime, Duration, Utc};
 use cookie::CookieBuilder;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, Set,
@@ -18,17 +18,17 @@ use sea_orm::{
 use crate::db::prefixed_columns::select_prefixed;
 use crate::domain::scope::{UnitScope, sectors_of};
 use crate::domain::secret_tokens::{new_token, token_digest};
-use crate::domain::units::all_units;
+use crate::domain::units_copy::{UnitsCopy, VERSION_COLUMN, units_version, version_expr};
 use crate::entities::states::{Role, Sector};
-use crate::entities::{session, unit, user};
+use crate::entities::{session, unit, user, user_sector};
 use crate::error::AppError;
 use crate::web::AppState;
 
 /// The prefix of the user's columns in the session query.
 const USER_PREFIX: &str = "u_";
 
-/// The prefix of the units' columns in the session query.
-const UNIT_PREFIX: &str = "n_";
+/// The column of a sector limit in the session query.
+const SECTOR_COLUMN: &str = "limit_sector";
 
 /// The name of the session cookie.
 pub const COOKIE_NAME: &str = "chamlo_session";
@@ -106,30 +106,37 @@ pub struct CurrentUser {
     pub unit: Option<unit::Model>,
     /// The units whose data it may see.
     pub scope: UnitScope,
-    /// Every unit (a few dozen rows), read once per request with the session, so pages name
-    /// wards and check campaigns without reading them again.
+    /// Every unit (a few hundred rows at city size), from the server's copy checked with the
+    /// session (`domain::units_copy`), so pages name wards and check campaigns without reading
+    /// them again.
     pub units: Arc<Vec<unit::Model>>,
 }
 
 impl CurrentUser {
     /// Loads the user behind a session token, or `None` if the session is unknown or expired.
     /// Every page pays for this, and each query costs a hand-off to the database's thread, so
-    /// it is one query: the session, its (active) user and every unit (a few dozen rows, one
-    /// per unit), from which the user's unit and scope are worked out and which pages reuse.
+    /// it is one query of one to three rows: the session, its (active) user, the sectors the
+    /// user is limited to (a row each) and the version of the units. The units come from the
+    /// server's copy while that version holds (`domain::units_copy`), read again when not.
     pub async fn from_session(
         db: &impl ConnectionTrait,
+        units: &UnitsCopy,
         token: &str,
         hours: i64,
     ) -> Result<Option<Self>, DbErr> {
-        let (s, u, n) = (Alias::new("s"), Alias::new("u"), Alias::new("n"));
+        let (s, u, us) = (Alias::new("s"), Alias::new("u"), Alias::new("us"));
         let mut query = Query::select();
         query
             .from_as(session::Entity, s.clone())
             .column((s.clone(), session::Column::Id))
             .column((s.clone(), session::Column::ExpiresAt))
-            .column((s.clone(), session::Column::LastSeenAt));
+            .column((s.clone(), session::Column::LastSeenAt))
+            .expr_as(
+                Expr::col((us.clone(), user_sector::Column::Sector)),
+                Alias::new(SECTOR_COLUMN),
+            )
+            .expr_as(version_expr(), Alias::new(VERSION_COLUMN));
         select_prefixed::<user::Entity>(&mut query, &u, USER_PREFIX);
-        select_prefixed::<unit::Entity>(&mut query, &n, UNIT_PREFIX);
         query
             .join_as(
                 JoinType::InnerJoin,
@@ -137,33 +144,32 @@ impl CurrentUser {
                 u.clone(),
                 Expr::col((u.clone(), user::Column::Id))
                     .equals((s.clone(), session::Column::UserId))
-                    .and(Expr::col((u, user::Column::Active)).eq(true)),
+                    .and(Expr::col((u.clone(), user::Column::Active)).eq(true)),
             )
-            // Every unit beside the one session row; LEFT so a database without units
-            // still logs its administrator in.
+            // The user's sector limits, a row each; LEFT so an unlimited user has one row.
             .join_as(
                 JoinType::LeftJoin,
-                unit::Entity,
-                n.clone(),
-                Expr::val(1).eq(1),
+                user_sector::Entity,
+                us.clone(),
+                Expr::col((us, user_sector::Column::UserId)).equals((u, user::Column::Id)),
             )
-            .and_where(Expr::col((s, session::Column::Id)).eq(token_digest(token)))
-            .order_by((n, unit::Column::Id), Order::Asc);
+            .and_where(Expr::col((s, session::Column::Id)).eq(token_digest(token)));
         let found = db.query_all(&query).await?;
         let Some(row) = found.first() else {
             return Ok(None);
         };
-        let mut units = Vec::with_capacity(found.len());
-        for unit_row in &found {
-            let id: Option<i32> = unit_row.try_get(UNIT_PREFIX, "id")?;
-            if id.is_some() {
-                units.push(unit::Model::from_query_result(unit_row, UNIT_PREFIX)?);
-            }
-        }
         let session_id: String = row.try_get("", "id")?;
         let expires_at: DateTime<Utc> = row.try_get("", "expires_at")?;
         let last_seen_at: DateTime<Utc> = row.try_get("", "last_seen_at")?;
+        let version: i64 = row.try_get("", VERSION_COLUMN)?;
         let user = user::Model::from_query_result(row, USER_PREFIX)?;
+        let mut sectors = Vec::new();
+        for sector_row in &found {
+            if let Some(sector) = sector_row.try_get::<Option<Sector>>("", SECTOR_COLUMN)? {
+                sectors.push(sector);
+            }
+        }
+        sectors.sort();
         let now = Utc::now();
         if expires_at <= now {
             session::Entity::delete_by_id(session_id).exec(db).await?;
@@ -181,12 +187,21 @@ impl CurrentUser {
                 .exec(db)
                 .await?;
         }
-        let sectors = sectors_of(db, &user).await?;
+        // Only supervising staff can be limited (`scope::sectors_of`): rows left from another
+        // role do not limit.
+        if user.role != Role::District {
+            sectors.clear();
+        }
+        let units = units.units(db, version).await?;
         Ok(Self::with_units(user, units, sectors))
     }
 
     /// Loads an active user by id with its unit and scope.
-    pub async fn load(db: &impl ConnectionTrait, user_id: i32) -> Result<Option<Self>, DbErr> {
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        units: &UnitsCopy,
+        user_id: i32,
+    ) -> Result<Option<Self>, DbErr> {
         let Some(user) = user::Entity::find_by_id(user_id)
             .filter(user::Column::Active.eq(true))
             .one(db)
@@ -195,14 +210,19 @@ impl CurrentUser {
             return Ok(None);
         };
         let sectors = sectors_of(db, &user).await?;
-        Ok(Self::with_units(user, all_units(db).await?, sectors))
+        let version = units_version(db).await?;
+        Ok(Self::with_units(
+            user,
+            units.units(db, version).await?,
+            sectors,
+        ))
     }
 
     /// Completes a user with every unit: its own unit and its scope. Always `Some` now that
     /// the role is typed (a stored role outside the vocabulary fails when the user is read).
     fn with_units(
         user: user::Model,
-        units: Vec<unit::Model>,
+        units: Arc<Vec<unit::Model>>,
         sectors: Vec<Sector>,
     ) -> Option<Self> {
         let role = user.role;
@@ -215,7 +235,7 @@ impl CurrentUser {
             role,
             unit,
             scope,
-            units: Arc::new(units),
+            units,
         })
     }
 
@@ -253,9 +273,10 @@ impl FromRequestParts<AppState> for CurrentUser {
         }
         let token = session_token(&CookieJar::from_headers(&parts.headers))
             .ok_or(AppError::Unauthorized)?;
-        let user = CurrentUser::from_session(&state.db, &token, state.config.session_hours)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
+        let user =
+            CurrentUser::from_session(&state.db, &state.units, &token, state.config.session_hours)
+                .await?
+                .ok_or(AppError::Unauthorized)?;
         parts.extensions.insert(user.clone());
         Ok(user)
     }

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::domain::clock::vietnam_date;
 use crate::domain::lineage::{self, Lineage};
-use crate::domain::units::{all_units, display_name};
+use crate::domain::units::display_name;
 use crate::entities::{person, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
@@ -113,12 +113,12 @@ struct UnitsPage {
 }
 
 async fn list_units(State(state): State<AppState>, user: CurrentUser) -> AppResult<UnitsPage> {
-    let units = all_units(&state.db).await?;
+    let units = &user.units;
     let lineage = lineage::load(&state.db).await?;
     let rows = units
         .iter()
         .filter(|unit| user.scope.allows(unit.id))
-        .map(|unit| unit_row(unit, &units, &lineage))
+        .map(|unit| unit_row(unit, units, &lineage))
         .collect();
     Ok(UnitsPage {
         chrome: Chrome::for_user(&user),
@@ -142,7 +142,7 @@ async fn show_unit(
     Path(id): Path<i32>,
 ) -> AppResult<UnitPage> {
     user.scope.ensure(id)?;
-    let units = all_units(&state.db).await?;
+    let units = &user.units;
     let found = units
         .iter()
         .find(|unit| unit.id == id)
@@ -157,7 +157,7 @@ async fn show_unit(
         .await?;
     Ok(UnitPage {
         chrome: Chrome::for_user(&user),
-        unit: unit_row(found, &units, &lineage::load(&state.db).await?),
+        unit: unit_row(found, units, &lineage::load(&state.db).await?),
         people,
         lists,
     })

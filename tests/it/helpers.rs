@@ -65,6 +65,7 @@ impl TestApp {
             db: db.clone(),
             config: Arc::new(Config::for_database(&database.url)),
             parsed_uploads: Default::default(),
+            units: Default::default(),
         };
         TestApp {
             db,

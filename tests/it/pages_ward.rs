@@ -244,6 +244,7 @@ async fn an_upload_over_the_limit_gets_a_vietnamese_413_page() {
         db: app.db.clone(),
         config: Arc::new(config),
         parsed_uploads: Default::default(),
+        units: Default::default(),
     };
     let body = multipart_body("lon.xlsx", &vec![b'x'; 2 * 1024 * 1024], &[]);
     let request = Request::post(format!("/campaigns/{}/import", campaign.slug))

@@ -55,7 +55,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             let user = user_for_token(&state.db, token)
                 .await?
                 .ok_or(AppError::Unauthorized)?;
-            let user = CurrentUser::load(&state.db, user.id)
+            let user = CurrentUser::load(&state.db, &state.units, user.id)
                 .await?
                 .ok_or(AppError::Unauthorized)?;
             return Ok(ApiCaller {
@@ -65,9 +65,10 @@ impl FromRequestParts<AppState> for ApiCaller {
         }
         let token = session_token(&CookieJar::from_headers(&parts.headers))
             .ok_or(AppError::Unauthorized)?;
-        let user = CurrentUser::from_session(&state.db, &token, state.config.session_hours)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
+        let user =
+            CurrentUser::from_session(&state.db, &state.units, &token, state.config.session_hours)
+                .await?
+                .ok_or(AppError::Unauthorized)?;
         Ok(ApiCaller {
             user,
             by_token: false,
