@@ -550,16 +550,13 @@ pub async fn export_signing_sheets(
     })
 }
 
-/// Threads that write ward sheets while the rows of the next wards load.
-const WARD_WRITERS: usize = 2;
-
 /// The all-wards workbook of `program`: each ward's rows are loaded (one query per list,
-/// see [`sheet_rows`]) while writers on the blocking pool decode and write the wards
-/// before, taking turns; the last step adds the written sheets in ward order, fills in
-/// the summary and saves. Loading and writing overlap, and once the rows are in, the
-/// writers share the remaining wards, so the export uses both cores of a small server;
-/// only a few wards of rows are in memory at once. Returns the bytes, the wards printed
-/// and the people counted.
+/// see [`sheet_rows`]) while one writer on the blocking pool decodes and writes the ward
+/// before into the workbook's constant-memory sheets ([`export::AllWardsWorkbook`]), in
+/// ward order; the writer then fills in the summary and saves. Loading and writing overlap,
+/// and at most three wards of rows are in memory at once (one loading, one waiting, one
+/// being written), whatever the number of wards. Returns the bytes, the wards printed and
+/// the people counted.
 async fn write_all_wards(
     db: &impl ConnectionTrait,
     scope: &UnitScope,
@@ -567,24 +564,21 @@ async fn write_all_wards(
     program: &gift_program::Model,
 ) -> AppResult<(Vec<u8>, Vec<i32>, usize)> {
     let planned = plan_signing_sheets(db, scope, campaign, None, program).await?;
-    let mut senders = Vec::with_capacity(WARD_WRITERS);
-    let mut writers = Vec::with_capacity(WARD_WRITERS);
-    for _ in 0..WARD_WRITERS {
-        // One ward waiting per writer while it writes another: enough to keep it busy.
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(SigningSheet, SheetRows)>(1);
-        senders.push(sender);
-        writers.push(tokio::task::spawn_blocking(move || {
-            let mut written = Vec::new();
-            while let Some((mut sheet, rows)) = receiver.blocking_recv() {
-                sheet.entries = rows.entries()?;
-                written.push(
-                    export::WrittenWard::write(&sheet)
-                        .map_err(|err| AppError::Other(anyhow::anyhow!(err)))?,
-                );
-            }
-            Ok::<_, AppError>(written)
-        }));
-    }
+    // One ward waiting while the writer writes another: enough to keep it busy.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<(SigningSheet, SheetRows)>(1);
+    let writer = tokio::task::spawn_blocking(move || {
+        let mut workbook = export::AllWardsWorkbook::new().map_err(writer_failed)?;
+        let mut wards = 0usize;
+        while let Some((mut sheet, rows)) = receiver.blocking_recv() {
+            sheet.entries = rows.entries()?;
+            workbook.add_ward(&sheet).map_err(writer_failed)?;
+            wards += 1;
+        }
+        if wards == 0 {
+            return Ok(None);
+        }
+        Ok::<_, AppError>(Some(workbook.finish().map_err(writer_failed)?))
+    });
     let mut ward_ids = Vec::new();
     let mut entries = 0;
     for next in planned {
@@ -593,40 +587,21 @@ async fn write_all_wards(
         if rows.count() == 0 {
             continue;
         }
-        let turn = ward_ids.len() % WARD_WRITERS;
         ward_ids.push(next.sheet.ward_id);
         entries += rows.count();
-        if senders[turn].send((next.sheet.sheet, rows)).await.is_err() {
-            // That writer stopped early; its error is the one to report.
+        if sender.send((next.sheet.sheet, rows)).await.is_err() {
+            // The writer stopped early; its error is the one to report.
             break;
         }
     }
-    drop(senders);
-    let mut written = Vec::with_capacity(WARD_WRITERS);
-    for writer in writers {
-        let sheets = writer
-            .await
-            .map_err(|err| AppError::Other(anyhow::anyhow!("workbook writer stopped: {err}")))??;
-        written.push(sheets.into_iter());
+    drop(sender);
+    let written = writer
+        .await
+        .map_err(|err| AppError::Other(anyhow::anyhow!("workbook writer stopped: {err}")))??;
+    match written {
+        Some(bytes) => Ok((bytes, ward_ids, entries)),
+        None => Err(nobody_to_export(program)),
     }
-    if ward_ids.is_empty() {
-        return Err(nobody_to_export(program));
-    }
-    let bytes = spawn_blocking_write(move || {
-        let mut workbook = export::AllWardsWorkbook::new()?;
-        // Ward i went to writer i % WARD_WRITERS: take them back in turn.
-        'wards: loop {
-            for sheets in &mut written {
-                match sheets.next() {
-                    Some(ward) => workbook.push_ward(ward)?,
-                    None => break 'wards,
-                }
-            }
-        }
-        workbook.finish()
-    })
-    .await?;
-    Ok((bytes, ward_ids, entries))
 }
 
 /// One entry as the reports count it.
@@ -774,5 +749,10 @@ where
     tokio::task::spawn_blocking(write)
         .await
         .map_err(|err| AppError::Other(anyhow::anyhow!("workbook writer stopped: {err}")))?
-        .map_err(|err| AppError::Other(anyhow::anyhow!(err)))
+        .map_err(writer_failed)
+}
+
+/// A workbook writer's refusal, as the application's error.
+fn writer_failed(err: export::ExportError) -> AppError {
+    AppError::Other(anyhow::anyhow!(err))
 }

@@ -1,8 +1,15 @@
 //! The workbook of all wards for one program: a summary sheet ("Tổng hợp": people and money
 //! per ward and category) first, then each ward's signing sheet as signing_sheet.rs writes it.
-//! Built one ward at a time so a 100,000-row district never sits in memory twice.
+//!
+//! Its memory does not grow with the rows: each ward's sheet is a constant-memory worksheet
+//! (rust_xlsxwriter's `constant_memory` feature), whose rows go to a temporary file as soon
+//! as the next row starts, so only the row being written is in memory; the wards are written
+//! one after the other, in order. Such a sheet stores its text inline in each cell instead
+//! of in the workbook's shared strings, which every reader reads alike. The summary, a few
+//! rows per ward, is the one in-memory sheet, filled in last because it needs every ward's
+//! totals.
 
-use rust_xlsxwriter::{Formula, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
 
 use chamlo_vn::lunar::lunar_year_label;
 use chamlo_vn::money_words::amount_in_words;
@@ -26,10 +33,9 @@ pub fn write_all_wards_workbook(sheets: &[SigningSheet]) -> Result<Vec<u8>, Expo
 
 /// The all-wards workbook built one ward at a time, so a caller can hand over each ward's
 /// sheet as soon as its rows are loaded (and drop them once written) while it loads the
-/// next ward's: the same workbook as [`write_all_wards_workbook`], with the summary sheet
-/// first, which is filled in last because it needs every ward's totals.
+/// next ward's: the same workbook as [`write_all_wards_workbook`].
 pub struct AllWardsWorkbook {
-    workbook: Workbook,
+    workbook: rust_xlsxwriter::Workbook,
     styles: Styles,
     /// The first ward's sheet without its entries: the summary's heading, program and
     /// year, and the document properties.
@@ -49,7 +55,9 @@ struct WardTotals {
 }
 
 impl AllWardsWorkbook {
-    /// An empty workbook with its formats and the (still empty) summary sheet.
+    /// An empty workbook with its formats and the (still empty) summary sheet. The ward
+    /// sheets' rows wait in the system's temporary directory (`TMPDIR`, else /tmp) until
+    /// the workbook is saved.
     pub fn new() -> Result<AllWardsWorkbook, ExportError> {
         let mut workbook = new_workbook();
         let styles = Styles::install(&mut workbook)?;
@@ -62,24 +70,39 @@ impl AllWardsWorkbook {
         })
     }
 
-    /// Writes one ward's sheet after the ones already added. Every ward must be of the same
-    /// program as the first ([`ExportError::MixedPrograms`]).
+    /// Writes one ward's sheet after the ones already added, top to bottom; only its
+    /// totals stay in memory. Every ward must be of the same program as the first
+    /// ([`ExportError::MixedPrograms`]).
     pub fn add_ward(&mut self, sheet: &SigningSheet) -> Result<(), ExportError> {
-        self.push_ward(WrittenWard::write(sheet)?)
-    }
-
-    /// Adds a ward's sheet written apart (see [`WrittenWard`]) after the ones already
-    /// added; the same rules as [`AllWardsWorkbook::add_ward`].
-    pub fn push_ward(&mut self, ward: WrittenWard) -> Result<(), ExportError> {
-        match &self.head {
-            Some(head) if head.program.id != ward.head.program.id => {
-                return Err(ExportError::MixedPrograms);
-            }
-            Some(_) => {}
-            None => self.head = Some(ward.head),
+        if let Some(head) = &self.head
+            && head.program.id != sheet.program.id
+        {
+            return Err(ExportError::MixedPrograms);
         }
-        self.workbook.push_worksheet(ward.worksheet);
-        self.wards.push(ward.totals);
+        let prepared = prepare(sheet)?;
+        // Added through the workbook, so the sheet takes its default font, row height and
+        // column width (Times New Roman 12) like the summary.
+        let worksheet = self.workbook.add_worksheet_with_constant_memory()?;
+        write_sheet(worksheet, &prepared, &self.styles)?;
+        self.wards.push(WardTotals {
+            ward: sheet.ward.clone(),
+            approved: sheet.approved,
+            people: prepared.people,
+            money: prepared.money,
+            by_category: prepared
+                .groups
+                .iter()
+                .map(|(category, entries)| {
+                    let money = entries
+                        .iter()
+                        .fold(0i64, |sum, e| sum.saturating_add(e.amount));
+                    ((*category).clone(), entries.len(), money)
+                })
+                .collect(),
+        });
+        if self.head.is_none() {
+            self.head = Some(sheet.clone_without_entries());
+        }
         Ok(())
     }
 
@@ -98,60 +121,7 @@ impl AllWardsWorkbook {
         }
         let summary = self.workbook.worksheet_from_index(0)?;
         write_summary(summary, head, &self.wards, &self.styles)?;
-        let bytes = self.workbook.save_to_buffer()?;
-        // Freeing a million cells takes a noticeable part of the export; the caller needs
-        // only the bytes, so let another thread free them (or this one, if none starts).
-        let _ = std::thread::Builder::new()
-            .name("workbook-drop".to_owned())
-            .spawn(move || drop(self));
-        Ok(bytes)
-    }
-}
-
-/// One ward's sheet of the all-wards workbook, written on its own so that several wards
-/// can be written at once on different threads, then added in order with
-/// [`AllWardsWorkbook::push_ward`].
-pub struct WrittenWard {
-    worksheet: Worksheet,
-    totals: WardTotals,
-    /// The sheet without its entries.
-    head: SigningSheet,
-}
-
-impl WrittenWard {
-    /// Writes the sheet of one ward.
-    pub fn write(sheet: &SigningSheet) -> Result<WrittenWard, ExportError> {
-        // A worksheet takes the default font, row height and column width from the
-        // workbook that creates it: create it in a workbook set up like the real one.
-        let mut scratch = new_workbook();
-        let styles = Styles::install(&mut scratch)?;
-        scratch.add_worksheet();
-        let Some(mut worksheet) = scratch.worksheets_mut().pop() else {
-            return Err(ExportError::NothingToExport);
-        };
-        let prepared = prepare(sheet)?;
-        write_sheet(&mut worksheet, &prepared, &styles)?;
-        let totals = WardTotals {
-            ward: sheet.ward.clone(),
-            approved: sheet.approved,
-            people: prepared.people,
-            money: prepared.money,
-            by_category: prepared
-                .groups
-                .iter()
-                .map(|(category, entries)| {
-                    let money = entries
-                        .iter()
-                        .fold(0i64, |sum, e| sum.saturating_add(e.amount));
-                    ((*category).clone(), entries.len(), money)
-                })
-                .collect(),
-        };
-        Ok(WrittenWard {
-            worksheet,
-            totals,
-            head: sheet.clone_without_entries(),
-        })
+        Ok(self.workbook.save_to_buffer()?)
     }
 }
 

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use chamlo_vn::states::FundingSource;
 use serde::{Deserialize, Serialize};
 
-pub use all_wards::{AllWardsWorkbook, WrittenWard, write_all_wards_workbook};
+pub use all_wards::{AllWardsWorkbook, write_all_wards_workbook};
 pub use reports::{Count, ReportEntry, ReportInput, Ward, write_reports};
 pub use settlement::{Outcome, SettlementFigures, TransferGroup, TransferState};
 pub use sheet_names::unique_sheet_names;

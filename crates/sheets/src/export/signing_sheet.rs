@@ -6,13 +6,15 @@
 //! per category a section row, its people sorted the Vietnamese way, and a subtotal; the
 //! total, the total in words, the place and date, and the signature block.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
 use super::style::{
-    Place, Styles, TextStyle, clean_user_text, needs_quote_prefix, roman, set_print_layout, upper,
-    wrapped_row_height, write_user_text, write_user_text_unformatted,
+    Place, Styles, clean_user_text, needs_quote_prefix, roman, set_print_layout, upper,
+    wrapped_row_height, write_user_text,
 };
 use super::{
     Category, ENTRY_ID_HEADERS, ExportError, Program, SIGNATURE_HEADER, committee_heading,
@@ -284,7 +286,8 @@ pub(super) fn title(sheet: &SigningSheet) -> String {
 
 /// The committee and the national motto side by side, as on every administrative document:
 /// the left block holds the parent unit's committee and, when given, the issuing unit's
-/// own (bold); the right block spans the columns `right`.
+/// own (bold); the right block spans the columns `right`. Written row by row, as a
+/// constant-memory sheet needs.
 pub(crate) fn write_heading(
     ws: &mut Worksheet,
     parent_unit: &str,
@@ -293,30 +296,17 @@ pub(crate) fn write_heading(
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     let (left_first, left_last) = LEFT_BLOCK;
-    match unit {
-        Some(unit) => {
-            write_user_text(
-                ws,
-                Place::Merged(0, left_first, 0, left_last),
-                &committee_heading(parent_unit),
-                &styles.unit,
-            )?;
-            write_user_text(
-                ws,
-                Place::Merged(1, left_first, 1, left_last),
-                &committee_heading(unit),
-                &styles.unit_bold,
-            )?;
-        }
-        None => {
-            write_user_text(
-                ws,
-                Place::Merged(0, left_first, 0, left_last),
-                &committee_heading(parent_unit),
-                &styles.unit_bold,
-            )?;
-        }
-    }
+    let parent_style = if unit.is_some() {
+        &styles.unit
+    } else {
+        &styles.unit_bold
+    };
+    write_user_text(
+        ws,
+        Place::Merged(0, left_first, 0, left_last),
+        &committee_heading(parent_unit),
+        parent_style,
+    )?;
     ws.merge_range(
         0,
         right.0,
@@ -325,6 +315,14 @@ pub(crate) fn write_heading(
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         &styles.nation,
     )?;
+    if let Some(unit) = unit {
+        write_user_text(
+            ws,
+            Place::Merged(1, left_first, 1, left_last),
+            &committee_heading(unit),
+            &styles.unit_bold,
+        )?;
+    }
     ws.merge_range(
         1,
         right.0,
@@ -370,6 +368,10 @@ pub(crate) fn write_title_block(
     Ok(())
 }
 
+/// Writes a prepared sheet into `ws`: the one layout of a signing sheet, for the single
+/// ward's workbook (an in-memory worksheet) and the all-wards workbook (a constant-memory
+/// one). Every row is written whole before the next begins, top to bottom, and nothing is
+/// formatted after its row is done, so both kinds of worksheet hold the same cells.
 pub(super) fn write_sheet(
     ws: &mut Worksheet,
     p: &PreparedSheet,
@@ -408,7 +410,6 @@ pub(super) fn write_sheet(
     let mut row = HEADER_ROW + 1;
     let first_data_row = row;
     let mut number = 0u32;
-    let mut quoted = Vec::new();
     for (index, (category, entries)) in p.groups.iter().enumerate() {
         ws.write_string_with_format(row, COL_STT, roman(index + 1), &styles.section_number)?;
         write_user_text(
@@ -420,34 +421,13 @@ pub(super) fn write_sheet(
         row += 1;
         let group_first = row;
         let mut group_money: i64 = 0;
-        // The category's name is the same on every row of the group: wrap it once.
-        let min_height = wrapped_row_height(
-            &[(&category.name, COLUMNS[COL_CATEGORY as usize].1)],
-            DATA_ROW_HEIGHT,
-        );
-        // Its cleaned text too, and whether it needs the quote prefix.
-        let category_name = clean_user_text(&category.name);
-        let category_quoted = needs_quote_prefix(&category_name);
-        quoted.clear();
+        let group = GroupCells::new(layout, category, styles);
         for entry in entries {
             number += 1;
-            write_entry(
-                ws,
-                layout,
-                row,
-                number,
-                &category_name,
-                min_height,
-                entry,
-                &mut quoted,
-            )?;
-            if category_quoted {
-                quoted.push((row, COL_CATEGORY));
-            }
+            write_entry(ws, &group, row, number, entry)?;
             group_money = group_money.saturating_add(entry.amount);
             row += 1;
         }
-        format_entries(ws, layout, group_first, row - 1, &quoted, styles)?;
         write_total_row(
             ws,
             layout,
@@ -498,26 +478,51 @@ pub(super) fn write_sheet(
     Ok(())
 }
 
-/// One person's row, its cells written without formats: [`format_entries`] formats a
-/// group's rows column by column afterwards, one format lookup per column instead of one
-/// per cell (rust_xlsxwriter hashes and compares the whole `Format` on every lookup, which
-/// cost more than writing the cells). The user-text cells that need the quote prefix are
-/// added to `quoted` (but for the category's, which the caller knows); `category_name` is
-/// the category's cleaned name and `min_height` the row height it needs.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one row's cells and what the group shares, written without a struct per row"
-)]
+/// What every person's row of one category's group shares: the sheet's columns, the
+/// formats, the category's cleaned name with its format (the quoted variant when the name
+/// needs the prefix) and the row height the name needs, all worked out once per group.
+struct GroupCells<'a> {
+    layout: Layout,
+    styles: &'a Styles,
+    category_name: Cow<'a, str>,
+    category_format: &'a Format,
+    min_height: f64,
+}
+
+impl<'a> GroupCells<'a> {
+    fn new(layout: Layout, category: &'a Category, styles: &'a Styles) -> GroupCells<'a> {
+        let category_name = clean_user_text(&category.name);
+        let category_format = if needs_quote_prefix(&category_name) {
+            styles.cell_text.quoted()
+        } else {
+            styles.cell_text.format()
+        };
+        GroupCells {
+            layout,
+            styles,
+            category_name,
+            category_format,
+            min_height: wrapped_row_height(
+                &[(&category.name, COLUMNS[COL_CATEGORY as usize].1)],
+                DATA_ROW_HEIGHT,
+            ),
+        }
+    }
+}
+
+/// One person's row: its height first, then every cell with its format, empty ones too
+/// (so the table is boxed), all on this row alone, as a constant-memory sheet needs (it
+/// writes a row out once the next one starts). User text goes through
+/// [`write_user_text`]; the hidden id column has no format.
 fn write_entry(
     ws: &mut Worksheet,
-    layout: Layout,
+    group: &GroupCells,
     row: u32,
     number: u32,
-    category_name: &str,
-    min_height: f64,
     entry: &SigningEntry,
-    quoted: &mut Vec<(u32, u16)>,
 ) -> Result<(), XlsxError> {
+    let styles = group.styles;
+    let (text, center) = (&styles.cell_text, &styles.cell_center);
     let height = wrapped_row_height(
         &[
             (&entry.full_name, COLUMNS[COL_NAME as usize].1),
@@ -525,84 +530,48 @@ fn write_entry(
             (&entry.note, COLUMNS[COL_NOTE as usize].1),
             (&entry.quarter, COLUMNS[COL_QUARTER as usize].1),
         ],
-        min_height,
+        group.min_height,
     );
     ws.set_row_height(row, height)?;
-    ws.write_number(row, COL_STT, number)?;
-    if let Some(year) = entry.birth_year {
-        ws.write_number(row, COL_YEAR, year)?;
-    }
-    if let Some(gender) = entry.gender {
-        ws.write_string(row, COL_GENDER, gender.label())?;
-    }
+    ws.write_number_with_format(row, COL_STT, number, center.format())?;
+    match entry.birth_year {
+        Some(year) => ws.write_number_with_format(row, COL_YEAR, year, center.format())?,
+        None => ws.write_blank(row, COL_YEAR, center.format())?,
+    };
+    match entry.gender {
+        Some(gender) => {
+            ws.write_string_with_format(row, COL_GENDER, gender.label(), center.format())?
+        }
+        None => ws.write_blank(row, COL_GENDER, center.format())?,
+    };
     let texts = [
-        (COL_NAME, entry.full_name.as_str()),
-        (COL_ADDRESS, entry.address.as_str()),
-        (COL_QUARTER, entry.quarter.as_str()),
-        (COL_ID_NUMBER, entry.id_number.as_deref().unwrap_or("")),
-        (COL_NOTE, entry.note.as_str()),
+        (COL_NAME, entry.full_name.as_str(), text),
+        (COL_ADDRESS, entry.address.as_str(), text),
+        (COL_QUARTER, entry.quarter.as_str(), center),
+        (
+            COL_ID_NUMBER,
+            entry.id_number.as_deref().unwrap_or(""),
+            center,
+        ),
+        (COL_NOTE, entry.note.as_str(), text),
     ];
-    for (col, text) in texts {
-        if write_user_text_unformatted(ws, row, col, text)? {
-            quoted.push((row, col));
-        }
+    for (col, value, style) in texts {
+        write_user_text(ws, Place::Cell(row, col), value, style)?;
     }
-    ws.write_string(row, COL_CATEGORY, category_name)?;
+    ws.write_string_with_format(
+        row,
+        COL_CATEGORY,
+        group.category_name.as_ref(),
+        group.category_format,
+    )?;
     // Whole đồng fit f64 exactly up to 2^53, far above any gift.
-    ws.write_number(row, COL_AMOUNT, entry.amount as f64)?;
-    if layout.former_ward
-        && let Some(former) = entry.former_ward.as_deref()
-        && write_user_text_unformatted(ws, row, COL_FORMER_WARD, former)?
-    {
-        quoted.push((row, COL_FORMER_WARD));
+    ws.write_number_with_format(row, COL_AMOUNT, entry.amount as f64, &styles.cell_money)?;
+    ws.write_blank(row, COL_SIGNATURE, &styles.cell_blank)?;
+    if group.layout.former_ward {
+        let former = entry.former_ward.as_deref().unwrap_or("");
+        write_user_text(ws, Place::Cell(row, COL_FORMER_WARD), former, text)?;
     }
-    ws.write_string(row, layout.entry_id_col(), entry.entry_id.to_string())?;
-    Ok(())
-}
-
-/// The format of each printed column of a person's row; the hidden id column has none.
-fn entry_formats(styles: &Styles, layout: Layout) -> Vec<(u16, &TextStyle, &Format)> {
-    let center = &styles.cell_center;
-    let text = &styles.cell_text;
-    let mut formats = vec![
-        (COL_STT, center, center.format()),
-        (COL_NAME, text, text.format()),
-        (COL_YEAR, center, center.format()),
-        (COL_GENDER, center, center.format()),
-        (COL_ADDRESS, text, text.format()),
-        (COL_QUARTER, center, center.format()),
-        (COL_ID_NUMBER, center, center.format()),
-        (COL_CATEGORY, text, text.format()),
-        (COL_AMOUNT, text, &styles.cell_money),
-        (COL_SIGNATURE, text, &styles.cell_blank),
-        (COL_NOTE, text, text.format()),
-    ];
-    if layout.former_ward {
-        formats.push((COL_FORMER_WARD, text, text.format()));
-    }
-    formats
-}
-
-/// Formats the person rows `first..=last` written by [`write_entry`]: each column's
-/// format over the whole range (empty cells get it too, so the table is boxed), then the
-/// quoted variant on the `quoted` cells.
-fn format_entries(
-    ws: &mut Worksheet,
-    layout: Layout,
-    first: u32,
-    last: u32,
-    quoted: &[(u32, u16)],
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    let formats = entry_formats(styles, layout);
-    for (col, _, format) in &formats {
-        ws.set_range_format(first, *col, last, *col, format)?;
-    }
-    for &(row, col) in quoted {
-        if let Some((_, style, _)) = formats.iter().find(|(c, _, _)| *c == col) {
-            ws.set_cell_format(row, col, style.quoted())?;
-        }
-    }
+    ws.write_string(row, group.layout.entry_id_col(), entry.entry_id.to_string())?;
     Ok(())
 }
 
@@ -690,18 +659,24 @@ pub(crate) fn write_signatures(
             signers.chairman.as_ref(),
         ),
     ];
-    for (first, last, title, second, name) in blocks {
+    // Row by row across the blocks, as a constant-memory sheet needs.
+    for (first, last, title, _, _) in blocks {
         ws.merge_range(row, first, row, last, title, styles.sign_title.format())?;
+    }
+    for (first, last, _, second, _) in blocks {
         let second_format = if second == "CHỦ TỊCH" {
             styles.sign_title.format()
         } else {
             &styles.sign_hint
         };
         ws.merge_range(row + 1, first, row + 1, last, second, second_format)?;
+    }
+    let name_row = row + 2 + ROOM_TO_SIGN;
+    for (first, last, _, _, name) in blocks {
         if let Some(name) = name.map(|n| n.trim()).filter(|n| !n.is_empty()) {
             write_user_text(
                 ws,
-                Place::Merged(row + 2 + ROOM_TO_SIGN, first, row + 2 + ROOM_TO_SIGN, last),
+                Place::Merged(name_row, first, name_row, last),
                 name,
                 &styles.sign_title,
             )?;

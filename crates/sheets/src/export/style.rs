@@ -87,20 +87,6 @@ pub(crate) fn write_user_text(
     Ok(())
 }
 
-/// Writes user text like [`write_user_text`] into one cell but without a format, for a
-/// caller that formats a whole range at once; returns whether the cell needs its style's
-/// quoted variant ([`TextStyle::quoted`]), which the caller must then set.
-pub(crate) fn write_user_text_unformatted(
-    sheet: &mut Worksheet,
-    row: u32,
-    col: u16,
-    text: &str,
-) -> Result<bool, XlsxError> {
-    let text = clean_user_text(text);
-    sheet.write_string(row, col, text.as_ref())?;
-    Ok(needs_quote_prefix(&text))
-}
-
 /// Whether Excel would take text starting like this for a formula.
 pub(crate) fn needs_quote_prefix(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@'])

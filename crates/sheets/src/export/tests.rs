@@ -12,6 +12,8 @@ use chamlo_vn::identity::Gender;
 use chamlo_vn::money_words::amount_in_words;
 use chamlo_vn::states::EntryStatus;
 
+mod constant_memory;
+
 const MERIT: i64 = 1;
 const MARTYR_FAMILY: i64 = 2;
 const POOR: i64 = 3;
