@@ -20,7 +20,9 @@ mod m20261204_190001_entry_former_ward;
 mod m20261204_240001_sectors;
 mod m20261204_240002_list_sector_approvals;
 mod m20261205_190001_category_tallies;
+mod m20261205_200001_person_address_key;
 mod m20261205_200101_units_version;
+mod m20261206_160001_create_payment_batch_files;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -44,6 +46,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_240002_list_sector_approvals::Migration),
             Box::new(m20261205_190001_category_tallies::Migration),
             Box::new(m20261205_200101_units_version::Migration),
+            Box::new(m20261206_160001_create_payment_batch_files::Migration),
+            Box::new(m20261205_200001_person_address_key::Migration),
         ]
     }
 }

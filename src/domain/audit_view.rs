@@ -87,6 +87,17 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("distribution.signed_sheet", "Nhận lại danh sách đã ký"),
     ("export.signing_sheet", "Xuất danh sách ký nhận"),
     ("export.report", "Xuất báo cáo"),
+    (
+        "program.payment_method",
+        "Đổi cách chi trả của chương trình",
+    ),
+    ("payment_account.save", "Sửa tài khoản nhận tiền"),
+    ("payment_account.import", "Nhận tài khoản nhận tiền từ tệp"),
+    ("bank.save", "Thêm hoặc sửa ngân hàng"),
+    ("payment.batch_export", "Lập danh sách chuyển khoản"),
+    ("export.transfer_batch", "Tải lại danh sách chuyển khoản"),
+    ("payment.results_import", "Nhận kết quả chuyển khoản"),
+    ("export.cash_sheet", "Xuất danh sách chi trả tiền mặt"),
 ];
 
 /// The Vietnamese label of an action code; an unknown code is shown as it is.

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
-    Statement, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -25,7 +25,6 @@ use crate::entities::{
     campaign, category, duplicate_decision, entry, gift_program, person, ward_list,
 };
 use crate::error::{AppError, AppResult};
-use crate::vn::text::fold_key;
 
 /// Why two entries may name the same recipient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
@@ -150,19 +149,15 @@ fn evidence_between(a: &Row, b: &Row, one_per_household: bool) -> Vec<Evidence> 
     found
 }
 
-/// Normalised name + birth year + folded address, when all three are known.
+/// Normalised name + birth year + folded address (the stored
+/// [`address_key`](crate::vn::text::address_key)), when all three are known.
 fn name_birth_address(p: &person::Model) -> Option<String> {
-    key_of(&p.name_key, p.birth_year, p.address.as_deref())
-}
-
-/// [`name_birth_address`] of a person's name key, birth year and address.
-fn key_of(name_key: &str, birth_year: Option<i32>, address: Option<&str>) -> Option<String> {
-    let year = birth_year?;
-    let address = fold_key(address?);
-    if address.is_empty() || name_key.is_empty() {
+    let year = p.birth_year?;
+    let address = p.address_key.as_deref()?;
+    if p.name_key.is_empty() {
         return None;
     }
-    Some(format!("{name_key}|{year}|{address}"))
+    Some(format!("{}|{year}|{address}", p.name_key))
 }
 
 /// Loads the campaign's entries in the operator's units with their people (two queries).
@@ -219,90 +214,39 @@ fn ward_households(campaign_id: i32, ward_id: i32) -> String {
     )
 }
 
+/// The people whose name key, birth year and folded address equal those of a person listed
+/// by `ward_id`: the only name twins that can make a pair with the ward, as a subquery the
+/// engine answers with one probe of `people (name_key, birth_year, address_key)` per listed
+/// person.
+fn ward_twins(campaign_id: i32, ward_id: i32) -> String {
+    format!(
+        "SELECT t.id FROM entries w JOIN people q ON q.id = w.person_id \
+         JOIN people t ON t.name_key = q.name_key AND t.birth_year = q.birth_year \
+           AND t.address_key = q.address_key \
+         WHERE w.campaign_id = {campaign_id} AND w.ward_id = {ward_id} \
+           AND q.address_key IS NOT NULL AND t.id <> q.id"
+    )
+}
+
 /// The entries that could pair with an entry of `ward_id`, its own included: entries of the
-/// same people, of the name twins in `twins` (people whose name, birth year and address
-/// match a ward's person's, see [`ward_twins`]) and of the same households. One subquery the
-/// engine answers from the indexes on `entries (campaign_id, ward_id)`, `(campaign_id,
-/// person_id)` and `(household_id)`, so a ward's review reads its own few thousand rows and
-/// their partners instead of the whole city's million.
-fn ward_candidates(campaign_id: i32, ward_id: i32, twins: &[i32]) -> String {
+/// same people, of their name twins ([`ward_twins`]) and of the same households. One
+/// subquery the engine answers from the indexes on `entries (campaign_id, ward_id)`,
+/// `(campaign_id, person_id)` and `(household_id)` and on `people (name_key, birth_year,
+/// address_key)`, so a ward's review reads its own few thousand rows and their partners
+/// instead of the whole city's million.
+fn ward_candidates(campaign_id: i32, ward_id: i32) -> String {
     let ward_entries = ward_entries(campaign_id, ward_id);
     let households = ward_households(campaign_id, ward_id);
-    let twins = if twins.is_empty() {
-        String::new()
-    } else {
-        let ids: Vec<String> = twins.iter().map(i32::to_string).collect();
-        format!(
-            " UNION SELECT t.id FROM people t WHERE t.id IN ({})",
-            ids.join(",")
-        )
-    };
+    let twins = ward_twins(campaign_id, ward_id);
     format!(
         "entries.id IN (\
          SELECT e.id FROM entries e WHERE e.campaign_id = {campaign_id} AND e.person_id IN (\
-           SELECT w.person_id {ward_entries}{twins} \
+           SELECT w.person_id {ward_entries} \
+           UNION {twins} \
            UNION SELECT h.id FROM people h WHERE h.household_id IN ({households})) \
          UNION SELECT e.id FROM entries e WHERE e.campaign_id = {campaign_id} \
            AND e.household_id IN ({households}))"
     )
-}
-
-/// What of a person makes their name-birth-address key ([`name_birth_address`]).
-#[derive(FromQueryResult)]
-struct KeyColumns {
-    id: i32,
-    name_key: String,
-    birth_year: Option<i32>,
-    address: Option<String>,
-}
-
-impl KeyColumns {
-    fn key(&self) -> Option<String> {
-        key_of(&self.name_key, self.birth_year, self.address.as_deref())
-    }
-}
-
-/// The people outside the ward's entries whose name, birth year and folded address match
-/// those of a person listed by `ward_id`: the only name twins that can make a pair with the
-/// ward. Twins by name and birth year alone are many at city size (a few per person with
-/// common names), so they are read with these four columns and their addresses folded here,
-/// and only the matching ones' entries are read afterwards.
-async fn ward_twins(
-    db: &impl ConnectionTrait,
-    campaign_id: i32,
-    ward_id: i32,
-) -> AppResult<Vec<i32>> {
-    let ward_entries = ward_entries(campaign_id, ward_id);
-    let sql = format!(
-        "SELECT p.id, p.name_key, p.birth_year, p.address, \
-           CASE WHEN p.id IN (SELECT w.person_id {ward_entries}) THEN 1 ELSE 0 END AS listed \
-         FROM people p WHERE p.birth_year IS NOT NULL AND p.address IS NOT NULL \
-           AND EXISTS (SELECT 1 FROM people q JOIN entries w ON w.person_id = q.id \
-             WHERE w.campaign_id = {campaign_id} AND w.ward_id = {ward_id} \
-               AND q.name_key = p.name_key AND q.birth_year = p.birth_year \
-               AND q.address IS NOT NULL)"
-    );
-    let rows = db
-        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await?;
-    let mut listed_keys = std::collections::HashSet::new();
-    let mut others: Vec<(i32, String)> = Vec::new();
-    for row in &rows {
-        let person = KeyColumns::from_query_result(row, "")?;
-        let listed: i32 = row.try_get("", "listed")?;
-        if let Some(key) = person.key() {
-            if listed == 1 {
-                listed_keys.insert(key);
-            } else {
-                others.push((person.id, key));
-            }
-        }
-    }
-    Ok(others
-        .into_iter()
-        .filter(|(_, key)| listed_keys.contains(key))
-        .map(|(id, _)| id)
-        .collect())
 }
 
 /// The rows of `ward_candidates` with their people (people read by id, in chunks that stay
@@ -313,11 +257,10 @@ async fn load_ward_rows(
     campaign_id: i32,
     ward_id: i32,
 ) -> AppResult<Vec<Row>> {
-    let twins = ward_twins(db, campaign_id, ward_id).await?;
     let entries = entry::Entity::find()
         .filter(entry::Column::CampaignId.eq(campaign_id))
         .filter(operator.scope.condition(entry::Column::WardId))
-        .filter(Expr::cust(ward_candidates(campaign_id, ward_id, &twins)))
+        .filter(Expr::cust(ward_candidates(campaign_id, ward_id)))
         .all(db)
         .await?;
     let mut ids: Vec<i32> = entries.iter().map(|e| e.person_id).collect();

@@ -34,7 +34,7 @@ use crate::import::{
     ImportContext, ImportRow, KnownWard, ParsedList, ReadError, RowStatus, TypedAccount,
     read_ward_file_in_batches,
 };
-use crate::vn::text::name_key;
+use crate::vn::text::{address_key, name_key};
 
 /// What one ward's part of a committed file did.
 #[derive(Debug, Clone, Serialize)]
@@ -1011,6 +1011,7 @@ const PEOPLE: InsertShape = InsertShape {
         ("ward_id", "integer"),
         ("phone", "varchar"),
         ("household_id", "integer"),
+        ("address_key", "varchar"),
     ],
 };
 
@@ -1050,6 +1051,7 @@ fn push_person_values(new: &NewPerson, values: &mut Vec<Value>) {
         new.ward_id.into(),
         row.phone.as_deref().into(),
         new.household_id.into(),
+        row.address.as_deref().and_then(address_key).into(),
     ]);
 }
 

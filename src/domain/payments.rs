@@ -27,10 +27,10 @@ use crate::domain::programs::program_and_campaign;
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::payment_states::{AccountKind, PaymentMethod, PaymentState};
-use crate::entities::states::{EntryStatus, ListStatus, Role};
+use crate::entities::states::{EntryStatus, ListStatus, Role, Sector};
 use crate::entities::{
-    bank, campaign, entry, gift_program, payment_account, payment_batch, payment_item, person,
-    ward_list,
+    bank, campaign, category, entry, gift_program, payment_account, payment_batch, payment_item,
+    person, ward_list,
 };
 use crate::error::{AppError, AppResult};
 use crate::export::{
@@ -551,6 +551,8 @@ pub async fn make_transfer_batch<C: ConnectionTrait + TransactionTrait>(
     // Written before the commit: a list that cannot be written leaves no batch behind.
     let xlsx = write_transfer_list(&list).map_err(|e| AppError::Other(e.into()))?;
     let csv = write_transfer_csv(&list);
+    // Kept with the batch, in its transaction, so a re-download gives the very same bytes.
+    crate::domain::payment_batches::store_batch_files(&txn, batch.id, &xlsx, &csv).await?;
     txn.commit().await?;
     Ok(MadeBatch {
         batch,
@@ -586,6 +588,9 @@ pub struct ResultsSummary {
 
 const UNKNOWN_PERSON: &str = "Không tìm thấy người có số định danh hoặc số tài khoản này.";
 const NOT_IN_BATCH: &str = "Người này không có trong đợt chuyển khoản nào.";
+const OUTSIDE_WARDS: &str = "Người này thuộc đơn vị ngoài phạm vi của bạn.";
+const OUTSIDE_SECTORS: &str =
+    "Người này thuộc lĩnh vực ngoài phạm vi của bạn (đối tượng do sở, ngành khác xét duyệt).";
 
 /// Applies a bank's result rows to the campaign's transfer batches, in one transaction.
 /// A row is applied only when it matches exactly one item (by ID number, else account
@@ -601,20 +606,66 @@ pub async fn apply_results<C: ConnectionTrait + TransactionTrait>(
 ) -> AppResult<ResultsSummary> {
     operator.ensure_manages(campaign)?;
     let txn = begin_write(db).await?;
+    let summary = record_results(&txn, operator, campaign, rows).await?;
+    audit::record::<(), _>(
+        &txn,
+        &operator.actor,
+        AuditEvent {
+            action: "payment.results_import",
+            entity_type: "campaign",
+            entity_id: Some(campaign.id.to_string()),
+            unit_id: Some(campaign.unit_id),
+        },
+        None,
+        Some(&serde_json::json!({ "file": file_name, "rows": rows.len(), "summary": &summary })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(summary)
+}
+
+/// What [`apply_results`] would do with `rows`, storing nothing: the same work in a
+/// transaction that is rolled back, so the preview and the applying can never disagree.
+pub async fn preview_results<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    rows: &[ResultRow],
+) -> AppResult<ResultsSummary> {
+    operator.ensure_manages(campaign)?;
+    let txn = begin_write(db).await?;
+    let summary = record_results(&txn, operator, campaign, rows).await?;
+    txn.rollback().await?;
+    Ok(summary)
+}
+
+/// The work of [`apply_results`] inside the caller's transaction, without its audit event.
+async fn record_results(
+    txn: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    rows: &[ResultRow],
+) -> AppResult<ResultsSummary> {
+    let sectors: HashMap<i32, Sector> = category::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.sector))
+        .collect();
     let batches: Vec<i32> = payment_batch::Entity::find()
         .filter(payment_batch::Column::CampaignId.eq(campaign.id))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|b| b.id)
         .collect();
     let items = payment_item::Entity::find()
         .filter(payment_item::Column::BatchId.is_in(batches))
-        .all(&txn)
+        .all(txn)
         .await?;
     let entries: HashMap<i32, entry::Model> = entry::Entity::find()
         .filter(entry::Column::Id.is_in(items.iter().map(|i| i.entry_id)))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|e| (e.id, e))
@@ -644,7 +695,7 @@ pub async fn apply_results<C: ConnectionTrait + TransactionTrait>(
             });
             continue;
         };
-        let person_ids = people_matching(&txn, row).await?;
+        let person_ids = people_matching(txn, row).await?;
         if person_ids.is_empty() {
             summary.unmatched.push(UnmatchedRow {
                 row: row.row,
@@ -701,16 +752,28 @@ pub async fn apply_results<C: ConnectionTrait + TransactionTrait>(
             TransferOutcome::Returned => PaymentState::Returned,
         };
         let item = &items[index];
-        if item.state == target {
-            summary.already_applied += 1;
-            continue;
-        }
         let entry = &entries[&item.entry_id];
-        if !operator.scope.allows(entry.ward_id) {
+        // Checked before anything else is said about the entry, so a row outside the
+        // operator's wards or sectors reveals nothing of it.
+        let outside = if !operator.scope.allows(entry.ward_id) {
+            Some(OUTSIDE_WARDS)
+        } else if !sectors
+            .get(&entry.category_id)
+            .is_some_and(|&sector| operator.scope.allows_sector(sector))
+        {
+            Some(OUTSIDE_SECTORS)
+        } else {
+            None
+        };
+        if let Some(reason) = outside {
             summary.unmatched.push(UnmatchedRow {
                 row: row.row,
-                reason: "Người này thuộc đơn vị ngoài phạm vi của bạn.".into(),
+                reason: reason.into(),
             });
+            continue;
+        }
+        if item.state == target {
+            summary.already_applied += 1;
             continue;
         }
         let refusal = match (item.state, target) {
@@ -740,10 +803,10 @@ pub async fn apply_results<C: ConnectionTrait + TransactionTrait>(
         active.reason = Set(row.reason.clone());
         active.paid_on = Set((target == PaymentState::Transferred).then_some(date));
         active.updated_at = Set(Utc::now());
-        items[index] = active.update(&txn).await?;
+        items[index] = active.update(txn).await?;
         match target {
             PaymentState::Transferred => {
-                mark_transferred(&txn, entry, date, items[index].batch_id).await?;
+                mark_transferred(txn, entry, date, items[index].batch_id).await?;
                 summary.applied += 1;
             }
             PaymentState::Failed => summary.failed += 1,
@@ -751,20 +814,6 @@ pub async fn apply_results<C: ConnectionTrait + TransactionTrait>(
             PaymentState::Sent => {}
         }
     }
-    audit::record::<(), _>(
-        &txn,
-        &operator.actor,
-        AuditEvent {
-            action: "payment.results_import",
-            entity_type: "campaign",
-            entity_id: Some(campaign.id.to_string()),
-            unit_id: Some(campaign.unit_id),
-        },
-        None,
-        Some(&serde_json::json!({ "file": file_name, "rows": rows.len(), "summary": &summary })),
-    )
-    .await?;
-    txn.commit().await?;
     Ok(summary)
 }
 
@@ -1094,6 +1143,32 @@ async fn cash_round_entries(
         .collect())
 }
 
+/// The program `program_id` of `campaign` and the ward `ward_id` in the operator's scope, as
+/// the cash round and the follow-up list name them: 404 for a program of another campaign
+/// or a unit that is no ward, 403 for a ward outside the operator's units.
+pub async fn program_and_ward(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    program_id: i32,
+    ward_id: i32,
+) -> AppResult<(gift_program::Model, crate::entities::unit::Model)> {
+    operator.scope.ensure(ward_id)?;
+    let program = gift_program::Entity::find_by_id(program_id)
+        .filter(gift_program::Column::CampaignId.eq(campaign.id))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound("Không tìm thấy chương trình này trong đợt quà.".into())
+        })?;
+    let ward = crate::entities::unit::Entity::find_by_id(ward_id)
+        .filter(crate::entities::unit::Column::Level.eq(crate::entities::states::UnitLevel::Ward))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Không tìm thấy phường đã chọn.".into()))?;
+    Ok((program, ward))
+}
+
 /// The cash round's signing sheet ("Danh sách chi trả tiền mặt") of one ward and program:
 /// everyone without an account and everyone whose transfer failed or came back. Recorded
 /// as today: the signed sheet comes back through `chamlo distribute-sheet` or the page.
@@ -1320,6 +1395,17 @@ pub async fn save_bank<C: ConnectionTrait + TransactionTrait>(
     Ok(saved)
 }
 
+/// Reads a result file's bytes into rows; an unreadable file is a 422 with the reader's
+/// Vietnamese reason.
+async fn read_result_file(bytes: Vec<u8>) -> AppResult<Vec<ResultRow>> {
+    tokio::task::spawn_blocking(move || {
+        crate::import::payment_results::read_payment_results(&bytes)
+    })
+    .await
+    .map_err(|err| AppError::Other(anyhow::anyhow!("result reader stopped: {err}")))?
+    .map_err(|err| AppError::Invalid(err.to_string()))
+}
+
 /// Reads a result file's bytes and applies them ([`apply_results`]), the permission checked
 /// before the file is read. An unreadable file is a 422 with the reader's Vietnamese reason.
 pub async fn apply_result_file<C: ConnectionTrait + TransactionTrait>(
@@ -1330,11 +1416,19 @@ pub async fn apply_result_file<C: ConnectionTrait + TransactionTrait>(
     file_name: &str,
 ) -> AppResult<ResultsSummary> {
     operator.ensure_manages(campaign)?;
-    let rows = tokio::task::spawn_blocking(move || {
-        crate::import::payment_results::read_payment_results(&bytes)
-    })
-    .await
-    .map_err(|err| AppError::Other(anyhow::anyhow!("result reader stopped: {err}")))?
-    .map_err(|err| AppError::Invalid(err.to_string()))?;
+    let rows = read_result_file(bytes).await?;
     apply_results(db, operator, campaign, &rows, file_name).await
+}
+
+/// Reads a result file's bytes and says what applying them would do ([`preview_results`]),
+/// storing nothing. The permission is checked before the file is read.
+pub async fn preview_result_file<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    bytes: Vec<u8>,
+) -> AppResult<ResultsSummary> {
+    operator.ensure_manages(campaign)?;
+    let rows = read_result_file(bytes).await?;
+    preview_results(db, operator, campaign, &rows).await
 }

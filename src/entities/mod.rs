@@ -19,6 +19,7 @@ pub mod list_sector_approval;
 pub mod login_attempt;
 pub mod payment_account;
 pub mod payment_batch;
+pub mod payment_batch_file;
 pub mod payment_item;
 pub mod payment_states;
 pub mod pending_upload;

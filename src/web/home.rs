@@ -48,8 +48,8 @@ struct HomePage {
     /// lets the year decide).
     default_runner: Option<i32>,
     /// A ward officer's settlement per campaign that pays by transfer: (campaign title,
-    /// its programs).
-    settlements: Vec<(String, Vec<SettlementCard>)>,
+    /// its slug, its programs).
+    settlements: Vec<(String, String, Vec<SettlementCard>)>,
 }
 
 /// One program's settlement as the dashboard shows it (DOMAIN.md, "How the state's gifts are
@@ -143,7 +143,7 @@ async fn show_home(State(state): State<AppState>, user: CurrentUser) -> AppResul
         for campaign in &campaigns {
             let cards = settlement_cards(&state.db, &user.scope, campaign.id).await?;
             if !cards.is_empty() {
-                settlements.push((campaign.title.clone(), cards));
+                settlements.push((campaign.title.clone(), campaign.slug.clone(), cards));
             }
         }
     }

@@ -19,6 +19,7 @@ pub mod layout;
 pub mod lineage;
 pub mod lists;
 pub mod middleware;
+pub mod payment_pages;
 pub mod payments;
 pub mod people;
 pub mod population_check;
@@ -69,6 +70,7 @@ pub fn app(state: AppState) -> Router {
         .merge(population_check::routes(state.config.max_upload_mb))
         .merge(people::routes())
         .merge(payments::routes())
+        .merge(payment_pages::routes(state.config.max_upload_mb))
         .merge(duplicates::routes())
         .merge(programs::routes())
         .merge(exports::routes())

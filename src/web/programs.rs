@@ -41,6 +41,10 @@ pub struct ProgramView {
     pub amounts: Vec<String>,
     /// Rules in words.
     pub rules: String,
+    /// How it pays, in words.
+    pub method: &'static str,
+    /// Whether it pays by transfer (the payments page is linked).
+    pub transfers: bool,
 }
 
 fn program_view(p: &ProgramDetail, categories: &[category::Model]) -> ProgramView {
@@ -74,6 +78,8 @@ fn program_view(p: &ProgramDetail, categories: &[category::Model]) -> ProgramVie
             .map(|a| format!("{}: {}", name_of(&a.category), money(a.amount)))
             .collect(),
         rules: rules.join("; "),
+        method: p.payment_method.label(),
+        transfers: p.payment_method.transfers(),
     }
 }
 

@@ -91,7 +91,7 @@ const NO: Send = Send::Nothing;
 
 /// The matrix. Placeholders: {slug} the campaign, {own} Hiệp Phú's id, {upload} an upload of
 /// the Hiệp Phú officer, {person} a Hiệp Phú person, {unit} Hiệp Phú, {category} a category,
-/// {synonym} a synonym, {token} the Hiệp Phú officer's API token, {entry_a}/{entry_b} entries
+/// {synonym} a synonym, {program} the campaign's default program, {token} the Hiệp Phú officer's API token, {entry_a}/{entry_b} entries
 /// of Hiệp Phú and Tân Phú, {officer} the Hiệp Phú officer's account, {line} a seeded lineage
 /// line.
 const MATRIX: &[Row] = &[
@@ -905,6 +905,58 @@ const MATRIX: &[Row] = &[
         ),
         "U F F A A A N F",
     ),
+    // The payments page. The program pays in cash here: making a list is refused by the
+    // state of the program (422) once the permission check passed.
+    row(
+        "GET",
+        "/campaigns/{slug}/payments",
+        "/campaigns/{slug}/payments",
+        NO,
+        "L A A A A A A A",
+    ),
+    row(
+        "POST",
+        "/campaigns/{slug}/payments/batches",
+        "/campaigns/{slug}/payments/batches",
+        Send::Form(&[("program_id", "{program}"), ("ward_id", "")]),
+        "L F F A A A A F",
+    ),
+    row(
+        "GET",
+        "/campaigns/{slug}/payments/batches/{id}/{kind}",
+        "/campaigns/{slug}/payments/batches/987654/csv",
+        NO,
+        "L N N N N N N N",
+    ),
+    row(
+        "POST",
+        "/campaigns/{slug}/payments/results",
+        "/campaigns/{slug}/payments/results",
+        Send::File,
+        "L F F A A A A F",
+    ),
+    // The upload is the Hiệp Phú officer's: nobody else applies it.
+    row(
+        "POST",
+        "/campaigns/{slug}/payments/results/{upload}/apply",
+        "/campaigns/{slug}/payments/results/{upload}/apply",
+        NO,
+        "L F F F F F F F",
+    ),
+    row(
+        "GET",
+        "/campaigns/{slug}/payments/cash-sheet",
+        "/campaigns/{slug}/payments/cash-sheet?program={program}&ward={own}",
+        NO,
+        "L A F A A A N A",
+    ),
+    row(
+        "GET",
+        "/campaigns/{slug}/payments/follow-up",
+        "/campaigns/{slug}/payments/follow-up?program={program}&ward={own}",
+        NO,
+        "L A F A A A A A",
+    ),
     row(
         "GET",
         "/api/people/{id}/payment-account",
@@ -941,6 +993,43 @@ const MATRIX: &[Row] = &[
         "/api/campaigns/{slug}/payment-results",
         NO,
         "U F F A A A A F",
+    ),
+    // No batch exists in this world: a batch id is hidden (404) from all who get that far.
+    row(
+        "GET",
+        "/api/campaigns/{slug}/transfer-batches",
+        "/api/campaigns/{slug}/transfer-batches",
+        NO,
+        "U A A A A A A A",
+    ),
+    row(
+        "GET",
+        "/api/campaigns/{slug}/transfer-batches/{id}/{kind}",
+        "/api/campaigns/{slug}/transfer-batches/987654/xlsx",
+        NO,
+        "U N N N N N N N",
+    ),
+    // An empty body is no result file: supervisors get a 422 after the permission check.
+    row(
+        "POST",
+        "/api/campaigns/{slug}/payment-results/preview",
+        "/api/campaigns/{slug}/payment-results/preview",
+        NO,
+        "U F F A A A A F",
+    ),
+    row(
+        "GET",
+        "/api/campaigns/{slug}/cash-sheet",
+        "/api/campaigns/{slug}/cash-sheet?program_id={program}&ward_id={own}",
+        NO,
+        "U A F A A A N A",
+    ),
+    row(
+        "GET",
+        "/api/campaigns/{slug}/payment-follow-up",
+        "/api/campaigns/{slug}/payment-follow-up?program_id={program}&ward_id={own}",
+        NO,
+        "U A F A A A A A",
     ),
     row(
         "GET",
@@ -1141,6 +1230,9 @@ impl World {
             .await
             .unwrap()
             .expect("seeded synonyms");
+        let program = chamlo::domain::payments::default_program(&app.db, campaign.id)
+            .await
+            .expect("the campaign's program");
         let first_line = chamlo::entities::unit_lineage::Entity::find()
             .order_by_asc(chamlo::entities::unit_lineage::Column::Id)
             .one(&app.db)
@@ -1160,6 +1252,7 @@ impl World {
             ("{entry_b}", entry_b.id.to_string()),
             ("{officer}", own_officer.id.to_string()),
             ("{line}", first_line.id.to_string()),
+            ("{program}", program.id.to_string()),
         ];
         World {
             app,

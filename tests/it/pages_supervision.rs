@@ -249,6 +249,129 @@ async fn a_wards_duplicate_review_is_the_campaigns_pairs_touching_that_ward() {
     assert!(page.body.contains(&all[0].a.full_name));
 }
 
+/// The campaign's pairs (entry ids and evidence), after checking that each ward's review
+/// finds exactly those with a side in that ward.
+async fn pairs_checked_by_ward(
+    app: &TestApp,
+    campaign: &campaign::Model,
+) -> Vec<(i32, i32, Vec<chamlo::domain::duplicates::Evidence>)> {
+    use chamlo::domain::duplicates::{find_duplicates, find_ward_duplicates};
+    let operator = chamlo::domain::operator::Operator::system("test");
+    let all = find_duplicates(&app.db, &operator, campaign).await.unwrap();
+    let key = |p: &chamlo::domain::duplicates::DuplicatePair| {
+        (p.a.entry_id, p.b.entry_id, p.evidence.clone())
+    };
+    let mut wards: Vec<i32> = all
+        .iter()
+        .flat_map(|p| [p.a.ward_id, p.b.ward_id])
+        .collect();
+    for twin_ward in ["Hiệp Phú", "Tân Phú"] {
+        wards.push(app.unit(UnitLevel::Ward, twin_ward).await.id);
+    }
+    wards.sort_unstable();
+    wards.dedup();
+    for ward in wards {
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|p| p.a.ward_id == ward || p.b.ward_id == ward)
+            .map(key)
+            .collect();
+        let found: Vec<_> = find_ward_duplicates(&app.db, &operator, campaign, ward)
+            .await
+            .unwrap()
+            .iter()
+            .map(key)
+            .collect();
+        assert_eq!(found, expected, "ward {ward}");
+    }
+    all.iter().map(key).collect()
+}
+
+/// The name twins of a ward are found by the folded address stored with each person: an
+/// address edit makes or breaks a pair in the campaign's review and the ward's alike, and a
+/// database whose people predate that column finds the same pairs once migrated.
+#[tokio::test]
+async fn a_wards_name_twins_follow_address_edits_and_the_address_key_backfill() {
+    use chamlo::domain::duplicates::Evidence;
+    use chamlo::domain::operator::Operator;
+    use chamlo::domain::people::{PersonInput, update_person};
+    use sea_orm::ConnectionTrait;
+
+    let app = TestApp::spawn().await;
+    let campaign = district_campaign(&app, 2021).await;
+    import_sample(&app, &campaign, "05-quan-9-toan-quan.xlsx", None).await;
+    let program = default_program(&app, campaign.id).await;
+    let mut twins = Vec::new();
+    for (ward, address) in [("Hiệp Phú", "5 Lê Văn Việt"), ("Tân Phú", "7 Lê Văn Việt")]
+    {
+        let twin = NewPerson {
+            name: "Trần Thị Bé",
+            birth_year: 1950,
+            address,
+            national_id: None,
+            household_id: None,
+        };
+        let person = new_person(&app, ward, twin).await;
+        let listed = list_entry(
+            &app,
+            campaign.id,
+            program.id,
+            ward,
+            person.id,
+            "HN",
+            500_000,
+        )
+        .await;
+        twins.push((person, listed.id));
+    }
+    let twin_pair = (
+        twins[0].1,
+        twins[1].1,
+        vec![Evidence::SameNameBirthYearAddress],
+    );
+    let before = pairs_checked_by_ward(&app, &campaign).await;
+    assert!(!before.contains(&twin_pair), "{before:?}");
+
+    // The second twin's address corrected to the first's, written otherwise.
+    let moved = &twins[1].0;
+    let edit = |address: &str| PersonInput {
+        full_name: moved.full_name.clone(),
+        birth_year: "1950".into(),
+        address: address.into(),
+        ..Default::default()
+    };
+    let operator = Operator::system("test");
+    let edited = update_person(&app.db, &operator, moved.id, &edit("5  LÊ VĂN VIỆT"))
+        .await
+        .unwrap();
+    assert_eq!(edited.address_key.as_deref(), Some("5 le van viet"));
+    let paired = pairs_checked_by_ward(&app, &campaign).await;
+    assert!(paired.contains(&twin_pair), "{paired:?}");
+    let mut expected = before.clone();
+    expected.push(twin_pair.clone());
+    expected.sort();
+    let mut sorted = paired.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+
+    // People written before the column existed: the migration fills it in again.
+    for sql in [
+        "DROP INDEX ix_people_name_key_birth_year_address_key",
+        "ALTER TABLE people DROP COLUMN address_key",
+        "DELETE FROM seaql_migrations WHERE version = 'm20261205_200001_person_address_key'",
+    ] {
+        app.db.execute_unprepared(sql).await.unwrap();
+    }
+    chamlo::db::migrate(&app.db).await.unwrap();
+    assert_eq!(pairs_checked_by_ward(&app, &campaign).await, paired);
+
+    // Moved away again: the pair goes.
+    update_person(&app.db, &operator, moved.id, &edit("9 Đỗ Xuân Hợp"))
+        .await
+        .unwrap();
+    assert_eq!(pairs_checked_by_ward(&app, &campaign).await, before);
+}
+
 #[tokio::test]
 async fn ward_officers_cannot_open_supervision_or_administration_pages() {
     let app = TestApp::spawn().await;

@@ -22,18 +22,18 @@ use crate::cycle_support::{NewPerson, list_entry, new_person};
 use crate::exports::{approve_all, campaign_2021, default_program, read_sheets, temp_dir};
 use crate::helpers::TestApp;
 
-const WARD: &str = "Long Bình";
+pub(crate) const WARD: &str = "Long Bình";
 
-struct Paid {
-    campaign: chamlo::entities::campaign::Model,
-    program_id: i32,
+pub(crate) struct Paid {
+    pub(crate) campaign: chamlo::entities::campaign::Model,
+    pub(crate) program_id: i32,
     /// Entries of An, Bình, Cúc, Dũng (accounts) and Em (none), in that order.
-    entries: Vec<entry::Model>,
+    pub(crate) entries: Vec<entry::Model>,
 }
 
 /// Five people of Long Bình on a "transfer, else cash" program: four with accounts (the
 /// bank typed "VCB", "Vietcombank", "NH Ngoại thương" and as a BIN), one without.
-async fn five_people(app: &TestApp) -> Paid {
+pub(crate) async fn five_people(app: &TestApp) -> Paid {
     let campaign = campaign_2021(app).await;
     let program = default_program(app, &campaign).await;
     let admin = Operator::system("test");

@@ -200,7 +200,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     writeln!(
         out,
         "COPY people (id, full_name, name_key, birth_year, gender, national_id, address, \
-         khu_pho, ward_id, status, created_at, updated_at) FROM STDIN;"
+         khu_pho, ward_id, status, created_at, updated_at, address_key) FROM STDIN;"
     )?;
     // The last NAME_TWINS * 2 people form the twins: each odd one copies the even one before
     // it into another ward, without citizen IDs.
@@ -234,9 +234,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let khu_pho = 1 + rng.below(12);
         writeln!(
             out,
-            "{id}\t{name}\t{}\t{year}\t{gender}\t{national_id}\t{address}\tKhu phố {khu_pho}\t{}\tactive\t{stamp}\t{stamp}",
+            "{id}\t{name}\t{}\t{year}\t{gender}\t{national_id}\t{address}\tKhu phố {khu_pho}\t{}\tactive\t{stamp}\t{stamp}\t{}",
             chamlo_vn::text::name_key(&name),
             ward_ids[person.ward],
+            chamlo_vn::text::address_key(&address).unwrap_or_else(|| "\\N".to_owned()),
         )?;
         if i >= twins_from && (i - twins_from).is_multiple_of(2) {
             previous = Some((name, year, address));

@@ -71,6 +71,15 @@ pub fn fold_key(s: &str) -> String {
     out
 }
 
+/// The folded form of a person's address under which two records of one recipient meet
+/// (the address part of the duplicate review's name + birth year + address key): the
+/// [`fold_key`] of the address, `None` when nothing is left of it. Stored with each person
+/// (`people.address_key`) so that a ward's name twins are found by an index probe; every
+/// writer of that column and the review itself use this one function.
+pub fn address_key(address: &str) -> Option<String> {
+    Some(fold_key(address)).filter(|key| !key.is_empty())
+}
+
 /// Appends the [`fold_key`] of `s` to `out`.
 pub fn push_fold_key(out: &mut String, s: &str) {
     let start = out.len();
@@ -230,6 +239,20 @@ mod tests {
     #[test]
     fn normalize_keeps_the_soft_hyphen_that_is_tcvn3_u_horn() {
         assert_eq!(normalize("t\u{ad}îng"), "t\u{ad}îng");
+    }
+
+    #[test]
+    fn address_key_folds_and_is_none_when_blank() {
+        assert_eq!(
+            address_key("12  Đường Lê Lợi").as_deref(),
+            Some("12 duong le loi")
+        );
+        assert_eq!(
+            address_key("12 duong LE LOI"),
+            address_key("12 Đường Lê Lợi")
+        );
+        assert_eq!(address_key("  "), None);
+        assert_eq!(address_key(""), None);
     }
 
     #[test]

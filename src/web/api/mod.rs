@@ -87,7 +87,23 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/api/campaigns/{slug}/transfer-batches",
-            post(payments::make_batch),
+            get(payments::list_batches).post(payments::make_batch),
+        )
+        .route(
+            "/api/campaigns/{slug}/transfer-batches/{id}/{kind}",
+            get(payments::download_batch),
+        )
+        .route(
+            "/api/campaigns/{slug}/payment-results/preview",
+            post(payments::preview_results),
+        )
+        .route(
+            "/api/campaigns/{slug}/cash-sheet",
+            get(payments::download_cash_sheet),
+        )
+        .route(
+            "/api/campaigns/{slug}/payment-follow-up",
+            get(payments::show_follow_up),
         )
         .route(
             "/api/campaigns/{slug}/payment-results",
@@ -141,6 +157,11 @@ pub fn routes() -> Router<AppState> {
         payments::make_batch,
         payments::upload_results,
         payments::show_settlement,
+        payments::list_batches,
+        payments::download_batch,
+        payments::preview_results,
+        payments::download_cash_sheet,
+        payments::show_follow_up,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme),

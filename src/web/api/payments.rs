@@ -11,11 +11,15 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody, created};
 use crate::domain::campaigns::visible_campaign;
+use crate::domain::payment_batches::{BatchSummary, batch_file, visible_batches};
 use crate::domain::payments::{
-    AccountInput, AccountView, ResultsSummary, Settlement, account_of, apply_result_file,
-    make_transfer_batch, save_account, settlement,
+    AccountInput, AccountView, FollowUp, ResultsSummary, Settlement, account_of, apply_result_file,
+    cash_round_sheet, follow_up_list, make_transfer_batch, preview_result_file, program_and_ward,
+    save_account, settlement,
 };
 use crate::web::AppState;
+use crate::web::layout::xlsx_download;
+use crate::web::payment_pages::{csv_download, file_kind};
 
 /// A person's payment account (the number masked unless the caller pays).
 #[utoipa::path(get, path = "/api/people/{id}/payment-account", tag = "payments",
@@ -134,4 +138,136 @@ pub async fn show_settlement(
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
     Ok(Json(settlement(&state.db, &operator, &found).await?))
+}
+
+/// The transfer batches of the campaign the caller may see, newest first, with where their
+/// transfers stand. A ward officer sees their own ward's batches only.
+#[utoipa::path(get, path = "/api/campaigns/{slug}/transfer-batches", tag = "payments",
+    params(("slug" = String, Path, description = "the campaign's slug")),
+    responses((status = 200, body = [BatchSummary]), (status = 403, body = ErrorBody)))]
+pub async fn list_batches(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(slug): ApiPath<String>,
+) -> ApiResult<Json<Vec<BatchSummary>>> {
+    let operator = caller.operator();
+    let found = visible_campaign(&state.db, &operator, &slug).await?;
+    Ok(Json(visible_batches(&state.db, &operator, &found).await?))
+}
+
+/// A batch's transfer list (`xlsx`) or bank CSV (`csv`), the same bytes as first made;
+/// audited as an export.
+#[utoipa::path(get, path = "/api/campaigns/{slug}/transfer-batches/{id}/{kind}", tag = "payments",
+    params(("slug" = String, Path, description = "the campaign's slug"),
+        ("id" = i32, Path, description = "the batch's id"),
+        ("kind" = String, Path, description = "xlsx or csv")),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"),
+        (status = 404, body = ErrorBody)))]
+pub async fn download_batch(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath((slug, id, kind)): ApiPath<(String, i32, String)>,
+) -> ApiResult<Response> {
+    let operator = caller.operator();
+    let found = visible_campaign(&state.db, &operator, &slug).await?;
+    let kind = file_kind(&kind)?;
+    let file = batch_file(&state.db, &operator, &found, id, kind).await?;
+    Ok(match kind {
+        crate::domain::payment_batches::BatchFileKind::Xlsx => {
+            xlsx_download(&file.file_name, file.bytes)
+        }
+        crate::domain::payment_batches::BatchFileKind::Csv => {
+            csv_download(&file.file_name, file.bytes)
+        }
+    })
+}
+
+/// What a result file would do (applied, failed, returned, already applied, unmatched rows
+/// with reasons), storing nothing.
+#[utoipa::path(post, path = "/api/campaigns/{slug}/payment-results/preview", tag = "payments",
+    params(("slug" = String, Path, description = "the campaign's slug")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = ResultsSummary), (status = 422, body = ErrorBody)))]
+pub async fn preview_results(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(slug): ApiPath<String>,
+    body: Bytes,
+) -> ApiResult<Json<ResultsSummary>> {
+    let operator = caller.operator();
+    let found = visible_campaign(&state.db, &operator, &slug).await?;
+    Ok(Json(
+        preview_result_file(&state.db, &operator, &found, body.to_vec()).await?,
+    ))
+}
+
+/// A program and a ward.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ProgramWard {
+    /// The program's id.
+    pub program_id: i32,
+    /// The ward's id.
+    pub ward_id: i32,
+}
+
+/// The caller, the campaign, and the program and ward a cash-round query names, each checked
+/// by the domain.
+async fn cash_round_target(
+    state: &AppState,
+    caller: &ApiCaller,
+    slug: &str,
+    query: &ProgramWard,
+) -> ApiResult<(
+    crate::domain::operator::Operator,
+    crate::entities::campaign::Model,
+    crate::entities::gift_program::Model,
+    crate::entities::unit::Model,
+)> {
+    let operator = caller.operator();
+    let found = visible_campaign(&state.db, &operator, slug).await?;
+    let (program, ward) = program_and_ward(
+        &state.db,
+        &operator,
+        &found,
+        query.program_id,
+        query.ward_id,
+    )
+    .await?;
+    Ok((operator, found, program, ward))
+}
+
+/// The cash round's signing sheet ("Danh sách chi trả tiền mặt") of one ward and program:
+/// people without an account and failed or returned transfers.
+#[utoipa::path(get, path = "/api/campaigns/{slug}/cash-sheet", tag = "payments",
+    params(("slug" = String, Path, description = "the campaign's slug"), ProgramWard),
+    responses((status = 200, description = "the workbook",
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, body = ErrorBody)))]
+pub async fn download_cash_sheet(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(slug): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ProgramWard>,
+) -> ApiResult<Response> {
+    let (operator, found, program, ward) =
+        cash_round_target(&state, &caller, &slug, &query).await?;
+    let file = cash_round_sheet(&state.db, &operator, &found, &ward, &program).await?;
+    Ok(xlsx_download(&file.file_name, file.bytes))
+}
+
+/// Everyone of a ward and program not yet paid, by khu phố then name, with phone numbers.
+#[utoipa::path(get, path = "/api/campaigns/{slug}/payment-follow-up", tag = "payments",
+    params(("slug" = String, Path, description = "the campaign's slug"), ProgramWard),
+    responses((status = 200, body = [FollowUp]), (status = 403, body = ErrorBody)))]
+pub async fn show_follow_up(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(slug): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ProgramWard>,
+) -> ApiResult<Json<Vec<FollowUp>>> {
+    let (operator, found, program, ward) =
+        cash_round_target(&state, &caller, &slug, &query).await?;
+    Ok(Json(
+        follow_up_list(&state.db, &operator, &found, program.id, Some(ward.id)).await?,
+    ))
 }
