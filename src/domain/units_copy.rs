@@ -47,10 +47,13 @@ pub async fn units_version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
     })
 }
 
+/// Every unit, as read at a version of them.
+type Versioned = (i64, Arc<Vec<unit::Model>>);
+
 /// A server's copy of every unit and the version it was read at.
 #[derive(Debug, Clone, Default)]
 pub struct UnitsCopy {
-    copy: Arc<RwLock<Option<(i64, Arc<Vec<unit::Model>>)>>>,
+    copy: Arc<RwLock<Option<Versioned>>>,
 }
 
 impl UnitsCopy {
