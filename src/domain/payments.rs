@@ -884,6 +884,22 @@ pub struct Settlement {
     pub refund_amount: i64,
 }
 
+impl Settlement {
+    /// Adds `other`'s figures to these (a program's total over its wards); the ids stay.
+    pub fn add(&mut self, other: &Settlement) {
+        self.planned += other.planned;
+        self.planned_amount += other.planned_amount;
+        self.transferred += other.transferred;
+        self.transferred_amount += other.transferred_amount;
+        self.cash += other.cash;
+        self.cash_amount += other.cash_amount;
+        self.failed_or_returned += other.failed_or_returned;
+        self.awaiting_result += other.awaiting_result;
+        self.not_reached += other.not_reached;
+        self.refund_amount += other.refund_amount;
+    }
+}
+
 /// How a ward's gifts of one program were paid, as `chamlo progress --json` counts them.
 #[derive(Debug, Clone, Copy, Default, Serialize, ToSchema, PartialEq, Eq)]
 pub struct PaymentCounts {

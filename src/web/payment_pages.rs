@@ -208,16 +208,7 @@ async fn payments_page(
                 .collect();
             let mut total = Settlement::default();
             for s in &mine {
-                total.planned += s.planned;
-                total.planned_amount += s.planned_amount;
-                total.transferred += s.transferred;
-                total.transferred_amount += s.transferred_amount;
-                total.cash += s.cash;
-                total.cash_amount += s.cash_amount;
-                total.failed_or_returned += s.failed_or_returned;
-                total.awaiting_result += s.awaiting_result;
-                total.not_reached += s.not_reached;
-                total.refund_amount += s.refund_amount;
+                total.add(s);
             }
             ProgramSection {
                 name: program.name.clone(),
