@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_banks;
 pub mod admin_catalogue;
 pub mod admin_users;
 pub mod api;
@@ -77,6 +78,7 @@ pub fn app(state: AppState) -> Router {
         .merge(checkin::routes())
         .merge(distribution_points::routes())
         .merge(admin::routes())
+        .merge(admin_banks::routes())
         .merge(admin_catalogue::routes())
         .merge(admin_users::routes())
         .merge(tokens::routes())

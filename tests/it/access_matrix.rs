@@ -518,6 +518,18 @@ const MATRIX: &[Row] = &[
     ),
     row("GET", "/admin", "/admin", NO, "L F F F A F F F"),
     row("GET", "/admin/audit", "/admin/audit", NO, "L F F F A F F F"),
+    row("GET", "/admin/banks", "/admin/banks", NO, "L F F F A F F F"),
+    row(
+        "POST",
+        "/admin/banks",
+        "/admin/banks",
+        Send::Form(&[
+            ("bin", "970499"),
+            ("short_name", "NH Thu"),
+            ("name", "Ngan hang Thu nghiem"),
+        ]),
+        "L F F F A F F F",
+    ),
     row(
         "GET",
         "/admin/categories",
@@ -1037,6 +1049,14 @@ const MATRIX: &[Row] = &[
         "/api/campaigns/{slug}/settlement",
         NO,
         "U A A A A A A A",
+    ),
+    row("GET", "/api/banks", "/api/banks", NO, "U A A A A A A A"),
+    row(
+        "PUT",
+        "/api/banks/{bin}",
+        "/api/banks/970499",
+        Send::Json(r#"{"short_name": "NH Thu", "name": "Ngan hang Thu nghiem"}"#),
+        "U F F F A F F F",
     ),
     row(
         "POST",

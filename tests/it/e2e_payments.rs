@@ -225,3 +225,51 @@ async fn e2e_payments_transfer_list_results_and_cash_round() {
     shoot_both(&client, "payments-07-phuong").await;
     client.close().await.unwrap();
 }
+
+/// Types `text` into the field `css` after clearing it.
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_banks_an_administrator_adds_a_bank_and_a_taken_name_is_refused() {
+    if std::env::var("CHAMLO_E2E").as_deref() != Ok("1") {
+        eprintln!("skipped: run with CHAMLO_E2E=1 (needs chromium and chromium-driver)");
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.create_user("quantri", Role::Admin, None).await;
+    let (base, _driver, client) = serve_and_browse(&app, "e2e-banks").await;
+    client.set_window_size(1366, 900).await.unwrap();
+    login(&client, &base, "quantri").await;
+    client.goto(&format!("{base}/admin")).await.unwrap();
+    click(&client, "a[href='/admin/banks']").await;
+    wait_for_text(&client, "Danh sách ngân hàng").await;
+    shoot_both(&client, "banks-01-danh-sach").await;
+
+    type_into(&client, "#bin", "970499").await;
+    type_into(&client, "#short_name", "NH Thử nghiệm").await;
+    type_into(&client, "#name", "Ngân hàng Thương mại Thử nghiệm").await;
+    type_into(&client, "#synonyms", "TNBank\nVCB").await;
+    click(&client, "#bank-form button[type=submit]").await;
+    wait_for_text(
+        &client,
+        "Tên “VCB” đã dùng cho ngân hàng Vietcombank (970436).",
+    )
+    .await;
+    shoot_both(&client, "banks-02-ten-da-dung").await;
+
+    type_into(&client, "#synonyms", "TNBank").await;
+    click(&client, "#bank-form button[type=submit]").await;
+    wait_for_text(&client, "Đã lưu ngân hàng NH Thử nghiệm (970499).").await;
+    let text = body_text(&client).await;
+    assert!(text.contains("Ngân hàng Thương mại Thử nghiệm"), "{text}");
+    shoot_both(&client, "banks-03-da-luu").await;
+
+    click(&client, "a[aria-label='Sửa ngân hàng NH Thử nghiệm']").await;
+    wait_for_text(&client, "Sửa ngân hàng NH Thử nghiệm").await;
+    let bin = client.find(Locator::Css("#bin")).await.unwrap();
+    assert_eq!(bin.attr("readonly").await.unwrap().as_deref(), Some("true"));
+}

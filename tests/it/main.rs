@@ -8,6 +8,7 @@ mod api;
 mod architecture;
 mod audit_trail;
 mod backup;
+mod banks_admin;
 mod campaign_creation;
 mod campaign_cycle;
 mod cli;

@@ -22,7 +22,7 @@ pub use caller::ApiCaller;
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use respond::{ApiError, ApiResult, ErrorBody, created};
 
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -113,6 +113,8 @@ pub fn routes() -> Router<AppState> {
             "/api/campaigns/{slug}/settlement",
             get(payments::show_settlement),
         )
+        .route("/api/banks", get(payments::list_banks))
+        .route("/api/banks/{bin}", put(payments::save_bank_names))
 }
 
 /// The OpenAPI document of the API.
@@ -162,6 +164,8 @@ pub fn routes() -> Router<AppState> {
         payments::preview_results,
         payments::download_cash_sheet,
         payments::show_follow_up,
+        payments::list_banks,
+        payments::save_bank_names,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme),

@@ -271,3 +271,83 @@ pub async fn show_follow_up(
         follow_up_list(&state.db, &operator, &found, program.id, Some(ward.id)).await?,
     ))
 }
+
+/// A bank of the list, as the API gives it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BankEntry {
+    /// The 6-digit NAPAS BIN.
+    pub bin: String,
+    /// The short name bank files print.
+    pub short_name: String,
+    /// The full name.
+    pub name: String,
+    /// Other names officers type.
+    pub synonyms: Vec<String>,
+}
+
+impl From<crate::entities::bank::Model> for BankEntry {
+    fn from(bank: crate::entities::bank::Model) -> Self {
+        Self {
+            synonyms: bank
+                .synonyms
+                .lines()
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_owned)
+                .collect(),
+            bin: bank.bin,
+            short_name: bank.short_name,
+            name: bank.name,
+        }
+    }
+}
+
+/// A bank's names, as an administrator adds or corrects it (its BIN is in the path).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BankNames {
+    /// The short name bank files print.
+    pub short_name: String,
+    /// The full name.
+    pub name: String,
+    /// Other names officers type.
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+}
+
+/// The bank list the import and the account form match against, by short name.
+#[utoipa::path(get, path = "/api/banks", tag = "payments",
+    responses((status = 200, body = Vec<BankEntry>), (status = 401, body = ErrorBody)))]
+pub async fn list_banks(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+) -> ApiResult<Json<Vec<BankEntry>>> {
+    Ok(Json(
+        crate::domain::payments::banks(&state.db)
+            .await?
+            .into_iter()
+            .map(BankEntry::from)
+            .collect(),
+    ))
+}
+
+/// Adds a bank or corrects one by its BIN (administrators; audited). A name that already
+/// names another bank is refused.
+#[utoipa::path(put, path = "/api/banks/{bin}", tag = "payments",
+    params(("bin" = String, Path, description = "the bank's 6-digit NAPAS BIN")),
+    request_body = BankNames,
+    responses((status = 200, body = BankEntry), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn save_bank_names(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(bin): ApiPath<String>,
+    ApiJson(body): ApiJson<BankNames>,
+) -> ApiResult<Json<BankEntry>> {
+    let input = crate::domain::payments::BankInput {
+        bin,
+        short_name: body.short_name,
+        name: body.name,
+        synonyms: body.synonyms,
+    };
+    let saved = crate::domain::payments::save_bank(&state.db, &caller.operator(), &input).await?;
+    Ok(Json(saved.into()))
+}
