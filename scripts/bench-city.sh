@@ -140,9 +140,18 @@ sql "UPDATE users SET unit_id = $WARD WHERE username = 'bench-ward'"
 DATABASE_URL=$URL "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null
 DATABASE_URL=$URL "$BIN" campaign create --year 2023 --unit "Quận 9" >/dev/null
 fi
-# The deployment's glibc settings (README, "Several app servers, one database"): memory of a
-# big import goes back to the system.
-MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072 MALLOC_MMAP_THRESHOLD_=131072 \
+# The deployment's allocator settings (README, "Several app servers, one database"), so that
+# the memory of a big import goes back to the system: BENCH_ALLOCATOR=glibc runs
+# glibc with two arenas and low trim and mmap thresholds; BENCH_ALLOCATOR=jemalloc (default) preloads
+# Debian's libjemalloc2 with a background thread returning freed pages within a second.
+JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+case ${BENCH_ALLOCATOR:-jemalloc} in
+  jemalloc)
+    [ -e "$JEMALLOC" ] || { say "libjemalloc2 is missing (apt-get install libjemalloc2)"; exit 1; }
+    ALLOCATOR=(LD_PRELOAD=$JEMALLOC MALLOC_CONF=background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0) ;;
+  *) ALLOCATOR=(MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072 MALLOC_MMAP_THRESHOLD_=131072) ;;
+esac
+env "${ALLOCATOR[@]}" \
   DATABASE_URL=$URL CHAMLO_BIND=127.0.0.1:$PORT "$BIN" serve >"$DIR/serve-city.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 100); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.1; done
