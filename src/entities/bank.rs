@@ -20,6 +20,16 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+impl Model {
+    /// The other names officers type, as stored one per line (blank lines skipped).
+    pub fn other_names(&self) -> impl Iterator<Item = &str> {
+        self.synonyms
+            .lines()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
 impl crate::vn::banks::BankNames for Model {
     fn bin(&self) -> &str {
         &self.bin
@@ -27,12 +37,7 @@ impl crate::vn::banks::BankNames for Model {
 
     fn names(&self) -> Vec<&str> {
         let mut names = vec![self.short_name.as_str(), self.name.as_str()];
-        names.extend(
-            self.synonyms
-                .lines()
-                .map(str::trim)
-                .filter(|s| !s.is_empty()),
-        );
+        names.extend(self.other_names());
         names
     }
 }

@@ -90,26 +90,20 @@ struct BanksPage {
     saved: Option<String>,
 }
 
-async fn page(
-    state: &AppState,
+fn page(
     user: &CurrentUser,
+    stored: Vec<bank::Model>,
     form: BankForm,
     editing: bool,
     errors: FormErrors,
     saved: Option<String>,
 ) -> AppResult<BanksPage> {
     user.require_role(&[Role::Admin])?;
-    let banks = banks(&state.db)
-        .await?
+    let banks = stored
         .into_iter()
         .map(|b| BankLine {
             edit_href: format!("/admin/banks?bin={}#bank-form", url_encode(&b.bin)),
-            other_names: b
-                .synonyms
-                .lines()
-                .filter(|s| !s.trim().is_empty())
-                .collect::<Vec<_>>()
-                .join(", "),
+            other_names: b.other_names().collect::<Vec<_>>().join(", "),
             bin: b.bin,
             short_name: b.short_name,
             name: b.name,
@@ -131,18 +125,14 @@ async fn show_banks(
     Query(query): Query<BanksQuery>,
 ) -> AppResult<BanksPage> {
     user.require_role(&[Role::Admin])?;
-    let stored = banks(&state.db)
-        .await?
-        .into_iter()
-        .find(|b| !query.bin.is_empty() && b.bin == query.bin);
-    let saved = banks(&state.db)
-        .await?
-        .into_iter()
-        .find(|b| !query.saved.is_empty() && b.bin == query.saved)
-        .map(|b| format!("Đã lưu ngân hàng {} ({}).", b.short_name, b.bin));
-    let editing = stored.is_some();
-    let form = stored.as_ref().map(BankForm::of).unwrap_or_default();
-    page(&state, &user, form, editing, FormErrors::default(), saved).await
+    let stored = banks(&state.db).await?;
+    let find = |bin: &str| stored.iter().find(|b| !bin.is_empty() && b.bin == bin);
+    let saved =
+        find(&query.saved).map(|b| format!("Đã lưu ngân hàng {} ({}).", b.short_name, b.bin));
+    let editing = find(&query.bin);
+    let form = editing.map(BankForm::of).unwrap_or_default();
+    let editing = editing.is_some();
+    page(&user, stored, form, editing, FormErrors::default(), saved)
 }
 
 async fn save(
@@ -155,9 +145,10 @@ async fn save(
             Redirect::to(&format!("/admin/banks?saved={}", url_encode(&saved.bin))).into_response(),
         ),
         Err(AppError::Invalid(message)) => {
-            let editing = banks(&state.db).await?.iter().any(|b| b.bin == form.bin);
+            let stored = banks(&state.db).await?;
+            let editing = stored.iter().any(|b| b.bin == form.bin);
             let errors = FormErrors::new(vec![("", message)]);
-            let body = page(&state, &user, form, editing, errors, None).await?;
+            let body = page(&user, stored, form, editing, errors, None)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
         Err(other) => Err(other),

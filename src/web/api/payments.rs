@@ -288,12 +288,7 @@ pub struct BankEntry {
 impl From<crate::entities::bank::Model> for BankEntry {
     fn from(bank: crate::entities::bank::Model) -> Self {
         Self {
-            synonyms: bank
-                .synonyms
-                .lines()
-                .filter(|s| !s.trim().is_empty())
-                .map(str::to_owned)
-                .collect(),
+            synonyms: bank.other_names().map(str::to_owned).collect(),
             bin: bank.bin,
             short_name: bank.short_name,
             name: bank.name,
