@@ -153,6 +153,21 @@ pub fn url_encode(text: &str) -> String {
 
 /// A workbook download with an ASCII file name.
 pub fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
+    file_download(
+        file_name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    )
+}
+
+/// A CSV download (a bank's batch upload) with an ASCII file name.
+pub fn csv_download(file_name: &str, bytes: Vec<u8>) -> Response {
+    file_download(file_name, "text/csv; charset=utf-8", bytes)
+}
+
+/// A download of `content_type`, never cached, its file name reduced to ASCII letters,
+/// digits, `.`, `-` and `_` so that it cannot break the header.
+fn file_download(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     let safe: String = file_name
         .chars()
         .map(|c| {
@@ -165,10 +180,7 @@ pub fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
         .collect();
     (
         [
-            (
-                CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
+            (CONTENT_TYPE, content_type.to_owned()),
             (
                 CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{safe}\""),

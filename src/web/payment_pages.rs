@@ -7,7 +7,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -28,7 +27,7 @@ use crate::entities::{campaign, gift_program, unit};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::imports::{multipart_error, upload_body_limit};
-use crate::web::layout::{Chrome, money, operator, xlsx_download};
+use crate::web::layout::{Chrome, csv_download, money, operator, xlsx_download};
 use crate::web::session::CurrentUser;
 
 /// `/campaigns/{slug}/payments…`; the result upload accepts bodies up to `max_upload_mb`.
@@ -326,22 +325,6 @@ async fn make_transfer_list(
         }
         Err(other) => Err(other),
     }
-}
-
-/// A CSV download (UTF-8) with an ASCII file name.
-pub fn csv_download(file_name: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-            (CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
 }
 
 /// `xlsx` or `csv` in a download's path.

@@ -18,8 +18,8 @@ use crate::domain::payments::{
     save_account, settlement,
 };
 use crate::web::AppState;
-use crate::web::layout::xlsx_download;
-use crate::web::payment_pages::{csv_download, file_kind};
+use crate::web::layout::{csv_download, xlsx_download};
+use crate::web::payment_pages::file_kind;
 
 /// A person's payment account (the number masked unless the caller pays).
 #[utoipa::path(get, path = "/api/people/{id}/payment-account", tag = "payments",
