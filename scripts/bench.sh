@@ -121,31 +121,55 @@ fi
 # in a fresh database with the same schema and connection settings. The last import's rows are
 # copied into staging tables by the engine's own shell, untimed; then one write transaction
 # copies them into `people` and `entries` (INSERT … SELECT), timed.
+#
+# The floor's parts (the "what would move the floor" of issue 19): the same floor again with
+# parts of the schema taken away in the floor's own database, untimed, before the timing. Each
+# part is found by name in the engine's catalogue, so a trigger or index added later is taken
+# away too: "triggers" (the tallies' and every other trigger on people and entries),
+# "+ keys" (also every secondary index and, on PostgreSQL, every foreign key of the two
+# tables: what is left is the tables, their primary keys and unique constraints).
+SQLITE_NO_TRIGGERS="SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('people', 'entries')"
+SQLITE_NO_INDEXES="SELECT 'DROP INDEX ' || name || ';' FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('people', 'entries') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+PG_NO_TRIGGERS="SELECT format('DROP TRIGGER %I ON %I;', tgname, tgrelid::regclass) FROM pg_trigger WHERE tgrelid IN ('people'::regclass, 'entries'::regclass) AND NOT tgisinternal"
+PG_NO_KEYS="SELECT format('ALTER TABLE %I DROP CONSTRAINT %I;', conrelid::regclass, conname) FROM pg_constraint WHERE conrelid IN ('people'::regclass, 'entries'::regclass) AND contype = 'f' UNION ALL SELECT format('DROP INDEX %I;', i.indexrelid::regclass) FROM pg_index i WHERE i.indrelid IN ('people'::regclass, 'entries'::regclass) AND NOT i.indisunique AND NOT i.indisprimary"
+
+# sqlite_floor [catalogue query…]: one timed floor on SQLite after running what each query writes.
+sqlite_floor() {
+  local floor_url q
+  floor_url=$(fresh_sqlite floor)
+  DATABASE_URL=$floor_url "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null 2>&1
+  sqlite3 "$DIR/floor.db" "ATTACH '$DIR/bench.db' AS s;
+    INSERT INTO ward_lists SELECT * FROM s.ward_lists;
+    INSERT INTO import_batches SELECT * FROM s.import_batches;
+    CREATE TABLE stage_people AS SELECT * FROM s.people;
+    CREATE TABLE stage_entries AS SELECT * FROM s.entries;"
+  for q in "$@"; do sqlite3 "$DIR/floor.db" "$q" | sqlite3 "$DIR/floor.db"; done
+  "$RELEASE"/examples/storage_floor "$floor_url" 2>/dev/null | sed -n 's/^floor_seconds=//p' | awk '{print $1, 0}'
+}
+# pg_floor [catalogue query…]: the same on PostgreSQL.
+pg_floor() {
+  local floor_url q pair
+  floor_url=$(fresh_pg "${PGDB}_floor")
+  DATABASE_URL=$floor_url "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null 2>&1
+  psql -q "$floor_url" -c 'CREATE TABLE stage_people (LIKE people)' -c 'CREATE TABLE stage_entries (LIKE entries)'
+  for pair in ward_lists:ward_lists import_batches:import_batches people:stage_people entries:stage_entries; do
+    psql -q "$PG/$PGDB" -c "\\copy ${pair%%:*} TO STDOUT" | psql -q "$floor_url" -c "\\copy ${pair##*:} FROM STDIN"
+  done
+  psql -q "$floor_url" -c 'ANALYZE stage_people' -c 'ANALYZE stage_entries'
+  for q in "$@"; do psql -qAt "$floor_url" -c "$q" | psql -q "$floor_url"; done
+  "$RELEASE"/examples/storage_floor "$floor_url" 2>/dev/null | sed -n 's/^floor_seconds=//p' | awk '{print $1, 0}'
+}
 if need sqlite3; then
-  say "storage floor, SQLite ×$RUNS…"
-  for _ in $(seq "$RUNS"); do
-    floor_url=$(fresh_sqlite floor)
-    DATABASE_URL=$floor_url "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null 2>&1
-    sqlite3 "$DIR/floor.db" "ATTACH '$DIR/bench.db' AS s;
-      INSERT INTO ward_lists SELECT * FROM s.ward_lists;
-      INSERT INTO import_batches SELECT * FROM s.import_batches;
-      CREATE TABLE stage_people AS SELECT * FROM s.people;
-      CREATE TABLE stage_entries AS SELECT * FROM s.entries;"
-    "$RELEASE"/examples/storage_floor "$floor_url" 2>/dev/null | sed -n 's/^floor_seconds=//p' | awk '{print $1, 0}'
-  done >"$DIR/runs"; collect storage_sqlite <"$DIR/runs"
+  say "storage floor, SQLite ×$RUNS (whole schema, without triggers, without triggers and keys)…"
+  for _ in $(seq "$RUNS"); do sqlite_floor; done >"$DIR/runs"; collect storage_sqlite <"$DIR/runs"
+  for _ in $(seq "$RUNS"); do sqlite_floor "$SQLITE_NO_TRIGGERS"; done >"$DIR/runs"; collect storage_sqlite_nt <"$DIR/runs"
+  for _ in $(seq "$RUNS"); do sqlite_floor "$SQLITE_NO_TRIGGERS" "$SQLITE_NO_INDEXES"; done >"$DIR/runs"; collect storage_sqlite_bare <"$DIR/runs"
 fi
 if [ $pg_up = 1 ]; then
-  say "storage floor, PostgreSQL ×$RUNS…"
-  for _ in $(seq "$RUNS"); do
-    floor_url=$(fresh_pg "${PGDB}_floor")
-    DATABASE_URL=$floor_url "$BIN" campaign create --year 2024 --unit "Quận 9" >/dev/null 2>&1
-    psql -q "$floor_url" -c 'CREATE TABLE stage_people (LIKE people)' -c 'CREATE TABLE stage_entries (LIKE entries)'
-    for pair in ward_lists:ward_lists import_batches:import_batches people:stage_people entries:stage_entries; do
-      psql -q "$PG/$PGDB" -c "\\copy ${pair%%:*} TO STDOUT" | psql -q "$floor_url" -c "\\copy ${pair##*:} FROM STDIN"
-    done
-    psql -q "$floor_url" -c 'ANALYZE stage_people' -c 'ANALYZE stage_entries'
-    "$RELEASE"/examples/storage_floor "$floor_url" 2>/dev/null | sed -n 's/^floor_seconds=//p' | awk '{print $1, 0}'
-  done >"$DIR/runs"; collect storage_pg <"$DIR/runs"
+  say "storage floor, PostgreSQL ×$RUNS (whole schema, without triggers, without triggers and keys)…"
+  for _ in $(seq "$RUNS"); do pg_floor; done >"$DIR/runs"; collect storage_pg <"$DIR/runs"
+  for _ in $(seq "$RUNS"); do pg_floor "$PG_NO_TRIGGERS"; done >"$DIR/runs"; collect storage_pg_nt <"$DIR/runs"
+  for _ in $(seq "$RUNS"); do pg_floor "$PG_NO_TRIGGERS" "$PG_NO_KEYS"; done >"$DIR/runs"; collect storage_pg_bare <"$DIR/runs"
   psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS ${PGDB}_floor" >/dev/null 2>&1 || true
 fi
 
@@ -282,6 +306,14 @@ fi
 if [ -n "${R[storage_pg]:-}" ] && [ -n "${R[import_pg]:-}" ]; then
   # Issue 19: the whole import against the engine alone storing the same rows.
   row "Import → PostgreSQL vs its storage floor" "${R[import_pg]} s (load ${R[import_pg_load]})" "floor ${R[storage_pg]} s (load ${R[storage_pg_load]})" "$(ratio "${R[import_pg]}" "${R[storage_pg]}")" "$(ok "${R[import_pg]} <= 1.3 * ${R[storage_pg]}") (≤ 1.3)"
+fi
+if [ -n "${R[storage_sqlite_nt]:-}" ]; then
+  row "  its parts: without the triggers" "${R[storage_sqlite_nt]} s" "whole ${R[storage_sqlite]} s" "$(ratio "${R[storage_sqlite_nt]}" "${R[storage_sqlite]}")" "floor"
+  row "  without triggers and secondary indexes" "${R[storage_sqlite_bare]} s" "whole ${R[storage_sqlite]} s" "$(ratio "${R[storage_sqlite_bare]}" "${R[storage_sqlite]}")" "floor"
+fi
+if [ -n "${R[storage_pg_nt]:-}" ]; then
+  row "Storage floor, PostgreSQL, without triggers" "${R[storage_pg_nt]} s" "whole ${R[storage_pg]} s" "$(ratio "${R[storage_pg_nt]}" "${R[storage_pg]}")" "floor"
+  row "  without triggers, foreign keys, 2nd indexes" "${R[storage_pg_bare]} s" "whole ${R[storage_pg]} s" "$(ratio "${R[storage_pg_bare]}" "${R[storage_pg]}")" "floor"
 fi
 if [ -n "${R[storage_pg]:-}" ]; then
   row "Storage floor, PostgreSQL vs SQLite's" "${R[storage_pg]} s" "SQLite ${R[storage_sqlite]:-?} s" "${R[storage_sqlite]:+$(ratio "${R[storage_pg]}" "${R[storage_sqlite]}")}" "floor"
