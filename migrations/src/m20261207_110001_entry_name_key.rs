@@ -96,13 +96,14 @@ impl MigrationTrait for Migration {
         for statement in triggers {
             db.execute_unprepared(&statement).await?;
         }
-        // The list's order with the key at the end: a search filters the list's entries in
-        // the index and reads the table for the 50 rows of its page only.
+        // The list's order with the key and the id at the end: a page takes its 50 ids from
+        // the index alone, a search by name filtering there too (SQLite keeps the id, its
+        // rowid, in every index; PostgreSQL needs it named).
         db.execute_unprepared("DROP INDEX ix_entries_ward_list_order")
             .await?;
         db.execute_unprepared(
             "CREATE INDEX ix_entries_ward_list_order ON entries \
-             (ward_list_id, (source_row IS NULL), source_row, person_id, program_id, name_key)",
+             (ward_list_id, (source_row IS NULL), source_row, person_id, program_id, name_key, id)",
         )
         .await?;
         Ok(())
