@@ -22,7 +22,8 @@ use sea_orm_migration::sea_orm::DbBackend;
 pub struct Migration;
 
 /// The entry's key from its person, as the search folds it.
-const FROM_PERSON: &str = "(SELECT replace(p.name_key, 'đ', 'd') FROM people p WHERE p.id = NEW.person_id)";
+const FROM_PERSON: &str =
+    "(SELECT replace(p.name_key, 'đ', 'd') FROM people p WHERE p.id = NEW.person_id)";
 
 /// The entries of person `NEW.id`, found through `ix_entries_campaign_id_person_id`.
 const PERSON_ENTRIES: &str = "campaign_id IN (SELECT id FROM campaigns) AND person_id = NEW.id";

@@ -10,7 +10,7 @@ use chamlo::config::Config;
 use chamlo::domain::operator::Operator;
 use chamlo::domain::programs::{CategoryAmount, ProgramInput, add_program};
 use chamlo::entities::states::{FundingSource, Role, UnitLevel};
-use chamlo::entities::{category, entry, pending_upload, person};
+use chamlo::entities::{campaign, category, entry, pending_upload, person};
 use chamlo::web::AppState;
 use chamlo::web::layout::url_encode;
 use sea_orm::{
@@ -306,8 +306,9 @@ async fn a_cross_site_upload_is_refused() {
     );
 }
 
-#[tokio::test]
-async fn the_list_searches_without_diacritics_filters_and_edits_people() {
+/// A 2021 district campaign with Hiệp Phú's list of merit recipients committed by the ward's
+/// officer: the app, the campaign, the officer's cookie and the list's address.
+async fn hiep_phu_list() -> (TestApp, campaign::Model, String, String) {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let cookie = app
@@ -324,6 +325,12 @@ async fn the_list_searches_without_diacritics_filters_and_edits_people() {
         &cookie,
     )
     .await;
+    (app, campaign, cookie, list)
+}
+
+#[tokio::test]
+async fn the_list_searches_without_diacritics_filters_and_edits_people() {
+    let (app, _, cookie, list) = hiep_phu_list().await;
 
     let found = app
         .get(&format!("{list}?q=nguyen+van+hung"), Some(&cookie))
@@ -476,23 +483,8 @@ async fn the_list_searches_without_diacritics_filters_and_edits_people() {
 /// of entries and of names keeps it right (triggers of `m20261207_110001_entry_name_key`).
 #[tokio::test]
 async fn the_list_search_finds_gifts_of_every_writer_and_people_by_their_new_name() {
-    let app = TestApp::spawn().await;
-    let campaign = district_campaign(&app, 2021).await;
-    let cookie = app
-        .login_as(
-            "canbo.hiepphu",
-            Role::Ward,
-            Some((UnitLevel::Ward, "Hiệp Phú")),
-        )
-        .await;
     // An import commit.
-    let list = upload_and_commit(
-        &app,
-        &campaign.slug,
-        "01-hiep-phu-nguoi-co-cong.xlsx",
-        &cookie,
-    )
-    .await;
+    let (app, campaign, cookie, list) = hiep_phu_list().await;
     let found = app
         .get(&format!("{list}?q=nguyen+van+hung"), Some(&cookie))
         .await;
@@ -572,12 +564,20 @@ async fn the_list_search_finds_gifts_of_every_writer_and_people_by_their_new_nam
     let by_new_name = app
         .get(&format!("{list}?q=pham+van+duc"), Some(&cookie))
         .await;
-    assert!(by_new_name.body.contains("Phạm Văn Đức"), "{}", by_new_name.body);
+    assert!(
+        by_new_name.body.contains("Phạm Văn Đức"),
+        "{}",
+        by_new_name.body
+    );
     assert!(by_new_name.body.contains("2 dòng phù hợp"));
     let by_old_name = app
         .get(&format!("{list}?q=nguyen+van+hung"), Some(&cookie))
         .await;
-    assert!(by_old_name.body.contains("0 dòng phù hợp"), "{}", by_old_name.body);
+    assert!(
+        by_old_name.body.contains("0 dòng phù hợp"),
+        "{}",
+        by_old_name.body
+    );
 
     // Added by hand on the web: one gift per program the category has an amount in.
     let category_id = entry::Entity::find()
@@ -602,9 +602,7 @@ async fn the_list_search_finds_gifts_of_every_writer_and_people_by_their_new_nam
         )
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
-    let by_hand = app
-        .get(&format!("{list}?q=dang+doan"), Some(&cookie))
-        .await;
+    let by_hand = app.get(&format!("{list}?q=dang+doan"), Some(&cookie)).await;
     assert!(by_hand.body.contains("Đặng Thị Đoan"), "{}", by_hand.body);
 
     // Every entry carries its person's key, folded as the search folds it.
@@ -618,7 +616,11 @@ async fn the_list_search_finds_gifts_of_every_writer_and_people_by_their_new_nam
     let entries = entry::Entity::find().all(&app.db).await.unwrap();
     assert!(entries.len() > 20);
     for gift in entries {
-        assert_eq!(gift.name_key.as_ref(), people.get(&gift.person_id), "{gift:?}");
+        assert_eq!(
+            gift.name_key.as_ref(),
+            people.get(&gift.person_id),
+            "{gift:?}"
+        );
     }
 }
 
@@ -627,22 +629,7 @@ async fn the_list_search_finds_gifts_of_every_writer_and_people_by_their_new_nam
 /// `m20261207_110001_entry_name_key` removed, the migration forgotten) and migrates again.
 #[tokio::test]
 async fn the_name_key_migration_fills_the_entries_already_listed() {
-    let app = TestApp::spawn().await;
-    let campaign = district_campaign(&app, 2021).await;
-    let cookie = app
-        .login_as(
-            "canbo.hiepphu",
-            Role::Ward,
-            Some((UnitLevel::Ward, "Hiệp Phú")),
-        )
-        .await;
-    let list = upload_and_commit(
-        &app,
-        &campaign.slug,
-        "01-hiep-phu-nguoi-co-cong.xlsx",
-        &cookie,
-    )
-    .await;
+    let (app, _, cookie, list) = hiep_phu_list().await;
     let undo: &[&str] = match app.db.get_database_backend() {
         DbBackend::Postgres => &[
             "DROP FUNCTION entries_name_key_from_person() CASCADE",
