@@ -25,6 +25,7 @@ mod m20261205_200001_person_address_key;
 pub use m20261205_200001_person_address_key::backfill as backfill_address_keys;
 mod m20261205_200101_units_version;
 mod m20261206_160001_create_payment_batch_files;
+mod m20261207_110001_entry_name_key;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_200001_person_address_key::Migration),
             Box::new(m20261205_200101_units_version::Migration),
             Box::new(m20261206_160001_create_payment_batch_files::Migration),
+            Box::new(m20261207_110001_entry_name_key::Migration),
         ]
     }
 }

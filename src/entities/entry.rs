@@ -31,6 +31,10 @@ pub struct Model {
     pub note: Option<String>,
     pub import_batch_id: Option<i32>,
     pub source_row: Option<i32>,
+    /// The person's `name_key` with "đ" folded to "d", what the list search compares; kept
+    /// by triggers (migration `m20261207_110001_entry_name_key`), so writers leave it unset.
+    #[serde(skip)]
+    pub name_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

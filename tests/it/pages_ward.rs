@@ -7,11 +7,16 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chamlo::config::Config;
-use chamlo::entities::states::{Role, UnitLevel};
-use chamlo::entities::{entry, pending_upload, person};
+use chamlo::domain::operator::Operator;
+use chamlo::domain::programs::{CategoryAmount, ProgramInput, add_program};
+use chamlo::entities::states::{FundingSource, Role, UnitLevel};
+use chamlo::entities::{campaign, category, entry, pending_upload, person};
 use chamlo::web::AppState;
 use chamlo::web::layout::url_encode;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    TransactionTrait,
+};
 
 use crate::helpers::{TestApp, TestResponse};
 use crate::import::{district_campaign, sample_path};
@@ -301,8 +306,9 @@ async fn a_cross_site_upload_is_refused() {
     );
 }
 
-#[tokio::test]
-async fn the_list_searches_without_diacritics_filters_and_edits_people() {
+/// A 2021 district campaign with Hiệp Phú's list of merit recipients committed by the ward's
+/// officer: the app, the campaign, the officer's cookie and the list's address.
+async fn hiep_phu_list() -> (TestApp, campaign::Model, String, String) {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
     let cookie = app
@@ -319,6 +325,12 @@ async fn the_list_searches_without_diacritics_filters_and_edits_people() {
         &cookie,
     )
     .await;
+    (app, campaign, cookie, list)
+}
+
+#[tokio::test]
+async fn the_list_searches_without_diacritics_filters_and_edits_people() {
+    let (app, _, cookie, list) = hiep_phu_list().await;
 
     let found = app
         .get(&format!("{list}?q=nguyen+van+hung"), Some(&cookie))
@@ -465,6 +477,198 @@ async fn the_list_searches_without_diacritics_filters_and_edits_people() {
         at("Đỗ Thị Đào"),
     ];
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+}
+
+/// The search of a list reads the entries' own copy of their person's name key: every writer
+/// of entries and of names keeps it right (triggers of `m20261207_110001_entry_name_key`).
+#[tokio::test]
+async fn the_list_search_finds_gifts_of_every_writer_and_people_by_their_new_name() {
+    // An import commit.
+    let (app, campaign, cookie, list) = hiep_phu_list().await;
+    let found = app
+        .get(&format!("{list}?q=nguyen+van+hung"), Some(&cookie))
+        .await;
+    assert!(found.body.contains("1 dòng phù hợp"), "{}", found.body);
+
+    // A computed program: a second gift for everyone listed, found by the same search.
+    let mut codes: Vec<String> = Vec::new();
+    for listed in entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign.id))
+        .all(&app.db)
+        .await
+        .unwrap()
+    {
+        let code = category::Entity::find_by_id(listed.category_id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .code;
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    let (_, computed) = add_program(
+        &app.db,
+        &Operator::system("test"),
+        &campaign,
+        &ProgramInput {
+            name: "Quà Thành phố".into(),
+            funding_source: FundingSource::City,
+            sponsor_name: None,
+            goods_description: None,
+            goods_quantity: None,
+            one_per_household: false,
+            amounts: codes
+                .into_iter()
+                .map(|category| CategoryAmount {
+                    category,
+                    amount: 500_000,
+                })
+                .collect(),
+            payment_method: None,
+        },
+    )
+    .await
+    .expect("program added");
+    assert!(computed.created > 0);
+    let both = app
+        .get(&format!("{list}?q=NGUYEN+VAN+HUNG"), Some(&cookie))
+        .await;
+    assert!(both.body.contains("2 dòng phù hợp"), "{}", both.body);
+
+    // Renamed after being listed: found by the new name ("Đ" folded), not by the old one.
+    let hung = person::Entity::find()
+        .filter(person::Column::NationalId.eq("079047000231"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let edit_path = format!("/people/{}/edit?back={}", hung.id, url_encode(&list));
+    let renamed = app
+        .post_form(
+            &edit_path,
+            &[
+                ("full_name", "Phạm Văn Đức"),
+                ("birth_year", "1947"),
+                ("national_id", "079047000231"),
+                ("address", "12/3 Lê Văn Việt"),
+                ("khu_pho", "Khu phố 3"),
+                ("phone", ""),
+                ("notes", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
+    let by_new_name = app
+        .get(&format!("{list}?q=pham+van+duc"), Some(&cookie))
+        .await;
+    assert!(
+        by_new_name.body.contains("Phạm Văn Đức"),
+        "{}",
+        by_new_name.body
+    );
+    assert!(by_new_name.body.contains("2 dòng phù hợp"));
+    let by_old_name = app
+        .get(&format!("{list}?q=nguyen+van+hung"), Some(&cookie))
+        .await;
+    assert!(
+        by_old_name.body.contains("0 dòng phù hợp"),
+        "{}",
+        by_old_name.body
+    );
+
+    // Added by hand on the web: one gift per program the category has an amount in.
+    let category_id = entry::Entity::find()
+        .filter(entry::Column::PersonId.eq(hung.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .category_id;
+    let added = app
+        .post_form(
+            &format!("{list}/people/new"),
+            &[
+                ("full_name", "Đặng Thị Đoan"),
+                ("birth_year", "1950"),
+                ("national_id", ""),
+                ("address", "5 Lê Văn Việt"),
+                ("category", &category_id.to_string()),
+                ("amount", "500.000"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let by_hand = app.get(&format!("{list}?q=dang+doan"), Some(&cookie)).await;
+    assert!(by_hand.body.contains("Đặng Thị Đoan"), "{}", by_hand.body);
+
+    // Every entry carries its person's key, folded as the search folds it.
+    let people: std::collections::HashMap<i32, String> = person::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.id, p.name_key.replace('đ', "d")))
+        .collect();
+    let entries = entry::Entity::find().all(&app.db).await.unwrap();
+    assert!(entries.len() > 20);
+    for gift in entries {
+        assert_eq!(
+            gift.name_key.as_ref(),
+            people.get(&gift.person_id),
+            "{gift:?}"
+        );
+    }
+}
+
+/// The migration fills the key of the entries a database already has: the test puts the
+/// database back as it was before the migration (triggers, column and index of
+/// `m20261207_110001_entry_name_key` removed, the migration forgotten) and migrates again.
+#[tokio::test]
+async fn the_name_key_migration_fills_the_entries_already_listed() {
+    let (app, _, cookie, list) = hiep_phu_list().await;
+    let undo: &[&str] = match app.db.get_database_backend() {
+        DbBackend::Postgres => &[
+            "DROP FUNCTION entries_name_key_from_person() CASCADE",
+            "DROP FUNCTION people_name_key_to_entries() CASCADE",
+        ],
+        _ => &[
+            "DROP TRIGGER tr_entries_name_key_insert",
+            "DROP TRIGGER tr_entries_name_key_person",
+            "DROP TRIGGER tr_people_name_key_entries",
+        ],
+    };
+    // On one connection, in one transaction: the pool's other connections are not asked to
+    // see the schema change half way.
+    let txn = app.db.begin().await.unwrap();
+    for statement in undo.iter().chain(&[
+        "DROP INDEX ix_entries_ward_list_order",
+        "ALTER TABLE entries DROP COLUMN name_key",
+        "CREATE INDEX ix_entries_ward_list_order ON entries \
+         (ward_list_id, (source_row IS NULL), source_row, person_id, program_id)",
+        "DELETE FROM seaql_migrations WHERE version = 'm20261207_110001_entry_name_key'",
+    ]) {
+        txn.execute_unprepared(statement)
+            .await
+            .unwrap_or_else(|err| panic!("{statement}: {err}"));
+    }
+    txn.commit().await.unwrap();
+    chamlo::db::migrate(&app.db).await.expect("migrated again");
+
+    let missing = entry::Entity::find()
+        .filter(entry::Column::NameKey.is_null())
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(missing, 0);
+    let found = app
+        .get(&format!("{list}?q=nguyen+van+hung"), Some(&cookie))
+        .await;
+    assert!(found.body.contains("Nguyễn Văn Hùng"), "{}", found.body);
+    assert!(found.body.contains("1 dòng phù hợp"));
 }
 
 #[tokio::test]

@@ -95,6 +95,9 @@ struct Person {
     ward: usize,
     merit: Option<usize>,
     social: usize,
+    /// The name key the entries carry (`entries.name_key`: "đ" folded to "d"), written
+    /// with them rather than left to the insert trigger.
+    entry_key: String,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -194,6 +197,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ward,
             merit,
             social: rng.below(SOCIAL.len()),
+            entry_key: String::new(),
         });
     }
 
@@ -232,10 +236,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let gender = if rng.below(2) == 0 { "male" } else { "female" };
         let khu_pho = 1 + rng.below(12);
+        let name_key = chamlo_vn::text::name_key(&name);
+        person.entry_key = name_key.replace('đ', "d");
         writeln!(
             out,
             "{id}\t{name}\t{}\t{year}\t{gender}\t{national_id}\t{address}\tKhu phố {khu_pho}\t{}\tactive\t{stamp}\t{stamp}\t{}",
-            chamlo_vn::text::name_key(&name),
+            name_key,
             ward_ids[person.ward],
             chamlo_vn::text::address_key(&address).unwrap_or_else(|| "\\N".to_owned()),
         )?;
@@ -248,7 +254,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     writeln!(
         out,
         "COPY entries (campaign_id, ward_list_id, ward_id, program_id, person_id, category_id, \
-         amount, status, source_row, created_at, updated_at) FROM STDIN;"
+         amount, status, source_row, created_at, updated_at, name_key) FROM STDIN;"
     )?;
     let mut rows_in_ward = vec![0usize; WARDS];
     let mut entry = |out: &mut BufWriter<_>,
@@ -256,12 +262,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                      program: &str,
                      person: usize,
                      category_id: usize,
-                     amount: i64|
+                     amount: i64,
+                     key: &str|
      -> std::io::Result<()> {
         rows_in_ward[ward] += 1;
         writeln!(
             out,
-            "{campaign}\t{}\t{}\t{program}\t{person}\t{category_id}\t{amount}\tpending\t{}\t{stamp}\t{stamp}",
+            "{campaign}\t{}\t{}\t{program}\t{person}\t{category_id}\t{amount}\tpending\t{}\t{stamp}\t{stamp}\t{key}",
             list_id(ward),
             ward_ids[ward],
             rows_in_ward[ward] + 6,
@@ -280,6 +287,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             i + 1,
             category(code)?,
             amount,
+            &person.entry_key,
         )?;
         entries += 1;
         if let Some(m) = person.merit {
@@ -290,6 +298,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 i + 1,
                 category(code)?,
                 MERIT[m].2,
+                &person.entry_key,
             )?;
             entries += 1;
         }
@@ -314,6 +323,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             i + 1,
             category(code)?,
             amount,
+            &person.entry_key,
         )?;
         entries += 1;
     }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::distribution::DistributionValues;
 use super::{ListContext, load_context};
 use crate::domain::approvers::{self, Approvers};
-use crate::domain::list_entries::{ListFilter, active_categories, list_page, sheet_offers};
+use crate::domain::list_entries::{ListFilter, RowNames, categories, list_page, sheet_offers};
 use crate::domain::progress::list_tally;
 use crate::domain::sector_approvals::{SectorState, sector_states};
 use crate::domain::units::display_name;
@@ -226,6 +226,19 @@ pub(super) async fn build_page(
         }
         None => None,
     };
+    // Every category, for the rows' names; the active ones are the filter's.
+    let all_categories = categories(&state.db).await?;
+    let page = match (&list, &summary) {
+        (Some(list), Some(summary)) => {
+            let size = u64::try_from(summary.planned_people).ok();
+            let names = RowNames {
+                categories: &all_categories,
+                programs: &programs,
+            };
+            Some(list_page(&state.db, &user.scope, list, &query.filter(), size, &names).await?)
+        }
+        _ => None,
+    };
     let offers = match &list {
         Some(list) => sheet_offers(&state.db, list, programs).await?,
         None => Vec::new(),
@@ -233,13 +246,6 @@ pub(super) async fn build_page(
     let (with_gifts, without): (Vec<_>, Vec<_>) = offers.into_iter().partition(|o| o.gifts > 0);
     let programs = with_gifts.into_iter().map(|o| o.program).collect();
     let no_sheet = without.into_iter().map(|o| o.why_none).collect();
-    let page = match (&list, &summary) {
-        (Some(list), Some(summary)) => {
-            let size = u64::try_from(summary.planned_people).ok();
-            Some(list_page(&state.db, &user.scope, list, &query.filter(), size).await?)
-        }
-        _ => None,
-    };
     let status = list.as_ref().map_or(ListStatus::Draft, |l| l.status);
     let who = approvers::approvers_of(&user.units, &campaign);
     let sector_states = match &list {
@@ -317,7 +323,7 @@ pub(super) async fn build_page(
         sector_states,
         editable,
         approved: status == ListStatus::Approved,
-        categories: active_categories(&state.db).await?,
+        categories: all_categories.into_iter().filter(|c| c.active).collect(),
         programs,
         no_sheet,
         rows,
