@@ -183,10 +183,7 @@ async fn show_campaign(
         people: figures.total.planned_people,
         amount: money(figures.total.planned_amount),
         received_amount: money(figures.total.received_amount),
-        received_pct: percent(
-            figures.total.received_people,
-            figures.total.planned_people,
-        ),
+        received_pct: percent(figures.total.received_people, figures.total.planned_people),
         status_label: campaign.status.label(),
         manages: op.ensure_manages(&campaign).is_ok(),
         approvers_label: approvers::approvers_of(&user.units, &campaign).label(),
@@ -249,8 +246,7 @@ async fn dashboard_figures(
         lists_submitted: count(ListStatus::Submitted),
         lists_approved: count(ListStatus::Approved),
         total,
-        settlement: crate::web::home::settlement_cards(&state.db, &user.scope, campaign.id)
-            .await?,
+        settlement: crate::web::home::settlement_cards(&state.db, &user.scope, campaign.id).await?,
     })
 }
 

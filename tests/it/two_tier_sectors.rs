@@ -640,9 +640,7 @@ fn dashboard_gifts(body: &str) -> i64 {
     let (before, _) = body
         .split_once(r#"</span><span class="stat-label">suất quà</span>"#)
         .unwrap_or_else(|| panic!("no gift count on the dashboard: {body}"));
-    let (_, number) = before
-        .rsplit_once('>')
-        .expect("the figure's opening tag");
+    let (_, number) = before.rsplit_once('>').expect("the figure's opening tag");
     number.trim().parse().expect("a count")
 }
 
