@@ -42,6 +42,10 @@ pub async fn run(config: Config) -> Result<(), CliError> {
         config: Arc::new(config),
         parsed_uploads: Default::default(),
         units: Default::default(),
+        // A dashboard's figures a second old at most (see `web::campaigns::kept`).
+        dashboards: crate::web::campaigns::kept::KeptDashboards::new(
+            std::time::Duration::from_secs(1),
+        ),
     };
     // The peer address feeds the login throttle (see `web::auth::ClientAddress`).
     axum::serve(

@@ -6,8 +6,12 @@
 //! confirmation page with the counts, `status_confirm`), and starting next year's campaign
 //! from it with its lists carried forward.
 
+pub mod kept;
 mod status_confirm;
 mod ward_table;
+
+use std::sync::Arc;
+use std::time::Instant;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -31,6 +35,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::layout::{Chrome, money, operator, visible_campaign_for};
 use crate::web::session::CurrentUser;
+use kept::DashboardFigures;
 use ward_table::{NO_LIST, WardProgress, WardTable, WardTableQuery, ward_table};
 
 /// `/campaigns` (create) and `/campaigns/{slug}`.
@@ -159,9 +164,52 @@ async fn show_campaign(
             Redirect::to(&format!("/campaigns/{}/wards/{ward_id}", campaign.slug)).into_response(),
         );
     }
+    let figures = match state.dashboards.get(campaign.id, &user.scope) {
+        Some(kept) => kept,
+        None => {
+            let made = Instant::now();
+            let figures = Arc::new(dashboard_figures(&state, &user, &campaign).await?);
+            state
+                .dashboards
+                .put(campaign.id, &user.scope, made, Arc::clone(&figures));
+            figures
+        }
+    };
+    Ok(CampaignPage {
+        chrome: Chrome::for_user(&user),
+        lists_total: figures.lists_total,
+        lists_submitted: figures.lists_submitted,
+        lists_approved: figures.lists_approved,
+        people: figures.total.planned_people,
+        amount: money(figures.total.planned_amount),
+        received_amount: money(figures.total.received_amount),
+        received_pct: percent(figures.total.received_people, figures.total.planned_people),
+        status_label: campaign.status.label(),
+        manages: op.ensure_manages(&campaign).is_ok(),
+        approvers_label: approvers::approvers_of(&user.units, &campaign).label(),
+        runner_name: approvers::campaign_unit(&user.units, &campaign)
+            .map(display_name)
+            .unwrap_or_default(),
+        next_year: campaign.year + 1,
+        notice: notice.text(),
+        settlement: figures.settlement.clone(),
+        wards: ward_table(&campaign.slug, &figures.wards, &table),
+        campaign,
+    }
+    .into_response())
+}
+
+/// The dashboard's figures of `campaign` in the user's scope, read from the database: the
+/// list statuses, the tallies and the settlement, folded into every ward in scope (sorted by
+/// name) and their totals.
+async fn dashboard_figures(
+    state: &AppState,
+    user: &CurrentUser,
+    campaign: &campaign::Model,
+) -> AppResult<DashboardFigures> {
     let lists = list_statuses(&state.db, &user.scope, campaign.id).await?;
     let tallies = ward_tallies(&state.db, &user.scope, campaign.id).await?;
-    let covered = approvers::covered_units(&user.units, &campaign);
+    let covered = approvers::covered_units(&user.units, campaign);
     let mut total = Tally::default();
     for tally in tallies.values() {
         total.merge(tally);
@@ -190,32 +238,16 @@ async fn show_campaign(
             }
         })
         .collect();
-    wards.sort_by_key(|w| crate::vn::text::fold_key(&w.name));
+    wards.sort_by_cached_key(|w| crate::vn::text::fold_key(&w.name));
     let count = |status: ListStatus| lists.values().filter(|s| **s == status).count();
-    let settlement =
-        crate::web::home::settlement_cards(&state.db, &user.scope, campaign.id).await?;
-    Ok(CampaignPage {
-        chrome: Chrome::for_user(&user),
+    Ok(DashboardFigures {
+        wards,
         lists_total: lists.len(),
         lists_submitted: count(ListStatus::Submitted),
         lists_approved: count(ListStatus::Approved),
-        people: total.planned_people,
-        amount: money(total.planned_amount),
-        received_amount: money(total.received_amount),
-        received_pct: percent(total.received_people, total.planned_people),
-        status_label: campaign.status.label(),
-        manages: op.ensure_manages(&campaign).is_ok(),
-        approvers_label: approvers::approvers_of(&user.units, &campaign).label(),
-        runner_name: approvers::campaign_unit(&user.units, &campaign)
-            .map(display_name)
-            .unwrap_or_default(),
-        next_year: campaign.year + 1,
-        notice: notice.text(),
-        settlement,
-        wards: ward_table(&campaign.slug, wards, &table),
-        campaign,
-    }
-    .into_response())
+        total,
+        settlement: crate::web::home::settlement_cards(&state.db, &user.scope, campaign.id).await?,
+    })
 }
 
 /// The create-campaign form on the home page.

@@ -54,6 +54,7 @@ struct HomePage {
 
 /// One program's settlement as the dashboard shows it (DOMAIN.md, "How the state's gifts are
 /// paid"): counts and money, formatted.
+#[derive(Clone)]
 pub struct SettlementCard {
     /// The program's name.
     pub program: String,

@@ -53,6 +53,9 @@ pub struct AppState {
     /// This server's copy of every unit, checked with each session against the database's
     /// version of them (issue 19: the units are not read on every request).
     pub units: crate::domain::units_copy::UnitsCopy,
+    /// The dashboards' figures this server read last, kept a moment (issue 19, see
+    /// `web::campaigns::kept`); `Default` keeps none.
+    pub dashboards: campaigns::kept::KeptDashboards,
 }
 
 /// The whole application as a router, ready to serve or to drive in tests with `oneshot`.

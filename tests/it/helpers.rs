@@ -66,6 +66,7 @@ impl TestApp {
             config: Arc::new(Config::for_database(&database.url)),
             parsed_uploads: Default::default(),
             units: Default::default(),
+            dashboards: Default::default(),
         };
         TestApp {
             db,

@@ -118,6 +118,7 @@ async fn a_too_large_signed_sheet_is_refused_inside_the_frame() {
         config: Arc::new(config),
         parsed_uploads: Default::default(),
         units: Default::default(),
+        dashboards: Default::default(),
     };
     let body = multipart_body("da-ky.xlsx", &vec![b'x'; 2 * 1024 * 1024], &[]);
     let request = Request::post(format!(

@@ -634,3 +634,79 @@ async fn a_merit_reviewer_opens_a_merit_persons_page_but_not_a_poor_households()
         Err(AppError::Forbidden(_))
     ));
 }
+
+/// The number in the dashboard's "suất quà" figure.
+fn dashboard_gifts(body: &str) -> i64 {
+    let (before, _) = body
+        .split_once(r#"</span><span class="stat-label">suất quà</span>"#)
+        .unwrap_or_else(|| panic!("no gift count on the dashboard: {body}"));
+    let (_, number) = before.rsplit_once('>').expect("the figure's opening tag");
+    number.trim().parse().expect("a count")
+}
+
+/// The dashboard's figures kept by a server (issue 19): for the keeping time a view shows what
+/// was read, after it the database's figures again, and a reviewer of one sector never gets
+/// the figures kept for another scope, though every view hits the store.
+#[tokio::test]
+async fn kept_dashboard_figures_are_refreshed_after_their_time_and_never_cross_scopes() {
+    use chamlo::entities::entry;
+    use chamlo::web::campaigns::kept::KeptDashboards;
+    use std::time::{Duration, Instant};
+
+    const KEEP: Duration = Duration::from_secs(2);
+    let mut app = TestApp::spawn().await;
+    app.state.dashboards = KeptDashboards::new(KEEP);
+    let campaign = lists_of_every_sector(&app).await;
+    city_reviewer(&app, "sotc", &[]).await;
+    city_reviewer(&app, "sonoivu", &[Sector::Merit]).await;
+    city_reviewer(&app, "soyte", &[Sector::SocialProtection]).await;
+    let city = app.login("sotc", crate::helpers::PASSWORD).await;
+    let merit = app.login("sonoivu", crate::helpers::PASSWORD).await;
+    let social = app.login("soyte", crate::helpers::PASSWORD).await;
+    let path = format!("/campaigns/{}", campaign.slug);
+    let gifts = |cookie: String| {
+        let (app, path) = (&app, &path);
+        async move {
+            let page = app.get(path, Some(&cookie)).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            dashboard_gifts(&page.body)
+        }
+    };
+
+    // One after the other, each from the store filled by the one before: every scope its own.
+    let read_at = Instant::now();
+    assert_eq!(gifts(city.clone()).await, 6);
+    assert_eq!(gifts(merit.clone()).await, 3);
+    assert_eq!(gifts(social.clone()).await, 2);
+    assert_eq!(gifts(merit.clone()).await, 3);
+
+    // A merit gift removed: within the keeping time the figures read stand, after it the
+    // removal shows, in both scopes that hold it and not in the one that does not.
+    let merit_category = category::Entity::find()
+        .filter(category::Column::Code.eq("TB"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the TB category");
+    let removed = entry::Entity::find()
+        .filter(entry::Column::CampaignId.eq(campaign.id))
+        .filter(entry::Column::CategoryId.eq(merit_category.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("a merit gift");
+    entry::Entity::delete_by_id(removed.id)
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let city_kept = gifts(city.clone()).await;
+    let merit_kept = gifts(merit.clone()).await;
+    if read_at.elapsed() < KEEP {
+        assert_eq!((city_kept, merit_kept), (6, 3), "kept within their time");
+    }
+    // Whatever was kept so far was read before now.
+    tokio::time::sleep(KEEP + Duration::from_millis(100)).await;
+    assert_eq!(gifts(city).await, 5, "read again after their time");
+    assert_eq!(gifts(merit).await, 2);
+    assert_eq!(gifts(social).await, 2);
+}

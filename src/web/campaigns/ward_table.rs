@@ -15,6 +15,7 @@ pub const WARDS_PER_PAGE: usize = 25;
 pub const NO_LIST: &str = "none";
 
 /// One ward on the dashboard.
+#[derive(Clone)]
 pub struct WardProgress {
     /// The ward's id, for links.
     pub ward_id: i32,
@@ -77,7 +78,7 @@ pub struct WardTable {
 }
 
 /// The page of `wards` (sorted as shown) that `query` asks for, on the dashboard of `slug`.
-pub fn ward_table(slug: &str, wards: Vec<WardProgress>, query: &WardTableQuery) -> WardTable {
+pub fn ward_table(slug: &str, wards: &[WardProgress], query: &WardTableQuery) -> WardTable {
     // Each status with its code and words; `None` is a ward without a list.
     let statuses = [
         None,
@@ -127,8 +128,8 @@ pub fn ward_table(slug: &str, wards: Vec<WardProgress>, query: &WardTableQuery) 
             });
         }
     }
-    let kept: Vec<WardProgress> = wards
-        .into_iter()
+    let kept: Vec<&WardProgress> = wards
+        .iter()
         .filter(|w| filter.is_empty() || w.status == filter)
         .collect();
     let matching = kept.len();
@@ -140,7 +141,12 @@ pub fn ward_table(slug: &str, wards: Vec<WardProgress>, query: &WardTableQuery) 
         .unwrap_or(1)
         .clamp(1, pages);
     let skip = (page - 1) * WARDS_PER_PAGE;
-    let rows: Vec<WardProgress> = kept.into_iter().skip(skip).take(WARDS_PER_PAGE).collect();
+    let rows: Vec<WardProgress> = kept
+        .into_iter()
+        .skip(skip)
+        .take(WARDS_PER_PAGE)
+        .cloned()
+        .collect();
     WardTable {
         first: if rows.is_empty() { 0 } else { skip + 1 },
         last: skip + rows.len(),
@@ -195,12 +201,12 @@ mod tests {
     fn pages_hold_every_ward_once_in_order() {
         let mut seen = Vec::new();
         for page in 1..=3 {
-            let table = ward_table("tet-2026", city(), &query("", &page.to_string()));
+            let table = ward_table("tet-2026", &city(), &query("", &page.to_string()));
             assert_eq!(table.matching, 60);
             seen.extend(table.rows.iter().map(|w| w.ward_id));
         }
         assert_eq!(seen, (1..=60).collect::<Vec<_>>());
-        let last = ward_table("tet-2026", city(), &query("", "3"));
+        let last = ward_table("tet-2026", &city(), &query("", "3"));
         assert_eq!((last.first, last.last), (51, 60));
         assert_eq!(last.prev_link, "/campaigns/tet-2026?page=2#phuong");
         assert!(last.next_link.is_empty());
@@ -208,7 +214,7 @@ mod tests {
 
     #[test]
     fn a_status_keeps_its_wards_and_counts_every_status() {
-        let table = ward_table("tet-2026", city(), &query("submitted", ""));
+        let table = ward_table("tet-2026", &city(), &query("submitted", ""));
         assert_eq!(table.matching, 20);
         assert!(table.rows.iter().all(|w| w.status == "submitted"));
         assert!(table.next_link.is_empty(), "20 wards fit one page");
@@ -230,10 +236,10 @@ mod tests {
     #[test]
     fn a_mistyped_address_shows_the_first_page_of_every_ward() {
         for (wards, page) in [("bogus", "x"), ("", "0"), ("", "-3")] {
-            let table = ward_table("tet-2026", city(), &query(wards, page));
+            let table = ward_table("tet-2026", &city(), &query(wards, page));
             assert_eq!((table.matching, table.first), (60, 1));
         }
-        let beyond = ward_table("tet-2026", city(), &query("", "99"));
+        let beyond = ward_table("tet-2026", &city(), &query("", "99"));
         assert_eq!(beyond.first, 51, "past the end: the last page");
     }
 }
