@@ -14,8 +14,8 @@ use chamlo::entities::{campaign, category, entry, pending_upload, person};
 use chamlo::web::AppState;
 use chamlo::web::layout::url_encode;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, TransactionTrait,
 };
 
 use crate::helpers::{TestApp, TestResponse};
@@ -642,9 +642,13 @@ async fn the_name_key_migration_fills_the_entries_already_listed() {
             "DROP TRIGGER tr_people_name_key_entries",
         ],
     };
-    // On one connection, in one transaction: the pool's other connections are not asked to
-    // see the schema change half way.
-    let txn = app.db.begin().await.unwrap();
+    // The undoing and the migration on one connection of their own, the undoing in one
+    // transaction: another of the pool's SQLite connections, its schema read before the
+    // column was dropped, refuses to add it again ("duplicate column name").
+    let mut options = ConnectOptions::new(app.database_url.clone());
+    options.max_connections(1).sqlx_logging(false);
+    let alone = Database::connect(options).await.unwrap();
+    let txn = alone.begin().await.unwrap();
     for statement in undo.iter().chain(&[
         "DROP INDEX ix_entries_ward_list_order",
         "ALTER TABLE entries DROP COLUMN name_key",
@@ -657,7 +661,8 @@ async fn the_name_key_migration_fills_the_entries_already_listed() {
             .unwrap_or_else(|err| panic!("{statement}: {err}"));
     }
     txn.commit().await.unwrap();
-    chamlo::db::migrate(&app.db).await.expect("migrated again");
+    chamlo::db::migrate(&alone).await.expect("migrated again");
+    alone.close().await.unwrap();
 
     let missing = entry::Entity::find()
         .filter(entry::Column::NameKey.is_null())
