@@ -307,3 +307,39 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// Adds the city's gift of 500,000 đồng for each of the category `codes` to `campaign`, as the
+/// city adds a program after the wards' lists are in; its gifts are computed at once.
+pub async fn add_city_gift(
+    db: &DatabaseConnection,
+    campaign: &chamlo::entities::campaign::Model,
+    codes: Vec<String>,
+) -> (
+    chamlo::domain::programs::ProgramDetail,
+    chamlo::domain::gift_planning::ComputeSummary,
+) {
+    use chamlo::domain::programs::{CategoryAmount, ProgramInput, add_program};
+    add_program(
+        db,
+        &Operator::system("test"),
+        campaign,
+        &ProgramInput {
+            name: "Quà Thành phố".into(),
+            funding_source: chamlo::entities::states::FundingSource::City,
+            sponsor_name: None,
+            goods_description: None,
+            goods_quantity: None,
+            one_per_household: false,
+            amounts: codes
+                .into_iter()
+                .map(|category| CategoryAmount {
+                    category,
+                    amount: 500_000,
+                })
+                .collect(),
+            payment_method: None,
+        },
+    )
+    .await
+    .expect("program added")
+}

@@ -7,9 +7,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chamlo::config::Config;
-use chamlo::domain::operator::Operator;
-use chamlo::domain::programs::{CategoryAmount, ProgramInput, add_program};
-use chamlo::entities::states::{FundingSource, Role, UnitLevel};
+use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::{campaign, category, entry, pending_upload, person};
 use chamlo::web::AppState;
 use chamlo::web::layout::url_encode;
@@ -509,29 +507,7 @@ async fn the_list_search_finds_gifts_of_every_writer_and_people_by_their_new_nam
             codes.push(code);
         }
     }
-    let (_, computed) = add_program(
-        &app.db,
-        &Operator::system("test"),
-        &campaign,
-        &ProgramInput {
-            name: "Quà Thành phố".into(),
-            funding_source: FundingSource::City,
-            sponsor_name: None,
-            goods_description: None,
-            goods_quantity: None,
-            one_per_household: false,
-            amounts: codes
-                .into_iter()
-                .map(|category| CategoryAmount {
-                    category,
-                    amount: 500_000,
-                })
-                .collect(),
-            payment_method: None,
-        },
-    )
-    .await
-    .expect("program added");
+    let (_, computed) = crate::helpers::add_city_gift(&app.db, &campaign, codes).await;
     assert!(computed.created > 0);
     let both = app
         .get(&format!("{list}?q=NGUYEN+VAN+HUNG"), Some(&cookie))

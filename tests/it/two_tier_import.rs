@@ -13,10 +13,9 @@ use chamlo::domain::import_check::FormerWards;
 use chamlo::domain::import_commit::{FileMeta, commit_import};
 use chamlo::domain::lineage::{self, LineageInput};
 use chamlo::domain::operator::Operator;
-use chamlo::domain::programs::{CategoryAmount, ProgramInput, add_program};
 use chamlo::domain::scope::UnitScope;
 use chamlo::domain::units::all_units;
-use chamlo::entities::states::{FundingSource, Role, UnitLevel};
+use chamlo::entities::states::{Role, UnitLevel};
 use chamlo::entities::{campaign, category, entry, unit, unit_lineage, ward_list};
 use chamlo::error::AppError;
 use chamlo::import::{KnownWard, ParsedList, RowStatus, Severity};
@@ -265,29 +264,7 @@ async fn a_program_added_later_keeps_phuong_cu_on_its_gifts() {
             codes.push(found.code);
         }
     }
-    let (program, computed) = add_program(
-        &app.db,
-        &Operator::system("test"),
-        &campaign,
-        &ProgramInput {
-            name: "Quà Thành phố".into(),
-            funding_source: FundingSource::City,
-            sponsor_name: None,
-            goods_description: None,
-            goods_quantity: None,
-            one_per_household: false,
-            amounts: codes
-                .into_iter()
-                .map(|category| CategoryAmount {
-                    category,
-                    amount: 500_000,
-                })
-                .collect(),
-            payment_method: None,
-        },
-    )
-    .await
-    .expect("program added");
+    let (program, computed) = crate::helpers::add_city_gift(&app.db, &campaign, codes).await;
     assert_eq!(computed.created, 12);
     let units = all_units(&app.db).await.unwrap();
     let hiep_phu = ward(&units, "Hiệp Phú", false);
