@@ -26,6 +26,7 @@ pub use m20261205_200001_person_address_key::backfill as backfill_address_keys;
 mod m20261205_200101_units_version;
 mod m20261206_160001_create_payment_batch_files;
 mod m20261207_110001_entry_name_key;
+mod m20261208_090001_pairing_versions;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_200101_units_version::Migration),
             Box::new(m20261206_160001_create_payment_batch_files::Migration),
             Box::new(m20261207_110001_entry_name_key::Migration),
+            Box::new(m20261208_090001_pairing_versions::Migration),
         ]
     }
 }

@@ -46,6 +46,7 @@ pub async fn run(config: Config) -> Result<(), CliError> {
         dashboards: crate::web::campaigns::kept::KeptDashboards::new(
             std::time::Duration::from_secs(1),
         ),
+        pairs: Default::default(),
     };
     // The peer address feeds the login throttle (see `web::auth::ClientAddress`).
     axum::serve(

@@ -19,6 +19,8 @@ use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::gift_planning::{compute_program_entries, listed_people};
 use crate::domain::operator::Operator;
+use crate::domain::pairs_copy::{PairsCopy, pairing_versions};
+use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::states::{DuplicateDecision, EntryStatus, ListStatus};
 use crate::entities::{
@@ -243,22 +245,19 @@ async fn name_twins(db: &impl ConnectionTrait, listed: &[i32]) -> AppResult<Vec<
     Ok(twins)
 }
 
-/// The entries that could pair with an entry of `ward_id`, its own included: entries of the
-/// ward's people, of their name twins ([`name_twins`]) and of the ward's households (theirs
-/// and their people's). Read by lists of ids from the indexes on `entries (campaign_id,
-/// ward_id)`, `(campaign_id, person_id)` and `(household_id)`, so a ward's review reads its
-/// own few thousand rows and their partners instead of the whole city's million.
+/// The entries that could pair with an entry of `ward_id`, its own included, in every ward:
+/// entries of the ward's people, of their name twins ([`name_twins`]) and of the ward's
+/// households (theirs and their people's). Read by lists of ids from the indexes on `entries
+/// (campaign_id, ward_id)`, `(campaign_id, person_id)` and `(household_id)`, so a ward's
+/// review reads its own few thousand rows and their partners instead of the whole city's
+/// million. Every ward's: the pairs found are kept for every reviewer of the ward
+/// ([`PairsCopy`]), each seeing those whose two sides are in their scope.
 async fn ward_candidate_entries(
     db: &impl ConnectionTrait,
-    operator: &Operator,
     campaign_id: i32,
     ward_id: i32,
 ) -> AppResult<Vec<entry::Model>> {
-    let in_scope = || {
-        entry::Entity::find()
-            .filter(entry::Column::CampaignId.eq(campaign_id))
-            .filter(operator.scope.condition(entry::Column::WardId))
-    };
+    let of_campaign = || entry::Entity::find().filter(entry::Column::CampaignId.eq(campaign_id));
     let mut listed: Vec<i32> = entry::Entity::find()
         .select_only()
         .column(entry::Column::PersonId)
@@ -284,7 +283,7 @@ async fn ward_candidate_entries(
     people.dedup();
     let mut found: BTreeMap<i32, entry::Model> = BTreeMap::new();
     for chunk in people.chunks(ID_CHUNK) {
-        for e in in_scope()
+        for e in of_campaign()
             .filter(entry::Column::PersonId.is_in(chunk.iter().copied()))
             .all(db)
             .await?
@@ -292,7 +291,7 @@ async fn ward_candidate_entries(
             found.insert(e.id, e);
         }
     }
-    for e in in_scope()
+    for e in of_campaign()
         .filter(Expr::cust(format!(
             "entries.household_id IN ({households})"
         )))
@@ -304,15 +303,9 @@ async fn ward_candidate_entries(
     Ok(found.into_values().collect())
 }
 
-/// The rows of [`ward_candidate_entries`] with their people (people read by id, in chunks
-/// that stay under either engine's limit on bound values).
-async fn load_ward_rows(
-    db: &impl ConnectionTrait,
-    operator: &Operator,
-    campaign_id: i32,
-    ward_id: i32,
-) -> AppResult<Vec<Row>> {
-    let entries = ward_candidate_entries(db, operator, campaign_id, ward_id).await?;
+/// `entries` with their people (read by id, in chunks that stay under either engine's limit
+/// on bound values).
+async fn with_people(db: &impl ConnectionTrait, entries: Vec<entry::Model>) -> AppResult<Vec<Row>> {
     let mut ids: Vec<i32> = entries.iter().map(|e| e.person_id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -329,6 +322,28 @@ async fn load_ward_rows(
     Ok(join_people(entries, &people))
 }
 
+/// The entries `ids` of the campaign that `scope` sees (their ward, and their category's
+/// sector for a sector limit), with their people.
+async fn load_rows_by_ids(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    campaign_id: i32,
+    ids: &[i32],
+) -> AppResult<Vec<Row>> {
+    let mut entries = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ID_CHUNK) {
+        entries.extend(
+            entry::Entity::find()
+                .filter(entry::Column::CampaignId.eq(campaign_id))
+                .filter(entry::Column::Id.is_in(chunk.iter().copied()))
+                .filter(scope.entry_condition())
+                .all(db)
+                .await?,
+        );
+    }
+    with_people(db, entries).await
+}
+
 /// Every possible duplicate in the campaign's lists within the operator's units, by program
 /// then entry ids; pairs already judged "keep both" carry that decision. District staff and
 /// administrators only. A fixed number of queries.
@@ -342,37 +357,90 @@ pub async fn find_duplicates(
     pairs_among(db, campaign, rows).await
 }
 
-/// The possible duplicates with at least one side in `ward_id`, as [`find_duplicates`] finds
-/// them but reading only that ward's entries and their possible partners: a city's review of
-/// one ward, and a ward list's approval, stay fast with a million entries in the campaign.
+/// The possible duplicates with at least one side in `ward_id` and both sides in the
+/// operator's scope, as [`find_duplicates`] finds them but reading only that ward's entries
+/// and their possible partners, and only when the campaign's pairing versions moved since
+/// this server last looked (`copy`): a city's review of one ward, and a ward list's
+/// approval, stay fast with a million entries in the campaign.
 pub async fn find_ward_duplicates(
     db: &impl ConnectionTrait,
+    copy: &PairsCopy,
     operator: &Operator,
     campaign: &campaign::Model,
     ward_id: i32,
 ) -> AppResult<Vec<DuplicatePair>> {
     operator.ensure_manages(campaign)?;
     operator.scope.ensure(ward_id)?;
-    let rows = load_ward_rows(db, operator, campaign.id, ward_id).await?;
+    let versions = pairing_versions(db, campaign.id).await?;
+    let found = copy
+        .ward_pairs(campaign.id, ward_id, versions, || {
+            ward_pair_ids(db, campaign, ward_id)
+        })
+        .await?;
+    let mut ids: Vec<i32> = found.iter().flat_map(|&(a, b)| [a, b]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows = load_rows_by_ids(db, &operator.scope, campaign.id, &ids).await?;
     let mut pairs = pairs_among(db, campaign, rows).await?;
     pairs.retain(|p| p.a.ward_id == ward_id || p.b.ward_id == ward_id);
     Ok(pairs)
 }
 
-/// The pairs among `rows` that share a person, a name-birth-address key or (in a
-/// one-per-household program) a household, with their evidence and decisions.
-async fn pairs_among(
+/// Every pair with a side in `ward_id`, across every ward and sector, as entry ids.
+async fn ward_pair_ids(
     db: &impl ConnectionTrait,
     campaign: &campaign::Model,
-    rows: Vec<Row>,
-) -> AppResult<Vec<DuplicatePair>> {
-    let programs: HashMap<i32, gift_program::Model> = gift_program::Entity::find()
-        .filter(gift_program::Column::CampaignId.eq(campaign.id))
+    ward_id: i32,
+) -> AppResult<Vec<(i32, i32)>> {
+    let entries = ward_candidate_entries(db, campaign.id, ward_id).await?;
+    let rows = with_people(db, entries).await?;
+    let programs = campaign_programs(db, campaign.id).await?;
+    Ok(pairs_in(&rows, &programs)
+        .into_iter()
+        .filter(|&(x, y, _)| rows[x].entry.ward_id == ward_id || rows[y].entry.ward_id == ward_id)
+        .map(|(x, y, _)| (rows[x].entry.id, rows[y].entry.id))
+        .collect())
+}
+
+/// The pair of entries `entry_ids`, if the operator sees both and they may be one recipient:
+/// what a decision's confirmation shows, read by id instead of through every pair of the
+/// campaign.
+pub async fn find_pair(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    entry_ids: (i32, i32),
+) -> AppResult<Option<DuplicatePair>> {
+    operator.ensure_manages(campaign)?;
+    let (a, b) = (entry_ids.0.min(entry_ids.1), entry_ids.0.max(entry_ids.1));
+    let rows = load_rows_by_ids(db, &operator.scope, campaign.id, &[a, b]).await?;
+    Ok(pairs_among(db, campaign, rows)
+        .await?
+        .into_iter()
+        .find(|p| (p.a.entry_id, p.b.entry_id) == (a, b)))
+}
+
+/// The campaign's programs by id.
+async fn campaign_programs(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+) -> AppResult<HashMap<i32, gift_program::Model>> {
+    Ok(gift_program::Entity::find()
+        .filter(gift_program::Column::CampaignId.eq(campaign_id))
         .all(db)
         .await?
         .into_iter()
         .map(|p| (p.id, p))
-        .collect();
+        .collect())
+}
+
+/// The pairs among `rows` (indices, the smaller entry id first) that share a person, a
+/// name-birth-address key or (in a one-per-household program) a household, with their
+/// evidence, in entry id order.
+fn pairs_in(
+    rows: &[Row],
+    programs: &HashMap<i32, gift_program::Model>,
+) -> Vec<(usize, usize, Vec<Evidence>)> {
     // Candidate pairs come from grouping on each kind of key; the evidence is then computed
     // for the pair as a whole.
     let mut groups: HashMap<(i32, String), Vec<usize>> = HashMap::new();
@@ -412,6 +480,27 @@ async fn pairs_among(
             }
         }
     }
+    pairs
+        .into_values()
+        .filter_map(|(x, y)| {
+            let one_per_household = programs
+                .get(&rows[x].entry.program_id)
+                .is_some_and(|p| p.one_per_household);
+            let evidence = evidence_between(&rows[x], &rows[y], one_per_household);
+            (!evidence.is_empty()).then_some((x, y, evidence))
+        })
+        .collect()
+}
+
+/// The pairs among `rows` that share a person, a name-birth-address key or (in a
+/// one-per-household program) a household, with their evidence and decisions.
+async fn pairs_among(
+    db: &impl ConnectionTrait,
+    campaign: &campaign::Model,
+    rows: Vec<Row>,
+) -> AppResult<Vec<DuplicatePair>> {
+    let programs = campaign_programs(db, campaign.id).await?;
+    let found = pairs_in(&rows, &programs);
     let decisions: HashMap<(i32, i32), duplicate_decision::Model> =
         duplicate_decision::Entity::find()
             .filter(duplicate_decision::Column::CampaignId.eq(campaign.id))
@@ -464,16 +553,9 @@ async fn pairs_among(
         }
     };
     let mut out = Vec::new();
-    for ((a_id, b_id), (x, y)) in pairs {
+    for (x, y, evidence) in found {
+        let (a_id, b_id) = (rows[x].entry.id, rows[y].entry.id);
         let program = programs.get(&rows[x].entry.program_id);
-        let evidence = evidence_between(
-            &rows[x],
-            &rows[y],
-            program.is_some_and(|p| p.one_per_household),
-        );
-        if evidence.is_empty() {
-            continue;
-        }
         let decision = decisions.get(&(a_id, b_id));
         out.push(DuplicatePair {
             program_id: rows[x].entry.program_id,
@@ -526,11 +608,7 @@ pub async fn decide_duplicate<C: ConnectionTrait + TransactionTrait>(
         return Err(AppError::Invalid("Hãy chọn hai mục khác nhau.".into()));
     }
     let txn = begin_write(db).await?;
-    let rows: Vec<Row> = load_rows(&txn, operator, campaign.id)
-        .await?
-        .into_iter()
-        .filter(|r| r.entry.id == a_id || r.entry.id == b_id)
-        .collect();
+    let rows = load_rows_by_ids(&txn, &operator.scope, campaign.id, &[a_id, b_id]).await?;
     let (Some(a), Some(b)) = (
         rows.iter().find(|r| r.entry.id == a_id),
         rows.iter().find(|r| r.entry.id == b_id),

@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use crate::domain::duplicates::{DuplicatePair, Evidence, find_ward_duplicates};
 use crate::domain::list_entries::list_statuses;
 use crate::domain::operator::Operator;
+use crate::domain::pairs_copy::PairsCopy;
 use crate::domain::progress::{list_tally, ward_tallies};
 use crate::domain::ward_lists::ListAction;
 use crate::entities::states::{CampaignStatus, ListStatus};
@@ -40,6 +41,7 @@ pub struct TransitionPreview {
 /// ward has been checked by the caller (the page loading the list).
 pub async fn preview_transition(
     db: &impl ConnectionTrait,
+    copy: &PairsCopy,
     operator: &Operator,
     campaign: &campaign::Model,
     list: &ward_list::Model,
@@ -55,7 +57,7 @@ pub async fn preview_transition(
         ..TransitionPreview::default()
     };
     if action == ListAction::Approve {
-        preview.open_duplicates = find_ward_duplicates(db, operator, campaign, list.ward_id)
+        preview.open_duplicates = find_ward_duplicates(db, copy, operator, campaign, list.ward_id)
             .await?
             .iter()
             .filter(|p| p.decision.is_none())

@@ -27,6 +27,7 @@ pub mod list_review;
 pub mod listing_edit;
 pub mod login_throttle;
 pub mod operator;
+pub mod pairs_copy;
 pub mod payment_batches;
 pub mod payments;
 pub mod pending_uploads;

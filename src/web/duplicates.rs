@@ -10,10 +10,10 @@ use serde::Deserialize;
 
 use crate::domain::campaigns::visible_campaign;
 use crate::domain::duplicates::{
-    Decision, DuplicatePair, decide_duplicate, find_duplicates, find_ward_duplicates,
+    Decision, DuplicatePair, decide_duplicate, find_duplicates, find_pair, find_ward_duplicates,
 };
 use crate::domain::list_review::gifts_removed_with;
-use crate::domain::units::{all_units, display_name};
+use crate::domain::units::display_name;
 use crate::entities::campaign;
 use crate::entities::states::ListStatus;
 use crate::error::{AppError, AppResult};
@@ -121,9 +121,10 @@ async fn show_duplicates(
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
     let (pairs, ward_name) = match query.ward {
         Some(ward_id) => {
-            let pairs = find_ward_duplicates(&state.db, &op, &campaign, ward_id).await?;
-            let name = all_units(&state.db)
-                .await?
+            let pairs =
+                find_ward_duplicates(&state.db, &state.pairs, &op, &campaign, ward_id).await?;
+            let name = user
+                .units
                 .iter()
                 .find(|u| u.id == ward_id)
                 .map(display_name);
@@ -206,13 +207,8 @@ async fn confirm_decision(
 ) -> AppResult<ConfirmDecisionPage> {
     let op = operator(&user);
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
-    let pair = find_duplicates(&state.db, &op, &campaign)
+    let pair = find_pair(&state.db, &op, &campaign, (form.a, form.b))
         .await?
-        .into_iter()
-        .find(|p| {
-            (p.a.entry_id, p.b.entry_id) == (form.a, form.b)
-                || (p.b.entry_id, p.a.entry_id) == (form.a, form.b)
-        })
         .ok_or_else(|| AppError::NotFound("Không còn cặp nghi trùng này.".into()))?;
     let kept_id = match form.decision.as_str() {
         "keep_a" => form.a,

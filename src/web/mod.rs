@@ -56,6 +56,9 @@ pub struct AppState {
     /// The dashboards' figures this server read last, kept a moment (issue 19, see
     /// `web::campaigns::kept`); `Default` keeps none.
     pub dashboards: campaigns::kept::KeptDashboards,
+    /// The wards' duplicate pairs this server found, with the pairing versions they were
+    /// found at (issue 19, see `domain::pairs_copy`).
+    pub pairs: crate::domain::pairs_copy::PairsCopy,
 }
 
 /// The whole application as a router, ready to serve or to drive in tests with `oneshot`.

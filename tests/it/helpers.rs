@@ -67,6 +67,7 @@ impl TestApp {
             parsed_uploads: Default::default(),
             units: Default::default(),
             dashboards: Default::default(),
+            pairs: Default::default(),
         };
         TestApp {
             db,

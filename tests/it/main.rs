@@ -16,6 +16,7 @@ mod concurrent_import;
 mod cycle_support;
 mod distribution;
 mod distribution_day;
+mod duplicates_kept;
 mod e2e;
 mod e2e_admin_users;
 mod e2e_checkin;

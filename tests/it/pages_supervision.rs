@@ -214,12 +214,13 @@ async fn a_wards_duplicate_review_is_the_campaigns_pairs_touching_that_ward() {
             .filter(|p| p.a.ward_id == ward || p.b.ward_id == ward)
             .map(key)
             .collect();
-        let found: Vec<_> = find_ward_duplicates(&app.db, &operator, &campaign, ward)
-            .await
-            .unwrap()
-            .iter()
-            .map(key)
-            .collect();
+        let found: Vec<_> =
+            find_ward_duplicates(&app.db, &app.state.pairs, &operator, &campaign, ward)
+                .await
+                .unwrap()
+                .iter()
+                .map(key)
+                .collect();
         assert_eq!(found, expected, "ward {ward}");
     }
 
@@ -276,12 +277,13 @@ async fn pairs_checked_by_ward(
             .filter(|p| p.a.ward_id == ward || p.b.ward_id == ward)
             .map(key)
             .collect();
-        let found: Vec<_> = find_ward_duplicates(&app.db, &operator, campaign, ward)
-            .await
-            .unwrap()
-            .iter()
-            .map(key)
-            .collect();
+        let found: Vec<_> =
+            find_ward_duplicates(&app.db, &app.state.pairs, &operator, campaign, ward)
+                .await
+                .unwrap()
+                .iter()
+                .map(key)
+                .collect();
         assert_eq!(found, expected, "ward {ward}");
     }
     all.iter().map(key).collect()

@@ -52,6 +52,7 @@ pub(super) async fn confirm_transition(
         .ok_or_else(|| AppError::Invalid("Phường chưa có danh sách trong đợt này.".into()))?;
     let preview = preview_transition(
         &state.db,
+        &state.pairs,
         &operator(&user),
         &context.campaign,
         &list,
