@@ -5,8 +5,8 @@
 //! A ward's duplicate review at city size reads the ward's 14,000 entries, their people's name
 //! twins and their partners across 168 wards: about 0.35 s of SQL, on every view. Each app
 //! server now keeps the pairs it found per ward (`domain::pairs_copy`) together with the
-//! campaign's numbers, reads only these numbers (a row per list) on a view, and finds the
-//! pairs again when any of them differs. Several app servers, the CLI and plain SQL stay right
+//! campaign's numbers, reads only their sum and count on a view, and finds the pairs again
+//! when they differ. Several app servers, the CLI and plain SQL stay right
 //! because the numbers live in the database and move with the data.
 //!
 //! What moves a list's number (and nothing else, so recording gifts on the distribution day
@@ -18,8 +18,9 @@
 //! - a program of the campaign turned to or from "one per household" (every list of the
 //!   campaign).
 //!
-//! Numbers of lists since deleted stay behind; they are never read as a list's and only ever
-//! go up, so a view never mistakes an old set of pairs for a current one.
+//! Rows are never deleted (the numbers of a list since deleted stay behind) and numbers only
+//! go up, so the sum rises with every change: a view never mistakes an old set of pairs for
+//! a current one.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;

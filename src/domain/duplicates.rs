@@ -354,7 +354,7 @@ pub async fn find_duplicates(
 ) -> AppResult<Vec<DuplicatePair>> {
     operator.ensure_manages(campaign)?;
     let rows = load_rows(db, operator, campaign.id).await?;
-    pairs_among(db, campaign, rows).await
+    pairs_among(db, operator, campaign, rows).await
 }
 
 /// The possible duplicates with at least one side in `ward_id` and both sides in the
@@ -381,7 +381,7 @@ pub async fn find_ward_duplicates(
     ids.sort_unstable();
     ids.dedup();
     let rows = load_rows_by_ids(db, &operator.scope, campaign.id, &ids).await?;
-    let mut pairs = pairs_among(db, campaign, rows).await?;
+    let mut pairs = pairs_among(db, operator, campaign, rows).await?;
     pairs.retain(|p| p.a.ward_id == ward_id || p.b.ward_id == ward_id);
     Ok(pairs)
 }
@@ -414,7 +414,7 @@ pub async fn find_pair(
     operator.ensure_manages(campaign)?;
     let (a, b) = (entry_ids.0.min(entry_ids.1), entry_ids.0.max(entry_ids.1));
     let rows = load_rows_by_ids(db, &operator.scope, campaign.id, &[a, b]).await?;
-    Ok(pairs_among(db, campaign, rows)
+    Ok(pairs_among(db, operator, campaign, rows)
         .await?
         .into_iter()
         .find(|p| (p.a.entry_id, p.b.entry_id) == (a, b)))
@@ -496,9 +496,17 @@ fn pairs_in(
 /// one-per-household program) a household, with their evidence and decisions.
 async fn pairs_among(
     db: &impl ConnectionTrait,
+    operator: &Operator,
     campaign: &campaign::Model,
     rows: Vec<Row>,
 ) -> AppResult<Vec<DuplicatePair>> {
+    // Every unit, for the wards' names: the operator's, read with their session (the system
+    // operator of the CLI carries none).
+    let units = if operator.units.is_empty() {
+        std::sync::Arc::new(all_units(db).await?)
+    } else {
+        std::sync::Arc::clone(&operator.units)
+    };
     let programs = campaign_programs(db, campaign.id).await?;
     let found = pairs_in(&rows, &programs);
     let decisions: HashMap<(i32, i32), duplicate_decision::Model> =
@@ -515,14 +523,19 @@ async fn pairs_among(
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
+    let mut list_ids: Vec<i32> = rows.iter().map(|r| r.entry.ward_list_id).collect();
+    list_ids.sort_unstable();
+    list_ids.dedup();
     let lists: HashMap<i32, ListStatus> = ward_list::Entity::find()
-        .filter(ward_list::Column::CampaignId.eq(campaign.id))
+        .select_only()
+        .column(ward_list::Column::Id)
+        .column(ward_list::Column::Status)
+        .filter(ward_list::Column::Id.is_in(list_ids))
+        .into_tuple()
         .all(db)
         .await?
         .into_iter()
-        .map(|l| (l.id, l.status))
         .collect();
-    let units = all_units(db).await?;
     let side = |row: &Row| {
         let category = categories.get(&row.entry.category_id);
         DuplicateSide {
