@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
-use crate::domain::gift_planning::{compute_program_entries, listed_people};
+use crate::domain::gift_planning::compute_program_entries;
 use crate::domain::operator::Operator;
 use crate::domain::pairs_copy::{PairsCopy, pairing_versions};
 use crate::domain::scope::UnitScope;
@@ -162,25 +162,60 @@ fn name_birth_address(p: &person::Model) -> Option<String> {
     Some(format!("{}|{year}|{address}", p.name_key))
 }
 
-/// Loads the campaign's entries in the operator's units with their people (two queries).
-async fn load_rows(
+/// The entries of the campaign that could be a side of a pair, found by the database: those of
+/// a person listed twice in one program, of people sharing a name key, birth year and folded
+/// address, and (for a one-per-household program) of a household listed twice in it. The
+/// server then reads only those, where it read every entry and every listed person before:
+/// 12 s and 1.4 GB of server memory for a city's million entries.
+async fn campaign_candidate_ids(
     db: &impl ConnectionTrait,
-    operator: &Operator,
     campaign_id: i32,
-) -> AppResult<Vec<Row>> {
-    let entries = entry::Entity::find()
-        .filter(entry::Column::CampaignId.eq(campaign_id))
-        .filter(operator.scope.entry_condition())
-        .all(db)
-        .await?;
-    let people: HashMap<i32, person::Model> = person::Entity::find()
-        .filter(person::Column::Id.in_subquery(listed_people(campaign_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    Ok(join_people(entries, &people))
+) -> AppResult<Vec<i32>> {
+    let c = campaign_id;
+    let mut queries = vec![
+        format!(
+            "SELECT e.id FROM entries e WHERE e.campaign_id = {c} \
+             AND (e.program_id, e.person_id) IN (SELECT program_id, person_id FROM entries \
+             WHERE campaign_id = {c} GROUP BY program_id, person_id HAVING COUNT(*) > 1)"
+        ),
+        // The keys shared by two people anywhere (the grouping reads the people's index of
+        // name key, birth year and folded address alone), then the campaign's entries of them.
+        format!(
+            "SELECT e.id FROM entries e JOIN people p ON p.id = e.person_id \
+             WHERE e.campaign_id = {c} AND (p.name_key, p.birth_year, p.address_key) IN \
+             (SELECT name_key, birth_year, address_key FROM people \
+             WHERE birth_year IS NOT NULL AND address_key IS NOT NULL \
+             GROUP BY name_key, birth_year, address_key HAVING COUNT(*) > 1)"
+        ),
+    ];
+    let one_per_household = format!(
+        "SELECT id FROM gift_programs WHERE campaign_id = {c} AND one_per_household = {}",
+        match db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => "true",
+            _ => "1",
+        }
+    );
+    queries.push(format!(
+        "SELECT e.id FROM entries e LEFT JOIN people p ON p.id = e.person_id \
+         WHERE e.campaign_id = {c} AND e.program_id IN ({one_per_household}) \
+         AND (e.program_id, COALESCE(e.household_id, p.household_id)) IN \
+         (SELECT x.program_id, COALESCE(x.household_id, q.household_id) FROM entries x \
+         LEFT JOIN people q ON q.id = x.person_id \
+         WHERE x.campaign_id = {c} AND x.program_id IN ({one_per_household}) \
+         GROUP BY x.program_id, COALESCE(x.household_id, q.household_id) HAVING COUNT(*) > 1)"
+    ));
+    let mut ids = Vec::new();
+    for sql in queries {
+        for row in db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await?
+        {
+            ids.push(row.try_get::<i32>("", "id")?);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// Each entry with its person and the household it counts in (its own, else its person's).
@@ -346,14 +381,16 @@ async fn load_rows_by_ids(
 
 /// Every possible duplicate in the campaign's lists within the operator's units, by program
 /// then entry ids; pairs already judged "keep both" carry that decision. District staff and
-/// administrators only. A fixed number of queries.
+/// administrators only. The database finds the entries that could pair
+/// ([`campaign_candidate_ids`]); only those are read.
 pub async fn find_duplicates(
     db: &impl ConnectionTrait,
     operator: &Operator,
     campaign: &campaign::Model,
 ) -> AppResult<Vec<DuplicatePair>> {
     operator.ensure_manages(campaign)?;
-    let rows = load_rows(db, operator, campaign.id).await?;
+    let ids = campaign_candidate_ids(db, campaign.id).await?;
+    let rows = load_rows_by_ids(db, &operator.scope, campaign.id, &ids).await?;
     pairs_among(db, operator, campaign, rows).await
 }
 
@@ -585,6 +622,44 @@ async fn pairs_among(
     Ok(out)
 }
 
+/// The pairs touching one ward, for a campaign's overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct WardPairs {
+    /// The ward's id.
+    pub ward_id: i32,
+    /// Its official name.
+    pub ward_name: String,
+    /// Pairs with a side in the ward.
+    pub pairs: usize,
+    /// Of those, not yet judged "keep both".
+    pub undecided: usize,
+}
+
+/// `pairs` per ward, a pair across two wards counted in each, wards by name: a city's
+/// thousands of pairs are reviewed ward by ward.
+pub fn pairs_by_ward(pairs: &[DuplicatePair]) -> Vec<WardPairs> {
+    let mut wards: BTreeMap<i32, WardPairs> = BTreeMap::new();
+    for pair in pairs {
+        let mut sides = vec![&pair.a];
+        if pair.b.ward_id != pair.a.ward_id {
+            sides.push(&pair.b);
+        }
+        for side in sides {
+            let ward = wards.entry(side.ward_id).or_insert_with(|| WardPairs {
+                ward_id: side.ward_id,
+                ward_name: side.ward_name.clone(),
+                pairs: 0,
+                undecided: 0,
+            });
+            ward.pairs += 1;
+            ward.undecided += usize::from(pair.decision.is_none());
+        }
+    }
+    let mut wards: Vec<WardPairs> = wards.into_values().collect();
+    wards.sort_by_cached_key(|w| crate::vn::text::fold_key(&w.ward_name));
+    wards
+}
+
 /// What a decision did.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DecisionOutcome {
@@ -767,4 +842,57 @@ pub async fn decide_duplicate<C: ConnectionTrait + TransactionTrait>(
     };
     txn.commit().await?;
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(entry_id: i32, ward_id: i32, ward_name: &str) -> DuplicateSide {
+        DuplicateSide {
+            entry_id,
+            person_id: entry_id,
+            full_name: "Trần Thị Bé".into(),
+            birth_year: Some(1950),
+            address: None,
+            ward_id,
+            ward_name: ward_name.into(),
+            category_code: "HN".into(),
+            category_name: "Hộ nghèo".into(),
+            amount: 500_000,
+            household_id: None,
+            list_status: ListStatus::Draft,
+        }
+    }
+
+    fn pair(a: DuplicateSide, b: DuplicateSide, decided: bool) -> DuplicatePair {
+        DuplicatePair {
+            program_id: 1,
+            program_name: "Quà Tết".into(),
+            a,
+            b,
+            evidence: vec![Evidence::SamePerson],
+            evidence_labels: Vec::new(),
+            decision: decided.then_some(DuplicateDecision::KeepBoth),
+            decided_at: None,
+        }
+    }
+
+    #[test]
+    fn pairs_by_ward_counts_a_pair_in_each_of_its_wards_and_sorts_by_name() {
+        let pairs = [
+            pair(side(1, 10, "Tăng Nhơn Phú"), side(2, 20, "An Khánh"), false),
+            pair(side(3, 20, "An Khánh"), side(4, 20, "An Khánh"), true),
+            pair(
+                side(5, 30, "Bình Trưng"),
+                side(6, 10, "Tăng Nhơn Phú"),
+                false,
+            ),
+        ];
+        let counts: Vec<(i32, usize, usize)> = pairs_by_ward(&pairs)
+            .iter()
+            .map(|w| (w.ward_id, w.pairs, w.undecided))
+            .collect();
+        assert_eq!(counts, vec![(20, 2, 1), (30, 1, 1), (10, 2, 2)]);
+    }
 }

@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use crate::domain::campaigns::visible_campaign;
 use crate::domain::duplicates::{
-    Decision, DuplicatePair, decide_duplicate, find_duplicates, find_pair, find_ward_duplicates,
+    Decision, DuplicatePair, WardPairs, decide_duplicate, find_duplicates, find_pair,
+    find_ward_duplicates, pairs_by_ward,
 };
 use crate::domain::list_review::gifts_removed_with;
 use crate::domain::units::display_name;
@@ -41,7 +42,16 @@ struct DuplicatesPage {
     decided: bool,
     /// The ward the page is limited to, if any.
     ward_name: Option<String>,
+    /// Every pair of the campaign, when it has more than [`PAIRS_ON_ONE_PAGE`]: the page
+    /// then lists the wards with their pairs instead of the pairs themselves.
+    total_pairs: String,
+    /// Those pairs by ward (empty when the pairs are shown).
+    wards: Vec<WardPairs>,
 }
+
+/// The most pairs the campaign's page shows one by one; above it (a city's thousands), it
+/// lists the wards, each a link to its own review.
+const PAIRS_ON_ONE_PAGE: usize = 200;
 
 /// One side of a pair as shown.
 pub struct SideView {
@@ -119,7 +129,7 @@ async fn show_duplicates(
 ) -> AppResult<DuplicatesPage> {
     let op = operator(&user);
     let campaign = visible_campaign(&state.db, &op, &slug).await?;
-    let (pairs, ward_name) = match query.ward {
+    let (mut pairs, ward_name) = match query.ward {
         Some(ward_id) => {
             let pairs =
                 find_ward_duplicates(&state.db, &state.pairs, &op, &campaign, ward_id).await?;
@@ -132,12 +142,22 @@ async fn show_duplicates(
         }
         None => (find_duplicates(&state.db, &op, &campaign).await?, None),
     };
+    let total_pairs = pairs.len();
+    let wards = if ward_name.is_none() && total_pairs > PAIRS_ON_ONE_PAGE {
+        let wards = pairs_by_ward(&pairs);
+        pairs.clear();
+        wards
+    } else {
+        Vec::new()
+    };
     Ok(DuplicatesPage {
         chrome: Chrome::for_user(&user),
         campaign,
         ward_name,
         pairs: pairs.iter().map(pair_view).collect(),
         decided: query.notice == "da-quyet-dinh",
+        total_pairs: crate::vn::money_words::format_thousands(total_pairs as i64),
+        wards,
     })
 }
 
