@@ -485,14 +485,11 @@ pub struct SheetOffer {
     pub why_none: String,
 }
 
-/// Gifts of each program on `list`, with the reason a program has none: a list approved
-/// before the program was added was left as it was (reopening it computes the program for
-/// its people); otherwise nobody on it is of the program's categories.
-pub async fn sheet_offers(
+/// Gifts on `list` per program, every sector's.
+pub async fn program_gifts(
     db: &impl ConnectionTrait,
     list: &ward_list::Model,
-    programs: Vec<gift_program::Model>,
-) -> AppResult<Vec<SheetOffer>> {
+) -> AppResult<HashMap<i32, u64>> {
     // From the tallies the triggers keep (a few rows, found by their key), not a count of
     // the list's entries: 6–10 ms per page view for a 14,000-entry list at city size.
     let program_id = Alias::new("program_id");
@@ -508,16 +505,30 @@ pub async fn sheet_offers(
         .and_where(Expr::col(Alias::new("ward_list_id")).eq(list.id))
         .group_by_col(program_id)
         .to_owned();
-    let mut counts: HashMap<i32, i64> = HashMap::new();
+    let mut counts = HashMap::new();
     for row in db.query_all(&query).await? {
-        counts.insert(row.try_get("", "program_id")?, row.try_get("", "gifts")?);
+        let gifts: i64 = row.try_get("", "gifts")?;
+        counts.insert(
+            row.try_get("", "program_id")?,
+            u64::try_from(gifts).unwrap_or(0),
+        );
     }
-    Ok(programs
+    Ok(counts)
+}
+
+/// Gifts of each program on `list` (`gifts`, as [`program_gifts`] reads them), with the
+/// reason a program has none: a list approved before the program was added was left as it
+/// was (reopening it computes the program for its people); otherwise nobody on it is of the
+/// program's categories.
+pub fn sheet_offers(
+    list: &ward_list::Model,
+    programs: Vec<gift_program::Model>,
+    gifts: &HashMap<i32, u64>,
+) -> Vec<SheetOffer> {
+    programs
         .into_iter()
         .map(|program| {
-            let gifts = counts
-                .get(&program.id)
-                .map_or(0, |&n| u64::try_from(n).unwrap_or(0));
+            let gifts = gifts.get(&program.id).copied().unwrap_or(0);
             let why_none = if gifts > 0 {
                 String::new()
             } else {
@@ -529,7 +540,7 @@ pub async fn sheet_offers(
                 why_none,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Why `list` holds no gift of `program`, in the words its page and the refused download

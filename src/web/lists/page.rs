@@ -11,7 +11,7 @@ use super::distribution::DistributionValues;
 use super::{ListContext, load_context};
 use crate::domain::approvers::{self, Approvers};
 use crate::domain::list_entries::{ListFilter, RowNames, categories, list_page, sheet_offers};
-use crate::domain::progress::list_tally;
+use crate::domain::progress::list_tally_with_gifts;
 use crate::domain::sector_approvals::{SectorState, sector_states};
 use crate::domain::units::display_name;
 use crate::entities::states::{CampaignStatus, EntryStatus, ListStatus, NotReceivedReason};
@@ -220,11 +220,12 @@ pub(super) async fn build_page(
         list,
         programs,
     } = context;
-    let summary = match &list {
+    let (summary, gifts) = match &list {
         Some(list) => {
-            Some(list_tally(&state.db, &user.scope, campaign.id, ward.id, list.id).await?)
+            let (tally, gifts) = list_tally_with_gifts(&state.db, &user.scope, list).await?;
+            (Some(tally), gifts)
         }
-        None => None,
+        None => (None, Default::default()),
     };
     // Every category, for the rows' names; the active ones are the filter's.
     let all_categories = categories(&state.db).await?;
@@ -240,7 +241,7 @@ pub(super) async fn build_page(
         _ => None,
     };
     let offers = match &list {
-        Some(list) => sheet_offers(&state.db, list, programs).await?,
+        Some(list) => sheet_offers(list, programs, &gifts),
         None => Vec::new(),
     };
     let (with_gifts, without): (Vec<_>, Vec<_>) = offers.into_iter().partition(|o| o.gifts > 0);
