@@ -27,6 +27,7 @@ mod m20261205_200101_units_version;
 mod m20261206_160001_create_payment_batch_files;
 mod m20261207_110001_entry_name_key;
 mod m20261208_090001_pairing_versions;
+mod m20261208_100001_categories_version;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_160001_create_payment_batch_files::Migration),
             Box::new(m20261207_110001_entry_name_key::Migration),
             Box::new(m20261208_090001_pairing_versions::Migration),
+            Box::new(m20261208_100001_categories_version::Migration),
         ]
     }
 }

@@ -47,6 +47,7 @@ pub async fn run(config: Config) -> Result<(), CliError> {
             std::time::Duration::from_secs(1),
         ),
         pairs: Default::default(),
+        categories: Default::default(),
     };
     // The peer address feeds the login throttle (see `web::auth::ClientAddress`).
     axum::serve(

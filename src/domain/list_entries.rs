@@ -414,17 +414,23 @@ async fn page_rows(db: &impl ConnectionTrait, statement: Statement) -> AppResult
     Ok(rows)
 }
 
-/// A campaign by slug with the list of `ward_id` in it (if any) and its programs by id:
-/// what every list page starts from, in one query (one row per program).
+/// The campaign, its list of the ward (if any), its programs by id and the categories'
+/// version ([`categories_copy`](crate::domain::categories_copy)).
+pub type CampaignWithList = (
+    campaign::Model,
+    Option<ward_list::Model>,
+    Vec<gift_program::Model>,
+    i64,
+);
+
+/// A campaign by slug with the list of `ward_id` in it (if any), its programs by id and the
+/// version of the categories: what every list page starts from, in one query (one row per
+/// program).
 pub async fn campaign_with_list(
     db: &impl ConnectionTrait,
     slug: &str,
     ward_id: i32,
-) -> AppResult<(
-    campaign::Model,
-    Option<ward_list::Model>,
-    Vec<gift_program::Model>,
-)> {
+) -> AppResult<CampaignWithList> {
     let (c, l, g) = (Alias::new("c"), Alias::new("l"), Alias::new("g"));
     let mut query = Query::select();
     query.from_as(campaign::Entity, c.clone());
@@ -432,6 +438,10 @@ pub async fn campaign_with_list(
     select_prefixed::<ward_list::Entity>(&mut query, &l, "l_");
     select_prefixed::<gift_program::Entity>(&mut query, &g, "g_");
     query
+        .expr_as(
+            crate::domain::categories_copy::version_expr(),
+            Alias::new(crate::domain::categories_copy::VERSION_COLUMN),
+        )
         .join_as(
             JoinType::LeftJoin,
             ward_list::Entity,
@@ -469,7 +479,9 @@ pub async fn campaign_with_list(
             programs.push(gift_program::Model::from_query_result(row, "g_")?);
         }
     }
-    Ok((campaign, list, programs))
+    let categories_version: Option<i64> =
+        first.try_get("", crate::domain::categories_copy::VERSION_COLUMN)?;
+    Ok((campaign, list, programs, categories_version.unwrap_or(0)))
 }
 
 /// A program as a ward list's page offers its signing sheet: how many gifts of it the list

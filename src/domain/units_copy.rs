@@ -8,12 +8,13 @@
 //! it was read with, and reads the units again (with the number, in one statement, so the
 //! pair is one snapshot) when it is not.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, QueryStatementBuilder};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
 use crate::db::prefixed_columns::select_prefixed;
+use crate::domain::versioned_copy::VersionedCopy;
 use crate::entities::unit;
 
 /// The prefix of the units' columns when read with their version.
@@ -47,13 +48,10 @@ pub async fn units_version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
     })
 }
 
-/// Every unit, as read at a version of them.
-type Versioned = (i64, Arc<Vec<unit::Model>>);
-
 /// A server's copy of every unit and the version it was read at.
 #[derive(Debug, Clone, Default)]
 pub struct UnitsCopy {
-    copy: Arc<RwLock<Option<Versioned>>>,
+    copy: VersionedCopy<Vec<unit::Model>>,
 }
 
 impl UnitsCopy {
@@ -64,32 +62,13 @@ impl UnitsCopy {
         db: &impl ConnectionTrait,
         version: i64,
     ) -> Result<Arc<Vec<unit::Model>>, DbErr> {
-        if let Some(units) = self.at(version) {
+        if let Some(units) = self.copy.at(version) {
             return Ok(units);
         }
         let (read_at, units) = read_units(db).await?;
         let units = Arc::new(units);
-        let mut copy = self
-            .copy
-            .write()
-            .unwrap_or_else(|poison| poison.into_inner());
-        // Keep the newest of concurrent reads: a slower request must not put back an older
-        // copy (versions only grow).
-        if copy.as_ref().is_none_or(|(kept, _)| *kept < read_at) {
-            *copy = Some((read_at, Arc::clone(&units)));
-        }
+        self.copy.keep(read_at, Arc::clone(&units));
         Ok(units)
-    }
-
-    /// The copy, if it was read at `version`.
-    fn at(&self, version: i64) -> Option<Arc<Vec<unit::Model>>> {
-        let copy = self
-            .copy
-            .read()
-            .unwrap_or_else(|poison| poison.into_inner());
-        copy.as_ref()
-            .filter(|(kept, _)| *kept == version)
-            .map(|(_, units)| Arc::clone(units))
     }
 }
 

@@ -59,6 +59,9 @@ pub struct AppState {
     /// The wards' duplicate pairs this server found, with the pairing versions they were
     /// found at (issue 19, see `domain::pairs_copy`).
     pub pairs: crate::domain::pairs_copy::PairsCopy,
+    /// This server's copy of every category, checked with each list page against the
+    /// database's version of them (issue 19, see `domain::categories_copy`).
+    pub categories: crate::domain::categories_copy::CategoriesCopy,
 }
 
 /// The whole application as a router, ready to serve or to drive in tests with `oneshot`.

@@ -68,6 +68,7 @@ impl TestApp {
             units: Default::default(),
             dashboards: Default::default(),
             pairs: Default::default(),
+            categories: Default::default(),
         };
         TestApp {
             db,

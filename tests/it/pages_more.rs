@@ -120,6 +120,7 @@ async fn a_too_large_signed_sheet_is_refused_inside_the_frame() {
         units: Default::default(),
         dashboards: Default::default(),
         pairs: Default::default(),
+        categories: Default::default(),
     };
     let body = multipart_body("da-ky.xlsx", &vec![b'x'; 2 * 1024 * 1024], &[]);
     let request = Request::post(format!(

@@ -134,3 +134,52 @@ async fn a_server_sees_units_changed_elsewhere_on_its_next_page() {
         assert!(!list.body.contains("Thử Nghiệm"), "{}", list.body);
     }
 }
+
+/// The categories are kept per server the same way (`domain::categories_copy`, checked
+/// against `categories_version` with the campaign on every list page): a category renamed by
+/// plain SQL, as another server or an administrator's script would, is named so on the next
+/// list page.
+#[tokio::test]
+async fn a_category_renamed_by_sql_is_named_so_on_the_next_list_page() {
+    let app = TestApp::spawn().await;
+    let campaign = crate::import::district_campaign(&app, 2021).await;
+    crate::import::import_sample(&app, &campaign, "01-hiep-phu-nguoi-co-cong.xlsx", None).await;
+    let cookie = app
+        .login_as(
+            "quan9",
+            Role::District,
+            Some((UnitLevel::District, "Quận 9")),
+        )
+        .await;
+    let backend = app.db.get_database_backend();
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT c.id, c.name, e.ward_id FROM entries e JOIN categories c \
+                 ON c.id = e.category_id WHERE e.campaign_id = {} ORDER BY e.id LIMIT 1",
+                campaign.id
+            ),
+        ))
+        .await
+        .unwrap()
+        .expect("an entry");
+    let (category_id, name, ward_id): (i32, String, i32) = (
+        row.try_get("", "id").unwrap(),
+        row.try_get("", "name").unwrap(),
+        row.try_get("", "ward_id").unwrap(),
+    );
+    let path = format!("/campaigns/{}/wards/{ward_id}", campaign.slug);
+    let before = app.get(&path, Some(&cookie)).await;
+    assert!(before.body.contains(&name), "{}", before.body);
+    let renamed = format!("{name} (tên mới)");
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE categories SET name = '{renamed}' WHERE id = {category_id}"
+        ))
+        .await
+        .unwrap();
+    let after = app.get(&path, Some(&cookie)).await;
+    assert!(after.body.contains(&renamed), "{}", after.body);
+}

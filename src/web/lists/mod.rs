@@ -56,6 +56,8 @@ struct ListContext {
     list: Option<ward_list::Model>,
     /// The campaign's programs, by id.
     programs: Vec<gift_program::Model>,
+    /// The categories' version read with them (`domain::categories_copy`).
+    categories_version: i64,
 }
 
 /// Loads what a list handler starts from, refusing a ward or a campaign outside the user's
@@ -68,7 +70,8 @@ async fn load_context(
 ) -> AppResult<ListContext> {
     // The ward first: another ward's list is refused whatever the campaign.
     user.scope.ensure(ward_id)?;
-    let (campaign, list, programs) = campaign_with_list(&state.db, slug, ward_id).await?;
+    let (campaign, list, programs, categories_version) =
+        campaign_with_list(&state.db, slug, ward_id).await?;
     ensure_sees_campaign(user, &campaign)?;
     crate::domain::approvers::ensure_covers(&user.units, &campaign, ward_id)?;
     let ward = user
@@ -80,5 +83,6 @@ async fn load_context(
         ward,
         list,
         programs,
+        categories_version,
     })
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::distribution::DistributionValues;
 use super::{ListContext, load_context};
 use crate::domain::approvers::{self, Approvers};
-use crate::domain::list_entries::{ListFilter, RowNames, categories, list_page, sheet_offers};
+use crate::domain::list_entries::{ListFilter, RowNames, list_page, sheet_offers};
 use crate::domain::progress::list_tally_with_gifts;
 use crate::domain::sector_approvals::{SectorState, sector_states};
 use crate::domain::units::display_name;
@@ -219,6 +219,7 @@ pub(super) async fn build_page(
         ward,
         list,
         programs,
+        categories_version,
     } = context;
     let (summary, gifts) = match &list {
         Some(list) => {
@@ -228,7 +229,10 @@ pub(super) async fn build_page(
         None => (None, Default::default()),
     };
     // Every category, for the rows' names; the active ones are the filter's.
-    let all_categories = categories(&state.db).await?;
+    let all_categories = state
+        .categories
+        .categories(&state.db, categories_version)
+        .await?;
     let page = match (&list, &summary) {
         (Some(list), Some(summary)) => {
             let size = u64::try_from(summary.planned_people).ok();
@@ -324,7 +328,11 @@ pub(super) async fn build_page(
         sector_states,
         editable,
         approved: status == ListStatus::Approved,
-        categories: all_categories.into_iter().filter(|c| c.active).collect(),
+        categories: all_categories
+            .iter()
+            .filter(|c| c.active)
+            .cloned()
+            .collect(),
         programs,
         no_sheet,
         rows,
