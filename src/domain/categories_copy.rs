@@ -10,10 +10,10 @@
 use std::sync::Arc;
 
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, QueryStatementBuilder};
+use sea_orm::sea_query::Expr;
 
 use crate::domain::list_entries::categories;
-use crate::domain::versioned_copy::VersionedCopy;
+use crate::domain::versioned_copy::{VersionedCopy, version_of};
 use crate::entities::category;
 use crate::error::AppResult;
 
@@ -22,12 +22,7 @@ pub const VERSION_COLUMN: &str = "categories_version";
 
 /// `(SELECT version FROM categories_version WHERE id = 1)`, to read with another query.
 pub fn version_expr() -> Expr {
-    let select = Query::select()
-        .column(Alias::new("version"))
-        .from(Alias::new("categories_version"))
-        .and_where(Expr::col(Alias::new("id")).eq(1))
-        .to_owned();
-    Expr::SubQuery(None, Box::new(select.into_sub_query_statement()))
+    version_of("categories_version")
 }
 
 /// A server's copy of every category and the version it was read at.

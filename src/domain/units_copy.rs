@@ -10,11 +10,11 @@
 
 use std::sync::Arc;
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, QueryStatementBuilder};
+use sea_orm::sea_query::{Alias, Expr, Order, Query};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
 use crate::db::prefixed_columns::select_prefixed;
-use crate::domain::versioned_copy::VersionedCopy;
+use crate::domain::versioned_copy::{VersionedCopy, version_of};
 use crate::entities::unit;
 
 /// The prefix of the units' columns when read with their version.
@@ -25,12 +25,7 @@ pub const VERSION_COLUMN: &str = "units_version";
 
 /// `(SELECT version FROM units_version WHERE id = 1)`, to read with another query.
 pub fn version_expr() -> Expr {
-    let select = Query::select()
-        .column(Alias::new("version"))
-        .from(Alias::new("units_version"))
-        .and_where(Expr::col(Alias::new("id")).eq(1))
-        .to_owned();
-    Expr::SubQuery(None, Box::new(select.into_sub_query_statement()))
+    version_of("units_version")
 }
 
 /// The version of the units now.

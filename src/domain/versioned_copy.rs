@@ -4,6 +4,19 @@
 
 use std::sync::{Arc, RwLock};
 
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, QueryStatementBuilder};
+
+/// `(SELECT version FROM {table} WHERE id = 1)`: a version table's number, to read with
+/// another query.
+pub fn version_of(table: &str) -> Expr {
+    let select = Query::select()
+        .column(Alias::new("version"))
+        .from(Alias::new(table))
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .to_owned();
+    Expr::SubQuery(None, Box::new(select.into_sub_query_statement()))
+}
+
 /// A value and the version it was read at.
 type Versioned<T> = (i64, Arc<T>);
 
