@@ -28,6 +28,7 @@ mod m20261206_160001_create_payment_batch_files;
 mod m20261207_110001_entry_name_key;
 mod m20261208_090001_pairing_versions;
 mod m20261208_100001_categories_version;
+mod m20261209_090001_list_name_versions;
 
 /// Runs every migration in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_110001_entry_name_key::Migration),
             Box::new(m20261208_090001_pairing_versions::Migration),
             Box::new(m20261208_100001_categories_version::Migration),
+            Box::new(m20261209_090001_list_name_versions::Migration),
         ]
     }
 }

@@ -48,6 +48,7 @@ pub async fn run(config: Config) -> Result<(), CliError> {
         ),
         pairs: Default::default(),
         categories: Default::default(),
+        list_names: Default::default(),
     };
     // The peer address feeds the login throttle (see `web::auth::ClientAddress`).
     axum::serve(

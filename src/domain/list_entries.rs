@@ -3,7 +3,7 @@
 //! programs every list page starts from; where each ward's list stands; the categories a
 //! list's filter offers. Reads only: a person's details and hand edits are `domain::people`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::sea_query::{
     Alias, Cond, Expr, ExprTrait, JoinType, LikeExpr, Order, Query, QueryStatementBuilder,
@@ -16,6 +16,7 @@ use sea_orm::{
 
 use crate::db::prefixed_columns::select_prefixed;
 use crate::db::sqlite_json_rows::sqlite_rows_as_json;
+use crate::domain::list_search::{ListNames, SearchLimits};
 use crate::domain::scope::UnitScope;
 use crate::entities::states::{EntryStatus, ListStatus, NotReceivedReason};
 use crate::entities::{campaign, category, entry, gift_program, person, unit, ward_list};
@@ -119,6 +120,40 @@ fn person_value(value: Expr) -> Expr {
     Expr::SubQuery(None, Box::new(select.into_sub_query_statement()))
 }
 
+/// What a list's search box asks for.
+enum Search {
+    /// Nothing: every gift.
+    Nothing,
+    /// Digits of an ID (the query holds digits and spaces only).
+    IdDigits(String),
+    /// Words of a name, folded as the entries' `name_key` is.
+    NameWords(Vec<String>),
+}
+
+impl ListFilter {
+    /// What the search box asks for: the person's name_key keeps each word's letters together
+    /// (its marks follow the word) and only "đ" stays apart from "d", which the entry's copy
+    /// folds, so every folded word of the query is a substring of it.
+    fn search(&self) -> Search {
+        let query = fold_key(&self.query);
+        let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+        if !digits.is_empty() && digits.len() == query.replace(' ', "").len() {
+            Search::IdDigits(digits)
+        } else if query.trim().is_empty() {
+            Search::Nothing
+        } else {
+            Search::NameWords(query.split_whitespace().map(str::to_owned).collect())
+        }
+    }
+
+    /// Whether this is a search by name that a server's kept copy of the list's keys answers
+    /// ([`list_search`](crate::domain::list_search)): the copy holds no gift's state, so a
+    /// search with a state filter is the database's.
+    pub fn searches_kept_names(&self) -> bool {
+        self.status.is_none() && matches!(self.search(), Search::NameWords(_))
+    }
+}
+
 /// The WHERE part shared by the page query and its count. It names only the entries (`e`):
 /// a search by name reads the entry's own `name_key` (the last column of
 /// `ix_entries_ward_list_order`), one by ID the person's through [`person_value`].
@@ -134,23 +169,21 @@ fn filter_condition(scope: &UnitScope, list_id: i32, filter: &ListFilter) -> Con
     if let Some(status) = filter.status {
         cond = cond.add(Expr::col((e.clone(), entry::Column::Status)).eq(status));
     }
-    let query = fold_key(&filter.query);
-    let digits: String = query.chars().filter(char::is_ascii_digit).collect();
-    if !digits.is_empty() && digits.len() == query.replace(' ', "").len() {
-        // An ID, or a part of one.
-        let pattern = format!("%{}%", like_escape(&digits));
-        let national_id = person_value(Expr::col((p, person::Column::NationalId)));
-        cond = cond.add(national_id.like(LikeExpr::new(pattern).escape('\\')));
-    } else {
-        // The person's name_key keeps each word's letters together (its marks follow the
-        // word) and only "đ" stays apart from "d", which the entry's copy folds: every
-        // folded word of the query is a substring of it.
-        for word in query.split_whitespace() {
-            let pattern = format!("%{}%", like_escape(word));
-            cond = cond.add(
-                Expr::col((e.clone(), entry::Column::NameKey))
-                    .like(LikeExpr::new(pattern).escape('\\')),
-            );
+    match filter.search() {
+        Search::Nothing => {}
+        Search::IdDigits(digits) => {
+            let pattern = format!("%{}%", like_escape(&digits));
+            let national_id = person_value(Expr::col((p, person::Column::NationalId)));
+            cond = cond.add(national_id.like(LikeExpr::new(pattern).escape('\\')));
+        }
+        Search::NameWords(words) => {
+            for word in words {
+                let pattern = format!("%{}%", like_escape(&word));
+                cond = cond.add(
+                    Expr::col((e.clone(), entry::Column::NameKey))
+                        .like(LikeExpr::new(pattern).escape('\\')),
+                );
+            }
         }
     }
     cond
@@ -158,7 +191,7 @@ fn filter_condition(scope: &UnitScope, list_id: i32, filter: &ListFilter) -> Con
 
 /// Whether `filter` keeps every gift of the list (no search, category or status).
 fn keeps_everything(filter: &ListFilter) -> bool {
-    fold_key(&filter.query).trim().is_empty()
+    matches!(filter.search(), Search::Nothing)
         && filter.category_id.is_none()
         && filter.status.is_none()
 }
@@ -177,7 +210,7 @@ pub struct RowNames<'a> {
 /// The list's display order: file rows by their row, rows added by hand (no row) last by
 /// person and program; `ix_entries_ward_list_order`'s order, in the same expression text,
 /// which both engines need to match an index on an expression.
-fn order_by_list(query: &mut SelectStatement, table: &Alias) {
+pub(crate) fn order_by_list(query: &mut SelectStatement, table: &Alias) {
     query
         .order_by_expr(
             Expr::col((table.clone(), entry::Column::SourceRow)).is_null(),
@@ -205,8 +238,14 @@ pub async fn list_page(
     filter: &ListFilter,
     list_size: Option<u64>,
     names: &RowNames<'_>,
+    kept: Option<&ListNames>,
 ) -> AppResult<ListPage> {
-    let (e, p, k) = (Alias::new("e"), Alias::new("p"), Alias::new("k"));
+    if let (Some(kept), Search::NameWords(words)) = (kept, filter.search())
+        && filter.status.is_none()
+    {
+        return kept_search_page(db, scope, list, filter, &words, kept, names).await;
+    }
+    let e = Alias::new("e");
     let total = match list_size {
         Some(size) if keeps_everything(filter) => size,
         _ => {
@@ -241,6 +280,82 @@ pub async fn list_page(
         keys.sql,
         (page - 1) * PAGE_SIZE
     );
+    let rows = rows_of(db, keys, names).await?;
+    Ok(ListPage {
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+/// A search by name answered from the server's copy of the list's keys (`kept`, read at the
+/// list's current version): the matching ids in the list's order come from memory, and the
+/// database reads only the page's entries by id. Same answer as the query: the category
+/// filter and the viewer's sectors are applied to the kept categories.
+async fn kept_search_page(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    list: &ward_list::Model,
+    filter: &ListFilter,
+    words: &[String],
+    kept: &ListNames,
+    names: &RowNames<'_>,
+) -> AppResult<ListPage> {
+    let in_sectors: Option<HashSet<i32>> = scope.sectors().map(|sectors| {
+        names
+            .categories
+            .iter()
+            .filter(|c| sectors.contains(&c.sector))
+            .map(|c| c.id)
+            .collect()
+    });
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let ids = kept.matching(
+        &words,
+        SearchLimits {
+            category_id: filter.category_id,
+            categories: in_sectors.as_ref(),
+        },
+    );
+    let total = ids.len() as u64;
+    let pages = std::cmp::max(total.div_ceil(PAGE_SIZE), 1);
+    let page = filter.page.clamp(1, pages);
+    let first = usize::try_from((page - 1) * PAGE_SIZE).unwrap_or(usize::MAX);
+    let page_ids: Vec<i32> = ids
+        .iter()
+        .skip(first)
+        .take(PAGE_SIZE as usize)
+        .copied()
+        .collect();
+    let rows = if page_ids.is_empty() {
+        Vec::new()
+    } else {
+        let e = Alias::new("e");
+        let keys = Query::select()
+            .column((e.clone(), entry::Column::Id))
+            .from_as(entry::Entity, e.clone())
+            .and_where(Expr::col((e.clone(), entry::Column::Id)).is_in(page_ids))
+            .and_where(Expr::col((e, entry::Column::WardListId)).eq(list.id))
+            .to_owned();
+        rows_of(db, db.get_database_backend().build(&keys), names).await?
+    };
+    Ok(ListPage {
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+/// The rows of the entries whose ids `keys` selects (a statement naming `entries` as `e`),
+/// with their people, in the list's display order.
+async fn rows_of(
+    db: &impl ConnectionTrait,
+    keys: Statement,
+    names: &RowNames<'_>,
+) -> AppResult<Vec<ListRow>> {
+    let (e, p, k) = (Alias::new("e"), Alias::new("p"), Alias::new("k"));
     let mut query = Query::select()
         .column((e.clone(), entry::Column::Id))
         .column((e.clone(), entry::Column::PersonId))
@@ -285,16 +400,10 @@ pub async fn list_page(
     );
     let rows = page_rows(db, statement).await?;
     let former_wards = former_ward_names(db, &rows).await?;
-    let rows = rows
+    Ok(rows
         .into_iter()
         .map(|row| row.into_list_row(names, &former_wards))
-        .collect();
-    Ok(ListPage {
-        rows,
-        total,
-        page,
-        pages,
-    })
+        .collect())
 }
 
 /// The names of the pre-merger wards the rows name, by id: no query when none does (a ward
@@ -414,18 +523,26 @@ async fn page_rows(db: &impl ConnectionTrait, statement: Statement) -> AppResult
     Ok(rows)
 }
 
-/// The campaign, its list of the ward (if any), its programs by id and the categories'
-/// version ([`categories_copy`](crate::domain::categories_copy)).
-pub type CampaignWithList = (
-    campaign::Model,
-    Option<ward_list::Model>,
-    Vec<gift_program::Model>,
-    i64,
-);
+/// What every list page starts from: a campaign, its list of one ward (if any), its programs
+/// by id and the versions of what servers keep copies of.
+#[derive(Debug, Clone)]
+pub struct CampaignWithList {
+    /// The campaign.
+    pub campaign: campaign::Model,
+    /// The ward's list in it, if the ward has one yet.
+    pub list: Option<ward_list::Model>,
+    /// The campaign's programs, by id.
+    pub programs: Vec<gift_program::Model>,
+    /// The categories' version ([`categories_copy`](crate::domain::categories_copy)).
+    pub categories_version: i64,
+    /// The list's name keys' version ([`list_search`](crate::domain::list_search)); 0 without
+    /// a list.
+    pub list_name_version: i64,
+}
 
 /// A campaign by slug with the list of `ward_id` in it (if any), its programs by id and the
-/// version of the categories: what every list page starts from, in one query (one row per
-/// program).
+/// versions of the categories and of the list's name keys: what every list page starts
+/// from, in one query (one row per program).
 pub async fn campaign_with_list(
     db: &impl ConnectionTrait,
     slug: &str,
@@ -441,6 +558,10 @@ pub async fn campaign_with_list(
         .expr_as(
             crate::domain::categories_copy::version_expr(),
             Alias::new(crate::domain::categories_copy::VERSION_COLUMN),
+        )
+        .expr_as(
+            crate::domain::list_search::version_expr("l"),
+            Alias::new(crate::domain::list_search::VERSION_COLUMN),
         )
         .join_as(
             JoinType::LeftJoin,
@@ -481,7 +602,15 @@ pub async fn campaign_with_list(
     }
     let categories_version: Option<i64> =
         first.try_get("", crate::domain::categories_copy::VERSION_COLUMN)?;
-    Ok((campaign, list, programs, categories_version.unwrap_or(0)))
+    let list_name_version: Option<i64> =
+        first.try_get("", crate::domain::list_search::VERSION_COLUMN)?;
+    Ok(CampaignWithList {
+        campaign,
+        list,
+        programs,
+        categories_version: categories_version.unwrap_or(0),
+        list_name_version: list_name_version.unwrap_or(0),
+    })
 }
 
 /// A program as a ward list's page offers its signing sheet: how many gifts of it the list

@@ -25,6 +25,7 @@ pub mod lineage_edit;
 pub mod lineage_import;
 pub mod list_entries;
 pub mod list_review;
+pub mod list_search;
 pub mod listing_edit;
 pub mod login_throttle;
 pub mod operator;

@@ -62,6 +62,9 @@ pub struct AppState {
     /// This server's copy of every category, checked with each list page against the
     /// database's version of them (issue 19, see `domain::categories_copy`).
     pub categories: crate::domain::categories_copy::CategoriesCopy,
+    /// This server's copy of the name keys of the lists it searched, checked with each search
+    /// against the database's version of the list (issue 19, see `domain::list_search`).
+    pub list_names: crate::domain::list_search::ListNamesCopy,
 }
 
 /// The whole application as a router, ready to serve or to drive in tests with `oneshot`.

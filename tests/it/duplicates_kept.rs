@@ -6,10 +6,9 @@
 use chamlo::domain::duplicates::{find_duplicates, find_ward_duplicates};
 use chamlo::domain::operator::Operator;
 use chamlo::domain::pairs_copy::pairing_versions;
-use chamlo::domain::scope::UnitScope;
 use chamlo::entities::states::{Sector, UnitLevel};
-use chamlo::entities::{campaign, household, unit};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use chamlo::entities::{campaign, household};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use crate::cycle_support::{NewPerson, default_program, list_entry, new_person};
 use crate::helpers::TestApp;
@@ -231,27 +230,26 @@ async fn a_sector_reviewer_sees_only_pairs_whose_two_sides_are_in_their_sectors(
         400_000,
     )
     .await;
-    let every_unit: Vec<i32> = unit::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap()
-        .iter()
-        .map(|u| u.id)
-        .collect();
-    let limited_to = |sector| {
+    let limited_to = async |sector| {
         let mut operator = Operator::system("test");
-        operator.scope = UnitScope::UnitsInSectors(every_unit.clone(), vec![sector]);
+        operator.scope = app.every_unit_in(vec![sector]).await;
         operator
     };
     // The merit reviewer looks first, so the poverty reviewer is answered from the same kept
     // pairs: each sees only their own.
     assert!(
-        review(&app, &limited_to(Sector::Merit), &campaign, hiep_phu)
+        review(&app, &limited_to(Sector::Merit).await, &campaign, hiep_phu)
             .await
             .is_empty()
     );
     assert_eq!(
-        review(&app, &limited_to(Sector::Poverty), &campaign, hiep_phu).await,
+        review(
+            &app,
+            &limited_to(Sector::Poverty).await,
+            &campaign,
+            hiep_phu
+        )
+        .await,
         vec![(e1.id, e2.id)]
     );
 }

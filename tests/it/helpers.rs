@@ -10,8 +10,9 @@ use axum::http::{Request, StatusCode, header};
 use chamlo::config::Config;
 use chamlo::domain::accounts::{NewUser, create_user};
 use chamlo::domain::operator::Operator;
+use chamlo::domain::scope::UnitScope;
 use chamlo::domain::units::{all_units, find_unit};
-use chamlo::entities::states::{Role, UnitLevel};
+use chamlo::entities::states::{Role, Sector, UnitLevel};
 use chamlo::entities::{unit, user};
 use chamlo::web::layout::url_encode;
 use chamlo::web::{AppState, app};
@@ -69,6 +70,7 @@ impl TestApp {
             dashboards: Default::default(),
             pairs: Default::default(),
             categories: Default::default(),
+            list_names: Default::default(),
         };
         TestApp {
             db,
@@ -161,6 +163,18 @@ impl TestApp {
         find_unit(&units, level, name)
             .cloned()
             .unwrap_or_else(|| panic!("no {level:?} {name}"))
+    }
+
+    /// A scope over every unit, limited to `sectors`: a sector reviewer of the whole city.
+    pub async fn every_unit_in(&self, sectors: Vec<Sector>) -> UnitScope {
+        let mut ids: Vec<i32> = all_units(&self.db)
+            .await
+            .expect("units")
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        ids.sort_unstable();
+        UnitScope::UnitsInSectors(ids, sectors)
     }
 
     /// Creates a user with [`PASSWORD`]; `unit` is a seeded ward or district name.

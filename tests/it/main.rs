@@ -36,6 +36,7 @@ mod import_names;
 mod import_streamed;
 mod lineage;
 mod lineage_admin;
+mod list_search;
 mod officer_first_hour;
 mod pages_more;
 mod pages_supervision;

@@ -121,6 +121,7 @@ async fn a_too_large_signed_sheet_is_refused_inside_the_frame() {
         dashboards: Default::default(),
         pairs: Default::default(),
         categories: Default::default(),
+        list_names: Default::default(),
     };
     let body = multipart_body("da-ky.xlsx", &vec![b'x'; 2 * 1024 * 1024], &[]);
     let request = Request::post(format!(

@@ -251,6 +251,7 @@ async fn an_upload_over_the_limit_gets_a_vietnamese_413_page() {
         dashboards: Default::default(),
         pairs: Default::default(),
         categories: Default::default(),
+        list_names: Default::default(),
     };
     let body = multipart_body("lon.xlsx", &vec![b'x'; 2 * 1024 * 1024], &[]);
     let request = Request::post(format!("/campaigns/{}/import", campaign.slug))

@@ -16,7 +16,7 @@ pub use new_person::NewPersonForm;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::domain::list_entries::campaign_with_list;
+use crate::domain::list_entries::{CampaignWithList, campaign_with_list};
 use crate::entities::{campaign, gift_program, unit, ward_list};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
@@ -58,6 +58,8 @@ struct ListContext {
     programs: Vec<gift_program::Model>,
     /// The categories' version read with them (`domain::categories_copy`).
     categories_version: i64,
+    /// The list's name keys' version read with them (`domain::list_search`).
+    list_name_version: i64,
 }
 
 /// Loads what a list handler starts from, refusing a ward or a campaign outside the user's
@@ -70,8 +72,13 @@ async fn load_context(
 ) -> AppResult<ListContext> {
     // The ward first: another ward's list is refused whatever the campaign.
     user.scope.ensure(ward_id)?;
-    let (campaign, list, programs, categories_version) =
-        campaign_with_list(&state.db, slug, ward_id).await?;
+    let CampaignWithList {
+        campaign,
+        list,
+        programs,
+        categories_version,
+        list_name_version,
+    } = campaign_with_list(&state.db, slug, ward_id).await?;
     ensure_sees_campaign(user, &campaign)?;
     crate::domain::approvers::ensure_covers(&user.units, &campaign, ward_id)?;
     let ward = user
@@ -84,5 +91,6 @@ async fn load_context(
         list,
         programs,
         categories_version,
+        list_name_version,
     })
 }

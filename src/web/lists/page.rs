@@ -220,6 +220,7 @@ pub(super) async fn build_page(
         list,
         programs,
         categories_version,
+        list_name_version,
     } = context;
     let (summary, gifts) = match &list {
         Some(list) => {
@@ -240,7 +241,29 @@ pub(super) async fn build_page(
                 categories: &all_categories,
                 programs: &programs,
             };
-            Some(list_page(&state.db, &user.scope, list, &query.filter(), size, &names).await?)
+            let filter = query.filter();
+            let kept = if filter.searches_kept_names() {
+                Some(
+                    state
+                        .list_names
+                        .names(&state.db, list.id, list_name_version)
+                        .await?,
+                )
+            } else {
+                None
+            };
+            Some(
+                list_page(
+                    &state.db,
+                    &user.scope,
+                    list,
+                    &filter,
+                    size,
+                    &names,
+                    kept.as_deref(),
+                )
+                .await?,
+            )
         }
         _ => None,
     };
