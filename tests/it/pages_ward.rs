@@ -606,16 +606,23 @@ async fn the_list_search_finds_gifts_of_every_writer_and_people_by_their_new_nam
 
 /// The migration fills the key of the entries a database already has: the test puts the
 /// database back as it was before the migration (triggers, column and index of
-/// `m20261207_110001_entry_name_key` removed, the migration forgotten) and migrates again.
+/// `m20261207_110001_entry_name_key` removed, the migration forgotten, and so the later
+/// `m20261209_090001_list_name_versions`, whose triggers read the column) and migrates again.
 #[tokio::test]
 async fn the_name_key_migration_fills_the_entries_already_listed() {
     let (app, _, cookie, list) = hiep_phu_list().await;
     let undo: &[&str] = match app.db.get_database_backend() {
         DbBackend::Postgres => &[
+            "DROP FUNCTION list_name_versions_entries() CASCADE",
+            "DROP TABLE list_name_versions",
             "DROP FUNCTION entries_name_key_from_person() CASCADE",
             "DROP FUNCTION people_name_key_to_entries() CASCADE",
         ],
         _ => &[
+            "DROP TRIGGER tr_entries_names_insert",
+            "DROP TRIGGER tr_entries_names_delete",
+            "DROP TRIGGER tr_entries_names_update",
+            "DROP TABLE list_name_versions",
             "DROP TRIGGER tr_entries_name_key_insert",
             "DROP TRIGGER tr_entries_name_key_person",
             "DROP TRIGGER tr_people_name_key_entries",
@@ -633,7 +640,8 @@ async fn the_name_key_migration_fills_the_entries_already_listed() {
         "ALTER TABLE entries DROP COLUMN name_key",
         "CREATE INDEX ix_entries_ward_list_order ON entries \
          (ward_list_id, (source_row IS NULL), source_row, person_id, program_id)",
-        "DELETE FROM seaql_migrations WHERE version = 'm20261207_110001_entry_name_key'",
+        "DELETE FROM seaql_migrations WHERE version IN ('m20261207_110001_entry_name_key', \
+         'm20261209_090001_list_name_versions')",
     ]) {
         txn.execute_unprepared(statement)
             .await
