@@ -270,6 +270,54 @@ async fn committing_a_ward_file_stores_every_accepted_row_with_its_amount() {
     );
 }
 
+/// The rows reach PostgreSQL as one array literal per column (`db::bulk_insert`): text with
+/// the literal's own characters (quotes, backslashes, braces, commas, the word NULL) and
+/// empty cells are stored exactly as read, on both engines; and each entry carries its
+/// person's search key, set by the import rather than the database's trigger.
+#[tokio::test]
+async fn text_that_looks_like_array_syntax_is_stored_as_written() {
+    let app = TestApp::spawn().await;
+    let campaign = district_campaign(&app, 2021).await;
+    let addresses = [r#"12 "Hẻm" {A}, B\C"#, "NULL", r#"{}"#, "  ,,\\\"\" "];
+    let people: Vec<(&str, i32, &str, &str, &str)> = vec![
+        ("Đặng Văn Đức", 1950, "", addresses[0], "Hộ nghèo"),
+        (
+            "Trần Thị Bé",
+            1951,
+            "079050000111",
+            addresses[1],
+            "Hộ nghèo",
+        ),
+        ("Lê Văn Tám", 1952, "", addresses[2], "Hộ nghèo"),
+        ("Phạm Thị Nga", 1953, "", addresses[3], "Hộ nghèo"),
+    ];
+    let file = ward_file("HIỆP PHÚ", &people);
+    let (parsed, committed) = import_bytes(&app, &campaign, "ky-tu.xlsx", &file, None)
+        .await
+        .unwrap();
+    assert_eq!(parsed.count(RowStatus::Accepted), 4);
+    assert_eq!(committed[0].entries, 4);
+    let stored = person::Entity::find().all(&app.db).await.unwrap();
+    for row in &parsed.rows {
+        let person = stored
+            .iter()
+            .find(|p| Some(&p.full_name) == row.full_name.as_ref())
+            .expect("stored");
+        assert_eq!(person.address, row.address, "{:?}", row.full_name);
+        assert_eq!(
+            person.national_id.as_deref(),
+            row.national_id.as_ref().map(|id| id.as_str())
+        );
+    }
+    for gift in entry::Entity::find().all(&app.db).await.unwrap() {
+        let person = stored.iter().find(|p| p.id == gift.person_id).unwrap();
+        assert_eq!(
+            gift.name_key.as_deref(),
+            Some(chamlo::vn::text::entry_name_key(&person.name_key).as_str())
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_same_file_committed_twice_adds_nothing_the_second_time() {
     let app = TestApp::spawn().await;

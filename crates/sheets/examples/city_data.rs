@@ -237,7 +237,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let gender = if rng.below(2) == 0 { "male" } else { "female" };
         let khu_pho = 1 + rng.below(12);
         let name_key = chamlo_vn::text::name_key(&name);
-        person.entry_key = name_key.replace('đ', "d");
+        person.entry_key = chamlo_vn::text::entry_name_key(&name_key);
         writeln!(
             out,
             "{id}\t{name}\t{}\t{year}\t{gender}\t{national_id}\t{address}\tKhu phố {khu_pho}\t{}\tactive\t{stamp}\t{stamp}\t{}",

@@ -125,6 +125,14 @@ pub fn name_key(s: &str) -> String {
     out
 }
 
+/// The copy of a person's [`name_key`] that each of their entries keeps for the list search
+/// (`entries.name_key`): the same key with "đ" as "d", since a search folds what is typed
+/// that way. The database's triggers fold it so (`replace(name_key, 'đ', 'd')`) when a writer
+/// leaves the column empty; a writer that sets it (an import, the city data set) uses this.
+pub fn entry_name_key(person_name_key: &str) -> String {
+    person_name_key.replace('đ', "d")
+}
+
 /// Appends the [`name_key`] of `s` to `out`.
 pub fn push_name_key(out: &mut String, s: &str) {
     let start = out.len();
