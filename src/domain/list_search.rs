@@ -13,7 +13,8 @@
 //! The number is read with the campaign and its list ([`version_expr`]), before the keys: a
 //! change committed in between gives the next search a newer number, and the keys are read
 //! again. Recording gifts moves no number (the copy holds no status), so the distribution
-//! day's searches keep the copy; a search with a status filter is left to the database.
+//! day's searches keep the copy; a search with a status filter reads the states of its
+//! matches alone (`list_entries`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

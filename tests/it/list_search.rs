@@ -183,6 +183,23 @@ async fn a_search_from_the_kept_keys_is_the_databases_search_after_every_change(
         current(&app, &campaign, ward).await.list_name_version,
         before
     );
+    // A state filter reads the states of the matches fresh.
+    let received = ListFilter {
+        status: Some(EntryStatus::Received),
+        ..named("nguyen")
+    };
+    assert_eq!(
+        search(&app, &campaign, ward, &all, &received).await,
+        (vec![an], 1, 1)
+    );
+    let pending = ListFilter {
+        status: Some(EntryStatus::Pending),
+        ..named("van")
+    };
+    assert_eq!(
+        search(&app, &campaign, ward, &all, &pending).await,
+        (vec![van, nguyen, duc], 3, 1)
+    );
 
     // A person renamed by SQL: their entry's key follows, the version moves, the new name is
     // found and the old one is not.
