@@ -19,7 +19,7 @@ use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::gift_planning::compute_program_entries;
 use crate::domain::operator::Operator;
-use crate::domain::pairs_copy::{PairsCopy, pairing_versions};
+use crate::domain::pairs_copy::{PairsCopy, WHOLE_CAMPAIGN, pairing_versions};
 use crate::domain::scope::UnitScope;
 use crate::domain::units::{all_units, display_name};
 use crate::entities::states::{DuplicateDecision, EntryStatus, ListStatus};
@@ -414,13 +414,59 @@ pub async fn find_ward_duplicates(
             ward_pair_ids(db, campaign, ward_id)
         })
         .await?;
+    let mut pairs = pairs_of_ids(db, operator, campaign, &found).await?;
+    pairs.retain(|p| p.a.ward_id == ward_id || p.b.ward_id == ward_id);
+    Ok(pairs)
+}
+
+/// Every possible duplicate of the campaign within the operator's scope, as
+/// [`find_duplicates`] finds them, from this server's kept pairs of the whole campaign
+/// (`copy`, [`WHOLE_CAMPAIGN`]): the campaign's candidates are looked for again only when its
+/// pairing versions moved. At city size looking for them takes about 2 s; the page and the
+/// API read the kept pairs' entries by id instead.
+pub async fn find_kept_duplicates(
+    db: &impl ConnectionTrait,
+    copy: &PairsCopy,
+    operator: &Operator,
+    campaign: &campaign::Model,
+) -> AppResult<Vec<DuplicatePair>> {
+    operator.ensure_manages(campaign)?;
+    let versions = pairing_versions(db, campaign.id).await?;
+    let found = copy
+        .ward_pairs(campaign.id, WHOLE_CAMPAIGN, versions, || {
+            campaign_pair_ids(db, campaign)
+        })
+        .await?;
+    pairs_of_ids(db, operator, campaign, &found).await
+}
+
+/// The pairs `found` (entry ids) as the operator sees them now: their entries and people read
+/// fresh by id, within the operator's scope, with their evidence and decisions.
+async fn pairs_of_ids(
+    db: &impl ConnectionTrait,
+    operator: &Operator,
+    campaign: &campaign::Model,
+    found: &[(i32, i32)],
+) -> AppResult<Vec<DuplicatePair>> {
     let mut ids: Vec<i32> = found.iter().flat_map(|&(a, b)| [a, b]).collect();
     ids.sort_unstable();
     ids.dedup();
     let rows = load_rows_by_ids(db, &operator.scope, campaign.id, &ids).await?;
-    let mut pairs = pairs_among(db, operator, campaign, rows).await?;
-    pairs.retain(|p| p.a.ward_id == ward_id || p.b.ward_id == ward_id);
-    Ok(pairs)
+    pairs_among(db, operator, campaign, rows).await
+}
+
+/// Every pair of the campaign, across every ward and sector, as entry ids.
+async fn campaign_pair_ids(
+    db: &impl ConnectionTrait,
+    campaign: &campaign::Model,
+) -> AppResult<Vec<(i32, i32)>> {
+    let ids = campaign_candidate_ids(db, campaign.id).await?;
+    let rows = load_rows_by_ids(db, &UnitScope::All, campaign.id, &ids).await?;
+    let programs = campaign_programs(db, campaign.id).await?;
+    Ok(pairs_in(&rows, &programs)
+        .into_iter()
+        .map(|(x, y, _)| (rows[x].entry.id, rows[y].entry.id))
+        .collect())
 }
 
 /// Every pair with a side in `ward_id`, across every ward and sector, as entry ids.

@@ -30,6 +30,9 @@ pub type PairingVersions = (i64, i64);
 /// A ward's pairs as entry ids, `(smaller, larger)`, in order.
 pub type PairIds = Arc<Vec<(i32, i32)>>;
 
+/// The ward id under which a campaign's pairs across all its wards are kept (no unit has it).
+pub const WHOLE_CAMPAIGN: i32 = 0;
+
 /// How many wards' pairs a server keeps (a city has 168 wards per campaign; a few campaigns).
 const KEPT_WARDS: usize = 1024;
 

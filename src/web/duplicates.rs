@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::domain::campaigns::visible_campaign;
 use crate::domain::duplicates::{
-    Decision, DuplicatePair, WardPairs, decide_duplicate, find_duplicates, find_pair,
+    Decision, DuplicatePair, WardPairs, decide_duplicate, find_kept_duplicates, find_pair,
     find_ward_duplicates, pairs_by_ward,
 };
 use crate::domain::list_review::gifts_removed_with;
@@ -140,7 +140,10 @@ async fn show_duplicates(
                 .map(display_name);
             (pairs, name)
         }
-        None => (find_duplicates(&state.db, &op, &campaign).await?, None),
+        None => (
+            find_kept_duplicates(&state.db, &state.pairs, &op, &campaign).await?,
+            None,
+        ),
     };
     let total_pairs = pairs.len();
     let wards = if ward_name.is_none() && total_pairs > PAIRS_ON_ONE_PAGE {

@@ -1,9 +1,9 @@
-//! A ward's duplicate pairs kept per server (`domain::pairs_copy`): found again after every
-//! change that makes or breaks a pair, whoever makes it (plain SQL here, as another server or
-//! the CLI would), shown with the entries as they are now, and only within the viewer's
-//! scope.
+//! A ward's duplicate pairs, and a whole campaign's, kept per server (`domain::pairs_copy`):
+//! found again after every change that makes or breaks a pair, whoever makes it (plain SQL
+//! here, as another server or the CLI would), shown with the entries as they are now, and
+//! only within the viewer's scope.
 
-use chamlo::domain::duplicates::{find_duplicates, find_ward_duplicates};
+use chamlo::domain::duplicates::{find_duplicates, find_kept_duplicates, find_ward_duplicates};
 use chamlo::domain::operator::Operator;
 use chamlo::domain::pairs_copy::pairing_versions;
 use chamlo::entities::states::{Sector, UnitLevel};
@@ -29,14 +29,26 @@ async fn review(
             .iter()
             .map(|p| (p.a.entry_id, p.b.entry_id))
             .collect();
-    let expected: Vec<(i32, i32)> = find_duplicates(&app.db, operator, campaign)
-        .await
-        .unwrap()
+    let everywhere = find_duplicates(&app.db, operator, campaign).await.unwrap();
+    let expected: Vec<(i32, i32)> = everywhere
         .iter()
         .filter(|p| p.a.ward_id == ward || p.b.ward_id == ward)
         .map(|p| (p.a.entry_id, p.b.entry_id))
         .collect();
     assert_eq!(found, expected, "kept pairs against the campaign's");
+    // The whole campaign's kept pairs (the campaign's page and the API) are its pairs too.
+    let kept_everywhere: Vec<(i32, i32)> =
+        find_kept_duplicates(&app.db, &app.state.pairs, operator, campaign)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| (p.a.entry_id, p.b.entry_id))
+            .collect();
+    let everywhere: Vec<(i32, i32)> = everywhere
+        .iter()
+        .map(|p| (p.a.entry_id, p.b.entry_id))
+        .collect();
+    assert_eq!(kept_everywhere, everywhere, "kept campaign pairs");
     found
 }
 

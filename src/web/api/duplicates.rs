@@ -25,7 +25,8 @@ pub async fn list_duplicates(
     let operator = caller.operator();
     let found = visible_campaign(&state.db, &operator, &slug).await?;
     Ok(Json(
-        crate::domain::duplicates::find_duplicates(&state.db, &operator, &found).await?,
+        crate::domain::duplicates::find_kept_duplicates(&state.db, &state.pairs, &operator, &found)
+            .await?,
     ))
 }
 
