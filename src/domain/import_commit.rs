@@ -31,7 +31,7 @@ use crate::entities::{campaign, entry, household, import_batch, person, unit, wa
 use crate::error::{AppError, AppResult};
 use crate::import::duplicates::name_birth_address_key;
 use crate::import::{
-    ImportContext, ImportRow, KnownWard, ParsedList, ReadError, RowStatus, TypedAccount,
+    Handover, ImportContext, ImportRow, KnownWard, ParsedList, ReadError, RowStatus, TypedAccount,
     read_ward_file_in_batches,
 };
 use crate::vn::text::{address_key, entry_name_key, name_key};
@@ -320,8 +320,16 @@ impl<'a, T: ConnectionTrait + TransactionSession> BatchedCommit<'a, T> {
 
 /// Rows handed from the reader to the writer at a time: large enough that each batch is a
 /// few long INSERTs, small enough that the first is stored while most of the file is still
-/// being read.
-const BATCH_ROWS: usize = 8192;
+/// being read. PostgreSQL takes twice as many: each batch costs the writer a lookup of known
+/// IDs and the building of its first statement while the server waits, and halving the
+/// batches took the 100,000-row import from 5.32 s to 5.12 s (median of seven alternated runs
+/// each); on SQLite the larger batches cost 20 MB more memory at the peak for no time.
+fn batch_rows(backend: sea_orm::DbBackend) -> usize {
+    match backend {
+        sea_orm::DbBackend::Postgres => 16_384,
+        _ => 8192,
+    }
+}
 
 /// Batches waiting between the reader and the writer: the reader reads the next one while
 /// the writer stores this one, and stops when the writer is that far behind.
@@ -360,7 +368,7 @@ pub struct ImportedFile {
 }
 
 /// Reads, checks and commits a ward file in one pass, storing while it reads: a reader
-/// thread reads the people [`BATCH_ROWS`] at a time (each batch already marked for people
+/// thread reads the people [`batch_rows`] at a time (each batch already marked for people
 /// listed twice in the file up to its rows) and hands them over a bounded channel; here each
 /// batch is checked against the campaign and its accepted rows stored while the reader reads
 /// the next. Everything goes into one write transaction, opened when the first batch arrives
@@ -383,8 +391,9 @@ pub async fn import_while_reading<C: ConnectionTrait + TransactionTrait>(
     chosen_ward: Option<&KnownWard>,
     scope: &UnitScope,
 ) -> Result<ImportedFile, ImportRefused> {
-    /// The file's list so far (sent with its first batch) and a batch of rows.
-    type Batch = (Option<(Option<KnownWard>, String, u32)>, Vec<ImportRow>);
+    /// The file's list so far (sent with its first batch) and a batch of rows; `None` when
+    /// the rows sent so far are to be forgotten ([`Handover::Restart`]).
+    type Batch = Option<(Option<(Option<KnownWard>, String, u32)>, Vec<ImportRow>)>;
     let (sender, mut batches) = tokio::sync::mpsc::channel::<Batch>(BATCHES_IN_FLIGHT);
     let digest = {
         let bytes = std::sync::Arc::clone(&bytes);
@@ -392,12 +401,23 @@ pub async fn import_while_reading<C: ConnectionTrait + TransactionTrait>(
     };
     let size_bytes = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     let name = file_name.to_owned();
+    let batch = batch_rows(db.get_database_backend());
     let reader = tokio::task::spawn_blocking(move || {
         let mut first = true;
-        read_ward_file_in_batches(&name, &bytes, &context, BATCH_ROWS, &mut |list, rows| {
-            let head = first.then(|| (list.ward.clone(), list.sheet.clone(), list.header_row));
-            first = false;
-            match sender.blocking_send((head, rows)) {
+        read_ward_file_in_batches(&name, &bytes, &context, batch, &mut |list, handed| {
+            let batch = match handed {
+                Handover::Rows(rows) => {
+                    let head =
+                        first.then(|| (list.ward.clone(), list.sheet.clone(), list.header_row));
+                    first = false;
+                    Some((head, rows))
+                }
+                Handover::Restart => {
+                    first = true;
+                    None
+                }
+            };
+            match sender.blocking_send(batch) {
                 Ok(()) => ControlFlow::Continue(()),
                 // The writer gave up: its error is the answer.
                 Err(_) => ControlFlow::Break(()),
@@ -419,7 +439,16 @@ pub async fn import_while_reading<C: ConnectionTrait + TransactionTrait>(
     let mut commit: Option<BatchedCommit<'_, C::Transaction>> = None;
     let mut sheet = (String::new(), 0);
     let mut written: Result<(), AppError> = Ok(());
-    while let Some((head, mut batch)) = batches.recv().await {
+    while let Some(handed) = batches.recv().await {
+        let Some((head, mut batch)) = handed else {
+            // The reader read the first rows again otherwise: start over with what it sends.
+            rows.clear();
+            if let Some(open) = commit.take() {
+                open.rollback().await?;
+            }
+            check = CampaignCheck::load(db, campaign, None, chosen_ward, scope).await?;
+            continue;
+        };
         if let Some((ward, sheet_name, header_row)) = head {
             check.set_file_ward(ward);
             sheet = (sheet_name, header_row);

@@ -278,7 +278,17 @@ async fn committing_a_ward_file_stores_every_accepted_row_with_its_amount() {
 async fn text_that_looks_like_array_syntax_is_stored_as_written() {
     let app = TestApp::spawn().await;
     let campaign = district_campaign(&app, 2021).await;
-    let addresses = [r#"12 "Hẻm" {A}, B\C"#, "NULL", r#"{}"#, "  ,,\\\"\" "];
+    // Array syntax (PostgreSQL gets the rows as array literals), and the other characters a
+    // text format reads specially: backslashes, tabs, line breaks, a NULL marker.
+    let addresses = [
+        r#"12 "Hẻm" {A}, B\C"#,
+        "NULL",
+        r#"{}"#,
+        "  ,,\\\"\" ",
+        r"\N",
+        "Tổ 1\tKhu 2",
+        "Dòng 1\nDòng 2\r\\.",
+    ];
     let people: Vec<(&str, i32, &str, &str, &str)> = vec![
         ("Đặng Văn Đức", 1950, "", addresses[0], "Hộ nghèo"),
         (
@@ -290,13 +300,16 @@ async fn text_that_looks_like_array_syntax_is_stored_as_written() {
         ),
         ("Lê Văn Tám", 1952, "", addresses[2], "Hộ nghèo"),
         ("Phạm Thị Nga", 1953, "", addresses[3], "Hộ nghèo"),
+        ("Võ Văn Năm", 1954, "", addresses[4], "Hộ nghèo"),
+        ("Ngô Thị Sáu", 1955, "", addresses[5], "Hộ nghèo"),
+        ("Huỳnh Văn Bảy", 1956, "", addresses[6], "Hộ nghèo"),
     ];
     let file = ward_file("HIỆP PHÚ", &people);
     let (parsed, committed) = import_bytes(&app, &campaign, "ky-tu.xlsx", &file, None)
         .await
         .unwrap();
-    assert_eq!(parsed.count(RowStatus::Accepted), 4);
-    assert_eq!(committed[0].entries, 4);
+    assert_eq!(parsed.count(RowStatus::Accepted), 7);
+    assert_eq!(committed[0].entries, 7);
     let stored = person::Entity::find().all(&app.db).await.unwrap();
     for row in &parsed.rows {
         let person = stored

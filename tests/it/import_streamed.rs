@@ -19,8 +19,9 @@ use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use crate::helpers::TestApp;
 use crate::import::{district_campaign, import_bytes};
 
-/// More rows than two of the reader's batches (8,192 rows each), so that storing begins
-/// long before the file's last row is read.
+/// More rows than the reader hands over before the rest of the sheet is parsed (16,384) and
+/// than two of its batches on SQLite (8,192 rows each; 16,384 on PostgreSQL), so that storing
+/// begins long before the file's last row is read.
 const ROWS: usize = 17_000;
 
 /// The sheet row (1-based) of the `index`-th person of [`district_file`].
@@ -32,6 +33,13 @@ fn sheet_row(index: usize) -> u32 {
 /// `last_ward`. Near the end, one person born in 2999 (a row problem) and one listed twice
 /// (the same name, year and address as the tenth).
 fn district_file(last_ward: &str) -> Vec<u8> {
+    district_file_with_notes(last_ward, false)
+}
+
+/// [`district_file`], with `late_tcvn3_notes` a "Ghi chú" column whose first rows read
+/// alike in Unicode and TCVN3 ("Lê") and whose last rows are plainly TCVN3 ("®· mÊt"):
+/// the whole column is TCVN3, which only its last rows tell.
+fn district_file_with_notes(last_ward: &str, late_tcvn3_notes: bool) -> Vec<u8> {
     const SURNAMES: [&str; 10] = [
         "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
     ];
@@ -62,6 +70,10 @@ fn district_file(last_ward: &str) -> Vec<u8> {
     ];
     for (col, header) in headers.iter().enumerate() {
         sheet.write(5, col as u16, *header).unwrap();
+    }
+    if late_tcvn3_notes {
+        // "Ghi chú" typed in TCVN3, as the whole column is.
+        sheet.write(5, 7, "Ghi chó").unwrap();
     }
     let person = |i: usize| {
         let name = format!(
@@ -98,6 +110,14 @@ fn district_file(last_ward: &str) -> Vec<u8> {
         sheet.write(row, 4, ward).unwrap();
         sheet.write(row, 5, "TNLS").unwrap();
         sheet.write(row, 6, 600_000).unwrap();
+        if late_tcvn3_notes {
+            let note = if i < ROWS - 500 {
+                "Lê"
+            } else {
+                "Con liÖt sÜ, ®· mÊt"
+            };
+            sheet.write(row, 7, note).unwrap();
+        }
     }
     workbook.save_to_buffer().unwrap()
 }
@@ -132,13 +152,21 @@ async fn stored(app: &TestApp) -> [u64; 4] {
     ]
 }
 
-#[tokio::test]
-async fn a_file_stored_while_read_is_reported_and_stored_as_the_one_pass_import() {
-    let bytes = district_file("Tân Phú");
+/// A file stored both ways, each into a campaign of its own fresh application.
+struct BothWays {
+    streamed_app: TestApp,
+    campaign: campaign::Model,
+    streamed: chamlo::domain::import_commit::ImportedFile,
+    one_pass_app: TestApp,
+    one_pass: chamlo::import::ParsedList,
+    committed: Vec<chamlo::domain::import_commit::WardCommit>,
+}
 
+/// Stores `bytes` while reading it, and again the one-pass way (read, check, commit).
+async fn both_ways(bytes: &[u8]) -> BothWays {
     let streamed_app = TestApp::spawn().await;
     let campaign = district_campaign(&streamed_app, 2021).await;
-    let streamed = import_streamed(&streamed_app, &campaign, &bytes)
+    let streamed = import_streamed(&streamed_app, &campaign, bytes)
         .await
         .expect("the file is stored");
 
@@ -148,11 +176,28 @@ async fn a_file_stored_while_read_is_reported_and_stored_as_the_one_pass_import(
         &one_pass_app,
         &one_pass_campaign,
         "quan-9.xlsx",
-        &bytes,
+        bytes,
         None,
     )
     .await
     .expect("the file is stored");
+    BothWays {
+        streamed_app,
+        campaign,
+        streamed,
+        one_pass_app,
+        one_pass,
+        committed,
+    }
+}
+
+#[tokio::test]
+async fn a_file_stored_while_read_is_reported_and_stored_as_the_one_pass_import() {
+    let bytes = district_file("Tân Phú");
+
+    let ways = both_ways(&bytes).await;
+    let (streamed_app, campaign, streamed) = (ways.streamed_app, ways.campaign, ways.streamed);
+    let (one_pass_app, one_pass, committed) = (ways.one_pass_app, ways.one_pass, ways.committed);
 
     let parsed = &streamed.parsed;
     assert_eq!(parsed.rows.len(), ROWS, "every row is reported");
@@ -258,4 +303,47 @@ async fn a_refusal_after_batches_were_stored_leaves_nothing_stored() {
     let unreadable = import_streamed(&app, &campaign, b"not a workbook").await;
     assert!(matches!(unreadable, Err(ImportRefused::Unreadable(_))));
     assert_eq!(stored(&app).await, before);
+}
+
+#[tokio::test]
+async fn first_rows_that_the_whole_file_reads_otherwise_are_stored_as_it_reads_them() {
+    // The reader hands over the first 16,384 rows before the rest is parsed; the last rows
+    // then make the notes column TCVN3, so those first rows read otherwise, and the import
+    // starts again from the first row: stored once, as the one-pass import stores them.
+    let bytes = district_file_with_notes("Tân Phú", true);
+
+    let BothWays {
+        streamed_app,
+        streamed,
+        one_pass_app,
+        one_pass,
+        ..
+    } = both_ways(&bytes).await;
+
+    assert_eq!(
+        serde_json::to_value(&streamed.parsed).unwrap(),
+        serde_json::to_value(&one_pass).unwrap(),
+    );
+    assert_eq!(streamed.parsed.rows.len(), ROWS);
+    assert_eq!(stored(&streamed_app).await, stored(&one_pass_app).await);
+    assert_eq!(stored(&streamed_app).await[0], (ROWS - 2) as u64);
+    let notes = |entries: Vec<entry::Model>| {
+        let mut notes: Vec<Option<String>> = entries.into_iter().map(|e| e.note).collect();
+        notes.sort();
+        notes.dedup();
+        notes
+    };
+    let streamed_notes = notes(entry::Entity::find().all(&streamed_app.db).await.unwrap());
+    assert_eq!(
+        streamed_notes,
+        notes(entry::Entity::find().all(&one_pass_app.db).await.unwrap())
+    );
+    assert!(
+        streamed_notes.contains(&Some("Con liệt sĩ, đã mất".to_owned())),
+        "{streamed_notes:?}"
+    );
+    assert!(
+        !streamed_notes.contains(&Some("Lê".to_owned())),
+        "the first rows' notes are read as the whole column is: {streamed_notes:?}"
+    );
 }

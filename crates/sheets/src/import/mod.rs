@@ -12,6 +12,8 @@ mod category_column;
 #[cfg(test)]
 mod category_tests;
 pub mod duplicates;
+#[cfg(test)]
+mod early_rows_tests;
 pub mod extract;
 pub mod guard;
 pub mod header;
@@ -452,14 +454,37 @@ pub fn read_ward_file(
     ctx: &ImportContext,
 ) -> Result<ParsedList, ReadError> {
     let mut rows = Vec::new();
-    let mut keep = |_: &ParsedList, batch: Vec<ImportRow>| {
-        rows.extend(batch);
+    let mut keep = |_: &ParsedList, handed: Handover| {
+        match handed {
+            Handover::Rows(batch) => rows.extend(batch),
+            Handover::Restart => rows.clear(),
+        }
         ControlFlow::Continue(())
     };
-    let mut list = read_ward_file_in_batches(file_name, bytes, ctx, usize::MAX, &mut keep)?;
+    let mut list = catch_reader_panic(|| {
+        read_ward_file_inner(file_name, bytes, ctx, usize::MAX, None, &mut keep)
+    })?;
     list.rows = rows;
     Ok(list)
 }
+
+/// What [`read_ward_file_in_batches`] hands to the caller that stores the rows.
+#[derive(Debug)]
+pub enum Handover {
+    /// The next rows of the list.
+    Rows(Vec<ImportRow>),
+    /// The rows handed over so far were read from the sheet's first rows while the rest was
+    /// still being parsed, and the whole sheet reads them otherwise (a legacy encoding or a
+    /// column that later rows decide): the caller forgets them, and every row follows again
+    /// from the first. Rare: the whole sheet reads the same first rows in usual files.
+    Restart,
+}
+
+/// Where a sheet is cut for [`read_ward_file_in_batches`] to hand over its first rows while
+/// the rest is parsed: about two of the import's batches, as many rows as PostgreSQL stores
+/// in the time the 100,000-row district list takes to parse (about 0.6 s), so that storing
+/// never waits for the parse.
+const EARLY_ROWS: u32 = 16_384;
 
 /// [`read_ward_file`] for a caller that stores the rows while the file is still being read:
 /// once the sheet, its header and title are known, the people are read `batch` at a time and
@@ -467,33 +492,77 @@ pub fn read_ward_file(
 /// marked for people listed twice in the file up to that row. Returns the list without its
 /// rows (the caller has them), or the reading error; reading stops early, without error,
 /// when `on_batch` breaks (the caller could not store and will say why).
+///
+/// The only sheet of a long .xlsx file is not waited for: its first [`EARLY_ROWS`] rows are
+/// read, checked and handed over while the rest is parsed. The whole sheet then reads those
+/// rows again; where it reads them otherwise than they were handed over (or names another
+/// ward in its title), [`Handover::Restart`] says so and all the rows follow again, so the
+/// caller always ends with exactly what [`read_ward_file`] reads.
 pub fn read_ward_file_in_batches(
     file_name: &str,
     bytes: &[u8],
     ctx: &ImportContext,
     batch: usize,
-    on_batch: &mut dyn FnMut(&ParsedList, Vec<ImportRow>) -> ControlFlow<()>,
+    on_batch: &mut dyn FnMut(&ParsedList, Handover) -> ControlFlow<()>,
 ) -> Result<ParsedList, ReadError> {
-    // The spreadsheet readers parse untrusted bytes; should one of them panic on a malformed
-    // file, the upload is reported as damaged instead of taking the worker down.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_ward_file_inner(file_name, bytes, ctx, batch, on_batch)
-    }))
-    .unwrap_or_else(|_| {
+    catch_reader_panic(|| {
+        read_ward_file_inner(file_name, bytes, ctx, batch, Some(EARLY_ROWS), on_batch)
+    })
+}
+
+/// The spreadsheet readers parse untrusted bytes; should one of them panic on a malformed
+/// file, the upload is reported as damaged instead of taking the worker down.
+fn catch_reader_panic(
+    read: impl FnOnce() -> Result<ParsedList, ReadError>,
+) -> Result<ParsedList, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
         Err(ReadError::Corrupt {
             detail: "the spreadsheet reader panicked".to_owned(),
         })
     })
 }
 
+/// Reading of a workbook's only worksheet.
+const ONLY_SHEET: &str = "Tệp chỉ có một trang tính.";
+
 fn read_ward_file_inner(
     file_name: &str,
     bytes: &[u8],
     ctx: &ImportContext,
     batch: usize,
-    on_batch: &mut dyn FnMut(&ParsedList, Vec<ImportRow>) -> ControlFlow<()>,
+    early_rows: Option<u32>,
+    on_batch: &mut dyn FnMut(&ParsedList, Handover) -> ControlFlow<()>,
 ) -> Result<ParsedList, ReadError> {
-    let mut book = workbook::open(bytes)?;
+    // The rows handed over from the sheet's first rows, and the list head they came with.
+    let mut early: Vec<ImportRow> = Vec::new();
+    let mut early_head: Option<ListHead> = None;
+    let mut stopped = false;
+    let mut on_prefix = |prefix: workbook::SheetPrefix<'_>| {
+        let Some(header) = header::detect_header(&prefix.cells) else {
+            return;
+        };
+        let sheet = SheetParts {
+            format: FileFormat::Xlsx,
+            name: prefix.name.to_owned(),
+            reason: ONLY_SHEET.to_owned(),
+            column_widths: layout::xlsx_column_widths(bytes, prefix.name),
+            cells: prefix.cells,
+            merged: prefix.merged,
+        };
+        let (list, header) = describe_sheet(file_name, sheet, header, ctx);
+        early_head = Some(ListHead::of(&list));
+        read_rows(&list, &header, ctx, batch, &mut |rows| {
+            early.extend(rows.iter().cloned());
+            let flow = on_batch(&list, Handover::Rows(rows));
+            stopped = flow.is_break();
+            flow
+        });
+    };
+    let hook = early_rows.map(|cut_at_row| workbook::PrefixHook {
+        cut_at_row,
+        on_prefix: &mut on_prefix,
+    });
+    let mut book = workbook::open_with_prefix(bytes, hook)?;
     if book.sheets.iter().all(|s| s.cells.height() == 0) {
         return Err(ReadError::NoData);
     }
@@ -523,19 +592,20 @@ fn read_ward_file_inner(
             best = Some((i, h, data_rows));
         }
     }
-    let Some((index, mut header, _)) = best else {
+    let Some((index, header, _)) = best else {
         let sheets = book
             .sheets
             .iter()
             .map(|s| format!("“{}”", s.name))
             .collect::<Vec<_>>()
             .join(", ");
+        // Whatever was handed over early goes with the error: the caller stores nothing.
         return Err(ReadError::NoHeader { sheets });
     };
 
     let sheet_name = book.sheets[index].name.clone();
     let sheet_reason = if book.sheets.len() == 1 {
-        "Tệp chỉ có một trang tính.".to_owned()
+        ONLY_SHEET.to_owned()
     } else if with_header == 1 {
         format!(
             "Trong {} trang tính, chỉ trang “{}” có dòng tiêu đề danh sách.",
@@ -562,11 +632,146 @@ fn read_ward_file_inner(
         _ => Vec::new(),
     };
     let sheet = book.sheets.swap_remove(index);
-    let cells = sheet.cells;
+    let parts = SheetParts {
+        format: book.format,
+        name: sheet_name,
+        reason: sheet_reason,
+        cells: sheet.cells,
+        merged,
+        column_widths,
+    };
     // The reader, its shared strings and the other sheets are not needed any more.
-    let format = book.format;
     drop(book);
+    let (list, header) = describe_sheet(file_name, parts, header, ctx);
 
+    let mut check = EarlyRowsCheck::new(early, early_head != Some(ListHead::of(&list)));
+    read_rows(&list, &header, ctx, batch, &mut |rows| {
+        if stopped {
+            return ControlFlow::Break(());
+        }
+        check.hand_over(rows, &mut |handed| on_batch(&list, handed))
+    });
+    if !stopped {
+        let _ = check.finish(&mut |handed| on_batch(&list, handed));
+    }
+    Ok(list)
+}
+
+/// What the caller that stores the rows takes from the list with its first rows.
+#[derive(Debug, PartialEq)]
+struct ListHead {
+    ward: Option<i64>,
+    sheet: String,
+    header_row: u32,
+}
+
+impl ListHead {
+    fn of(list: &ParsedList) -> Self {
+        ListHead {
+            ward: list.ward.as_ref().map(|w| w.id),
+            sheet: list.sheet.clone(),
+            header_row: list.header_row,
+        }
+    }
+}
+
+/// The whole sheet's rows checked against those handed over early, before any is handed on.
+struct EarlyRowsCheck {
+    /// The rows handed over early that the whole sheet has not read yet; none once checked.
+    early: std::collections::VecDeque<ImportRow>,
+    /// The whole sheet's rows that matched, kept in case a later one does not.
+    matched: Vec<ImportRow>,
+    /// The list head differs: every row handed over early is to be forgotten.
+    head_differs: bool,
+}
+
+impl EarlyRowsCheck {
+    fn new(early: Vec<ImportRow>, head_differs: bool) -> Self {
+        EarlyRowsCheck {
+            head_differs: head_differs && !early.is_empty(),
+            early: early.into(),
+            matched: Vec::new(),
+        }
+    }
+
+    /// Hands on the whole sheet's next rows, less those already handed over early.
+    fn hand_over(
+        &mut self,
+        mut rows: Vec<ImportRow>,
+        send: &mut dyn FnMut(Handover) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        if self.early.is_empty() && !self.head_differs {
+            return send(Handover::Rows(rows));
+        }
+        let same = !self.head_differs
+            && rows
+                .iter()
+                .zip(&self.early)
+                .all(|(whole, early)| whole == early);
+        if !same {
+            return self.restart(rows, send);
+        }
+        let checked = rows.len().min(self.early.len());
+        self.early.drain(..checked);
+        let rest = rows.split_off(checked);
+        self.matched.extend(rows);
+        if !self.early.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        self.matched = Vec::new();
+        if rest.is_empty() {
+            ControlFlow::Continue(())
+        } else {
+            send(Handover::Rows(rest))
+        }
+    }
+
+    /// After the whole sheet's last row: early rows it never read are a difference too.
+    fn finish(mut self, send: &mut dyn FnMut(Handover) -> ControlFlow<()>) -> ControlFlow<()> {
+        if self.early.is_empty() && !self.head_differs {
+            return ControlFlow::Continue(());
+        }
+        self.restart(Vec::new(), send)
+    }
+
+    fn restart(
+        &mut self,
+        rows: Vec<ImportRow>,
+        send: &mut dyn FnMut(Handover) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        self.early.clear();
+        self.head_differs = false;
+        let mut all = std::mem::take(&mut self.matched);
+        all.extend(rows);
+        send(Handover::Restart)?;
+        if all.is_empty() {
+            ControlFlow::Continue(())
+        } else {
+            send(Handover::Rows(all))
+        }
+    }
+}
+
+/// The chosen sheet, as [`describe_sheet`] takes it.
+struct SheetParts {
+    format: FileFormat,
+    name: String,
+    /// Why this sheet was chosen, for the preview.
+    reason: String,
+    cells: SheetText,
+    merged: Vec<workbook::MergedArea>,
+    column_widths: Vec<(u32, f64)>,
+}
+
+/// The list a sheet holds under its header, without its rows: the columns, the category
+/// column, the ward in the title, the legacy encoding and the warnings about them.
+fn describe_sheet(
+    file_name: &str,
+    sheet: SheetParts,
+    mut header: header::Header,
+    ctx: &ImportContext,
+) -> (ParsedList, header::Header) {
+    let cells = sheet.cells;
     let category_remark =
         category_column::recognise_category_column(&cells, &mut header, &ctx.catalogue);
     let (ward, unknown_title) = rows::title_ward(&cells, header.first_idx, ctx);
@@ -608,9 +813,9 @@ fn read_ward_file_inner(
 
     let list = ParsedList {
         file: file_name.to_owned(),
-        format,
-        sheet: sheet_name,
-        sheet_reason,
+        format: sheet.format,
+        sheet: sheet.name,
+        sheet_reason: sheet.reason,
         header_row,
         ward,
         ward_text,
@@ -621,24 +826,34 @@ fn read_ward_file_inner(
         rows: Vec::new(),
         cells,
         title_ward_name,
-        merged,
-        column_widths,
+        merged: sheet.merged,
+        column_widths: sheet.column_widths,
     };
-    let mut in_file = duplicates::InFileDuplicates::new(household_list);
-    let list_ref = &list;
+    (list, header)
+}
+
+/// Reads the people of a described list `batch` at a time, each batch marked for people
+/// listed twice in the file up to its rows.
+fn read_rows(
+    list: &ParsedList,
+    header: &header::Header,
+    ctx: &ImportContext,
+    batch: usize,
+    on_batch: &mut dyn FnMut(Vec<ImportRow>) -> ControlFlow<()>,
+) {
+    let mut in_file = duplicates::InFileDuplicates::new(list.household_list);
     rows::read_rows_in_batches(
-        &list_ref.cells,
-        &header,
-        &list_ref.merged,
+        &list.cells,
+        header,
+        &list.merged,
         ctx,
-        (household_list, list_ref.ward.as_ref()),
+        (list.household_list, list.ward.as_ref()),
         batch,
         &mut |mut rows| {
             in_file.mark(&mut rows);
-            on_batch(list_ref, rows)
+            on_batch(rows)
         },
     );
-    Ok(list)
 }
 
 /// Resolves a ward name as wards type it ("P. Tân Phú", "phường Long Trường", "PHUOC BINH",

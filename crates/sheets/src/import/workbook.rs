@@ -346,26 +346,31 @@ impl LoadedWorkbook<'_> {
             (None, Sheets::Xls(x)) => x.merge_cells_by_sheet_name(sheet).ok(),
             _ => None,
         };
-        let mut areas: Vec<MergedArea> = dims
-            .unwrap_or_default()
-            .into_iter()
-            .map(|d| (d.start, d.end))
-            .filter(|&((r1, c1), (r2, c2))| r1 <= r2 && c1 <= c2 && r1 < MAX_ROWS)
-            .collect();
-        // Excel never lets merged areas overlap. A forged file whose areas do could make the
-        // fill-down of merged cells walk the same rows again for each of thousands of areas,
-        // so of the areas starting in one column only those that do not overlap are kept.
-        areas.sort_unstable_by_key(|&((r1, c1), _)| (c1, r1));
-        let mut last: Option<(u32, u32)> = None;
-        areas.retain(|&((r1, c1), (r2, _))| match last {
-            Some((col, end)) if col == c1 && r1 <= end => false,
-            _ => {
-                last = Some((c1, r2));
-                true
-            }
-        });
-        areas
+        usable_merged_areas(dims.unwrap_or_default())
     }
+}
+
+/// Merged areas as ((first row, first col), (last row, last col)), 0-based sheet
+/// coordinates, of those the file records that the reader can use.
+fn usable_merged_areas(dims: Vec<Dimensions>) -> Vec<MergedArea> {
+    let mut areas: Vec<MergedArea> = dims
+        .into_iter()
+        .map(|d| (d.start, d.end))
+        .filter(|&((r1, c1), (r2, c2))| r1 <= r2 && c1 <= c2 && r1 < MAX_ROWS)
+        .collect();
+    // Excel never lets merged areas overlap. A forged file whose areas do could make the
+    // fill-down of merged cells walk the same rows again for each of thousands of areas,
+    // so of the areas starting in one column only those that do not overlap are kept.
+    areas.sort_unstable_by_key(|&((r1, c1), _)| (c1, r1));
+    let mut last: Option<(u32, u32)> = None;
+    areas.retain(|&((r1, c1), (r2, _))| match last {
+        Some((col, end)) if col == c1 && r1 <= end => false,
+        _ => {
+            last = Some((c1, r2));
+            true
+        }
+    });
+    areas
 }
 
 /// The merged areas of each worksheet, from a second reader of the same bytes: calamine
@@ -541,8 +546,35 @@ fn dimension(reference: &str) -> Option<Dimensions> {
     }
 }
 
+/// The first rows of a workbook's only worksheet, handed over while the rest of it is still
+/// being read: a reader that stores rows can start on these (see
+/// `read_ward_file_in_batches`) instead of waiting for the whole parse.
+pub(crate) struct SheetPrefix<'s> {
+    pub name: &'s str,
+    /// The sheet's rows above the cut, every one of them complete; their legacy encodings
+    /// decided on these rows alone.
+    pub cells: SheetText,
+    pub merged: Vec<MergedArea>,
+}
+
+/// Where to cut a [`SheetPrefix`] (the sheet's 0-based row at which it ends), and who takes
+/// it. It is cut only from an .xlsx workbook of one worksheet whose merged areas were found
+/// by [`only_sheet_merges`], and only from a sheet that reaches that row.
+pub(crate) struct PrefixHook<'h> {
+    pub cut_at_row: u32,
+    pub on_prefix: &'h mut dyn FnMut(SheetPrefix<'_>),
+}
+
 /// Opens `bytes` as a workbook and reads every worksheet.
 pub(crate) fn open(bytes: &[u8]) -> Result<LoadedWorkbook<'_>, ReadError> {
+    open_with_prefix(bytes, None)
+}
+
+/// [`open`], handing the only worksheet's first rows to `prefix` as soon as they are read.
+pub(crate) fn open_with_prefix<'b>(
+    bytes: &'b [u8],
+    prefix: Option<PrefixHook<'_>>,
+) -> Result<LoadedWorkbook<'b>, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
     }
@@ -601,11 +633,13 @@ pub(crate) fn open(bytes: &[u8]) -> Result<LoadedWorkbook<'_>, ReadError> {
         .filter(|s| s.typ == SheetType::WorkSheet)
         .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
         .collect();
-    let read_all = |book: &mut Sheets<Cursor<&[u8]>>| -> Result<Vec<LoadedSheet>, ReadError> {
+    let read_all = |book: &mut Sheets<Cursor<&[u8]>>,
+                    mut cut: Option<Cut<'_>>|
+     -> Result<Vec<LoadedSheet>, ReadError> {
         let mut sheets = Vec::with_capacity(metas.len());
         let mut budget = MAX_WORKBOOK_CELLS;
         for (name, visible) in &metas {
-            let cells = read_sheet(book, name, &mut budget)?;
+            let cells = read_sheet(book, name, &mut budget, cut.take())?;
             sheets.push(LoadedSheet {
                 name: name.clone(),
                 visible: *visible,
@@ -617,13 +651,42 @@ pub(crate) fn open(bytes: &[u8]) -> Result<LoadedWorkbook<'_>, ReadError> {
     let (sheets, xlsx_merges) = if format == FileFormat::Xlsx {
         let names: Vec<String> = metas.iter().map(|(n, _)| n.clone()).collect();
         std::thread::scope(|scope| {
-            let merges = scope.spawn(|| xlsx_merges(bytes, &names));
-            let sheets = read_all(&mut book);
+            let running = scope.spawn(|| xlsx_merges(bytes, &names));
             // A panic over there only loses the head start: calamine is asked again later.
-            (sheets, merges.join().unwrap_or_default())
+            let mut running = Some(running);
+            let mut merges = None;
+            let join = |running: Option<std::thread::ScopedJoinHandle<'_, _>>| {
+                running
+                    .map(|r| r.join().unwrap_or_default())
+                    .unwrap_or_default()
+            };
+            let sheets = match (prefix, names.as_slice()) {
+                (Some(hook), [name]) => {
+                    // The prefix needs the sheet's merged areas: the scanner's, which are
+                    // ready about when the first rows are; never calamine's second parse.
+                    let mut hand_over = |cells: SheetText| {
+                        let scanned = merges
+                            .get_or_insert_with(|| join(running.take()))
+                            .iter()
+                            .find(|(n, m)| n == name && m.is_some())
+                            .and_then(|(_, m)| m.clone());
+                        if let Some(dims) = scanned {
+                            (hook.on_prefix)(SheetPrefix {
+                                name,
+                                cells,
+                                merged: usable_merged_areas(dims),
+                            });
+                        }
+                    };
+                    read_all(&mut book, Some((hook.cut_at_row, &mut hand_over)))
+                }
+                _ => read_all(&mut book, None),
+            };
+            let merges = merges.unwrap_or_else(|| join(running.take()));
+            (sheets, merges)
         })
     } else {
-        (read_all(&mut book), Vec::new())
+        (read_all(&mut book, None), Vec::new())
     };
     Ok(LoadedWorkbook {
         format,
@@ -641,6 +704,7 @@ fn read_sheet(
     book: &mut Sheets<Cursor<&[u8]>>,
     name: &str,
     budget: &mut u64,
+    cut: Option<Cut<'_>>,
 ) -> Result<SheetText, ReadError> {
     let xlsx_error = |e: calamine::XlsxError| match e {
         calamine::XlsxError::Password => ReadError::Encrypted,
@@ -649,11 +713,16 @@ fn read_sheet(
     let sheet = match book {
         Sheets::Xlsx(x) => {
             let mut reader = x.worksheet_cells_reader(name).map_err(xlsx_error)?;
-            collect_cells(|| reader.next_cell().map_err(xlsx_error), name, budget)?
+            collect_cells(|| reader.next_cell().map_err(xlsx_error), name, budget, cut)?
         }
         Sheets::Xlsb(x) => {
             let mut reader = x.worksheet_cells_reader(name).map_err(|e| corrupt(&e))?;
-            collect_cells(|| reader.next_cell().map_err(|e| corrupt(&e)), name, budget)?
+            collect_cells(
+                || reader.next_cell().map_err(|e| corrupt(&e)),
+                name,
+                budget,
+                None,
+            )?
         }
         book => match book.worksheet_range(name) {
             Ok(r) => SheetText::from_range(&r)?,
@@ -669,14 +738,21 @@ fn read_sheet(
     Ok(sheet)
 }
 
+/// A row at which to hand the sheet read so far (as [`StreamedSheet::finish`] lays it out)
+/// to someone, once.
+type Cut<'c> = (u32, &'c mut dyn FnMut(SheetText));
+
 /// Gathers a streamed sheet's non-empty cells within the row and column limits, refusing once
 /// they (or the rectangle they span) would exceed `budget` cells. Each cell's text is written
 /// as it arrives (strings borrowed from the shared-string table, not copied per cell); the
-/// legacy encodings are decided once the whole sheet is known.
+/// legacy encodings are decided once the whole sheet is known. With a `cut`, the rows above
+/// its row are laid out and handed over when the first cell at or below it arrives (cells in
+/// row order, as Excel writes them; never from a sheet whose cells came out of order).
 fn collect_cells<'a>(
     mut next: impl FnMut() -> Result<Option<Cell<DataRef<'a>>>, ReadError>,
     name: &str,
     budget: &u64,
+    mut cut: Option<Cut<'_>>,
 ) -> Result<SheetText, ReadError> {
     let mut sheet = StreamedSheet::default();
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
@@ -684,6 +760,13 @@ fn collect_cells<'a>(
         let (row, col) = cell.get_position();
         if row >= MAX_ROWS || col >= MAX_COLUMNS || matches!(cell.get_value(), DataRef::Empty) {
             continue;
+        }
+        if cut.as_ref().is_some_and(|(at, _)| row >= *at)
+            && let Some((_, hand_over)) = cut.take()
+            && !sheet.out_of_order
+            && let Ok(above) = sheet.clone().finish(bounds)
+        {
+            hand_over(above);
         }
         let (r0, r1, c0, c1) = bounds.unwrap_or((row, row, col, col));
         let b = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
@@ -717,7 +800,7 @@ struct StreamedCell {
 }
 
 /// A sheet's cells in the order the file gives them, before the rectangle is known.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct StreamedSheet {
     text: String,
     cells: Vec<StreamedCell>,
@@ -948,7 +1031,7 @@ mod tests {
             };
             Cell::new(*pos, value)
         });
-        let streamed = collect_cells(|| Ok(queue.next()), "Sheet1", &MAX_WORKBOOK_CELLS)
+        let streamed = collect_cells(|| Ok(queue.next()), "Sheet1", &MAX_WORKBOOK_CELLS, None)
             .expect("within the limits");
         let range = Range::from_sparse(
             cells
