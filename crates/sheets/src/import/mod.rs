@@ -536,16 +536,20 @@ fn read_ward_file_inner(
     // The rows handed over from the sheet's first rows, and the list head they came with.
     let mut early: Vec<ImportRow> = Vec::new();
     let mut early_head: Option<ListHead> = None;
+    // The sheet's column widths, read from its XML once: by the early rows, then reused.
+    let mut early_widths: Option<(String, Vec<(u32, f64)>)> = None;
     let mut stopped = false;
     let mut on_prefix = |prefix: workbook::SheetPrefix<'_>| {
         let Some(header) = header::detect_header(&prefix.cells) else {
             return;
         };
+        let column_widths = layout::xlsx_column_widths(bytes, prefix.name);
+        early_widths = Some((prefix.name.to_owned(), column_widths.clone()));
         let sheet = SheetParts {
             format: FileFormat::Xlsx,
             name: prefix.name.to_owned(),
             reason: ONLY_SHEET.to_owned(),
-            column_widths: layout::xlsx_column_widths(bytes, prefix.name),
+            column_widths,
             cells: prefix.cells,
             merged: prefix.merged,
         };
@@ -627,8 +631,9 @@ fn read_ward_file_inner(
     };
 
     let merged = book.merged_areas(&sheet_name);
-    let column_widths = match book.format {
-        FileFormat::Xlsx => layout::xlsx_column_widths(bytes, &sheet_name),
+    let column_widths = match (book.format, early_widths) {
+        (FileFormat::Xlsx, Some((name, widths))) if name == sheet_name => widths,
+        (FileFormat::Xlsx, _) => layout::xlsx_column_widths(bytes, &sheet_name),
         _ => Vec::new(),
     };
     let sheet = book.sheets.swap_remove(index);
