@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, Statement, Value};
 
 /// A multi-row INSERT: the columns every row shares (bound once per statement) and those
 /// each row gives.
@@ -57,9 +58,17 @@ impl BulkInsert {
         }
     }
 
-    /// Values per `IN (…)` lookup, inside the engine's limit.
-    pub fn lookup_chunk(&self) -> usize {
-        self.parameter_limit() - 766
+    /// Conditions that `column` holds one of `values`, one `IN (…)` per statement to run,
+    /// in chunks inside the engine's limit on bound parameters. (On PostgreSQL the values
+    /// as one array, `= ANY($1)` or `IN (SELECT unnest($1))`, were tried: against a table
+    /// filling up inside the transaction, with no statistics yet, the planner scanned it
+    /// for every batch, from 25 s a batch down to one scan of the table at best, where the
+    /// list of parameters is looked up in the index.)
+    pub fn one_of(&self, column: impl ColumnTrait, values: &[&str]) -> Vec<Expr> {
+        values
+            .chunks(self.parameter_limit() - 766)
+            .map(|chunk| column.is_in(chunk.iter().copied()))
+            .collect()
     }
 
     /// Rows in a full statement of `shape`: on SQLite as many as its limit on bound

@@ -33,13 +33,29 @@ fn sheet_row(index: usize) -> u32 {
 /// `last_ward`. Near the end, one person born in 2999 (a row problem) and one listed twice
 /// (the same name, year and address as the tenth).
 fn district_file(last_ward: &str) -> Vec<u8> {
-    district_file_with_notes(last_ward, false)
+    district_sheet(last_ward, false, false)
+}
+
+/// [`district_file`] with a "Số CCCD" column: each person's [`citizen_id`] (the one listed
+/// twice has the tenth person's).
+fn district_file_with_ids(last_ward: &str) -> Vec<u8> {
+    district_sheet(last_ward, false, true)
+}
+
+/// The `index`-th person's CCCD in [`district_file_with_ids`]: a man of Hồ Chí Minh City
+/// born in their year.
+fn citizen_id(index: usize) -> String {
+    format!("0790{:02}{:06}", (40 + index % 50) % 100, index + 1)
+}
+
+fn district_file_with_notes(last_ward: &str, late_tcvn3_notes: bool) -> Vec<u8> {
+    district_sheet(last_ward, late_tcvn3_notes, false)
 }
 
 /// [`district_file`], with `late_tcvn3_notes` a "Ghi chú" column whose first rows read
 /// alike in Unicode and TCVN3 ("Lê") and whose last rows are plainly TCVN3 ("®· mÊt"):
-/// the whole column is TCVN3, which only its last rows tell.
-fn district_file_with_notes(last_ward: &str, late_tcvn3_notes: bool) -> Vec<u8> {
+/// the whole column is TCVN3, which only its last rows tell; with `ids` a "Số CCCD" column.
+fn district_sheet(last_ward: &str, late_tcvn3_notes: bool, ids: bool) -> Vec<u8> {
     const SURNAMES: [&str; 10] = [
         "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
     ];
@@ -74,6 +90,9 @@ fn district_file_with_notes(last_ward: &str, late_tcvn3_notes: bool) -> Vec<u8> 
     if late_tcvn3_notes {
         // "Ghi chú" typed in TCVN3, as the whole column is.
         sheet.write(5, 7, "Ghi chó").unwrap();
+    }
+    if ids {
+        sheet.write(5, 8, "Số CCCD").unwrap();
     }
     let person = |i: usize| {
         let name = format!(
@@ -117,6 +136,10 @@ fn district_file_with_notes(last_ward: &str, late_tcvn3_notes: bool) -> Vec<u8> 
                 "Con liÖt sÜ, ®· mÊt"
             };
             sheet.write(row, 7, note).unwrap();
+        }
+        if ids {
+            let listed = if i == ROWS - 15 { 9 } else { i };
+            sheet.write(row, 8, citizen_id(listed)).unwrap();
         }
     }
     workbook.save_to_buffer().unwrap()
@@ -346,4 +369,89 @@ async fn first_rows_that_the_whole_file_reads_otherwise_are_stored_as_it_reads_t
         !streamed_notes.contains(&Some("Lê".to_owned())),
         "the first rows' notes are read as the whole column is: {streamed_notes:?}"
     );
+}
+
+#[tokio::test]
+async fn people_stored_before_are_found_by_their_id_in_every_batch() {
+    // Three people of the file got last year's gift: in the first batch, in a middle one and
+    // in the last (on PostgreSQL the later batches' IDs are looked up while the batch before
+    // is stored, on a connection of their own). Each stays one person, this year's entry
+    // theirs, as the one-pass import stores them.
+    let known = [3, 9_000, 16_500];
+    let bytes = district_file_with_ids("Tân Phú");
+    let mut apps = Vec::new();
+    for streamed in [true, false] {
+        let app = TestApp::spawn().await;
+        let last_year = district_campaign(&app, 2020).await;
+        let people: Vec<(String, i32, String)> = known
+            .iter()
+            .zip(["An", "Bình", "Cường"])
+            .map(|(&i, given)| {
+                (
+                    format!("Lê Văn {given}"),
+                    1940 + (i % 50) as i32,
+                    citizen_id(i),
+                )
+            })
+            .collect();
+        let rows: Vec<(&str, i32, &str, &str, &str)> = people
+            .iter()
+            .map(|(name, year, id)| {
+                (
+                    name.as_str(),
+                    *year,
+                    id.as_str(),
+                    "1 Lê Văn Việt",
+                    "Hộ nghèo",
+                )
+            })
+            .collect();
+        let old_file = crate::import::ward_file("HIỆP PHÚ", &rows);
+        import_bytes(&app, &last_year, "nam-truoc.xlsx", &old_file, None)
+            .await
+            .expect("last year's list is stored");
+        let before: Vec<person::Model> = person::Entity::find().all(&app.db).await.unwrap();
+        assert_eq!(before.len(), known.len());
+
+        let campaign = district_campaign(&app, 2021).await;
+        if streamed {
+            import_streamed(&app, &campaign, &bytes)
+                .await
+                .expect("the file is stored");
+        } else {
+            import_bytes(&app, &campaign, "quan-9.xlsx", &bytes, None)
+                .await
+                .expect("the file is stored");
+        }
+        for person in &before {
+            let id = person.national_id.clone().unwrap();
+            let same_id = person::Entity::find()
+                .all(&app.db)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|p| p.national_id.as_deref() == Some(id.as_str()))
+                .count();
+            assert_eq!(same_id, 1, "{id} is one person");
+            let theirs: Vec<i32> = entry::Entity::find()
+                .all(&app.db)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.campaign_id == campaign.id && e.person_id == person.id)
+                .map(|e| e.source_row.unwrap())
+                .collect();
+            let index = *known.iter().find(|&&i| citizen_id(i) == id).unwrap();
+            assert_eq!(
+                theirs,
+                vec![sheet_row(index) as i32],
+                "{id}'s entry this year"
+            );
+        }
+        apps.push(app);
+    }
+    assert_eq!(stored(&apps[0]).await, stored(&apps[1]).await);
+    // Last year's three, and this year's rows but the rejected one, the one listed twice and
+    // the three found.
+    assert_eq!(stored(&apps[0]).await[0], (ROWS - 2) as u64);
 }
