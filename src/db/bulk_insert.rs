@@ -52,23 +52,7 @@ impl BulkInsert {
     }
 
     fn parameter_limit(&self) -> usize {
-        match self.backend {
-            DbBackend::Postgres => 65_535,
-            _ => 32_766,
-        }
-    }
-
-    /// Conditions that `column` holds one of `values`, one `IN (…)` per statement to run,
-    /// in chunks inside the engine's limit on bound parameters. (On PostgreSQL the values
-    /// as one array, `= ANY($1)` or `IN (SELECT unnest($1))`, were tried: against a table
-    /// filling up inside the transaction, with no statistics yet, the planner scanned it
-    /// for every batch, from 25 s a batch down to one scan of the table at best, where the
-    /// list of parameters is looked up in the index.)
-    pub fn one_of(&self, column: impl ColumnTrait, values: &[&str]) -> Vec<Expr> {
-        values
-            .chunks(self.parameter_limit() - 766)
-            .map(|chunk| column.is_in(chunk.iter().copied()))
-            .collect()
+        parameter_limit(self.backend)
     }
 
     /// Rows in a full statement of `shape`: on SQLite as many as its limit on bound
@@ -190,6 +174,27 @@ impl BulkInsert {
         }
         Ok(ids)
     }
+}
+
+/// The engine's limit on bound parameters per statement.
+fn parameter_limit(backend: DbBackend) -> usize {
+    match backend {
+        DbBackend::Postgres => 65_535,
+        _ => 32_766,
+    }
+}
+
+/// Conditions that `column` holds one of `values`, one `IN (…)` per statement to run, in
+/// chunks inside `backend`'s limit on bound parameters. (On PostgreSQL the values as one
+/// array, `= ANY($1)` or `IN (SELECT unnest($1))`, were tried: against a table filling up
+/// inside the transaction, with no statistics yet, the planner scanned it for every batch,
+/// from 25 s a batch down to one scan of the table at best, where the list of parameters is
+/// looked up in the index.)
+pub fn one_of(backend: DbBackend, column: impl ColumnTrait, values: &[&str]) -> Vec<Expr> {
+    values
+        .chunks(parameter_limit(backend) - 766)
+        .map(|chunk| column.is_in(chunk.iter().copied()))
+        .collect()
 }
 
 /// The SQL of a `rows`-row INSERT of `shape`, the shared values first.

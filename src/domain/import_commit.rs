@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::db::bulk_insert::{BulkInsert, InsertShape};
+use crate::db::bulk_insert::{BulkInsert, InsertShape, one_of};
 use crate::db::write_txn::begin_write;
 use crate::domain::audit::{self, Actor, AuditEvent};
 use crate::domain::campaigns::ensure_campaign_open;
@@ -450,7 +450,6 @@ pub async fn import_while_reading<C: ConnectionTrait + TransactionTrait>(
     // SQLite's pool may be one connection (an in-memory database), and its lookups are
     // cheap.
     let look_ahead = db.get_database_backend() == sea_orm::DbBackend::Postgres;
-    let lookups = BulkInsert::new(db.get_database_backend());
     let mut next = batches.recv().await;
     let mut next_known: Option<KnownPeople> = None;
     while let Some(handed) = next.take() {
@@ -487,13 +486,8 @@ pub async fn import_while_reading<C: ConnectionTrait + TransactionTrait>(
             // loop, which sets the file's ward before checking it.
             if look_ahead && let Some(Some((None, rows))) = &mut handed {
                 check.check_rows(rows);
-                let ids: Vec<&str> = rows
-                    .iter()
-                    .filter(|row| row.status == RowStatus::Accepted)
-                    .filter_map(national_id)
-                    .collect();
-                let conditions = lookups.one_of(person::Column::NationalId, &ids);
-                looked_up = Some(known_people(db, conditions).await);
+                let accepted = rows.iter().filter(|row| row.status == RowStatus::Accepted);
+                looked_up = Some(known_people(db, accepted).await);
             }
             (handed, looked_up)
         };
@@ -724,10 +718,11 @@ struct NewEntry<'a> {
     household_id: Option<i32>,
     category_id: i32,
     entitlement: Entitlement,
-    /// Whether this import created the entry's person: the entry then carries its copy of
-    /// the person's name key ([`entry_name_key`]); a known person's is left to the
-    /// database's trigger, which reads it from the person.
-    new_person: bool,
+    /// The index among the batch's new people of the entry's person, when this import
+    /// created them: the entry then carries its copy of the person's name key
+    /// ([`entry_name_key`]); a known person's is left to the database's trigger, which reads
+    /// it from the person.
+    new_person: Option<usize>,
 }
 
 /// A household by its code: (id, head person) once known.
@@ -829,13 +824,7 @@ impl RowStore {
         // People already known by ID anywhere (IDs are unique), unless looked up already.
         let by_id = match known {
             Some(known) => known,
-            None => {
-                let ids: Vec<&str> = all_rows
-                    .iter()
-                    .filter_map(|(_, r)| national_id(r))
-                    .collect();
-                known_people(db, self.inserts.one_of(person::Column::NationalId, &ids)).await?
-            }
+            None => known_people(db, all_rows.iter().map(|(_, row)| *row)).await?,
         };
 
         // Households by code in their ward; missing ones are created.
@@ -916,6 +905,7 @@ impl RowStore {
                 household_id,
             });
         }
+        let mut name_keys: Vec<String> = Vec::with_capacity(new_people.len());
         let new_ids = self
             .inserts
             .insert_all(
@@ -924,9 +914,14 @@ impl RowStore {
                 vec![PersonStatus::Active.into(), now.into(), now.into()],
                 new_people.len(),
                 true,
+                // The name keys are worked out here, while the previous statement runs, not
+                // before the batch's first: the server would wait for them. Kept for the
+                // entries' copies.
                 |range, values| {
                     for new in &new_people[range] {
-                        push_person_values(new, values);
+                        let key = name_key(new.row.full_name.as_deref().unwrap_or_default());
+                        push_person_values(new, &key, values);
+                        name_keys.push(key);
                     }
                 },
             )
@@ -1006,7 +1001,10 @@ impl RowStore {
                     household_id,
                     category_id,
                     entitlement,
-                    new_person: matches!(person, RowPerson::New(_)),
+                    new_person: match person {
+                        RowPerson::New(index) => Some(*index),
+                        RowPerson::Known(_) => None,
+                    },
                 });
             }
         }
@@ -1022,17 +1020,15 @@ impl RowStore {
                 ],
                 entries.len(),
                 false,
-                // The name keys are worked out here, while the previous statement runs, not
-                // before the batch's first: the server would wait for them. The entry's copy
-                // is set here rather than by the database's per-row trigger, which reads the
-                // person back for each entry (0.45 s of a 100,000-row import on PostgreSQL).
+                // The entry's copy of its new person's name key is set here, while the
+                // previous statement runs, rather than by the database's per-row trigger,
+                // which reads the person back for each entry (0.45 s of a 100,000-row import
+                // on PostgreSQL).
                 |range, values| {
                     for entry in &entries[range] {
-                        let name_key = entry.new_person.then(|| {
-                            entry_name_key(&name_key(
-                                entry.row.full_name.as_deref().unwrap_or_default(),
-                            ))
-                        });
+                        let name_key = entry
+                            .new_person
+                            .map(|index| entry_name_key(&name_keys[index]));
                         values.extend([
                             entry.list_id.into(),
                             entry.ward_id.into(),
@@ -1064,15 +1060,16 @@ impl RowStore {
 /// People already stored, by their ID.
 pub type KnownPeople = HashMap<String, person::Model>;
 
-/// A row's ID, as looked up and stored.
-fn national_id(row: &ImportRow) -> Option<&str> {
-    row.national_id.as_ref().map(|id| id.as_str())
-}
-
-/// The people whose ID one of `lookups` finds (see [`BulkInsert::one_of`]), by ID.
-async fn known_people(db: &impl ConnectionTrait, lookups: Vec<Expr>) -> AppResult<KnownPeople> {
+/// The people already stored under the IDs of `rows`, by ID.
+async fn known_people<'r>(
+    db: &impl ConnectionTrait,
+    rows: impl Iterator<Item = &'r ImportRow>,
+) -> AppResult<KnownPeople> {
+    let ids: Vec<&str> = rows
+        .filter_map(|row| row.national_id.as_ref().map(|id| id.as_str()))
+        .collect();
     let mut by_id = HashMap::new();
-    for condition in lookups {
+    for condition in one_of(db.get_database_backend(), person::Column::NationalId, &ids) {
         for found in person::Entity::find().filter(condition).all(db).await? {
             if let Some(id) = found.national_id.clone() {
                 by_id.insert(id, found);
@@ -1146,12 +1143,12 @@ const ENTRIES: InsertShape = InsertShape {
 };
 
 /// Appends the values of [`PEOPLE`]'s row columns for a new person.
-fn push_person_values(new: &NewPerson, values: &mut Vec<Value>) {
+fn push_person_values(new: &NewPerson, name_key: &str, values: &mut Vec<Value>) {
     let row = new.row;
     let full_name = row.full_name.as_deref().unwrap_or_default();
     values.extend([
         full_name.into(),
-        name_key(full_name).into(),
+        name_key.into(),
         row.birth_year.into(),
         row.birth_date.into(),
         row.gender.into(),
